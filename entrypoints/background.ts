@@ -1,0 +1,5 @@
+import { startSessionGuard } from '@/src/extension/service';
+
+export default defineBackground(() => {
+  startSessionGuard();
+});

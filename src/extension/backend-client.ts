@@ -1,0 +1,68 @@
+/**
+ * The device side of the HTTP API: signed batches, acknowledgements and verdict polls,
+ * mapped onto the outbox's three outcomes. A 401/404 means the backend no longer knows
+ * this key (a reset database, a revoked device): the service re-enrolls and resends.
+ */
+import { PollResponse, type Signal, type SignalBatch, type SignedVerdict, type VerdictAck } from '@/src/shared/protocol';
+import type { Enrolled } from './device-identity';
+import type { OutboxSender, SendResult } from './outbox';
+import { signedPost } from './signed-fetch';
+
+export interface ClientDeps {
+  backendUrl: string;
+  identity: Enrolled;
+  extensionVersion: string;
+  onUnknownDevice: () => void;
+  onResult: (ok: boolean, error?: string) => void;
+}
+
+export function classify(status: number): SendResult {
+  if (status >= 200 && status < 300) return 'sent';
+  if (status === 400 || status === 413 || status === 422) return 'reject';
+  return 'retry';
+}
+
+export function backendClient(deps: ClientDeps): OutboxSender & { poll(): Promise<SignedVerdict[]> } {
+  const { backendUrl, identity } = deps;
+  const post = async (path: string, body: unknown): Promise<SendResult> => {
+    try {
+      const response = await signedPost(backendUrl, path, body, identity.keyPair.privateKey, identity.deviceId);
+      if (response.status === 401 || response.status === 404) deps.onUnknownDevice();
+      const result = classify(response.status);
+      deps.onResult(result === 'sent', result === 'sent' ? undefined : `backend answered HTTP ${response.status}`);
+      return result;
+    } catch (error) {
+      deps.onResult(false, `backend unreachable: ${(error as Error).message}`);
+      return 'retry';
+    }
+  };
+
+  return {
+    sendSignals(signals: Signal[]) {
+      const batch: SignalBatch = {
+        deviceId: identity.deviceId,
+        batchId: crypto.randomUUID(),
+        sentAt: Date.now(),
+        extensionVersion: deps.extensionVersion,
+        signals,
+      };
+      return post('/v1/signals', batch);
+    },
+    sendAck(ack: VerdictAck) {
+      const now = Date.now();
+      return post('/v1/acks', { ...ack, nonce: crypto.randomUUID(), sentAt: now, timings: { ...ack.timings, ackSentAt: now } });
+    },
+    async poll() {
+      const response = await signedPost(
+        backendUrl,
+        '/v1/verdicts/poll',
+        { deviceId: identity.deviceId, sentAt: Date.now(), nonce: crypto.randomUUID() },
+        identity.keyPair.privateKey,
+        identity.deviceId,
+      );
+      if (response.status === 401 || response.status === 404) deps.onUnknownDevice();
+      if (!response.ok) throw new Error(`poll: HTTP ${response.status}`);
+      return PollResponse.parse(await response.json()).verdicts;
+    },
+  };
+}

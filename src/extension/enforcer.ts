@@ -1,0 +1,83 @@
+/**
+ * The enforcer: verifies a verdict with the key pinned in managed policy, checks that it
+ * is current and meant for this device or its session, ends the Slack session, tells the
+ * user, and acknowledges with timings. Executing the same verdict twice does nothing
+ * the second time but acknowledge again (the first acknowledgement may have been lost).
+ */
+import { verify } from '@/src/shared/crypto/signing';
+import { VerdictPayload, type SignedVerdict, type VerdictAck } from '@/src/shared/protocol';
+import type { LocalDb } from './local-db';
+
+/** Clock difference tolerated between backend and device when checking expiry. */
+const EXPIRY_SKEW_MS = 60_000;
+
+export interface EnforcerDeps {
+  db: LocalDb;
+  verdictKey: () => Promise<CryptoKey>;
+  deviceId: () => string;
+  currentSessionKey: () => Promise<string | null>;
+  clearCookies: () => Promise<{ cleared: number; hosts: string[] }>;
+  afterClear: (payload: VerdictPayload, hosts: string[]) => Promise<void>;
+  acknowledge: (ack: VerdictAck) => Promise<void>;
+  now?: () => number;
+}
+
+export type Outcome = VerdictAck['outcome'];
+
+export async function executeVerdict(
+  deps: EnforcerDeps,
+  signed: SignedVerdict,
+  via: VerdictAck['via'],
+): Promise<{ outcome: Outcome; detail?: string }> {
+  const now = deps.now ?? Date.now;
+  const receivedAt = now();
+
+  if (!(await verify(await deps.verdictKey(), signed.signature, signed.payload))) {
+    // Not from our backend: nothing to acknowledge, since nothing in it can be trusted.
+    return { outcome: 'rejected', detail: 'bad signature' };
+  }
+  let payload: VerdictPayload;
+  try {
+    payload = VerdictPayload.parse(JSON.parse(signed.payload));
+  } catch {
+    return { outcome: 'rejected', detail: 'malformed payload' };
+  }
+  const verifiedAt = now();
+
+  const ack = async (outcome: Outcome, cookiesCleared: number, clearedAt: number, detail?: string) => {
+    await deps.acknowledge({
+      deviceId: deps.deviceId(),
+      verdictId: payload.id,
+      nonce: crypto.randomUUID(),
+      sentAt: now(),
+      outcome,
+      detail,
+      via,
+      cookiesCleared,
+      timings: { receivedAt, verifiedAt, clearedAt, ackSentAt: now() },
+    });
+    return { outcome, detail };
+  };
+
+  const previous = await deps.db.get('executed', payload.id);
+  if (previous) return ack('already_executed', 0, verifiedAt);
+
+  if (payload.expiresAt + EXPIRY_SKEW_MS < receivedAt) return ack('rejected', 0, verifiedAt, 'expired');
+  const sessionKey = await deps.currentSessionKey();
+  const forThisDevice = payload.target.deviceId === deps.deviceId();
+  const forThisSession = payload.target.sessionKey !== null && payload.target.sessionKey === sessionKey;
+  if (!forThisDevice && !forThisSession) return ack('rejected', 0, verifiedAt, 'not for this device');
+
+  const { cleared, hosts } = await deps.clearCookies();
+  const clearedAt = now();
+  await deps.db.put('executed', {
+    id: payload.id,
+    executedAt: clearedAt,
+    reasons: payload.reasons,
+    cookiesCleared: cleared,
+  });
+  // Acknowledge before the slower clean-up: the session is already unusable here.
+  const result = await ack('executed', cleared, clearedAt);
+  await deps.afterClear(payload, hosts);
+  return result;
+}

@@ -1,0 +1,57 @@
+/**
+ * Ending the Slack session on this device: every Slack cookie in every cookie store
+ * (the `d` session cookie first), then Slack's site data (localStorage holds the `xoxc`
+ * token, which `d` alone can re-mint, so both go), then the open Slack tabs.
+ */
+import { browser, type Browser } from 'wxt/browser';
+import { hostOf, isSlackFileHost, isSlackHost, SLACK_PAGE_PATTERNS, slackOrigins } from './slack-hosts';
+
+type Cookie = Browser.cookies.Cookie;
+
+function cookieUrl(cookie: Cookie): string {
+  const host = cookie.domain.replace(/^\./, '');
+  return `https://${host}${cookie.path || '/'}`;
+}
+
+async function slackCookies(): Promise<Cookie[]> {
+  const stores = await browser.cookies.getAllCookieStores();
+  const all = await Promise.all(
+    stores.flatMap((store) =>
+      ['slack.com', 'slack-files.com'].map((domain) => browser.cookies.getAll({ domain, storeId: store.id })),
+    ),
+  );
+  return all.flat().filter((c) => {
+    const host = c.domain.replace(/^\./, '');
+    return isSlackHost(host) || isSlackFileHost(host);
+  });
+}
+
+/** Removes every Slack cookie; resolves when they are gone. Returns how many there were. */
+export async function clearSlackCookies(): Promise<{ cleared: number; hosts: string[] }> {
+  const cookies = await slackCookies();
+  // The session cookie goes first: the moment it is gone, the session is unusable here.
+  cookies.sort((a, b) => Number(b.name === 'd') - Number(a.name === 'd'));
+  await Promise.all(
+    cookies.map((c) => browser.cookies.remove({ url: cookieUrl(c), name: c.name, storeId: c.storeId })),
+  );
+  return { cleared: cookies.length, hosts: cookies.map((c) => c.domain) };
+}
+
+/** Slack's localStorage, IndexedDB, caches and service workers, then reload its tabs. */
+export async function clearSlackSiteData(cookieHosts: string[], landingUrl: string | null): Promise<void> {
+  const tabs = await browser.tabs.query({ url: SLACK_PAGE_PATTERNS });
+  const tabHosts = tabs.map((t) => (t.url ? hostOf(t.url) : null)).filter((h): h is string => Boolean(h));
+  await browser.browsingData.remove(
+    { origins: slackOrigins([...cookieHosts, ...tabHosts]) as [string, ...string[]] },
+    { cookies: true, localStorage: true, indexedDB: true, cacheStorage: true, serviceWorkers: true, fileSystems: true },
+  );
+  await Promise.all(
+    tabs.map((tab) =>
+      tab.id === undefined
+        ? undefined
+        : landingUrl
+          ? browser.tabs.update(tab.id, { url: landingUrl })
+          : browser.tabs.reload(tab.id),
+    ),
+  );
+}

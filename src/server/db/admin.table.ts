@@ -1,0 +1,14 @@
+/** Row types of the admin credentials: dashboard sessions and API tokens, hashed. */
+export interface AdminSessionsTable {
+  id_hash: string;
+  created_at: number;
+  expires_at: number;
+}
+
+export interface ApiTokensTable {
+  id: string;
+  token_hash: string;
+  label: string;
+  created_at: number;
+  last_used_at: number | null;
+}

@@ -1,0 +1,72 @@
+/**
+ * Opens the store: SQLite (better-sqlite3, WAL) under the data dir by default, or
+ * PostgreSQL when a `postgres://` URL is given, so several replicas can share one
+ * database. Both speak the same dialect-neutral schema (see migrations/).
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import type { Database, Db } from './schema';
+
+export type DialectName = 'sqlite' | 'postgres';
+
+export interface DatabaseOptions {
+  dataDir: string;
+  databaseUrl?: string;
+}
+
+export interface OpenDatabase {
+  db: Db;
+  dialect: DialectName;
+  /** Where the data lives, for humans: a file path or the URL without its password. */
+  location: string;
+  close(): Promise<void>;
+}
+
+export const SQLITE_FILE_NAME = 'session-guard.sqlite';
+
+const INT8_OID = 20;
+let pgParserSet = false;
+
+export function openDatabase(options: DatabaseOptions): OpenDatabase {
+  const url = options.databaseUrl?.trim();
+  if (url) {
+    if (!/^postgres(ql)?:\/\//.test(url)) throw new Error('--database-url must be a postgres:// URL');
+    return openPostgres(url);
+  }
+  return openSqlite(options.dataDir);
+}
+
+function openSqlite(dataDir: string): OpenDatabase {
+  mkdirSync(dataDir, { recursive: true });
+  const file = join(dataDir, SQLITE_FILE_NAME);
+  const sqlite = new SqliteDatabase(file);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('synchronous = NORMAL');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return { db, dialect: 'sqlite', location: file, close: () => db.destroy() };
+}
+
+function openPostgres(url: string): OpenDatabase {
+  if (!pgParserSet) {
+    // Epoch-ms and counts are int8; they fit a JS number for the next 285 000 years.
+    pg.types.setTypeParser(INT8_OID, (value: string) => Number(value));
+    pgParserSet = true;
+  }
+  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return { db, dialect: 'postgres', location: redactUrl(url), close: () => db.destroy() };
+}
+
+function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return 'postgres://…';
+  }
+}

@@ -1,0 +1,42 @@
+/** Signals are append-only; a signal id already stored is a duplicate and is skipped. */
+import type { Db } from './schema';
+import type { SignalsTable } from './signals.table';
+
+export type SignalRow = SignalsTable;
+
+/** Inserts the rows whose id is new; returns the ids actually inserted. */
+export async function insertSignals(db: Db, rows: SignalRow[]): Promise<Set<string>> {
+  if (rows.length === 0) return new Set();
+  const inserted = await db
+    .insertInto('signals')
+    .values(rows)
+    .onConflict((oc) => oc.column('id').doNothing())
+    .returning('id')
+    .execute();
+  return new Set(inserted.map((r) => r.id));
+}
+
+export interface DownloadRow {
+  id: string;
+  at: number;
+  bytes: number;
+}
+
+/** The device's download signals with `from <= at <= to` (device clock), oldest first. */
+export async function downloadsBetween(db: Db, deviceId: string, from: number, to: number): Promise<DownloadRow[]> {
+  const rows = await db
+    .selectFrom('signals')
+    .select(['id', 'at', 'bytes'])
+    .where('device_id', '=', deviceId)
+    .where('type', '=', 'download')
+    .where('at', '>=', from)
+    .where('at', '<=', to)
+    .orderBy('at')
+    .execute();
+  return rows.map((r) => ({ id: r.id, at: Number(r.at), bytes: Number(r.bytes ?? 0) }));
+}
+
+export async function countSignals(db: Db): Promise<number> {
+  const row = await db.selectFrom('signals').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+}

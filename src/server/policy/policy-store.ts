@@ -1,0 +1,48 @@
+/**
+ * The active org policy and its versions. Every read re-validates the stored document
+ * (storage is a trust boundary), and a write only makes a new version when the policy
+ * actually differs from the current one.
+ */
+import { DEFAULT_ORG_POLICY, parseOrgPolicy, type OrgPolicy } from '../../shared/policy/org-policy';
+import { appendPolicy, latestPolicy, type PolicyRow } from '../db/policies.repository';
+import type { Db } from '../db/schema';
+
+export interface ActivePolicy {
+  version: number;
+  policy: OrgPolicy;
+  createdAt: number;
+  createdBy: string;
+}
+
+function toActive(row: PolicyRow): ActivePolicy {
+  const parsed = parseOrgPolicy(JSON.parse(row.document));
+  if (!parsed.ok) throw new Error(`stored policy version ${row.version} is invalid: ${parsed.error}`);
+  return { version: Number(row.version), policy: parsed.policy, createdAt: Number(row.created_at), createdBy: row.created_by };
+}
+
+/** The newest policy; the defaults become version 1 the first time it is asked for. */
+export async function currentPolicy(db: Db, now: number): Promise<ActivePolicy> {
+  const row = await latestPolicy(db);
+  if (row) return toActive(row);
+  await applyPolicy(db, DEFAULT_ORG_POLICY, 'default', now);
+  return toActive((await latestPolicy(db))!);
+}
+
+export interface ApplyResult {
+  active: ActivePolicy;
+  changed: boolean;
+}
+
+/** Stores `policy` (already validated) as a new version unless it equals the current one. */
+export async function applyPolicy(db: Db, policy: OrgPolicy, createdBy: string, now: number): Promise<ApplyResult> {
+  const document = JSON.stringify(policy);
+  const current = await latestPolicy(db);
+  if (current && canonical(current.document) === document) return { active: toActive(current), changed: false };
+  return { active: toActive(await appendPolicy(db, document, createdBy, now)), changed: true };
+}
+
+/** Re-parse so a document written by an older build compares by meaning, not by bytes. */
+function canonical(document: string): string {
+  const parsed = parseOrgPolicy(JSON.parse(document));
+  return parsed.ok ? JSON.stringify(parsed.policy) : document;
+}

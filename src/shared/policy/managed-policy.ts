@@ -1,0 +1,34 @@
+/**
+ * The extension's managed policy (chrome.storage.managed), as an admin deploys it.
+ * Re-validated on every read: storage is a trust boundary. Keys here and in
+ * `public/managed_schema.json` must agree (a unit test compares them).
+ */
+import { z } from 'zod';
+
+export const ManagedPolicy = z.object({
+  backendUrl: z
+    .url({ protocol: /^https?$/, error: 'backendUrl must be an http(s) URL' })
+    .transform((url) => url.replace(/\/+$/, '')),
+  enrollmentToken: z.string().min(16, 'enrollmentToken is too short'),
+  verdictPublicKey: z.string().min(80, 'verdictPublicKey must be a base64 SPKI public key'),
+  /** Seconds between verdict polls when the WebSocket is down (alarms: 30 s at least). */
+  pollIntervalSeconds: z.number().int().min(30).max(3600).optional(),
+  /** Seconds a non-urgent signal may wait to be batched. */
+  flushIntervalSeconds: z.number().int().min(1).max(600).optional(),
+});
+export type ManagedPolicy = z.infer<typeof ManagedPolicy>;
+
+export type ManagedPolicyState =
+  | { status: 'missing' }
+  | { status: 'invalid'; problems: string[] }
+  | { status: 'ok'; policy: ManagedPolicy };
+
+export function readManagedPolicy(raw: unknown): ManagedPolicyState {
+  if (!raw || typeof raw !== 'object' || Object.keys(raw).length === 0) return { status: 'missing' };
+  const result = ManagedPolicy.safeParse(raw);
+  if (result.success) return { status: 'ok', policy: result.data };
+  return {
+    status: 'invalid',
+    problems: result.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)),
+  };
+}

@@ -1,0 +1,4 @@
+export * from './reason-codes';
+export * from './signals';
+export * from './device';
+export * from './verdict';

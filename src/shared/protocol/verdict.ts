@@ -1,0 +1,75 @@
+/**
+ * Verdicts: the backend's signed order to end a Slack session, and the device's
+ * acknowledgement. The signature covers the exact `payload` text, so the extension
+ * verifies before it parses anything.
+ */
+import { z } from 'zod';
+import { ReasonCode } from './reason-codes';
+import { SessionKey } from './signals';
+
+export const VerdictPayload = z.object({
+  v: z.literal(1),
+  id: z.uuid(),
+  action: z.literal('terminate'),
+  reasons: z.array(ReasonCode).min(1),
+  target: z.object({
+    deviceId: z.string(),
+    sessionKey: SessionKey.nullable(),
+    userId: z.string().nullable(),
+  }),
+  issuedAt: z.number().int(),
+  expiresAt: z.number().int(),
+  policyVersion: z.number().int(),
+});
+export type VerdictPayload = z.infer<typeof VerdictPayload>;
+
+export const SignedVerdict = z.object({
+  payload: z.string().max(8192),
+  signature: z.string().max(128),
+});
+export type SignedVerdict = z.infer<typeof SignedVerdict>;
+
+export const PollResponse = z.object({ verdicts: z.array(SignedVerdict) });
+export type PollResponse = z.infer<typeof PollResponse>;
+
+/** Device clock, epoch ms: only differences of these are meaningful to the backend. */
+export const AckTimings = z.object({
+  receivedAt: z.number().int(),
+  verifiedAt: z.number().int(),
+  clearedAt: z.number().int(),
+  ackSentAt: z.number().int(),
+});
+export type AckTimings = z.infer<typeof AckTimings>;
+
+/** POST /v1/acks — signed. */
+export const VerdictAck = z.object({
+  deviceId: z.string(),
+  verdictId: z.uuid(),
+  nonce: z.uuid(),
+  sentAt: z.number().int(),
+  outcome: z.enum(['executed', 'already_executed', 'rejected']),
+  detail: z.string().max(200).optional(),
+  via: z.enum(['websocket', 'poll']),
+  cookiesCleared: z.number().int().nonnegative(),
+  timings: AckTimings,
+});
+export type VerdictAck = z.infer<typeof VerdictAck>;
+
+/** WebSocket /v1/stream messages. */
+export const ServerMessage = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('challenge'), challenge: z.string() }),
+  z.object({ type: z.literal('ready') }),
+  z.object({ type: z.literal('verdict'), verdict: SignedVerdict }),
+  z.object({ type: z.literal('pong') }),
+  z.object({ type: z.literal('error'), message: z.string() }),
+]);
+export type ServerMessage = z.infer<typeof ServerMessage>;
+
+export const ClientMessage = z.discriminatedUnion('type', [
+  /** signature over `sg-stream:<challenge>` */
+  z.object({ type: z.literal('auth'), deviceId: z.string(), signature: z.string() }),
+  z.object({ type: z.literal('ping') }),
+]);
+export type ClientMessage = z.infer<typeof ClientMessage>;
+
+export const streamAuthText = (challenge: string) => `sg-stream:${challenge}`;
