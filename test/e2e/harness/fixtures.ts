@@ -1,0 +1,92 @@
+/**
+ * Playwright fixtures for the end-to-end tests: a fake Slack on loopback, the backend as
+ * a real process, and real Chromium with the built extension and a real managed policy.
+ */
+import { test as base, chromium, type BrowserContext, type Worker } from '@playwright/test';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { startFakeSlack, type FakeSlack } from '../../fakes/fake-slack';
+import { startBackend, type Backend } from './backend';
+import { assertMountNamespaces, chromiumArgs, chromiumWithPolicy, findChromium } from './chromium';
+import { SlackPage } from './slack-page';
+
+export const EXTENSION_DIR = new URL('../../../.output/chrome-mv3', import.meta.url).pathname;
+
+type ManagedPolicyFor = (backend: Backend) => Promise<Record<string, unknown> | null>;
+
+interface Fixtures {
+  orgPolicy: object | undefined;
+  /** The managed policy file's content; by default the backend's own `policy export`. */
+  managedPolicy: ManagedPolicyFor;
+  backend: Backend;
+  context: BrowserContext;
+  serviceWorker: Worker;
+  extensionId: string;
+  slack: SlackPage;
+}
+
+/** `policy export` without the force-install entry: these tests load the build unpacked. */
+export const exportedExtensionPolicy: ManagedPolicyFor = async (backend) => {
+  const exported = await backend.exportPolicy();
+  return { '3rdparty': exported['3rdparty'] };
+};
+
+export const test = base.extend<Fixtures, { fakeSlack: FakeSlack; chromiumPath: string }>({
+  fakeSlack: [
+    async ({}, use) => {
+      const slack = await startFakeSlack();
+      await use(slack);
+      await slack.close();
+    },
+    { scope: 'worker' },
+  ],
+  chromiumPath: [
+    async ({}, use) => {
+      assertMountNamespaces();
+      await use(await findChromium());
+    },
+    { scope: 'worker' },
+  ],
+  orgPolicy: [undefined, { option: true }],
+  managedPolicy: [exportedExtensionPolicy, { option: true }],
+
+  backend: async ({ orgPolicy }, use, testInfo) => {
+    const dataDir = testInfo.outputPath('backend-data');
+    mkdirSync(dataDir, { recursive: true });
+    const backend = await startBackend(dataDir, orgPolicy);
+    await use(backend);
+    await backend.stop();
+    await testInfo.attach('backend-output', { body: backend.output(), contentType: 'text/plain' });
+  },
+
+  context: async ({ backend, managedPolicy, fakeSlack, chromiumPath }, use, testInfo) => {
+    const dir = testInfo.outputPath('chromium');
+    mkdirSync(dir, { recursive: true });
+    const executable = chromiumWithPolicy(dir, chromiumPath, await managedPolicy(backend));
+    const context = await chromium.launchPersistentContext(join(dir, 'profile'), {
+      executablePath: executable,
+      headless: true,
+      args: chromiumArgs(EXTENSION_DIR, fakeSlack.hostRules),
+      ignoreDefaultArgs: ['--disable-extensions', '--disable-component-extensions-with-background-pages'],
+      ignoreHTTPSErrors: true,
+      acceptDownloads: true,
+    });
+    await use(context);
+    await context.close();
+  },
+
+  serviceWorker: async ({ context }, use) => {
+    const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 15_000 }));
+    await use(worker);
+  },
+
+  extensionId: async ({ serviceWorker }, use) => {
+    await use(new URL(serviceWorker.url()).host);
+  },
+
+  slack: async ({ context, fakeSlack }, use) => {
+    await use(new SlackPage(context, fakeSlack));
+  },
+});
+
+export const expect = test.expect;

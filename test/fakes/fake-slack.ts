@@ -1,0 +1,163 @@
+/**
+ * A fake Slack over HTTPS on loopback, close enough to the real web flow for the
+ * extension to see what it sees on slack.com: `/signin` POST sets `d` (xoxd-…, HttpOnly,
+ * .slack.com, ~10 years), `d-s` and `b`, redirects through `/checkcookie` to
+ * `app.slack.com/client/T…`; the client page keeps an `xoxc` token in localStorage;
+ * files come from `files.slack.com`; `/api/*` answers only with a session cookie.
+ * Chromium reaches it through `--host-resolver-rules`. Every request is logged with the
+ * cookie names it carried, so tests can prove what the next request looked like.
+ */
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:https';
+import type { AddressInfo } from 'node:net';
+
+const TLS = new URL('../fixtures/tls/', import.meta.url);
+export const TEAM_ID = 'T0SGUARD01';
+export const USER_ID = 'U0SGUARD01';
+
+export interface SlackRequest {
+  at: number;
+  method: string;
+  host: string;
+  path: string;
+  cookieNames: string[];
+  sessionCookie: string | null;
+}
+
+export interface FakeSlack {
+  port: number;
+  requests: SlackRequest[];
+  /** Host resolver rules that send Slack's hosts here. */
+  hostRules: string;
+  /** Sessions issued by /signin (the `d` values). */
+  sessions: string[];
+  close(): Promise<void>;
+}
+
+function cookies(req: IncomingMessage): Map<string, string> {
+  const jar = new Map<string, string>();
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0) jar.set(part.slice(0, eq).trim(), part.slice(eq + 1).trim());
+  }
+  return jar;
+}
+
+function page(res: ServerResponse, body: string, status = 200): void {
+  res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+  res.end(`<!doctype html><html><head><meta charset="utf-8"><title>Slack</title></head><body>${body}</body></html>`);
+}
+
+function redirect(res: ServerResponse, location: string, headers: Record<string, string | string[]> = {}): void {
+  res.writeHead(302, { location, ...headers });
+  res.end();
+}
+
+const signinPage = `<h1>Sign in to Slack</h1>
+<form method="post" action="https://slack.com/signin">
+  <label>Email <input name="email" value="analyst@example.com"></label>
+  <label>Password <input name="password" type="password" value="correct horse"></label>
+  <button type="submit">Sign in</button>
+</form>`;
+
+function clientPage(): string {
+  const links = Array.from({ length: 20 }, (_, i) => {
+    const n = i + 1;
+    return `<a id="file-${n}" download href="https://files.slack.com/files-pri/${TEAM_ID}-F${n}/download/report-${n}.pdf?bytes=65536">report-${n}.pdf</a>`;
+  }).join('\n');
+  return `<h1>Slack client</h1><div id="files">${links}</div>
+<script>
+  localStorage.setItem('localConfig_v2', JSON.stringify({ teams: { ${TEAM_ID}: { id: '${TEAM_ID}', user_id: '${USER_ID}', token: 'xoxc-fake-${'0'.repeat(12)}' } }, lastActiveTeamId: '${TEAM_ID}' }));
+  window.fetchFile = (n, bytes) => fetch('https://files.slack.com/files-pri/${TEAM_ID}-F' + n + '/preview?bytes=' + (bytes || 65536), { credentials: 'include' }).then(r => r.arrayBuffer()).then(b => b.byteLength);
+  window.callApi = (method) => fetch('/api/' + method, { method: 'POST', credentials: 'include' }).then(r => r.json());
+</script>`;
+}
+
+function route(req: IncomingMessage, res: ServerResponse, issued: string[]): void {
+  const host = (req.headers.host ?? '').split(':')[0].toLowerCase();
+  const url = new URL(req.url ?? '/', `https://${host}`);
+  const jar = cookies(req);
+  const raw = jar.get('d');
+  const session = raw === undefined ? null : decodeURIComponent(raw);
+  const known = session !== null && issued.includes(session);
+
+  if (url.pathname === '/favicon.ico') return void res.writeHead(404).end();
+
+  if (host === 'files.slack.com' || host.endsWith('slack-files.com')) {
+    const bytes = Math.min(Number(url.searchParams.get('bytes') ?? 65536) || 0, 50 * 1024 * 1024);
+    const headers: Record<string, string> = {
+      'content-type': 'application/octet-stream',
+      'content-length': String(bytes),
+      'access-control-allow-origin': 'https://app.slack.com',
+      'access-control-allow-credentials': 'true',
+    };
+    if (url.pathname.includes('/download/')) headers['content-disposition'] = `attachment; filename="${url.pathname.split('/').pop()}"`;
+    if (!known) return void res.writeHead(302, { location: 'https://slack.com/signin' }).end();
+    res.writeHead(200, headers);
+    return void res.end(Buffer.alloc(bytes, 0x61));
+  }
+
+  if (url.pathname === '/signin' && req.method === 'POST') {
+    req.resume();
+    const d = `xoxd-${randomBytes(48).toString('base64url')}`;
+    issued.push(d);
+    const expires = new Date(Date.now() + 10 * 365 * 86400_000).toUTCString();
+    const attrs = `Domain=.slack.com; Path=/; Expires=${expires}; Secure; SameSite=Lax`;
+    return redirect(res, `https://slack.com/checkcookie?redir=${encodeURIComponent(`https://app.slack.com/client/${TEAM_ID}`)}`, {
+      'set-cookie': [
+        `d=${encodeURIComponent(d)}; ${attrs}; HttpOnly`,
+        `d-s=${Math.floor(Date.now() / 1000)}; ${attrs}; HttpOnly`,
+        `b=${randomBytes(8).toString('hex')}; ${attrs}`,
+      ],
+    });
+  }
+  if (url.pathname === '/signin' || url.pathname === '/') return page(res, signinPage);
+  if (url.pathname === '/checkcookie') {
+    return redirect(res, known ? (url.searchParams.get('redir') ?? `https://app.slack.com/client/${TEAM_ID}`) : 'https://slack.com/signin');
+  }
+  if (url.pathname.startsWith('/client/')) return known ? page(res, clientPage()) : redirect(res, 'https://slack.com/signin');
+  if (url.pathname.startsWith('/api/')) {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    return void res.end(JSON.stringify(known ? { ok: true, team_id: TEAM_ID, user_id: USER_ID } : { ok: false, error: 'not_authed' }));
+  }
+  page(res, '<h1>Not found</h1>', 404);
+}
+
+export async function startFakeSlack(): Promise<FakeSlack> {
+  const requests: SlackRequest[] = [];
+  const sessions: string[] = [];
+  const server = createServer(
+    { key: readFileSync(new URL('fake-slack.key', TLS)), cert: readFileSync(new URL('fake-slack.crt', TLS)) },
+    (req, res) => {
+      const jar = cookies(req);
+      const d = jar.get('d');
+      requests.push({
+        at: Date.now(),
+        method: req.method ?? 'GET',
+        host: (req.headers.host ?? '').split(':')[0],
+        path: (req.url ?? '/').split('?')[0],
+        cookieNames: [...jar.keys()],
+        sessionCookie: d ? decodeURIComponent(d) : null,
+      });
+      try {
+        route(req, res, sessions);
+      } catch (error) {
+        res.writeHead(500).end(String(error));
+      }
+    },
+  );
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    port,
+    requests,
+    sessions,
+    hostRules: `MAP *.slack.com 127.0.0.1:${port}, MAP slack.com 127.0.0.1:${port}, MAP *.slack-files.com 127.0.0.1:${port}, MAP slack-files.com 127.0.0.1:${port}`,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
