@@ -20,6 +20,32 @@ const base = {
   sessionKey: SessionKey.nullable().optional(),
 };
 
+/**
+ * The client fingerprint: components, not a hash, so the backend can tolerate a browser
+ * update or a new monitor and still notice another OS, CPU, GPU or locale. Nothing in it
+ * identifies a person beyond the device itself.
+ */
+export const ClientFingerprint = z.object({
+  userAgent: z.string().max(512),
+  /** `Chromium 156.0.8078.73`-style brand versions (client hints, high entropy). */
+  browserVersion: z.string().max(64).nullable(),
+  platform: z.string().max(64),
+  platformVersion: z.string().max(64).nullable(),
+  architecture: z.string().max(32).nullable(),
+  bitness: z.string().max(8).nullable(),
+  model: z.string().max(64).nullable(),
+  mobile: z.boolean().nullable(),
+  hardwareConcurrency: z.number().int().nonnegative().nullable(),
+  deviceMemory: z.number().nonnegative().nullable(),
+  languages: z.array(z.string().max(35)).max(20),
+  timezone: z.string().max(64),
+  screen: z
+    .object({ width: z.number().int(), height: z.number().int(), colorDepth: z.number().int(), pixelRatio: z.number() })
+    .nullable(),
+  webgl: z.object({ vendor: z.string().max(128), renderer: z.string().max(256) }).nullable(),
+});
+export type ClientFingerprint = z.infer<typeof ClientFingerprint>;
+
 export const SessionCookieSignal = z.object({
   ...base,
   type: z.literal('session_cookie'),
@@ -28,6 +54,7 @@ export const SessionCookieSignal = z.object({
   dsTimestamp: z.number().int().nullable().optional(),
   /** The last sign-in navigation to Slack before this change, or null when none was seen. */
   lastSigninAt: Timestamp.nullable(),
+  fingerprint: ClientFingerprint.optional(),
 });
 
 export const SigninNavigationSignal = z.object({
@@ -44,9 +71,29 @@ export const DownloadSignal = z.object({
   bytes: z.number().int().nonnegative(),
 });
 
+
 export const HeartbeatSignal = z.object({
   ...base,
   type: z.literal('heartbeat'),
+  fingerprint: ClientFingerprint.optional(),
+});
+
+/** The Slack workspace and user the page shows (read from its local config, never the token). */
+export const SlackIdentitySignal = z.object({
+  ...base,
+  type: z.literal('slack_identity'),
+  teamId: z.string().regex(/^[TE][A-Z0-9]{2,20}$/),
+  userId: z.string().regex(/^[UW][A-Z0-9]{2,20}$/),
+});
+
+/** Slack web API calls per method, counted over a short window (webRequest on /api/*). */
+export const ApiCallsSignal = z.object({
+  ...base,
+  type: z.literal('api_calls'),
+  method: z.string().regex(/^[a-zA-Z][a-zA-Z0-9._]{0,79}$/),
+  count: z.number().int().positive(),
+  windowStart: Timestamp,
+  windowMs: z.number().int().positive().max(3_600_000),
 });
 
 export const Signal = z.discriminatedUnion('type', [
@@ -54,6 +101,8 @@ export const Signal = z.discriminatedUnion('type', [
   SigninNavigationSignal,
   DownloadSignal,
   HeartbeatSignal,
+  SlackIdentitySignal,
+  ApiCallsSignal,
 ]);
 export type Signal = z.infer<typeof Signal>;
 export type SignalType = Signal['type'];
