@@ -12,12 +12,13 @@ import { SlackPage } from './slack-page';
 
 export const EXTENSION_DIR = new URL('../../../.output/chrome-mv3', import.meta.url).pathname;
 
-type ManagedPolicyFor = (backend: Backend) => Promise<Record<string, unknown> | null>;
-
 interface Fixtures {
   orgPolicy: object | undefined;
-  /** The managed policy file's content; by default the backend's own `policy export`. */
-  managedPolicy: ManagedPolicyFor;
+  /**
+   * The extension's managed configuration: by default the backend's own `policy export`;
+   * an object is merged over it (to break a key); null deploys no policy at all.
+   */
+  extensionPolicy: Record<string, unknown> | null | undefined;
   backend: Backend;
   context: BrowserContext;
   serviceWorker: Worker;
@@ -26,10 +27,13 @@ interface Fixtures {
 }
 
 /** `policy export` without the force-install entry: these tests load the build unpacked. */
-export const exportedExtensionPolicy: ManagedPolicyFor = async (backend) => {
+async function managedPolicyFor(backend: Backend, override: Record<string, unknown> | null | undefined) {
+  if (override === null) return null;
   const exported = await backend.exportPolicy();
+  const extensions = exported['3rdparty'].extensions as Record<string, Record<string, unknown>>;
+  for (const id of Object.keys(extensions)) extensions[id] = { ...extensions[id], ...override };
   return { '3rdparty': exported['3rdparty'] };
-};
+}
 
 export const test = base.extend<Fixtures, { fakeSlack: FakeSlack; chromiumPath: string }>({
   fakeSlack: [
@@ -48,7 +52,7 @@ export const test = base.extend<Fixtures, { fakeSlack: FakeSlack; chromiumPath: 
     { scope: 'worker' },
   ],
   orgPolicy: [undefined, { option: true }],
-  managedPolicy: [exportedExtensionPolicy, { option: true }],
+  extensionPolicy: [undefined, { option: true }],
 
   backend: async ({ orgPolicy }, use, testInfo) => {
     const dataDir = testInfo.outputPath('backend-data');
@@ -59,10 +63,10 @@ export const test = base.extend<Fixtures, { fakeSlack: FakeSlack; chromiumPath: 
     await testInfo.attach('backend-output', { body: backend.output(), contentType: 'text/plain' });
   },
 
-  context: async ({ backend, managedPolicy, fakeSlack, chromiumPath }, use, testInfo) => {
+  context: async ({ backend, extensionPolicy, fakeSlack, chromiumPath }, use, testInfo) => {
     const dir = testInfo.outputPath('chromium');
     mkdirSync(dir, { recursive: true });
-    const executable = chromiumWithPolicy(dir, chromiumPath, await managedPolicy(backend));
+    const executable = chromiumWithPolicy(dir, chromiumPath, await managedPolicyFor(backend, extensionPolicy));
     const context = await chromium.launchPersistentContext(join(dir, 'profile'), {
       executablePath: executable,
       headless: true,
