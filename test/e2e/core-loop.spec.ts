@@ -60,7 +60,7 @@ test.describe('enforce mode', () => {
     expect(verdict.ack.latencyMs).toBeGreaterThanOrEqual(0);
 
     // The user is told why: the service worker recorded the verdict for the popup.
-    const status = await serviceWorker.evaluate(() => chrome.storage.local.get('status'));
+    const status = await serviceWorker.evaluate(() => (globalThis as any).chrome.storage.local.get('status'));
     expect((status as any).status.lastVerdict.reasons).toEqual(['excessive_downloads']);
   });
 
