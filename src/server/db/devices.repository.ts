@@ -27,6 +27,23 @@ export async function touchDevice(db: Db, id: string, now: number, ip: string | 
   await db.updateTable('devices').set({ last_seen_at: now, last_ip: ip }).where('id', '=', id).execute();
 }
 
-export async function listDevices(db: Db, limit: number): Promise<DeviceRow[]> {
-  return db.selectFrom('devices').selectAll().orderBy('last_seen_at', 'desc').limit(limit).execute();
+export interface DeviceWithCounts extends DeviceRow {
+  signal_count: number;
+}
+
+export async function listDevices(db: Db, limit: number): Promise<DeviceWithCounts[]> {
+  const rows = await db
+    .selectFrom('devices')
+    .selectAll('devices')
+    .select((eb) =>
+      eb
+        .selectFrom('signals')
+        .select(eb.fn.countAll<number>().as('n'))
+        .whereRef('signals.device_id', '=', 'devices.id')
+        .as('signal_count'),
+    )
+    .orderBy('last_seen_at', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({ ...r, signal_count: Number(r.signal_count ?? 0) }));
 }

@@ -12,15 +12,18 @@ import type { Db } from '../db/schema';
 import { downloadsBetween } from '../db/signals.repository';
 import { hasRecentVerdict, insertVerdict } from '../db/verdicts.repository';
 import { currentPolicy, type ActivePolicy } from '../policy/policy-store';
+import type { Metrics } from '../metrics';
 import type { VerdictHub } from '../verdicts/hub';
 import { issueVerdict } from '../verdicts/issue-verdict';
 import type { Detection, DetectionState, Detector } from './define-detector';
 import { DETECTORS } from './registry';
+import { withSubjectLock } from './subject-lock';
 
 export interface EngineDeps {
   db: Db;
   verdictKeys: VerdictKeys;
   hub: VerdictHub;
+  metrics?: Metrics;
   now: () => number;
   detectors?: readonly Detector[];
 }
@@ -38,7 +41,11 @@ export interface EngineResult {
   findings: { id: string; reason: string; outcome: FindingOutcome; verdictId: string | null }[];
 }
 
-export async function runDetection(deps: EngineDeps, input: EngineInput): Promise<EngineResult> {
+export function runDetection(deps: EngineDeps, input: EngineInput): Promise<EngineResult> {
+  return withSubjectLock(input.device.id, () => detect(deps, input));
+}
+
+async function detect(deps: EngineDeps, input: EngineInput): Promise<EngineResult> {
   const result: EngineResult = { findings: [] };
   if (input.signals.length === 0) return result;
   const active = await currentPolicy(deps.db, deps.now());
@@ -153,6 +160,7 @@ async function record(
       });
     }
   });
+  deps.metrics?.inc('sg_findings_total', 'Findings, by reason and outcome', { reason, outcome });
   if (verdict) {
     deps.hub.publish(subject, { id: verdict.payloadObject.id, payload: verdict.payload, signature: verdict.signature });
   }

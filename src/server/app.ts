@@ -1,0 +1,79 @@
+/**
+ * `buildApp(deps)` assembles the backend as a Fastify instance: device API under /v1
+ * (raw signed bodies, CORS for the extension's origin only), admin API under /api,
+ * the dashboard, and the probes. It does not listen; `serve.ts` does, tests inject.
+ */
+import cors from '@fastify/cors';
+import websocket from '@fastify/websocket';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { DEVICE_HEADER, SIGNATURE_HEADER } from '../shared/protocol/device';
+import type { AppContext } from './app-context';
+import { securityHeaders } from './http/security-headers';
+import { installErrorHandler } from './http/error-handler';
+import { keepRawJsonBodies } from './http/signed-body';
+import { ackRoutes } from './routes/acks';
+import { adminApiRoutes } from './routes/admin-api';
+import { dashboardRoutes } from './routes/dashboard';
+import { enrollRoutes } from './routes/enroll';
+import { healthRoutes } from './routes/health';
+import { signalRoutes } from './routes/signals';
+import { streamRoutes } from './routes/stream';
+import { verdictRoutes } from './routes/verdicts';
+import { createLocalHub } from './verdicts/hub';
+import { createMetrics } from './metrics';
+import { metaRoutes } from './routes/meta';
+
+export type AppDeps = Pick<AppContext, 'db' | 'secrets'> &
+  Partial<Omit<AppContext, 'db' | 'secrets' | 'verdictKeys'>> & {
+    logger?: FastifyServerOptions['logger'];
+    trustProxy?: boolean;
+  };
+
+export function resolveContext(deps: AppDeps): AppContext {
+  return {
+    db: deps.db,
+    secrets: deps.secrets,
+    verdictKeys: deps.secrets.verdictKeys,
+    dialect: deps.dialect ?? 'sqlite',
+    hub: deps.hub ?? createLocalHub(),
+    metrics: deps.metrics ?? createMetrics(),
+    now: deps.now ?? Date.now,
+    extensionOrigins: deps.extensionOrigins ?? [],
+    pollIntervalSeconds: deps.pollIntervalSeconds ?? 60,
+    streamAuthTimeoutMs: deps.streamAuthTimeoutMs ?? 10_000,
+    adminSessionTtlMs: deps.adminSessionTtlMs ?? 12 * 3600_000,
+  };
+}
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const ctx = resolveContext(deps);
+  const app = Fastify({
+    logger: deps.logger ?? false,
+    trustProxy: deps.trustProxy ?? false,
+    bodyLimit: 256 * 1024,
+  });
+  installErrorHandler(app, ctx.metrics);
+  securityHeaders(app);
+  await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
+
+  await app.register(
+    async (v1) => {
+      await v1.register(cors, {
+        origin: [...ctx.extensionOrigins],
+        methods: ['GET', 'POST'],
+        allowedHeaders: ['content-type', DEVICE_HEADER, SIGNATURE_HEADER],
+        maxAge: 600,
+      });
+      keepRawJsonBodies(v1);
+      for (const routes of [enrollRoutes, signalRoutes, verdictRoutes, ackRoutes, streamRoutes]) {
+        await v1.register(routes, { ctx });
+      }
+    },
+    { prefix: '/v1' },
+  );
+  await app.register(adminApiRoutes, { prefix: '/api', ctx });
+  await app.register(dashboardRoutes, { ctx });
+  await app.register(healthRoutes, { ctx });
+  await app.register(metaRoutes, { ctx });
+  return app;
+}

@@ -1,0 +1,47 @@
+/**
+ * The `session-guard` command (bin/session-guard.mjs loads this through tsx). Returns
+ * the exit code: 0 done, 1 failed, 2 wrong usage (with the usage text on stderr).
+ */
+import { policyCommand } from './cli/policy-command';
+import { processIo, UsageError, type CliIo } from './cli/io';
+import { serveCommand } from './cli/serve-command';
+import { tokenCommand } from './cli/token-command';
+import { USAGE } from './cli/usage';
+
+const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> = {
+  serve: serveCommand,
+  policy: policyCommand,
+  token: tokenCommand,
+};
+
+function isParseArgsError(error: unknown): boolean {
+  const code = (error as { code?: unknown })?.code;
+  return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS');
+}
+
+export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    (command === undefined ? io.stderr : io.stdout)(USAGE);
+    return command === undefined ? 2 : 0;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.stdout(USAGE);
+    return 0;
+  }
+  const run = COMMANDS[command];
+  if (!run) {
+    io.stderr(`session-guard: unknown command "${command}"\n\n${USAGE}`);
+    return 2;
+  }
+  try {
+    return await run(rest, io);
+  } catch (error) {
+    if (error instanceof UsageError || isParseArgsError(error)) {
+      io.stderr(`session-guard ${command}: ${(error as Error).message}\n\n${USAGE}`);
+      return 2;
+    }
+    io.stderr(`session-guard ${command}: ${(error as Error).message}`);
+    return 1;
+  }
+}

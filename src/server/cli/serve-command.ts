@@ -1,0 +1,34 @@
+/** `session-guard serve`: start, print where things are, stop cleanly on SIGINT/SIGTERM. */
+import { parseArgs } from 'node:util';
+import { ConfigError, resolveServeConfig } from '../config';
+import { startServer } from '../serve';
+import type { CliIo } from './io';
+
+const OPTIONS = {
+  host: { type: 'string' },
+  port: { type: 'string' },
+  'data-dir': { type: 'string' },
+  'database-url': { type: 'string' },
+  policy: { type: 'string' },
+  'tor-exit-list': { type: 'string' },
+  'extension-origin': { type: 'string', multiple: true },
+} as const;
+
+export async function serveCommand(args: string[], io: CliIo): Promise<number> {
+  const { values } = parseArgs({ args, options: OPTIONS, strict: true, allowPositionals: false });
+  let server;
+  try {
+    server = await startServer(resolveServeConfig(values, io.env), { out: io.stdout, env: io.env });
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      io.stderr(`session-guard serve: ${error.message}`);
+      return 1;
+    }
+    io.stderr(`session-guard serve: could not start: ${(error as Error).message}`);
+    return 1;
+  }
+  const signal = await io.waitForShutdown();
+  io.stderr(`Received ${signal}, shutting down…`);
+  await server.close();
+  return 0;
+}

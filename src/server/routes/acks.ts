@@ -1,0 +1,57 @@
+/**
+ * POST /v1/acks: the device reports what it did with a verdict. Stored once: a repeat
+ * (a retry whose answer was lost, or a second execution) answers 200 and changes nothing,
+ * so the nonce is recorded but a reused one is not an error here.
+ */
+import type { FastifyPluginAsync } from 'fastify';
+import { VerdictAck } from '../../shared/protocol/verdict';
+import type { AppContext } from '../app-context';
+import { findAck, insertAckOnce } from '../db/acks.repository';
+import { findFinding } from '../db/findings.repository';
+import { claimNonce } from '../db/nonces.repository';
+import { findVerdict } from '../db/verdicts.repository';
+import { HttpError } from '../http/http-error';
+import { verifyDeviceRequest } from '../http/signed-body';
+import { detectionToResponseMs } from '../verdicts/latency';
+
+export interface AckResult {
+  recorded: boolean;
+  duplicate: boolean;
+  latencyMs: number | null;
+}
+
+export const ackRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
+  app.post('/acks', { bodyLimit: 16 * 1024 }, async (req): Promise<AckResult> => {
+    const { device, body } = await verifyDeviceRequest(ctx, req, VerdictAck);
+    const receivedAt = ctx.now();
+    const verdict = await findVerdict(ctx.db, body.verdictId);
+    if (!verdict || verdict.device_id !== device.id) {
+      // 422, not 404: the device is known, only this ack is unusable, so it should be dropped, not retried.
+      throw new HttpError(422, 'unknown_verdict', 'no verdict with this id was issued to this device');
+    }
+    const finding = await findFinding(ctx.db, verdict.finding_id);
+    const latencyMs =
+      body.outcome === 'rejected' || !finding ? null : detectionToResponseMs(receivedAt, finding.detectedAt, body.timings);
+
+    await claimNonce(ctx.db, { id: body.nonce, kind: 'ack', device_id: device.id, received_at: receivedAt });
+    const recorded = await insertAckOnce(ctx.db, {
+      verdict_id: verdict.id,
+      device_id: device.id,
+      outcome: body.outcome,
+      detail: body.detail ?? null,
+      via: body.via,
+      cookies_cleared: body.cookiesCleared,
+      timings: JSON.stringify(body.timings),
+      latency_ms: latencyMs,
+      received_at: receivedAt,
+    });
+    if (recorded) {
+      ctx.metrics.inc('sg_acks_total', 'Verdict acknowledgements, by outcome', { outcome: body.outcome });
+      if (latencyMs !== null) ctx.metrics.observeLatency(latencyMs);
+      req.log.info({ verdictId: verdict.id, outcome: body.outcome, latencyMs }, 'verdict acknowledged');
+      return { recorded, duplicate: false, latencyMs };
+    }
+    const first = await findAck(ctx.db, verdict.id);
+    return { recorded: false, duplicate: true, latencyMs: first?.latency_ms ?? null };
+  });
+};

@@ -1,0 +1,63 @@
+/**
+ * POST /v1/signals: a signed batch from an enrolled device. Rejections store nothing;
+ * an accepted batch claims its batchId, appends the signals it has not seen (a known
+ * signal id counts as a duplicate) with the request's source address, then runs detection
+ * on the new ones before answering, so a verdict is already on its way when it returns.
+ */
+import type { FastifyPluginAsync } from 'fastify';
+import { SignalBatch, type Signal, type SignalBatchResult } from '../../shared/protocol/signals';
+import type { AppContext } from '../app-context';
+import { touchDevice } from '../db/devices.repository';
+import { claimNonce } from '../db/nonces.repository';
+import { insertSignals, type SignalRow } from '../db/signals.repository';
+import { runDetection } from '../detection/engine';
+import { HttpError } from '../http/http-error';
+import { verifyDeviceRequest } from '../http/signed-body';
+
+export const SIGNALS_BODY_LIMIT = 256 * 1024;
+
+function toRow(signal: Signal, deviceId: string, batchId: string, receivedAt: number, ip: string | null): SignalRow {
+  return {
+    id: signal.id,
+    device_id: deviceId,
+    batch_id: batchId,
+    type: signal.type,
+    at: signal.at,
+    received_at: receivedAt,
+    session_key: signal.sessionKey ?? null,
+    source_ip: ip,
+    host: signal.type === 'download' ? signal.host : null,
+    bytes: signal.type === 'download' ? signal.bytes : null,
+    data: JSON.stringify(signal),
+  };
+}
+
+export const signalRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
+  app.post('/signals', { bodyLimit: SIGNALS_BODY_LIMIT }, async (req): Promise<SignalBatchResult> => {
+    const { device, body } = await verifyDeviceRequest(ctx, req, SignalBatch);
+    const now = ctx.now();
+    const ip = req.ip ?? null;
+    const rows = body.signals.map((s) => toRow(s, device.id, body.batchId, now, ip));
+
+    let inserted = new Set<string>();
+    await ctx.db.transaction().execute(async (trx) => {
+      if (!(await claimNonce(trx, { id: body.batchId, kind: 'batch', device_id: device.id, received_at: now }))) {
+        throw new HttpError(409, 'replayed_batch', 'this batchId was already received');
+      }
+      inserted = await insertSignals(trx, rows);
+      await touchDevice(trx, device.id, now, ip);
+    });
+
+    const seen = new Set<string>();
+    const fresh = body.signals.filter((s) => inserted.has(s.id) && !seen.has(s.id) && seen.add(s.id));
+    ctx.metrics.inc('sg_signals_total', 'Signals received, by result', { result: 'accepted' }, fresh.length);
+    ctx.metrics.inc('sg_signals_total', 'Signals received, by result', { result: 'duplicate' }, body.signals.length - fresh.length);
+    try {
+      await runDetection(ctx, { device: { id: device.id, userId: device.user_id }, signals: fresh, sourceIp: ip });
+    } catch (error) {
+      // The signals are stored; a detection failure must not make the device resend them.
+      req.log.error({ err: error, deviceId: device.id }, 'detection failed');
+    }
+    return { accepted: fresh.length, duplicates: body.signals.length - fresh.length };
+  });
+};

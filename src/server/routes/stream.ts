@@ -1,0 +1,89 @@
+/**
+ * GET /v1/stream: the verdict push channel. The server speaks first with a random
+ * challenge; the device answers with its id and a signature over `sg-stream:<challenge>`.
+ * Then `ready`, every pending verdict, and new ones the moment they are issued. A socket
+ * that has not authenticated within the timeout is closed.
+ */
+import { randomBytes } from 'node:crypto';
+import type { FastifyPluginAsync } from 'fastify';
+import type { WebSocket } from 'ws';
+import { importPublicJwk, verify, type PublicJwk } from '../../shared/crypto/signing';
+import { ClientMessage, streamAuthText, type ServerMessage } from '../../shared/protocol/verdict';
+import type { AppContext } from '../app-context';
+import { findDevice, touchDevice } from '../db/devices.repository';
+import { pendingVerdicts } from '../db/verdicts.repository';
+
+/** Close codes in the private range (4000–4999). */
+export const STREAM_CLOSE = { authFailed: 4401, authTimeout: 4408, badMessage: 4400 } as const;
+
+function send(socket: WebSocket, message: ServerMessage): void {
+  if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
+}
+
+function parseMessage(data: unknown): ClientMessage | null {
+  try {
+    const parsed = ClientMessage.safeParse(JSON.parse(String(data)));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+export const streamRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
+  app.get('/stream', { websocket: true }, (socket, req) => {
+    const challenge = randomBytes(32).toString('base64url');
+    let state: 'challenged' | 'authenticating' | 'ready' = 'challenged';
+    let unsubscribe: (() => void) | null = null;
+    const sent = new Set<string>();
+    const timer = setTimeout(() => {
+      if (state !== 'ready') socket.close(STREAM_CLOSE.authTimeout, 'authentication timeout');
+    }, ctx.streamAuthTimeoutMs);
+
+    const fail = (code: number, message: string) => {
+      send(socket, { type: 'error', message });
+      socket.close(code, message);
+    };
+
+    const authenticate = async (deviceId: string, signature: string) => {
+      const device = await findDevice(ctx.db, deviceId);
+      const key = device ? await importPublicJwk(JSON.parse(device.public_key) as PublicJwk) : null;
+      if (!device || !key || !(await verify(key, signature, streamAuthText(challenge)))) {
+        return fail(STREAM_CLOSE.authFailed, 'authentication failed');
+      }
+      if (socket.readyState !== socket.OPEN) return;
+      clearTimeout(timer);
+      state = 'ready';
+      // Subscribe before reading pending verdicts so none issued in between is missed;
+      // `sent` drops the one that might then arrive twice.
+      unsubscribe = ctx.hub.subscribe(device.id, (verdict) => {
+        if (sent.has(verdict.id)) return;
+        sent.add(verdict.id);
+        send(socket, { type: 'verdict', verdict: { payload: verdict.payload, signature: verdict.signature } });
+      });
+      send(socket, { type: 'ready' });
+      await touchDevice(ctx.db, device.id, ctx.now(), req.ip ?? null);
+      for (const verdict of await pendingVerdicts(ctx.db, device.id, ctx.now())) {
+        if (sent.has(verdict.id)) continue;
+        sent.add(verdict.id);
+        send(socket, { type: 'verdict', verdict: { payload: verdict.payload, signature: verdict.signature } });
+      }
+    };
+
+    socket.on('message', (data) => {
+      const message = parseMessage(data);
+      if (!message) return fail(STREAM_CLOSE.badMessage, 'malformed message');
+      if (message.type === 'ping') return send(socket, { type: 'pong' });
+      if (state !== 'challenged') return fail(STREAM_CLOSE.badMessage, 'already authenticated');
+      state = 'authenticating';
+      authenticate(message.deviceId, message.signature).catch((error) => {
+        req.log.error({ err: error }, 'stream authentication error');
+        fail(STREAM_CLOSE.authFailed, 'authentication failed');
+      });
+    });
+    socket.on('close', () => {
+      clearTimeout(timer);
+      unsubscribe?.();
+    });
+    send(socket, { type: 'challenge', challenge });
+  });
+};

@@ -1,0 +1,136 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { STREAM_CLOSE } from '../../src/server/routes/stream';
+import { importSpkiPublicKey, verify } from '../../src/shared/crypto/signing';
+import { ServerMessage, streamAuthText } from '../../src/shared/protocol/verdict';
+import { fakeDevice, type FakeDevice } from '../fixtures/server/fake-device';
+import { fakeBatch, fakeDownloadBurst } from '../fixtures/server/fake-signals';
+import { createTestApp, type TestApp } from './server-support/test-app';
+
+/** A ws client that queues parsed server messages and the close code. */
+function connect(url: string) {
+  const socket = new WebSocket(url);
+  const queue: ServerMessage[] = [];
+  const waiters: (() => void)[] = [];
+  let closed: { code: number } | null = null;
+  const wake = () => waiters.splice(0).forEach((w) => w());
+  socket.on('message', (data) => {
+    queue.push(ServerMessage.parse(JSON.parse(String(data))));
+    wake();
+  });
+  socket.on('close', (code) => {
+    closed = { code };
+    wake();
+  });
+  const until = async <T>(check: () => T | undefined, what: string): Promise<T> => {
+    const deadline = Date.now() + 5000;
+    for (;;) {
+      const value = check();
+      if (value !== undefined) return value;
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await new Promise<void>((resolve) => {
+        waiters.push(resolve);
+        setTimeout(resolve, 100);
+      });
+    }
+  };
+  return {
+    socket,
+    send: (message: unknown) => socket.send(JSON.stringify(message)),
+    next: (what = 'a message') => until(() => queue.shift(), what),
+    closed: () => until(() => closed ?? undefined, 'close'),
+  };
+}
+
+describe('GET /v1/stream', () => {
+  let t: TestApp;
+  let base: string;
+  afterEach(async () => t.close());
+
+  async function start(streamAuthTimeoutMs = 10_000) {
+    t = await createTestApp({
+      context: { streamAuthTimeoutMs },
+      policy: { detectors: { excessive_downloads: { maxFiles: 2, maxBytes: 1e9, windowSeconds: 60 } } },
+    });
+    await t.app.listen({ host: '127.0.0.1', port: 0 });
+    const address = t.app.server.address();
+    base = `ws://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/v1/stream`;
+  }
+
+  async function authenticate(client: ReturnType<typeof connect>, device: FakeDevice) {
+    const challenge = await client.next('challenge');
+    if (challenge.type !== 'challenge') throw new Error(`expected a challenge, got ${challenge.type}`);
+    client.send({ type: 'auth', deviceId: device.id, signature: await device.sign(streamAuthText(challenge.challenge)) });
+  }
+  const trigger = (device: FakeDevice) =>
+    t.post('/v1/signals', device, fakeBatch(device.id, fakeDownloadBurst(3, Date.now()), { sentAt: t.clock.now }));
+
+  it('authenticates by challenge, then pushes pending verdicts and new ones live', async () => {
+    await start();
+    const device = await t.enroll();
+    await trigger(device);
+    const client = connect(base);
+
+    await authenticate(client, device);
+
+    expect(await client.next('ready')).toEqual({ type: 'ready' });
+    const pending = await client.next('pending verdict');
+    expect(pending.type).toBe('verdict');
+    t.clock.now += 301_000;
+    await trigger(device);
+    const live = await client.next('live verdict');
+    expect(live.type).toBe('verdict');
+    const key = await importSpkiPublicKey(t.store.secrets.verdictKeys.publicSpki);
+    for (const m of [pending, live]) {
+      if (m.type !== 'verdict') throw new Error('not a verdict');
+      expect(await verify(key, m.verdict.signature, m.verdict.payload)).toBe(true);
+    }
+    client.socket.close();
+  });
+
+  it('answers ping with pong', async () => {
+    await start();
+    const device = await t.enroll();
+    const client = connect(base);
+    await authenticate(client, device);
+    await client.next('ready');
+
+    client.send({ type: 'ping' });
+
+    expect(await client.next('pong')).toEqual({ type: 'pong' });
+    client.socket.close();
+  });
+
+  it('closes a socket whose signature does not verify', async () => {
+    await start();
+    const device = await t.enroll();
+    const impostor = await fakeDevice();
+    const client = connect(base);
+
+    await authenticate(client, { ...impostor, id: device.id });
+
+    expect(await client.next('error')).toMatchObject({ type: 'error' });
+    expect((await client.closed()).code).toBe(STREAM_CLOSE.authFailed);
+    expect(t.hub.connections()).toBe(0);
+  });
+
+  it('closes a socket that does not authenticate in time', async () => {
+    await start(200);
+    const client = connect(base);
+    await client.next('challenge');
+
+    const closed = await client.closed();
+
+    expect(closed.code).toBe(STREAM_CLOSE.authTimeout);
+  });
+
+  it('closes a socket that sends something that is not a protocol message', async () => {
+    await start();
+    const client = connect(base);
+    await client.next('challenge');
+
+    client.socket.send('hello');
+
+    expect((await client.closed()).code).toBe(STREAM_CLOSE.badMessage);
+  });
+});
