@@ -42,14 +42,15 @@ test.describe('enforce mode', () => {
     writeFileSync(`test-results/latency-${Date.now()}.json`, JSON.stringify({ latencyMs }));
     console.log(`download → cookie removed: ${latencyMs} ms`);
 
-    // The next Slack request carries no session cookie.
+    // The next Slack request carries no session cookie. (A fresh tab: the extension is
+    // busy moving the old one away from Slack.)
     const before = slack.fake.requests.length;
-    await page.evaluate(() => (window as any).callApi?.('auth.test')).catch(() => undefined);
-    await page.goto('https://app.slack.com/api/auth.test');
+    const probe = await page.context().newPage();
+    await probe.goto('https://app.slack.com/api/auth.test');
     const next = slack.fake.requests.slice(before).find((r) => r.path === '/api/auth.test');
     expect(next).toBeDefined();
     expect(next!.cookieNames).not.toContain('d');
-    expect(await page.textContent('body')).toContain('not_authed');
+    expect(await probe.textContent('body')).toContain('not_authed');
 
     // The backend lists the verdict with its reason and the device's acknowledgement.
     await expect
