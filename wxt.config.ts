@@ -3,20 +3,35 @@ import { loadExtensionKey } from './src/server/extension-key';
 
 // Slack's web origins: the session lives in cookies on .slack.com; files are served from
 // files.slack.com and slack-files.com. These are the only hosts the extension may touch.
+// Every permission is justified in docs/permissions.md.
 export const SLACK_HOST_PERMISSIONS = ['https://*.slack.com/*', 'https://slack.com/*', 'https://*.slack-files.com/*'];
+
+/** Firefox names an extension by this id; enterprise policy configures it under 3rdparty.Extensions.<id>. */
+export const GECKO_ID = process.env.SESSION_GUARD_GECKO_ID ?? 'session-guard@session-guard.org';
+
+const COMMON_PERMISSIONS = ['storage', 'alarms', 'cookies', 'downloads', 'webRequest', 'browsingData', 'notifications'];
 
 export default defineConfig({
   modules: ['@wxt-dev/webextension-polyfill'],
-  manifest: () => ({
+  manifest: ({ browser }) => ({
     name: 'Session Guard',
     description: 'Ends stolen or abused Slack sessions on this device, as your organisation’s policy requires.',
-    // A stable extension ID (DESIGN.md): the development key in keys/, or the org's own.
-    key: loadExtensionKey().manifestKey,
-    minimum_chrome_version: '120',
-    permissions: ['storage', 'alarms', 'cookies', 'downloads', 'webRequest', 'browsingData', 'notifications'],
-    host_permissions: SLACK_HOST_PERMISSIONS,
-    storage: { managed_schema: 'managed_schema.json' },
     icons: { 16: 'icon/16.png', 48: 'icon/48.png', 128: 'icon/128.png' },
     action: { default_title: 'Session Guard' },
+    host_permissions: SLACK_HOST_PERMISSIONS,
+    ...(browser === 'firefox'
+      ? {
+          // Firefox has no offscreen documents (its background page has a DOM) and no
+          // managed_schema: enterprise policy supplies storage.managed (docs/firefox.md).
+          permissions: COMMON_PERMISSIONS,
+          browser_specific_settings: { gecko: { id: GECKO_ID, strict_min_version: '115.0' } },
+        }
+      : {
+          // A stable extension ID (DESIGN.md): the development key in keys/, or the org's own.
+          key: loadExtensionKey().manifestKey,
+          minimum_chrome_version: '120',
+          permissions: [...COMMON_PERMISSIONS, 'offscreen'],
+          storage: { managed_schema: 'managed_schema.json' },
+        }),
   }),
 });

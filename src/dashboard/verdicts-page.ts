@@ -1,83 +1,36 @@
 /**
- * The dashboard's main page: verdicts (reason, device, time, detection-to-response
- * latency, ack outcome) and recent findings, including monitor-mode ones.
+ * Verdicts: filter by reason, user, device and time; export what is shown; each verdict
+ * opens to its evidence. New verdicts appear live (server-sent events) when no filter
+ * is set; with filters the page says that new ones arrived.
  */
-import { escapeHtml, layout } from './html';
+import type { VerdictView } from '../shared/protocol/admin';
+import { filterForm, filterQuery, hasFilters, type FilterValues } from './filters';
+import { html, layout } from './html';
+import { verdictTable } from './tables';
 
-export interface VerdictRowView {
-  reasons: string[];
-  deviceId: string;
-  issuedAt: number;
-  latencyMs: number | null;
-  ackOutcome: string | null;
+export interface VerdictsPage {
+  verdicts: readonly VerdictView[];
+  filters: FilterValues;
+  error?: string;
+  csrf: string;
+  now: number;
 }
 
-export interface FindingRowView {
-  reason: string;
-  deviceId: string;
-  detectedAt: number;
-  mode: string;
-  outcome: string;
-  policyVersion: number;
-  summary: string;
-}
-
-const time = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
-
-function verdictTable(rows: VerdictRowView[]): string {
-  if (rows.length === 0) return '<p class="empty">No verdicts yet.</p>';
-  const body = rows
-    .map(
-      (v) => `<tr>
-<td>${v.reasons.map((r) => `<code>${escapeHtml(r)}</code>`).join(', ')}</td>
-<td><code>${escapeHtml(v.deviceId)}</code></td>
-<td>${escapeHtml(time(v.issuedAt))}</td>
-<td>${v.latencyMs === null ? '—' : `${escapeHtml(v.latencyMs)} ms`}</td>
-<td>${escapeHtml(v.ackOutcome ?? 'pending')}</td>
-</tr>`,
-    )
-    .join('\n');
-  return `<table id="verdicts">
-<thead><tr><th>Reason</th><th>Device</th><th>Time</th><th>Detection-to-response latency</th><th>Ack outcome</th></tr></thead>
-<tbody>
-${body}
-</tbody>
-</table>`;
-}
-
-function findingTable(rows: FindingRowView[]): string {
-  if (rows.length === 0) return '<p class="empty">No findings yet.</p>';
-  const body = rows
-    .map(
-      (f) => `<tr>
-<td><code>${escapeHtml(f.reason)}</code></td>
-<td><code>${escapeHtml(f.deviceId)}</code></td>
-<td>${escapeHtml(time(f.detectedAt))}</td>
-<td>${escapeHtml(f.mode)} (v${escapeHtml(f.policyVersion)})</td>
-<td>${escapeHtml(f.outcome)}</td>
-<td>${escapeHtml(f.summary)}</td>
-</tr>`,
-    )
-    .join('\n');
-  return `<table id="findings">
-<thead><tr><th>Reason</th><th>Device</th><th>Detected</th><th>Mode (policy)</th><th>Outcome</th><th>Summary</th></tr></thead>
-<tbody>
-${body}
-</tbody>
-</table>`;
-}
-
-export function verdictsPage(verdicts: VerdictRowView[], findings: FindingRowView[]): string {
+export function verdictsPage({ verdicts, filters, error, csrf, now }: VerdictsPage): string {
+  const q = filterQuery(filters);
+  const filtered = hasFilters(filters);
   return layout({
     title: 'Verdicts',
-    refreshSeconds: 10,
-    body: `<header><h1>Session Guard</h1>
-<form method="post" action="/logout"><button type="submit">Sign out</button></form></header>
-<main>
-<h2>Verdicts</h2>
-${verdictTable(verdicts)}
-<h2>Findings</h2>
-${findingTable(findings)}
-</main>`,
+    csrf,
+    active: '/verdicts',
+    renderedAt: now,
+    scripts: ['live.js'],
+    body: html`<h1>Verdicts</h1>
+${filterForm('/verdicts', filters, 'verdicts', error)}
+<div class="actions"><span>Export ${filtered ? 'these' : 'all'} verdicts:</span>
+<a class="button" href="/api/exports/verdicts.csv${q}" download>CSV</a>
+<a class="button" href="/api/exports/verdicts.json${q}" download>JSON</a></div>
+<p class="muted">${verdicts.length} shown${verdicts.length >= 100 ? ' (the newest 100)' : ''}.${filtered ? ' Filtered: new verdicts are announced, not added.' : ' New verdicts appear here as they are issued.'}</p>
+${verdictTable(verdicts, { id: 'verdicts', caption: 'Verdicts', live: !filtered, empty: filtered ? 'No verdict matches these filters.' : 'No verdicts yet.' })}`,
   });
 }

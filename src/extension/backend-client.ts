@@ -1,7 +1,9 @@
 /**
  * The device side of the HTTP API: signed batches, acknowledgements and verdict polls,
  * mapped onto the outbox's three outcomes. A 401/404 means the backend no longer knows
- * this key (a reset database, a revoked device): the service re-enrolls and resends.
+ * this key (a reset database): the service re-enrolls and resends. A 403 means the key
+ * was revoked (or rotated away): the service stops and says so; re-enrolling the same
+ * key would be refused anyway.
  */
 import { PollResponse, type Signal, type SignalBatch, type SignedVerdict, type VerdictAck } from '@/src/shared/protocol';
 import type { Enrolled } from './device-identity';
@@ -13,7 +15,9 @@ export interface ClientDeps {
   identity: Enrolled;
   extensionVersion: string;
   onUnknownDevice: () => void;
-  onResult: (ok: boolean, error?: string) => void;
+  onRevoked: () => void;
+  /** After each signal or ack send: `reachable` is false when no answer came back. */
+  onResult: (result: { ok: boolean; reachable: boolean; error?: string }) => void;
 }
 
 export function classify(status: number): SendResult {
@@ -28,11 +32,16 @@ export function backendClient(deps: ClientDeps): OutboxSender & { poll(): Promis
     try {
       const response = await signedPost(backendUrl, path, body, identity.keyPair.privateKey, identity.deviceId);
       if (response.status === 401 || response.status === 404) deps.onUnknownDevice();
+      if (response.status === 403) deps.onRevoked();
       const result = classify(response.status);
-      deps.onResult(result === 'sent', result === 'sent' ? undefined : `backend answered HTTP ${response.status}`);
+      deps.onResult({
+        ok: result === 'sent',
+        reachable: response.status < 500,
+        error: result === 'sent' ? undefined : `backend answered HTTP ${response.status}`,
+      });
       return result;
     } catch (error) {
-      deps.onResult(false, `backend unreachable: ${(error as Error).message}`);
+      deps.onResult({ ok: false, reachable: false, error: `backend unreachable: ${(error as Error).message}` });
       return 'retry';
     }
   };
@@ -61,6 +70,7 @@ export function backendClient(deps: ClientDeps): OutboxSender & { poll(): Promis
         identity.deviceId,
       );
       if (response.status === 401 || response.status === 404) deps.onUnknownDevice();
+      if (response.status === 403) deps.onRevoked();
       if (!response.ok) throw new Error(`poll: HTTP ${response.status}`);
       return PollResponse.parse(await response.json()).verdicts;
     },

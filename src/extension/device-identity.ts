@@ -22,6 +22,13 @@ export async function loadOrCreateIdentity(db: LocalDb): Promise<Identity> {
   }
 }
 
+/** The backend refuses this key for good: revoked by an admin, or rotated away. */
+export class RevokedError extends Error {
+  constructor() {
+    super('this browser’s device key was revoked by your security team');
+  }
+}
+
 export type Enrolled = Identity & { deviceId: string; sessionKeySecret: string };
 
 export function isEnrolledWith(identity: Identity, policy: ManagedPolicy): identity is Enrolled {
@@ -43,6 +50,7 @@ export async function enroll(
     userAgent: navigator.userAgent.slice(0, 512),
   };
   const response = await signedPost(policy.backendUrl, '/v1/enroll', request, identity.keyPair.privateKey, null);
+  if (response.status === 403) throw new RevokedError();
   if (!response.ok) throw new Error(`enrollment refused: HTTP ${response.status} ${await safeText(response)}`);
   const body = EnrollResponse.parse(await response.json());
   const enrolled: Enrolled = {

@@ -32,6 +32,10 @@ export interface Identity {
   sessionKeySecret?: string;
   backendUrl?: string;
   enrolledAt?: number;
+  /** A rotation in progress: kept before the backend is asked, so a lost answer loses no key. */
+  pendingKeyPair?: CryptoKeyPair;
+  /** Device ids this key replaced, newest first (the backend links them too). */
+  previousDeviceIds?: string[];
 }
 
 interface GuardDb extends DBSchema {

@@ -56,6 +56,15 @@ export class Outbox {
     await this.put({ key: `ack:${ack.verdictId}`, kind: 'ack', body: ack, createdAt: this.now(), urgent: true });
   }
 
+  /** The last send attempt failed for want of an answer (unreachable, 5xx, not enrolled). */
+  get failing(): boolean {
+    return this.failures > 0;
+  }
+
+  async has(key: string): Promise<boolean> {
+    return (await this.options.db.count('outbox', key)) > 0;
+  }
+
   async pending(): Promise<number> {
     return this.options.db.count('outbox');
   }

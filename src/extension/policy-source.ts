@@ -15,6 +15,13 @@ export async function readPolicy(): Promise<ManagedPolicyState> {
   }
 }
 
+/** Where the policy comes from, in words the popup can show. */
+export function policySourceText(): string {
+  return import.meta.env.FIREFOX
+    ? 'Firefox enterprise policy (3rdparty › Extensions), set by your organisation'
+    : 'Chrome managed policy (chrome.storage.managed), set by your organisation';
+}
+
 export function onPolicyChanged(listener: () => void): void {
   browser.storage.onChanged.addListener((_changes, area) => {
     if (area === 'managed') listener();

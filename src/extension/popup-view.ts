@@ -1,58 +1,79 @@
 /**
- * The popup's view of protection status, in plain words. Built with DOM nodes and
- * textContent only: nothing from storage is ever parsed as HTML.
+ * The popup's view of protection status, in plain words: is this browser protected, where
+ * the policy comes from, whether the backend answers, when it last heard from us, and the
+ * last session ended. An unconfigured or failing extension says what is wrong. Built with
+ * DOM nodes and textContent only: nothing from storage is ever parsed as HTML.
  */
 import { REASON_TEXT, ReasonCode } from '@/src/shared/protocol';
+import { builder } from './dom';
 import type { ProtectionStatus } from './status';
 
-export function describe(status: ProtectionStatus | null): { level: 'ok' | 'warn' | 'bad'; headline: string } {
+export type Level = 'ok' | 'warn' | 'bad';
+
+export function describe(status: ProtectionStatus | null): { level: Level; headline: string } {
   if (!status || status.policy === 'missing')
-    return { level: 'bad', headline: 'Not configured: your organisation has not set a Session Guard policy for this browser, so nothing is protected or reported.' };
+    return { level: 'bad', headline: 'Not protected: your organisation has not set a Session Guard policy for this browser, so nothing is watched or reported. Ask your IT team to deploy it.' };
   if (status.policy === 'invalid')
-    return { level: 'bad', headline: `Not configured: the Session Guard policy is invalid (${status.problems.join('; ')}).` };
-  if (!status.enrolled) return { level: 'warn', headline: 'Starting: this browser is not yet enrolled with your security team’s backend.' };
-  if (!status.connected) return { level: 'warn', headline: 'Protected, but the backend is not reachable right now; signals are kept and sent later.' };
-  return { level: 'ok', headline: 'Protected: your Slack session is watched and can be ended if it is stolen.' };
+    return { level: 'bad', headline: `Not protected: the Session Guard policy from your organisation is invalid (${status.problems.join('; ')}). Ask your IT team to fix it.` };
+  if (status.revoked)
+    return { level: 'bad', headline: 'Disconnected: your security team revoked this browser’s Session Guard key. Local limits still apply; ask them if this is unexpected.' };
+  if (!status.enrolled)
+    return { level: 'warn', headline: `Starting: this browser is not yet enrolled with your security team’s server${status.lastError ? ` (${status.lastError})` : ''}.` };
+  if (status.reachable === false)
+    return { level: 'warn', headline: 'Protected, but the Session Guard server cannot be reached right now; reports are kept on this device and sent when it is back.' };
+  return { level: 'ok', headline: 'Protected: your Slack session is watched and can be ended at once if it is stolen or abused.' };
 }
 
-function ago(at: number | null, now: number): string {
+export function ago(at: number | null, now: number): string {
   if (at === null) return 'never';
   const seconds = Math.max(0, Math.round((now - at) / 1000));
-  if (seconds < 60) return `${seconds} s ago`;
+  if (seconds < 60) return seconds < 5 ? 'just now' : `${seconds} seconds ago`;
   if (seconds < 3600) return `${Math.round(seconds / 60)} min ago`;
   return new Date(at).toLocaleString();
 }
 
+function backendText(status: ProtectionStatus): string {
+  if (!status.backendUrl) return 'none configured';
+  if (status.revoked) return `${status.backendUrl}: refuses this browser (key revoked)`;
+  if (status.connected) return `${status.backendUrl}: connected, verdicts arrive instantly`;
+  if (status.reachable) return `${status.backendUrl}: reachable; verdicts are fetched at each check-in`;
+  if (status.reachable === false) return `${status.backendUrl}: not reachable`;
+  return `${status.backendUrl}: connecting…`;
+}
+
+function verdictText(verdict: NonNullable<ProtectionStatus['lastVerdict']>, now: number): string {
+  const reasons = verdict.reasons
+    .map((r) => (ReasonCode.safeParse(r).success ? REASON_TEXT[r as ReasonCode] : r))
+    .join('; ');
+  const by = verdict.local ? 'on this device by a local limit' : 'by your organisation';
+  return `Your Slack session was ended ${ago(verdict.at, now)} ${by}, because ${reasons}.`;
+}
+
+export function rows(status: ProtectionStatus, now: number): [string, string][] {
+  const list: [string, string][] = [
+    ['Policy', status.policy === 'ok' ? (status.policySource ?? 'managed by your organisation') : status.policy],
+    ['Server', backendText(status)],
+    ['Last report', status.lastReportAt === null ? 'nothing sent yet' : `sent ${ago(status.lastReportAt, now)}`],
+    ['Waiting to send', status.pendingSignals === 0 ? 'nothing' : `${status.pendingSignals} reports`],
+    ['Last verdict', status.lastVerdict ? verdictText(status.lastVerdict, now) : 'none: your session has never been ended'],
+  ];
+  if (status.localCap) list.push(['Local limit', status.localCap]);
+  if (status.lastError && status.policy === 'ok') list.push(['Problem', status.lastError]);
+  return list;
+}
+
 export function renderStatus(doc: Document, status: ProtectionStatus | null, now: number): DocumentFragment {
+  const el = builder(doc);
   const fragment = doc.createDocumentFragment();
-  const el = (tag: string, text?: string, className?: string) => {
-    const node = doc.createElement(tag);
-    if (text !== undefined) node.textContent = text;
-    if (className) node.className = className;
-    return node;
-  };
   fragment.append(el('h1', 'Session Guard'));
   const { level, headline } = describe(status);
   const state = el('p', headline, `state ${level}`);
   state.setAttribute('role', 'status');
   fragment.append(state);
-  if (!status) return fragment;
+  if (!status || status.policy !== 'ok') return fragment;
 
-  const rows: [string, string][] = [
-    ['Policy', status.policy === 'ok' ? 'managed by your organisation' : status.policy],
-    ['Backend', status.backendUrl ? `${status.backendUrl} (${status.connected ? 'connected' : 'not connected'})` : 'none'],
-    ['Last report', ago(status.lastReportAt, now)],
-    ['Pending signals', String(status.pendingSignals)],
-  ];
-  if (status.lastVerdict) {
-    const reasons = status.lastVerdict.reasons
-      .map((r) => (ReasonCode.safeParse(r).success ? REASON_TEXT[r as ReasonCode] : r))
-      .join('; ');
-    rows.push(['Last session ended', `${ago(status.lastVerdict.at, now)}: ${reasons}`]);
-  }
-  if (status.lastError) rows.push(['Problem', status.lastError]);
   const list = el('dl');
-  for (const [term, value] of rows) list.append(el('dt', term), el('dd', value));
+  for (const [term, value] of rows(status, now)) list.append(el('dt', term), el('dd', value));
   fragment.append(list);
   return fragment;
 }

@@ -37,14 +37,29 @@ export async function clearSlackCookies(): Promise<{ cleared: number; hosts: str
   return { cleared: cookies.length, hosts: cookies.map((c) => c.domain) };
 }
 
+/**
+ * What browsingData.remove gets. Chromium scopes removal by origin and clears every
+ * storage kind; Firefox scopes by host name and supports it for fewer kinds.
+ */
+export function siteDataRemoval(origins: string[], firefox: boolean) {
+  if (firefox) {
+    return {
+      options: { hostnames: origins.map((o) => new URL(o).hostname) },
+      dataTypes: { cookies: true, localStorage: true, indexedDB: true, serviceWorkers: true },
+    };
+  }
+  return {
+    options: { origins },
+    dataTypes: { cookies: true, localStorage: true, indexedDB: true, cacheStorage: true, serviceWorkers: true, fileSystems: true },
+  };
+}
+
 /** Slack's localStorage, IndexedDB, caches and service workers, then reload its tabs. */
 export async function clearSlackSiteData(cookieHosts: string[], landingUrl: string | null): Promise<void> {
   const tabs = await browser.tabs.query({ url: SLACK_PAGE_PATTERNS });
   const tabHosts = tabs.map((t) => (t.url ? hostOf(t.url) : null)).filter((h): h is string => Boolean(h));
-  await browser.browsingData.remove(
-    { origins: slackOrigins([...cookieHosts, ...tabHosts]) as [string, ...string[]] },
-    { cookies: true, localStorage: true, indexedDB: true, cacheStorage: true, serviceWorkers: true, fileSystems: true },
-  );
+  const { options, dataTypes } = siteDataRemoval(slackOrigins([...cookieHosts, ...tabHosts]), import.meta.env.FIREFOX);
+  await browser.browsingData.remove(options as never, dataTypes);
   await Promise.all(
     tabs.map((tab) =>
       tab.id === undefined

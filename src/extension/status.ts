@@ -7,16 +7,32 @@ import { z } from 'zod';
 
 export const ProtectionStatus = z.object({
   policy: z.enum(['missing', 'invalid', 'ok']),
+  /** Where the policy comes from, in words: Chrome's managed storage or Firefox's enterprise policy. */
+  policySource: z.string().nullable().default(null),
   problems: z.array(z.string()).default([]),
   backendUrl: z.string().nullable().default(null),
   enrolled: z.boolean().default(false),
+  /** The backend refuses this device's key (revoked by an admin). */
+  revoked: z.boolean().default(false),
+  /** The live verdict channel (WebSocket) is open. */
   connected: z.boolean().default(false),
+  /** The last HTTP exchange with the backend succeeded; null before the first. */
+  reachable: z.boolean().nullable().default(null),
   lastError: z.string().nullable().default(null),
   lastReportAt: z.number().nullable().default(null),
   lastVerdict: z
-    .object({ id: z.string(), at: z.number(), reasons: z.array(z.string()), cookiesCleared: z.number() })
+    .object({
+      id: z.string(),
+      at: z.number(),
+      reasons: z.array(z.string()),
+      cookiesCleared: z.number(),
+      /** Ended by a local cap while the backend was unreachable. */
+      local: z.boolean().default(false),
+    })
     .nullable()
     .default(null),
+  /** The local cap in words, when policy sets one. */
+  localCap: z.string().nullable().default(null),
   pendingSignals: z.number().default(0),
 });
 export type ProtectionStatus = z.infer<typeof ProtectionStatus>;
@@ -29,7 +45,14 @@ export async function readStatus(): Promise<ProtectionStatus | null> {
   return parsed.success ? parsed.data : null;
 }
 
-export async function updateStatus(patch: Partial<ProtectionStatus>): Promise<void> {
-  const current = (await readStatus()) ?? ProtectionStatus.parse({ policy: 'missing' });
-  await browser.storage.local.set({ [KEY]: { ...current, ...patch } });
+let writes: Promise<unknown> = Promise.resolve();
+
+/** Merges a patch; writes are serialised so two patches never overwrite each other. */
+export function updateStatus(patch: Partial<ProtectionStatus>): Promise<void> {
+  const run = writes.then(async () => {
+    const current = (await readStatus()) ?? ProtectionStatus.parse({ policy: 'missing' });
+    await browser.storage.local.set({ [KEY]: { ...current, ...patch } });
+  });
+  writes = run.catch(() => undefined);
+  return run;
 }

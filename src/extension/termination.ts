@@ -1,29 +1,73 @@
 /**
- * What follows the cookie clear: Slack's site data and tabs, the user told why in plain
- * words, and the verdict remembered for the popup.
+ * What follows the cookie clear: Slack's site data cleared, Slack tabs sent to a page of
+ * the extension that explains what happened, the user notified in plain words (what
+ * happened, what to do, whom to ask), and the verdict remembered for the popup.
  */
 import { browser } from 'wxt/browser';
-import { REASON_TEXT, type VerdictPayload } from '@/src/shared/protocol';
+import { REASON_TEXT, type ReasonCode } from '@/src/shared/protocol';
 import { clearSlackSiteData } from './slack-session';
 import { updateStatus } from './status';
 
-export function terminationMessage(payload: Pick<VerdictPayload, 'reasons'>): string {
-  const why = payload.reasons.map((r) => REASON_TEXT[r]).join('; ');
-  return `Your organisation ended your Slack session on this browser because ${why}. Sign in to Slack again to continue; if you did not expect this, contact your security team.`;
+export interface Termination {
+  id: string;
+  reasons: ReasonCode[];
+  /** Ended by a local cap while the backend was unreachable. */
+  local?: boolean;
 }
 
-export async function afterTermination(payload: VerdictPayload, cookieHosts: string[]): Promise<void> {
+export interface SupportInfo {
+  supportUrl?: string;
+  supportContact?: string;
+}
+
+export const NOTIFICATION_PREFIX = 'verdict-';
+
+export function whyText(reasons: readonly ReasonCode[]): string {
+  return reasons.map((r) => REASON_TEXT[r] ?? r).join('; ');
+}
+
+export function terminationMessage(termination: Pick<Termination, 'reasons' | 'local'>, support: SupportInfo = {}): string {
+  const where = termination.local ? ' (counted on this device while the Session Guard server was unreachable)' : '';
+  const whom = support.supportContact ?? 'your security team';
+  return `Session Guard ended your Slack session on this browser because ${whyText(termination.reasons)}${where}. What to do: sign in to Slack again to continue. If you did not expect this, contact ${whom}.`;
+}
+
+/** The extension page a Slack tab lands on; it reads the details from status, not the URL. */
+export function landingUrl(id: string): string {
+  return `${browser.runtime.getURL('/terminated.html')}?verdict=${encodeURIComponent(id)}`;
+}
+
+export async function afterTermination(
+  termination: Termination,
+  cookieHosts: string[],
+  support: SupportInfo = {},
+): Promise<void> {
   await updateStatus({
-    lastVerdict: { id: payload.id, at: Date.now(), reasons: payload.reasons, cookiesCleared: cookieHosts.length },
+    lastVerdict: {
+      id: termination.id,
+      at: Date.now(),
+      reasons: termination.reasons,
+      cookiesCleared: cookieHosts.length,
+      local: termination.local ?? false,
+    },
   });
   await Promise.allSettled([
-    clearSlackSiteData(cookieHosts, null),
-    browser.notifications.create(`verdict-${payload.id}`, {
+    clearSlackSiteData(cookieHosts, landingUrl(termination.id)),
+    browser.notifications.create(`${NOTIFICATION_PREFIX}${termination.id}`, {
       type: 'basic',
       iconUrl: browser.runtime.getURL('/icon/128.png'),
-      title: 'Slack session ended by Session Guard',
-      message: terminationMessage(payload),
+      title: 'Your Slack session was ended',
+      message: terminationMessage(termination, support),
       priority: 2,
     }),
   ]);
+}
+
+/** A click on the notification opens the explanation page. Registered at start-up. */
+export function openExplanationOnClick(): void {
+  browser.notifications.onClicked.addListener((notificationId) => {
+    if (!notificationId.startsWith(NOTIFICATION_PREFIX)) return;
+    void browser.tabs.create({ url: landingUrl(notificationId.slice(NOTIFICATION_PREFIX.length)) });
+    void browser.notifications.clear(notificationId);
+  });
 }

@@ -8,6 +8,8 @@ import { ServerMessage, streamAuthText, type ClientMessage, type SignedVerdict }
 import { backoffDelay } from './outbox';
 
 const PING_MS = 20_000;
+/** WebSocket.OPEN, spelled out so the module loads where no WebSocket global exists (tests). */
+const SOCKET_OPEN = 1;
 
 export interface StreamOptions {
   url: string;
@@ -15,6 +17,10 @@ export interface StreamOptions {
   signText: (text: string) => Promise<string>;
   onVerdict: (verdict: SignedVerdict) => void;
   onConnected: (connected: boolean) => void;
+  /** Jitter source (tests pin it). */
+  random?: () => number;
+  /** Opens the socket (tests pass a fake). */
+  createSocket?: (url: string) => WebSocket;
 }
 
 export function streamUrl(backendUrl: string): string {
@@ -28,6 +34,8 @@ export class VerdictStream {
   private failures = 0;
   private closed = false;
   ready = false;
+  /** The delay before the pending reconnect, for tests and diagnostics. */
+  retryDelayMs: number | null = null;
 
   constructor(private readonly options: StreamOptions) {}
 
@@ -44,7 +52,7 @@ export class VerdictStream {
   }
 
   private open(): void {
-    const socket = new WebSocket(this.options.url);
+    const socket = this.options.createSocket?.(this.options.url) ?? new WebSocket(this.options.url);
     this.socket = socket;
     socket.onmessage = (event) => void this.receive(socket, event.data);
     socket.onclose = () => {
@@ -52,10 +60,12 @@ export class VerdictStream {
       this.teardown();
       if (this.closed) return;
       this.failures += 1;
+      this.retryDelayMs = backoffDelay(this.failures, this.options.random);
       this.retry = setTimeout(() => {
         this.retry = undefined;
+        this.retryDelayMs = null;
         this.ensure();
-      }, backoffDelay(this.failures));
+      }, this.retryDelayMs);
     };
   }
 
@@ -80,7 +90,7 @@ export class VerdictStream {
   }
 
   private send(socket: WebSocket, message: ClientMessage): void {
-    if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(message));
+    if (socket.readyState === SOCKET_OPEN) socket.send(JSON.stringify(message));
   }
 
   private teardown(): void {
@@ -89,6 +99,6 @@ export class VerdictStream {
     this.socket = null;
     if (this.ready) this.options.onConnected(false);
     this.ready = false;
-    if (socket && socket.readyState <= WebSocket.OPEN) socket.close();
+    if (socket && socket.readyState <= SOCKET_OPEN) socket.close();
   }
 }

@@ -5,8 +5,42 @@
 import type { ServerSecrets } from './auth/server-secrets';
 import type { DialectName } from './db/database';
 import type { Db } from './db/schema';
+import type { TorListView } from './detection/define-detector';
+import type { AdminEventBus } from './events/admin-stream';
 import type { Metrics } from './metrics';
+import type { SlackService } from './slack/service';
 import type { VerdictHub } from './verdicts/hub';
+import type { WebhookDispatcher } from './webhooks/dispatcher';
+
+/**
+ * The Tor exit list's state, for the dashboard's overview (issue #5). The tor detector
+ * (issue #3) provides it by passing `torList` to buildApp; absent, the overview says
+ * "not configured".
+ */
+export interface TorListStatus {
+  /** The file or URL it loads from. */
+  source: string;
+  /** When the list in use was loaded (server clock), null before the first load. */
+  loadedAt: number | null;
+  entries: number;
+  /** True unless the list is loaded, non-empty and younger than its stale limit. */
+  stale: boolean;
+  error?: string | null;
+  /** When the list's content was current (its own timestamps, file mtime or Last-Modified). */
+  asOf?: number | null;
+  /** Age of the content (from `asOf`), which is what makes a list stale. */
+  ageSeconds?: number | null;
+  /** 'loading' | 'fresh' | 'stale' | 'empty' | 'error' (src/server/tor/exit-list.ts). */
+  status?: string;
+}
+
+export interface TorListSource {
+  status(): TorListStatus;
+  /** The addresses the tor detector checks against (issue #3), null when there are none. */
+  view?(now: number): TorListView | null;
+  /** Re-reads the list now (GET/POST /api/tor-exit-list). */
+  refresh?(): Promise<TorListStatus>;
+}
 
 export interface AppContext {
   db: Db;
@@ -21,4 +55,15 @@ export interface AppContext {
   pollIntervalSeconds: number;
   streamAuthTimeoutMs: number;
   adminSessionTtlMs: number;
+  /** Live dashboard streams are nudged through this when a verdict is issued here. */
+  adminEvents: AdminEventBus;
+  /** How often a live dashboard stream reads the store. */
+  adminStreamPollMs: number;
+  /** Outgoing webhooks; buildApp starts one unless given. */
+  webhooks: WebhookDispatcher;
+  /** Delays before webhook attempt 2, 3, …; default: Standard Webhooks' schedule. */
+  webhookRetryDelaysMs: readonly number[];
+  torList: TorListSource | null;
+  /** The Slack connection (issue #7): server-side revocation and the audit log; null without one. */
+  slack: SlackService | null;
 }

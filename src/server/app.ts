@@ -8,6 +8,7 @@ import websocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { DEVICE_HEADER, SIGNATURE_HEADER } from '../shared/protocol/device';
 import type { AppContext } from './app-context';
+import type { TrustProxy } from './config';
 import { securityHeaders } from './http/security-headers';
 import { installErrorHandler } from './http/error-handler';
 import { keepRawJsonBodies } from './http/signed-body';
@@ -18,15 +19,23 @@ import { enrollRoutes } from './routes/enroll';
 import { healthRoutes } from './routes/health';
 import { signalRoutes } from './routes/signals';
 import { streamRoutes } from './routes/stream';
+import { deviceKeyRoutes } from './routes/device-keys';
 import { verdictRoutes } from './routes/verdicts';
 import { createLocalHub } from './verdicts/hub';
 import { createMetrics } from './metrics';
 import { metaRoutes } from './routes/meta';
+import { torExitListRoutes } from './routes/tor-exit-list';
+import { startAdminConsole } from './admin/console';
+import { createAdminEventBus } from './events/admin-stream';
+import { DEFAULT_RETRY_DELAYS_MS, IDLE_DISPATCHER } from './webhooks/dispatcher';
+import { extensionUpdateRoutes } from './routes/extension-updates';
+import { startSlack } from './slack/start';
 
 export type AppDeps = Pick<AppContext, 'db' | 'secrets'> &
   Partial<Omit<AppContext, 'db' | 'secrets' | 'verdictKeys'>> & {
     logger?: FastifyServerOptions['logger'];
-    trustProxy?: boolean;
+    /** Whom to believe in X-Forwarded-For (config.ts, SESSION_GUARD_TRUST_PROXY). */
+    trustProxy?: TrustProxy;
   };
 
 export function resolveContext(deps: AppDeps): AppContext {
@@ -42,17 +51,31 @@ export function resolveContext(deps: AppDeps): AppContext {
     pollIntervalSeconds: deps.pollIntervalSeconds ?? 60,
     streamAuthTimeoutMs: deps.streamAuthTimeoutMs ?? 10_000,
     adminSessionTtlMs: deps.adminSessionTtlMs ?? 12 * 3600_000,
+    adminEvents: deps.adminEvents ?? createAdminEventBus(),
+    adminStreamPollMs: deps.adminStreamPollMs ?? 1000,
+    // buildApp starts the real dispatcher (it needs the app's logger and lifecycle).
+    webhooks: deps.webhooks ?? IDLE_DISPATCHER,
+    webhookRetryDelaysMs: deps.webhookRetryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS,
+    torList: deps.torList ?? null,
+    slack: deps.slack ?? null,
   };
+}
+
+function hopsTrusted(hops: number) {
+  return (_address: string, hop: number) => hop < hops;
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const ctx = resolveContext(deps);
   const app = Fastify({
     logger: deps.logger ?? false,
-    trustProxy: deps.trustProxy ?? false,
+    // A hop count becomes the function Fastify would make of it (its types omit numbers).
+    trustProxy: typeof deps.trustProxy === 'number' ? hopsTrusted(deps.trustProxy) : (deps.trustProxy ?? false),
     bodyLimit: 256 * 1024,
   });
   installErrorHandler(app, ctx.metrics);
+  startAdminConsole(app, ctx, { ownDispatcher: !deps.webhooks });
+  startSlack(app, ctx);
   securityHeaders(app);
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
 
@@ -65,15 +88,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         maxAge: 600,
       });
       keepRawJsonBodies(v1);
-      for (const routes of [enrollRoutes, signalRoutes, verdictRoutes, ackRoutes, streamRoutes]) {
+      for (const routes of [enrollRoutes, signalRoutes, verdictRoutes, ackRoutes, streamRoutes, deviceKeyRoutes]) {
         await v1.register(routes, { ctx });
       }
     },
     { prefix: '/v1' },
   );
   await app.register(adminApiRoutes, { prefix: '/api', ctx });
+  await app.register(torExitListRoutes, { prefix: '/api', ctx });
   await app.register(dashboardRoutes, { ctx });
   await app.register(healthRoutes, { ctx });
   await app.register(metaRoutes, { ctx });
+  await app.register(extensionUpdateRoutes, { ctx });
   return app;
 }

@@ -2,16 +2,22 @@
  * The `session-guard` command (bin/session-guard.mjs loads this through tsx). Returns
  * the exit code: 0 done, 1 failed, 2 wrong usage (with the usage text on stderr).
  */
+import { extensionCommand } from './cli/extension-command';
 import { policyCommand } from './cli/policy-command';
 import { processIo, UsageError, type CliIo } from './cli/io';
 import { serveCommand } from './cli/serve-command';
+import { slackCommand } from './cli/slack-command';
 import { tokenCommand } from './cli/token-command';
 import { USAGE } from './cli/usage';
+import { webhookCommand } from './cli/webhook-command';
 
 const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> = {
   serve: serveCommand,
   policy: policyCommand,
+  extension: extensionCommand,
   token: tokenCommand,
+  webhook: webhookCommand,
+  slack: slackCommand,
 };
 
 function isParseArgsError(error: unknown): boolean {

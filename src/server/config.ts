@@ -3,6 +3,7 @@
  * Defaults follow DESIGN.md: 127.0.0.1:8787, SQLite under ./data.
  */
 import { resolve } from 'node:path';
+import { resolveSlackConfig, type SlackConfig } from './slack/config';
 
 export interface ServeConfig {
   host: string;
@@ -10,13 +11,27 @@ export interface ServeConfig {
   dataDir: string;
   databaseUrl?: string;
   policyFile?: string;
-  /** Accepted and reported; loading it is the tor detector's issue. */
+  /** File or URL of the Tor exit list (src/server/tor/exit-list.ts). */
   torExitList?: string;
+  /** SESSION_GUARD_TOR_REFRESH_SECONDS: how often the list is re-read (default 3600). */
+  torRefreshSeconds: number;
+  /** SESSION_GUARD_TOR_STALE_SECONDS: content older than this is reported stale (default 86400). */
+  torStaleAfterSeconds: number;
   /** Browser origins allowed on /v1; default: the extension's own origin. */
   extensionOrigins?: string[];
   logLevel: string;
-  trustProxy: boolean;
+  /**
+   * SESSION_GUARD_TRUST_PROXY: whom to believe about the client address in
+   * X-Forwarded-For. false (unset): nobody, the socket's address is the source. A number
+   * of hops (`1`, or `true`: the one proxy in front), or a comma list of the proxies'
+   * addresses/CIDRs. Never "trust every hop": the left of the header is the client's to write.
+   */
+  trustProxy: TrustProxy;
+  /** Where Slack's APIs are, the secret key file, the audit-log pace (src/server/slack/config.ts). */
+  slack: SlackConfig;
 }
+
+export type TrustProxy = false | number | string[];
 
 export const DEFAULTS = { host: '127.0.0.1', port: 8787, dataDir: './data' } as const;
 
@@ -30,6 +45,9 @@ export interface ServeFlags {
   policy?: string;
   'tor-exit-list'?: string;
   'extension-origin'?: string[];
+  'slack-api-url'?: string;
+  'slack-audit-url'?: string;
+  'secret-key-file'?: string;
 }
 
 export function parsePort(text: string): number {
@@ -38,6 +56,29 @@ export function parsePort(text: string): number {
     throw new ConfigError(`--port must be an integer from 0 to 65535, got "${text}"`);
   }
   return port;
+}
+
+function positiveSeconds(name: string, text: string | undefined, fallback: number): number {
+  if (text === undefined || text === '') return fallback;
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || value < 1) throw new ConfigError(`${name} must be a whole number of seconds, got "${text}"`);
+  return value;
+}
+
+export function parseTrustProxy(text: string | undefined): TrustProxy {
+  const value = (text ?? '').trim();
+  if (value === '' || value === '0' || value === 'false') return false;
+  if (value === 'true') return 1;
+  if (/^\d+$/.test(value)) return Number(value);
+  const entries = value.split(',').map((e) => e.trim()).filter(Boolean);
+  for (const entry of entries) {
+    if (!/^[0-9a-fA-F.:]+(\/\d{1,3})?$/.test(entry)) {
+      throw new ConfigError(
+        `SESSION_GUARD_TRUST_PROXY must be false, a hop count, or proxy addresses/CIDRs separated by commas, got "${entry}"`,
+      );
+    }
+  }
+  return entries;
 }
 
 export function resolveServeConfig(flags: ServeFlags, env: NodeJS.ProcessEnv): ServeConfig {
@@ -56,8 +97,11 @@ export function resolveServeConfig(flags: ServeFlags, env: NodeJS.ProcessEnv): S
     databaseUrl: flags['database-url'] ?? env.SESSION_GUARD_DATABASE_URL,
     policyFile: flags.policy,
     torExitList: flags['tor-exit-list'],
+    torRefreshSeconds: positiveSeconds('SESSION_GUARD_TOR_REFRESH_SECONDS', env.SESSION_GUARD_TOR_REFRESH_SECONDS, 3600),
+    torStaleAfterSeconds: positiveSeconds('SESSION_GUARD_TOR_STALE_SECONDS', env.SESSION_GUARD_TOR_STALE_SECONDS, 86_400),
     extensionOrigins: origins?.length ? origins : undefined,
     logLevel: env.SESSION_GUARD_LOG_LEVEL ?? 'info',
-    trustProxy: env.SESSION_GUARD_TRUST_PROXY === '1' || env.SESSION_GUARD_TRUST_PROXY === 'true',
+    trustProxy: parseTrustProxy(env.SESSION_GUARD_TRUST_PROXY),
+    slack: resolveSlackConfig(flags, env),
   };
 }

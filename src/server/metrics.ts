@@ -1,6 +1,9 @@
 /**
  * Prometheus metrics for /metrics, in-process (each replica reports its own). Counters
  * with labels, one histogram for detection-to-response latency, and gauges read on scrape.
+ * Ingest rate is `rate(sg_signals_total[5m])`; verdicts by reason `sg_verdicts_total`;
+ * connected devices `sg_stream_connections` (live WebSockets on this replica) and
+ * `sg_devices_reporting` (any replica, from the store).
  */
 
 type Labels = Record<string, string>;
@@ -11,6 +14,8 @@ export interface Metrics {
   inc(name: string, help: string, labels?: Labels, by?: number): void;
   observeLatency(ms: number): void;
   gauge(name: string, help: string, read: () => number): void;
+  /** A gauge whose value the caller sets (e.g. from the store, just before a scrape). */
+  set(name: string, help: string, value: number): void;
   render(): string;
 }
 
@@ -42,6 +47,9 @@ export function createMetrics(): Metrics {
     },
     gauge(name, help, read) {
       gauges.set(name, { help, read });
+    },
+    set(name, help, value) {
+      gauges.set(name, { help, read: () => value });
     },
     render() {
       const lines: string[] = [];

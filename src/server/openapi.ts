@@ -1,12 +1,15 @@
 /**
  * The OpenAPI document served at /openapi.json, generated from the same zod schemas the
- * routes parse with (src/shared), so the description cannot drift from the code.
+ * routes parse with (src/shared), so the description cannot drift from the code. The
+ * admin API part is generated from the route declarations themselves (ADMIN_ROUTES).
  */
 import { z } from 'zod';
 import { OrgPolicy } from '../shared/policy/org-policy';
 import { EnrollRequest, EnrollResponse, PollRequest } from '../shared/protocol/device';
 import { SignalBatch, SignalBatchResult } from '../shared/protocol/signals';
 import { PollResponse, VerdictAck } from '../shared/protocol/verdict';
+import { ADMIN_ROUTES } from './routes/admin-api';
+import { openApiPath, type AdminRoute } from './routes/admin-route';
 
 function schema(s: z.ZodType, io: 'input' | 'output' = 'input'): Record<string, unknown> {
   const { $schema: _ignored, ...rest } = z.toJSONSchema(s, { io, unrepresentable: 'any' }) as Record<string, unknown>;
@@ -31,7 +34,41 @@ function deviceRoute(summary: string, body: z.ZodType, response: Record<string, 
   };
 }
 
-const admin = (summary: string) => ({ get: { summary, security: [{ bearer: [] }, { session: [] }], responses: { 200: { description: 'OK' }, 401: error } } });
+const ADMIN_SECURITY = [{ bearer: [] }, { session: [] }];
+
+function queryParameters(route: AdminRoute): Record<string, unknown>[] {
+  const params = [...route.path.matchAll(/:([A-Za-z]+)/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
+  if (!route.query) return params;
+  const json = schema(route.query) as { properties?: Record<string, Record<string, unknown>>; required?: string[] };
+  for (const [name, s] of Object.entries(json.properties ?? {})) {
+    const { description, ...rest } = s;
+    params.push({ name, in: 'query', required: Boolean(json.required?.includes(name)) && rest.default === undefined, schema: rest, ...(description ? { description } : {}) } as never);
+  }
+  return params;
+}
+
+function adminOperation(route: AdminRoute): Record<string, unknown> {
+  const body = route.body ?? route.bodyDoc;
+  const ok = route.produces
+    ? { description: 'OK', content: Object.fromEntries(route.produces.map((type) => [type, { schema: { type: 'string' } }])) }
+    : { description: 'OK', ...(route.response ? json(schema(route.response, 'output')) : {}) };
+  return {
+    summary: route.summary,
+    security: ADMIN_SECURITY,
+    parameters: queryParameters(route),
+    ...(body ? { requestBody: { required: true, ...json(schema(body)) } } : {}),
+    responses: { 200: ok, 400: error, 401: error, 403: { description: 'CSRF check failed (session cookie without the token)' }, 404: error },
+  };
+}
+
+export function adminPaths(routes: readonly AdminRoute[] = ADMIN_ROUTES): Record<string, Record<string, unknown>> {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const route of routes) {
+    const path = openApiPath(route.path);
+    paths[path] = { ...paths[path], [route.method.toLowerCase()]: adminOperation(route) };
+  }
+  return paths;
+}
 
 export function openApiDocument(): Record<string, unknown> {
   return {
@@ -40,7 +77,12 @@ export function openApiDocument(): Record<string, unknown> {
     components: {
       securitySchemes: {
         bearer: { type: 'http', scheme: 'bearer', description: 'session-guard token create' },
-        session: { type: 'apiKey', in: 'cookie', name: 'sg_session' },
+        session: {
+          type: 'apiKey',
+          in: 'cookie',
+          name: 'sg_session',
+          description: 'The dashboard session (`__Host-sg_session` over https); state-changing requests also need the x-csrf-token header',
+        },
       },
     },
     paths: {
@@ -49,20 +91,9 @@ export function openApiDocument(): Record<string, unknown> {
       '/v1/verdicts/poll': deviceRoute('Fetch pending verdicts', PollRequest, schema(PollResponse, 'output')),
       '/v1/acks': deviceRoute('Acknowledge a verdict (idempotent)', VerdictAck, { type: 'object' }),
       '/v1/stream': { get: { summary: 'WebSocket: challenge, auth, then verdicts pushed live', responses: { 101: { description: 'Switching protocols' } } } },
-      '/api/verdicts': admin('Verdicts with their acks and latency'),
-      '/api/findings': admin('Findings, including monitor-mode ones'),
-      '/api/devices': admin('Enrolled devices'),
-      '/api/policy': {
-        ...admin('The current org policy and its version'),
-        put: {
-          summary: 'Replace the org policy (a new version when it differs)',
-          security: [{ bearer: [] }, { session: [] }],
-          requestBody: { required: true, ...json(schema(OrgPolicy)) },
-          responses: { 200: { description: 'OK' }, 400: error, 401: error },
-        },
-      },
+      ...adminPaths(),
       '/healthz': { get: { summary: 'Process is up', responses: { 200: { description: 'OK' } } } },
-      '/readyz': { get: { summary: 'Store reachable and migrated', responses: { 200: { description: 'Ready' }, 503: { description: 'Not ready' } } } },
+      '/readyz': { get: { summary: 'Store reachable and migrated; detail: the Tor exit list status and age', responses: { 200: { description: 'Ready' }, 503: { description: 'Not ready' } } } },
       '/metrics': { get: { summary: 'Prometheus metrics', responses: { 200: { description: 'text/plain' } } } },
     },
   };

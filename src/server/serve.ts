@@ -16,6 +16,11 @@ import { loadExtensionKey } from './extension-key';
 import { loadPolicyFile } from './policy/policy-file';
 import { applyPolicy, currentPolicy, type ActivePolicy } from './policy/policy-store';
 import { startupLines } from './startup-banner';
+import { createPostgresHub, type PostgresHub } from './verdicts/postgres-hub';
+import { createTorExitList, type TorExitList } from './tor/exit-list';
+import { describeTorList, torListSummary } from './tor/summary';
+import { lazySecretKey, loadSecretKey, SecretKeyError } from './slack/secret-key';
+import { createSlackService, type SlackService } from './slack/service';
 
 export const TOR_EXIT_LIST_KEY = 'tor_exit_list_source';
 
@@ -45,27 +50,57 @@ export async function startServer(config: ServeConfig, io: ServeIo): Promise<Run
   if (policyFromFile && !policyFromFile.ok) throw new ConfigError(policyFromFile.error);
   const extensionKey = loadExtensionKey(io.env);
 
+  const keyOptions = { env: io.env, keyFile: config.slack.secretKeyFile, dataDir: config.dataDir };
+  // A key given by environment or file is checked now; the data-dir default is made on first use.
+  if (io.env.SESSION_GUARD_SECRET_KEY || config.slack.secretKeyFile || io.env.SESSION_GUARD_SECRET_KEY_FILE) {
+    try {
+      loadSecretKey(keyOptions);
+    } catch (error) {
+      if (error instanceof SecretKeyError) throw new ConfigError(error.message);
+      throw error;
+    }
+  }
+
   const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
   let app: FastifyInstance | undefined;
+  let torList: TorExitList | null = null;
+  let hub: PostgresHub | null = null;
   try {
     const now = Date.now();
     const adminPassword = await ensureAdminPassword(store.db, io.env, now);
-    // Kept for the tor detector (a later issue), which will load and refresh the list.
+    // Recorded so every replica and the dashboard can name the configured source.
     if (config.torExitList) await setValue(store.db, TOR_EXIT_LIST_KEY, config.torExitList, now);
+    torList = config.torExitList
+      ? createTorExitList({
+          source: config.torExitList,
+          refreshSeconds: config.torRefreshSeconds,
+          staleAfterSeconds: config.torStaleAfterSeconds,
+          log: { info: (o, m) => app?.log.info(o, m), warn: (o, m) => app?.log.warn(o, m) },
+        })
+      : null;
+    await torList?.start();
     const policy = policyFromFile?.ok
       ? (await applyPolicy(store.db, policyFromFile.policy, `file:${resolve(config.policyFile!)}`, now)).active
       : await currentPolicy(store.db, now);
 
+    // Replicas sharing PostgreSQL hand verdicts to each other's sockets (LISTEN/NOTIFY).
+    hub = config.databaseUrl && store.dialect === 'postgres' ? createPostgresHub({ url: config.databaseUrl }) : null;
+    await hub?.ready;
+    const slack: SlackService = createSlackService({ db: store.db, config: config.slack, key: lazySecretKey(keyOptions) });
     app = await buildApp({
       db: store.db,
       dialect: store.dialect,
       secrets: store.secrets,
+      ...(hub ? { hub } : {}),
       extensionOrigins: config.extensionOrigins ?? [`chrome-extension://${extensionKey.extensionId}`],
       trustProxy: config.trustProxy,
+      torList,
+      slack,
       logger: {
         level: config.logLevel,
         stream: process.stderr,
-        redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
+        // The Slack token (issue #7) is never logged; these paths are the belt to that braces.
+        redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', 'req.body.token', 'body.token', 'token', '*.token', 'headers.authorization'],
       },
     });
     await app.listen({ host: config.host, port: config.port });
@@ -85,7 +120,9 @@ export async function startServer(config: ServeConfig, io: ServeIo): Promise<Run
       policyFile: config.policyFile,
       extensionId: extensionKey.extensionId,
       extensionBuilt: existsSync(resolve('.output/chrome-mv3/manifest.json')),
-      torExitList: config.torExitList,
+      // Said even without a list when the tor detector is on: it cannot fire then.
+      torExitList:
+        config.torExitList || policy.policy.detectors.tor.enabled ? describeTorList(torListSummary(torList)) : undefined,
       storeFlags: storeFlags(config),
     })) {
       io.out(line);
@@ -102,12 +139,16 @@ export async function startServer(config: ServeConfig, io: ServeIo): Promise<Run
       extensionId: extensionKey.extensionId,
       async close() {
         clearInterval(pruner);
+        torList?.stop();
         await running.close();
+        await hub?.close();
         await store.close();
       },
     };
   } catch (error) {
+    torList?.stop();
     await app?.close();
+    await hub?.close();
     await store.close();
     throw error;
   }

@@ -14,6 +14,7 @@ export interface BannerInput {
   policyFile?: string;
   extensionId: string;
   extensionBuilt: boolean;
+  /** How the Tor exit list stands (tor/summary.ts), when one is configured. */
   torExitList?: string;
   /** Extra flags `policy export` needs to find the same store, e.g. ` --data-dir /srv/sg`. */
   storeFlags?: string;
@@ -44,8 +45,6 @@ export function startupLines(input: BannerInput): string[] {
       : `Extension: not built yet; \`npm run build\` writes it to .output/chrome-mv3/ (ID ${input.extensionId})`,
     `Managed policy: npx session-guard policy export --format chrome-linux --backend-url ${input.url}${input.storeFlags ?? ''}`,
   ];
-  if (input.torExitList) {
-    lines.push(`Tor exit list: ${input.torExitList} (noted; the tor detector that uses it is not implemented yet)`);
-  }
+  if (input.torExitList) lines.push(`Tor exit list: ${input.torExitList}`);
   return lines;
 }

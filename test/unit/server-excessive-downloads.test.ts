@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import detector from '../../src/server/detection/detectors/excessive_downloads';
 import { fakeDownload } from '../fixtures/server/fake-signals';
 import { fixtures, POLICY } from '../fixtures/detectors/excessive_downloads';
+import { fakeEvent, fakeState } from '../fixtures/detectors/state';
 
 describe('excessive_downloads', () => {
   it.each(fixtures.positive.map((f) => [f.name, f] as const))('fires: %s', (_name, f) => {
@@ -18,9 +19,9 @@ describe('excessive_downloads', () => {
   it('reports counts, bytes and which limit was exceeded', () => {
     const at = 1_700_000_000_000;
     const downloads = [1, 2, 3].map((i) => ({ id: `d${i}`, at: at - i * 1000, bytes: 5000 }));
-    const event = { signal: fakeDownload({ at, bytes: 5000 }), deviceId: 'dev', sourceIp: null };
+    const event = fakeEvent(fakeDownload({ at, bytes: 5000 }));
 
-    const detection = detector.detect({ subject: 'dev', downloads }, event, POLICY);
+    const detection = detector.detect(fakeState({ downloads }), event, POLICY);
 
     expect(detection?.evidence).toMatchObject({ files: 4, bytes: 20_000, exceeded: ['files', 'bytes'] });
     expect(detection?.summary).toContain('4 files');
@@ -35,7 +36,7 @@ describe('excessive_downloads', () => {
       { id: signal.id, at, bytes: 100 },
     ];
 
-    const detection = detector.detect({ subject: 'dev', downloads }, { signal, deviceId: 'dev', sourceIp: null }, POLICY);
+    const detection = detector.detect(fakeState({ downloads }), fakeEvent(signal), POLICY);
 
     expect(detection).toBeNull();
   });

@@ -91,7 +91,9 @@ describe('dashboard HTML', () => {
   it('escapes every piece of data', () => {
     expect(escapeHtml(`<img src=x onerror="alert('x')">&`)).toBe('&lt;img src=x onerror=&quot;alert(&#39;x&#39;)&quot;&gt;&amp;');
 
-    const page = verdictsPage([{ reasons: ['<b>'], deviceId: '"><script>', issuedAt: 0, latencyMs: 12, ackOutcome: null }], []);
+    const base = { id: 'v1', reasons: ['<b>'], deviceId: '"><script>', userId: null, sessionKey: null, action: 'terminate' as const, issuedAt: 0, expiresAt: 0, policyVersion: 1, findingId: 'f', detectedAt: 0 };
+    const ack = { outcome: 'executed', detail: null, via: 'poll', cookiesCleared: 1, receivedAt: 0, timings: { receivedAt: 0, verifiedAt: 0, clearedAt: 0, ackSentAt: 0 }, latencyMs: 12 };
+    const page = verdictsPage({ verdicts: [{ ...base, ack }, { ...base, id: 'v2', ack: null }], filters: {}, csrf: 'token', now: 0 });
 
     expect(page).not.toContain('<script>');
     expect(page).toContain('&lt;b&gt;');

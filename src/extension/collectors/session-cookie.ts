@@ -5,7 +5,7 @@
  * pass-the-cookie looks like from here; the backend decides.
  */
 import { browser, type Browser } from 'wxt/browser';
-import { signinStep } from '../slack-hosts';
+import { signinRequestHandler } from './request-handlers';
 import type { SignalSink } from './types';
 
 type Cookie = Browser.cookies.Cookie;
@@ -33,13 +33,7 @@ export function watchSessionCookie(
   hash: (value: string) => Promise<string>,
 ): void {
   browser.webRequest.onBeforeRequest.addListener(
-    (details) => {
-      const step = signinStep(details.url);
-      if (!step) return undefined;
-      void state.setLastSigninAt(Date.now());
-      sink.record({ type: 'signin_navigation', step });
-      return undefined;
-    },
+    signinRequestHandler(sink, (at) => void state.setLastSigninAt(at)),
     { urls: ['https://slack.com/*', 'https://*.slack.com/*'], types: ['main_frame'] },
   );
 
@@ -50,13 +44,13 @@ export function watchSessionCookie(
       const { sessionKey: previous, lastSigninAt } = await state.get();
       if (removed) {
         await state.setSessionKey(null);
-        sink.record({ type: 'session_cookie', change: 'removed', lastSigninAt }, { sessionKey: previous });
+        void sink.record({ type: 'session_cookie', change: 'removed', lastSigninAt }, { sessionKey: previous });
         return;
       }
       const sessionKey = await hash(cookie.value);
       if (sessionKey === previous) return;
       await state.setSessionKey(sessionKey);
-      sink.record(
+      void sink.record(
         {
           type: 'session_cookie',
           change: previous ? 'changed' : 'appeared',
@@ -82,7 +76,7 @@ export async function reportCurrentSession(
   if (sessionKey === previous) return;
   await state.setSessionKey(sessionKey);
   if (sessionKey) {
-    sink.record(
+    void sink.record(
       { type: 'session_cookie', change: 'present', dsTimestamp: await dsTimestamp(), lastSigninAt },
       { sessionKey },
     );

@@ -8,5 +8,6 @@ type Draft<T> = T extends Signal ? Omit<T, 'id' | 'at' | 'sessionKey'> : never;
 export type SignalDraft = Draft<Signal>;
 
 export interface SignalSink {
-  record(draft: SignalDraft, options?: { urgent?: boolean; sessionKey?: string | null }): void;
+  /** Resolves true once the signal is in the outbox, false when it was dropped (idle). */
+  record(draft: SignalDraft, options?: { urgent?: boolean; sessionKey?: string | null }): Promise<boolean>;
 }

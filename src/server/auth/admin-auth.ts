@@ -1,7 +1,8 @@
 /**
  * Who may use the admin API and the dashboard: a bearer token created by
- * `session-guard token create`, or a dashboard session cookie. Both are random secrets
- * stored only as SHA-256 hashes.
+ * `session-guard token create` (not revoked), or a dashboard session cookie. Both are
+ * random secrets stored only as SHA-256 hashes. A principal names its actor for the audit
+ * log and policy history: `token:<label>` or `dashboard:<first 8 hex of the session hash>`.
  */
 import { randomUUID } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
@@ -14,10 +15,13 @@ import {
   touchApiToken,
 } from '../db/admin.repository';
 import type { Db } from '../db/schema';
-import { readCookie, SESSION_COOKIE } from './cookies';
+import { readSessionCookie } from './cookies';
+import { csrfTokenFor } from './csrf';
 import { randomToken, sha256Hex } from './tokens';
 
-export type AdminPrincipal = { kind: 'token'; label: string } | { kind: 'session' };
+export type AdminPrincipal =
+  | { kind: 'token'; id: string; label: string; actor: string }
+  | { kind: 'session'; sessionHash: string; csrfToken: string; actor: string };
 
 export async function authenticateAdmin(db: Db, req: FastifyRequest, now: number): Promise<AdminPrincipal | null> {
   const authorization = req.headers.authorization;
@@ -25,11 +29,13 @@ export async function authenticateAdmin(db: Db, req: FastifyRequest, now: number
     const token = await findApiToken(db, sha256Hex(authorization.replace(/^Bearer\s+/i, '').trim()));
     if (!token) return null;
     await touchApiToken(db, token.id, now);
-    return { kind: 'token', label: token.label };
+    return { kind: 'token', id: token.id, label: token.label, actor: `token:${token.label}` };
   }
-  const session = readCookie(req.headers.cookie, SESSION_COOKIE);
-  if (session && (await sessionValid(db, sha256Hex(session), now))) return { kind: 'session' };
-  return null;
+  const session = readSessionCookie(req);
+  if (!session) return null;
+  const hash = sha256Hex(session);
+  if (!(await sessionValid(db, hash, now))) return null;
+  return { kind: 'session', sessionHash: hash, csrfToken: csrfTokenFor(session), actor: `dashboard:${hash.slice(0, 8)}` };
 }
 
 /** Starts a dashboard session; returns the cookie value (only its hash is stored). */
@@ -40,8 +46,14 @@ export async function createAdminSession(db: Db, now: number, ttlMs: number): Pr
   return value;
 }
 
-export async function createApiToken(db: Db, label: string, now: number): Promise<string> {
+/** A new bearer token; the secret is returned once, only its hash is kept. */
+export async function issueApiToken(db: Db, label: string, now: number): Promise<{ id: string; token: string }> {
   const token = `sgt_${randomToken(32)}`;
-  await insertApiToken(db, randomUUID(), sha256Hex(token), label, now);
-  return token;
+  const id = randomUUID();
+  await insertApiToken(db, id, sha256Hex(token), label, now);
+  return { id, token };
+}
+
+export async function createApiToken(db: Db, label: string, now: number): Promise<string> {
+  return (await issueApiToken(db, label, now)).token;
 }

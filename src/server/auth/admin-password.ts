@@ -5,7 +5,7 @@
  */
 import { getValue, putIfAbsent, setValue } from '../db/kv.repository';
 import type { Db } from '../db/schema';
-import { hashPassword, verifyPassword } from './password';
+import { hashPassword, needsRehash, verifyPassword } from './password';
 import { randomToken } from './tokens';
 
 export const ADMIN_PASSWORD_KEY = 'admin_password_hash';
@@ -20,7 +20,7 @@ export async function ensureAdminPassword(db: Db, env: NodeJS.ProcessEnv, now: n
   const fromEnv = env[ADMIN_PASSWORD_ENV];
   const stored = await getValue(db, ADMIN_PASSWORD_KEY);
   if (fromEnv) {
-    if (!stored || !(await verifyPassword(fromEnv, stored))) {
+    if (!stored || needsRehash(stored) || !(await verifyPassword(fromEnv, stored))) {
       await setValue(db, ADMIN_PASSWORD_KEY, await hashPassword(fromEnv), now);
     }
     return { source: 'env' };
@@ -33,8 +33,10 @@ export async function ensureAdminPassword(db: Db, env: NodeJS.ProcessEnv, now: n
   return winner === hash ? { source: 'generated', password } : { source: 'stored' };
 }
 
-export async function checkAdminPassword(db: Db, password: string): Promise<boolean> {
+/** Checks the password; a good one stored under weaker scrypt parameters is rehashed. */
+export async function checkAdminPassword(db: Db, password: string, now = Date.now()): Promise<boolean> {
   const stored = await getValue(db, ADMIN_PASSWORD_KEY);
-  if (!stored) return false;
-  return verifyPassword(password, stored);
+  if (!stored || !(await verifyPassword(password, stored))) return false;
+  if (needsRehash(stored)) await setValue(db, ADMIN_PASSWORD_KEY, await hashPassword(password), now);
+  return true;
 }

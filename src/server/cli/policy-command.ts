@@ -1,44 +1,94 @@
-/** `session-guard policy export`: the managed policy for browsers, from the store's secrets. */
+/**
+ * `session-guard policy export`: the managed policy for browsers, filled in from the
+ * store's secrets. One file goes to stdout (`--browser` picks Chrome's or Edge's where a
+ * format has one each); `--out DIR` writes every file of the format instead.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openStore } from '../db/open-store';
+import { BROWSER_NAMES, PolicyInputError, type Browser } from '../deploy/deploy-policy';
+import { currentPackage } from '../deploy/package-store';
 import { loadExtensionKey } from '../extension-key';
-import { chromeLinuxPolicy, EXPORT_FORMATS, SUPPORTED_FORMATS, type ExportFormat } from '../policy/managed-policy-export';
+import { EXPORT_FORMATS, exportManagedPolicy, type ExportFormat } from '../policy/managed-policy-export';
 import { UsageError, type CliIo } from './io';
 import { STORE_OPTIONS, storeOptions } from './store-flags';
 
 const OPTIONS = {
   format: { type: 'string' },
   'backend-url': { type: 'string' },
+  browser: { type: 'string' },
+  out: { type: 'string' },
+  settings: { type: 'string' },
+  'update-url': { type: 'string' },
   ...STORE_OPTIONS,
 } as const;
+
+const HTTP_URL = /^https?:\/\/[^/\s]+/;
+
+function readSettings(file: string | undefined): Record<string, unknown> | undefined {
+  if (!file) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new UsageError(`--settings ${file}: ${(error as Error).message}`);
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new UsageError(`--settings ${file}: must hold a JSON object`);
+  return parsed as Record<string, unknown>;
+}
 
 export async function policyCommand(args: string[], io: CliIo): Promise<number> {
   const [sub, ...rest] = args;
   if (sub !== 'export') throw new UsageError(sub ? `unknown policy command "${sub}"` : 'policy needs a subcommand: export');
   const { values } = parseArgs({ args: rest, options: OPTIONS, strict: true, allowPositionals: false });
   const format = values.format;
-  if (!format) throw new UsageError('policy export needs --format (chrome-linux)');
+  if (!format) throw new UsageError(`policy export needs --format (${EXPORT_FORMATS.join(', ')})`);
   if (!(EXPORT_FORMATS as readonly string[]).includes(format)) {
     throw new UsageError(`unknown format "${format}"; formats: ${EXPORT_FORMATS.join(', ')}`);
   }
-  if (!SUPPORTED_FORMATS.includes(format as ExportFormat)) {
-    io.stderr(`session-guard policy export: --format ${format} is not yet supported; use --format chrome-linux`);
-    return 2;
-  }
+  const browser = (values.browser ?? 'chrome') as Browser;
+  if (!BROWSER_NAMES.includes(browser)) throw new UsageError(`--browser must be one of ${BROWSER_NAMES.join(', ')}`);
   const backendUrl = (values['backend-url'] ?? 'http://127.0.0.1:8787').replace(/\/+$/, '');
-  if (!/^https?:\/\/[^/\s]+/.test(backendUrl)) throw new UsageError('--backend-url must be an http(s) URL');
+  if (!HTTP_URL.test(backendUrl)) throw new UsageError('--backend-url must be an http(s) URL');
+  const updateUrl = values['update-url'];
+  if (updateUrl !== undefined && !HTTP_URL.test(updateUrl)) throw new UsageError('--update-url must be an http(s) URL');
+  const settings = readSettings(values.settings);
 
   const extensionId = loadExtensionKey(io.env).extensionId;
   const store = await openStore(storeOptions(values, io.env));
   try {
-    const policy = chromeLinuxPolicy({
+    const published = await currentPackage(store.db);
+    if (published && published.extensionId !== extensionId) {
+      io.stderr(
+        `session-guard policy export: warning: the published package is extension ${published.extensionId}, this policy names ${extensionId}; ` +
+          'set SESSION_GUARD_EXTENSION_KEY to the key you packed with.',
+      );
+    }
+    const files = exportManagedPolicy(format as ExportFormat, {
       extensionId,
       backendUrl,
+      updateUrl,
+      settings,
       enrollmentToken: store.secrets.enrollmentToken,
       verdictPublicKey: store.secrets.verdictKeys.publicSpki,
     });
-    io.stdout(JSON.stringify(policy, null, 2));
+    if (values.out) {
+      const dir = resolve(values.out);
+      mkdirSync(dir, { recursive: true });
+      for (const file of files) {
+        writeFileSync(join(dir, file.name), file.bytes, { mode: 0o600 }); // it holds the enrollment token
+        io.stdout(join(dir, file.name));
+      }
+      return 0;
+    }
+    const chosen = files.find((f) => f.browser === browser || f.browser === 'any');
+    if (!chosen) throw new UsageError(`--format ${format} has no ${browser} form`);
+    io.stdout(chosen.text);
     return 0;
+  } catch (error) {
+    if (error instanceof PolicyInputError) throw new UsageError(error.message);
+    throw error;
   } finally {
     await store.close();
   }

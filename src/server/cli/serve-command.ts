@@ -12,6 +12,9 @@ const OPTIONS = {
   policy: { type: 'string' },
   'tor-exit-list': { type: 'string' },
   'extension-origin': { type: 'string', multiple: true },
+  'slack-api-url': { type: 'string' },
+  'slack-audit-url': { type: 'string' },
+  'secret-key-file': { type: 'string' },
 } as const;
 
 export async function serveCommand(args: string[], io: CliIo): Promise<number> {

@@ -11,15 +11,52 @@ Commands:
       --tor-exit-list FILE|URL Tor exit list for the tor detector
       --extension-origin O     allow this browser origin on /v1 (repeatable;
                                default chrome-extension://<the extension's ID>)
+      --secret-key-file FILE   key that seals the Slack token (docs/slack-connection.md)
+      --slack-api-url URL      Slack Web API base (default https://slack.com/api)
+      --slack-audit-url URL    Audit Logs API base (default
+                               https://api.slack.com/audit/v1)
   policy export   Print the managed policy an admin deploys to browsers
-      --format F               chrome-linux (windows-reg, macos-mobileconfig and
-                               google-admin are not supported yet)
+      --format F               chrome-linux | windows-reg | macos-mobileconfig |
+                               google-admin (docs/deploy.md)
       --backend-url URL        the URL browsers reach the backend at
                                (default http://127.0.0.1:8787)
+      --browser B              chrome (default) or edge, for formats with one
+                               file per browser (windows-reg, macos-mobileconfig)
+      --out DIR                write every file of the format into DIR instead
+      --settings FILE          optional managed keys (JSON), e.g. pollIntervalSeconds
+      --update-url URL         where browsers fetch the extension (default
+                               <backend-url>/extension/updates.xml)
       --data-dir DIR | --database-url URL   the store that holds the secrets
+  extension pack  Sign the built extension (CRX3), publish it for the backend
+                  to serve at /extension/updates.xml, print the extension ID
+      --key FILE               PEM RSA signing key (default
+                               SESSION_GUARD_EXTENSION_KEY, else the dev key)
+      --extension-dir DIR      the build to pack (default .output/chrome-mv3)
+      --out DIR                also write DIR/session-guard.crx
+      --data-dir DIR | --database-url URL   the store the backend serves from
   token create    Print a new bearer token for the admin API
       --label L                a name for the token (default "cli")
-      --data-dir DIR | --database-url URL
+  token list      List tokens: id, label, created, last used, revoked (--json)
+  token revoke ID Revoke a token at once (its id, or a unique 6+ character prefix)
+      --data-dir DIR | --database-url URL   (every token command)
+  webhook add     Send each verdict to a URL, signed per Standard Webhooks; prints
+                  the endpoint id and its whsec_ secret (shown once)
+      --url URL                the endpoint (http or https)
+      --event E                verdict.issued (default) or finding.recorded;
+                               repeatable
+      --description D          a note for the dashboard
+      --secret whsec_…         use this secret instead of a generated one
+  webhook list    List webhook endpoints (--json)
+  webhook remove ID  Delete an endpoint and its undelivered events
+      --data-dir DIR | --database-url URL   (every webhook command)
+  slack connect   Connect Slack: an org owner token with admin.users:write and
+                  auditlogs:read, tried with auth.test, stored encrypted
+      --token-file FILE        the token (- reads stdin); never printed
+  slack status    Whether the connection works and what it last did (--json)
+  slack test      Call auth.test with the stored token now
+  slack disconnect  Delete the stored token
+      --secret-key-file FILE | --slack-api-url URL   as for serve
+      --data-dir DIR | --database-url URL   (every slack command)
 
 Options:
   -h, --help      Show this help
@@ -28,4 +65,8 @@ Environment:
   SESSION_GUARD_ADMIN_PASSWORD   dashboard password (otherwise generated on first start)
   SESSION_GUARD_EXTENSION_KEY    PEM (or path) of the extension signing key
   SESSION_GUARD_LOG_LEVEL        log level, logs go to stderr (default info)
+  SESSION_GUARD_SECRET_KEY       32-byte key (base64/hex) sealing the Slack token
+                                 (else --secret-key-file, else <data-dir>/slack-secret.key)
+  SESSION_GUARD_SLACK_API_URL, SESSION_GUARD_SLACK_AUDIT_URL   Slack's API bases
+  SESSION_GUARD_SLACK_AUDIT_POLL_SECONDS   audit-log poll interval (default 60)
 `;

@@ -30,8 +30,42 @@ export async function insertApiToken(db: Db, id: string, tokenHash: string, labe
     .execute();
 }
 
+/** A token that is not revoked, by the hash of its secret. */
 export async function findApiToken(db: Db, tokenHash: string): Promise<{ id: string; label: string } | undefined> {
-  return db.selectFrom('api_tokens').select(['id', 'label']).where('token_hash', '=', tokenHash).executeTakeFirst();
+  return db
+    .selectFrom('api_tokens')
+    .select(['id', 'label'])
+    .where('token_hash', '=', tokenHash)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+}
+
+export interface ApiTokenRow {
+  id: string;
+  label: string;
+  created_at: number;
+  last_used_at: number | null;
+  revoked_at: number | null;
+}
+
+/** Every token, newest first; never the hash. */
+export async function listApiTokens(db: Db): Promise<ApiTokenRow[]> {
+  return db
+    .selectFrom('api_tokens')
+    .select(['id', 'label', 'created_at', 'last_used_at', 'revoked_at'])
+    .orderBy('created_at', 'desc')
+    .execute();
+}
+
+/** Revokes the token with this id (or unique id prefix); returns it, or undefined when none matched. */
+export async function revokeApiToken(db: Db, idOrPrefix: string, now: number): Promise<ApiTokenRow | undefined> {
+  const matches = (await listApiTokens(db)).filter((t) => t.id === idOrPrefix || (idOrPrefix.length >= 6 && t.id.startsWith(idOrPrefix)));
+  if (matches.length !== 1) return undefined;
+  const [token] = matches;
+  if (token.revoked_at === null) {
+    await db.updateTable('api_tokens').set({ revoked_at: now }).where('id', '=', token.id).where('revoked_at', 'is', null).execute();
+  }
+  return { ...token, revoked_at: token.revoked_at ?? now };
 }
 
 export async function touchApiToken(db: Db, id: string, now: number): Promise<void> {

@@ -11,4 +11,6 @@ export interface ApiTokensTable {
   label: string;
   created_at: number;
   last_used_at: number | null;
+  /** Set when revoked (issue #5); a revoked token authenticates nothing. */
+  revoked_at: number | null;
 }

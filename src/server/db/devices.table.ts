@@ -9,4 +9,7 @@ export interface DevicesTable {
   enrolled_at: number;
   last_seen_at: number;
   last_ip: string | null;
+  /** Set when an admin revoked the device (issue #5): its key is refused everywhere. */
+  revoked_at?: number | null;
+  revoked_by?: string | null;
 }

@@ -6,7 +6,7 @@
  */
 import type { OrgPolicy } from '../../shared/policy/org-policy';
 import type { ReasonCode } from '../../shared/protocol/reason-codes';
-import type { Signal } from '../../shared/protocol/signals';
+import type { ClientFingerprint, Signal } from '../../shared/protocol/signals';
 
 export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -18,18 +18,77 @@ export interface DownloadRecord {
   bytes: number;
 }
 
+/** The subject's download volume on earlier days (detectors/excessive_downloads.ts). */
+export interface DownloadBaseline {
+  /** Days (UTC, before the event's day, within the lookback) with at least one download. */
+  activeDays: number;
+  /** The most files and bytes downloaded on any one of those days. */
+  maxDailyFiles: number;
+  maxDailyBytes: number;
+}
+
+export interface ApiCallRecord {
+  id: string;
+  method: string;
+  windowStart: number;
+  windowMs: number;
+  count: number;
+}
+
+export interface SessionCookieEvent {
+  id: string;
+  at: number;
+  change: 'present' | 'appeared' | 'changed' | 'removed';
+}
+
+/** A session (keyed hash of `d`) and the device and fingerprint that first reported it. */
+export interface SessionBinding {
+  sessionKey: string;
+  deviceId: string;
+  fingerprint: ClientFingerprint | null;
+  boundAt: number;
+}
+
+/** The Tor exit list as the engine saw it when the batch arrived (src/server/tor/). */
+export interface TorListView {
+  addresses: ReadonlySet<string>;
+  source: string;
+  status: 'fresh' | 'stale';
+  /** When the list's content was current (publication or file time), epoch ms. */
+  asOf: number;
+  ageSeconds: number;
+}
+
 /** What the engine loads from the store for one subject before running detectors. */
 export interface DetectionState {
-  /** Who the finding is about; for now the device id. */
+  /** Who the finding is about: the Slack user when known, else the device id. */
   subject: string;
+  /** The Slack user id from the device's `slack_identity` signals, when known. */
+  userId: string | null;
   /** The subject's download signals reaching back at least `lookbackMs`, oldest first. */
   downloads: readonly DownloadRecord[];
+  /** Null until the subject has download history on earlier days. */
+  downloadBaseline: DownloadBaseline | null;
+  /** The device's `api_calls` signals reaching back at least `lookbackMs`. */
+  apiCalls: readonly ApiCallRecord[];
+  /** Bindings of every session key the batch mentions. */
+  sessions: ReadonlyMap<string, SessionBinding>;
+  /** Device ids that are this same device (itself, and keys it rotated from). */
+  deviceLineage: readonly string[];
+  /** The device's sign-in navigations (device clock) reaching back at least `lookbackMs`. */
+  signins: readonly number[];
+  /** The device's `session_cookie` signals reaching back at least `lookbackMs`, oldest first. */
+  sessionCookieEvents: readonly SessionCookieEvent[];
+  /** Null when no list is configured, loaded or it is empty. */
+  torExitList: TorListView | null;
 }
 
 export interface DetectionEvent {
   signal: Signal;
   deviceId: string;
   sourceIp: string | null;
+  /** Server clock when the batch arrived, epoch ms. */
+  receivedAt: number;
 }
 
 export interface Detection {

@@ -1,23 +1,29 @@
 /**
- * The detection engine: for each newly stored signal, runs the enabled detectors over
- * state loaded from the store, records a finding (once a burst: a subject+reason in
- * cooldown does not fire again), and in enforce mode issues a signed verdict and pushes
- * it through the hub at once. Monitor mode records the would-be verdict and pushes nothing.
+ * The detection engine: for each newly stored batch, works out who it is about (the Slack
+ * user, else the device), binds any session seen for the first time to this device, loads
+ * the state the enabled detectors need, runs them over the signals in device-clock order,
+ * and records each detection (record-finding.ts: policy, exclusions, cooldown, verdicts).
+ * A detector fires at most once a batch. Detectors are pure; every read and write is here.
  */
-import { randomUUID } from 'node:crypto';
 import type { Signal } from '../../shared/protocol/signals';
 import type { VerdictKeys } from '../auth/server-secrets';
-import { hasRecentFinding, insertFinding } from '../db/findings.repository';
+import { previousDeviceIds } from '../db/device-keys.repository';
 import type { Db } from '../db/schema';
-import { downloadsBetween } from '../db/signals.repository';
-import { hasRecentVerdict, insertVerdict } from '../db/verdicts.repository';
-import { currentPolicy, type ActivePolicy } from '../policy/policy-store';
 import type { Metrics } from '../metrics';
+import { currentPolicy } from '../policy/policy-store';
 import type { VerdictHub } from '../verdicts/hub';
-import { issueVerdict } from '../verdicts/issue-verdict';
-import type { Detection, DetectionState, Detector } from './define-detector';
+import type { Detector, TorListView } from './define-detector';
+import { loadState } from './load-state';
+import { recordFinding } from './record-finding';
 import { DETECTORS } from './registry';
+import { bindSessions } from './session-bindings';
+import { resolveSubject } from './subject';
 import { withSubjectLock } from './subject-lock';
+
+/** Where the tor detector's exit list comes from (src/server/tor/exit-list.ts). */
+export interface TorListProvider {
+  view?(now: number): TorListView | null;
+}
 
 export interface EngineDeps {
   db: Db;
@@ -26,6 +32,7 @@ export interface EngineDeps {
   metrics?: Metrics;
   now: () => number;
   detectors?: readonly Detector[];
+  torList?: TorListProvider | null;
 }
 
 export interface EngineInput {
@@ -48,121 +55,38 @@ export function runDetection(deps: EngineDeps, input: EngineInput): Promise<Engi
 async function detect(deps: EngineDeps, input: EngineInput): Promise<EngineResult> {
   const result: EngineResult = { findings: [] };
   if (input.signals.length === 0) return result;
-  const active = await currentPolicy(deps.db, deps.now());
+  const receivedAt = deps.now();
+  const signals = [...input.signals].sort((a, b) => a.at - b.at);
+  const subject = await resolveSubject(deps.db, input.device, signals);
+  const sessions = await bindSessions(deps.db, input.device.id, signals, receivedAt);
+
+  const active = await currentPolicy(deps.db, receivedAt);
   const detectors = (deps.detectors ?? DETECTORS).filter((d) => active.policy.detectors[d.id].enabled);
   if (detectors.length === 0) return result;
+  const state = await loadState(deps.db, {
+    deviceId: input.device.id,
+    subject: subject.id,
+    userId: subject.userId,
+    signals,
+    detectors,
+    policy: active.policy,
+    sessions,
+    // A rotated key is the same browser (issue #4): its sessions stay its own.
+    deviceLineage: sessions.size ? [input.device.id, ...(await previousDeviceIds(deps.db, input.device.id))] : [input.device.id],
+    torExitList: detectors.some((d) => d.id === 'tor') ? (deps.torList?.view?.(receivedAt) ?? null) : null,
+  });
 
-  const signals = [...input.signals].sort((a, b) => a.at - b.at);
-  const state = await loadState(deps.db, input.device.id, signals, detectors, active);
-  const firedThisBatch = new Set<string>();
+  const fired = new Set<string>();
   for (const signal of signals) {
     for (const detector of detectors) {
-      if (firedThisBatch.has(detector.id)) continue;
-      const detection = detector.detect(state, { signal, deviceId: input.device.id, sourceIp: input.sourceIp }, active.policy);
+      if (fired.has(detector.id)) continue;
+      const event = { signal, deviceId: input.device.id, sourceIp: input.sourceIp, receivedAt };
+      const detection = detector.detect(state, event, active.policy);
       if (!detection) continue;
-      firedThisBatch.add(detector.id);
-      const finding = await record(deps, active, detector, detection, signal, input);
+      fired.add(detector.id);
+      const finding = await recordFinding(deps, active, detector, detection, signal, subject);
       if (finding) result.findings.push(finding);
     }
   }
   return result;
-}
-
-async function loadState(
-  db: Db,
-  deviceId: string,
-  signals: readonly Signal[],
-  detectors: readonly Detector[],
-  active: ActivePolicy,
-): Promise<DetectionState> {
-  const lookback = Math.max(...detectors.map((d) => d.lookbackMs(active.policy)));
-  const from = signals[0].at - lookback;
-  const to = signals[signals.length - 1].at;
-  return { subject: deviceId, downloads: await downloadsBetween(db, deviceId, from, to) };
-}
-
-async function record(
-  deps: EngineDeps,
-  active: ActivePolicy,
-  detector: Detector,
-  detection: Detection,
-  signal: Signal,
-  input: EngineInput,
-): Promise<EngineResult['findings'][number] | null> {
-  const { db, now } = deps;
-  const policy = active.policy;
-  const subject = input.device.id;
-  const reason = detector.id;
-  const detectedAt = now();
-  const cooldownSince = detectedAt - policy.cooldownSeconds * 1000;
-  if (policy.cooldownSeconds > 0 && (await hasRecentFinding(db, subject, reason, cooldownSince))) return null;
-
-  const action = policy.detectors[detector.id].action;
-  const excluded = input.device.userId !== null && policy.excludedUsers.includes(input.device.userId);
-  const sessionKey = signal.sessionKey ?? null;
-  let outcome: FindingOutcome = 'alert';
-  if (action === 'terminate') {
-    if (excluded) outcome = 'excluded';
-    else if (policy.mode === 'monitor') outcome = 'would_terminate';
-    else if (policy.cooldownSeconds > 0 && (await hasRecentVerdict(db, subject, reason, cooldownSince))) outcome = 'alert';
-    else outcome = 'verdict_issued';
-  }
-  const target = { deviceId: subject, sessionKey, userId: input.device.userId };
-  const evidence = outcome === 'would_terminate'
-    ? { ...detection.evidence, wouldBeVerdict: { action: 'terminate', reasons: [reason], target } }
-    : detection.evidence;
-
-  const findingId = randomUUID();
-  const verdict = outcome === 'verdict_issued'
-    ? await issueVerdict(deps.verdictKeys.privateKey, {
-        reasons: [reason],
-        deviceId: subject,
-        sessionKey,
-        userId: input.device.userId,
-        issuedAt: detectedAt,
-        policyVersion: active.version,
-      })
-    : null;
-  await db.transaction().execute(async (trx) => {
-    await insertFinding(trx, {
-      id: findingId,
-      detector: detector.id,
-      reason,
-      severity: detector.severity,
-      subject,
-      device_id: subject,
-      session_key: sessionKey,
-      signal_id: signal.id,
-      policy_version: active.version,
-      mode: policy.mode,
-      action,
-      outcome,
-      verdict_id: verdict?.payloadObject.id ?? null,
-      summary: detection.summary,
-      evidence: JSON.stringify(evidence),
-      event_at: signal.at,
-      detected_at: detectedAt,
-    });
-    if (verdict) {
-      const p = verdict.payloadObject;
-      await insertVerdict(trx, {
-        id: p.id,
-        device_id: subject,
-        subject,
-        session_key: sessionKey,
-        reasons: JSON.stringify(p.reasons),
-        finding_id: findingId,
-        payload: verdict.payload,
-        signature: verdict.signature,
-        policy_version: p.policyVersion,
-        issued_at: p.issuedAt,
-        expires_at: p.expiresAt,
-      });
-    }
-  });
-  deps.metrics?.inc('sg_findings_total', 'Findings, by reason and outcome', { reason, outcome });
-  if (verdict) {
-    deps.hub.publish(subject, { id: verdict.payloadObject.id, payload: verdict.payload, signature: verdict.signature });
-  }
-  return { id: findingId, reason, outcome, verdictId: verdict?.payloadObject.id ?? null };
 }

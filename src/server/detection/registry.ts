@@ -4,5 +4,17 @@
  */
 import type { Detector } from './define-detector';
 import excessiveDownloads from './detectors/excessive_downloads';
+import ipAddress from './detectors/ip_address';
+import sessionCookieInjection from './detectors/session_cookie_injection';
+import sessionFingerprint from './detectors/session_fingerprint';
+import tor from './detectors/tor';
+import unexpectedApiCallVolume from './detectors/unexpected_api_call_volume';
 
-export const DETECTORS: readonly Detector[] = [excessiveDownloads];
+export const DETECTORS: readonly Detector[] = [
+  tor,
+  excessiveDownloads,
+  sessionFingerprint,
+  sessionCookieInjection,
+  unexpectedApiCallVolume,
+  ipAddress,
+];

@@ -9,6 +9,7 @@ import { importPublicJwk, verify, type PublicJwk } from '../../shared/crypto/sig
 import { DEVICE_HEADER, MAX_CLOCK_SKEW_MS, SIGNATURE_HEADER } from '../../shared/protocol/device';
 import type { AppContext } from '../app-context';
 import { findDevice, type DeviceRow } from '../db/devices.repository';
+import { refuseRevoked } from './device-revocation';
 import { HttpError, zodIssues } from './http-error';
 
 /** Keeps JSON bodies as raw bytes in this plugin scope; handlers verify then parse. */
@@ -73,6 +74,7 @@ export async function verifyDeviceRequest<T extends { deviceId: string; sentAt: 
   if (!device) throw new HttpError(401, 'unknown_device', 'this device is not enrolled; enroll again');
   const publicKey = await importPublicJwk(JSON.parse(device.public_key) as PublicJwk);
   await verifySignature(publicKey, req, bytes);
+  refuseRevoked(device);
   const body = parseJson(bytes, schema);
   if (body.deviceId !== device.id) throw new HttpError(401, 'device_mismatch', `the body's deviceId differs from ${DEVICE_HEADER}`);
   checkClock(body.sentAt, ctx.now());

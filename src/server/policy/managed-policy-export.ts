@@ -1,35 +1,71 @@
 /**
- * The managed policy an admin deploys (DESIGN.md, "policy export"). `chrome-linux` is the
- * JSON file Chromium reads from /etc/chromium/policies/managed/: force-install the
- * extension and hand it its settings under `3rdparty.extensions.<id>`. The settings are
- * checked against the same schema the extension reads them with.
+ * The managed policy an admin deploys (DESIGN.md, "policy export"; issue #6), in each
+ * form their tooling takes. Every form carries the same thing (deploy/deploy-policy.ts):
+ * force-install the extension from its update URL, and hand it backend URL, enrollment
+ * token and verdict public key. `chrome-linux` is the JSON file Chromium reads from
+ * /etc/chromium/policies/managed/ (Chrome: /etc/opt/chrome/…, Edge: /etc/opt/edge/…).
  */
-import { ManagedPolicy } from '../../shared/policy/managed-policy';
+import {
+  extensionSettings,
+  resolveDeployPolicy,
+  type Browser,
+  type DeployPolicy,
+  type ManagedPolicyInput,
+} from '../deploy/deploy-policy';
+import { googleAdminPolicy } from '../deploy/google-admin';
+import { macosMobileconfig } from '../deploy/macos-mobileconfig';
+import { regFileBytes, windowsReg } from '../deploy/windows-reg';
+
+export type { ManagedPolicyInput } from '../deploy/deploy-policy';
 
 export const EXPORT_FORMATS = ['chrome-linux', 'windows-reg', 'macos-mobileconfig', 'google-admin'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
-export const SUPPORTED_FORMATS: readonly ExportFormat[] = ['chrome-linux'];
 
-export interface ManagedPolicyInput {
-  extensionId: string;
-  backendUrl: string;
-  enrollmentToken: string;
-  verdictPublicKey: string;
+export interface ExportFile {
+  /** The file name `--out DIR` writes. */
+  name: string;
+  /** The browser the file is for; `any` when one file serves them all. */
+  browser: Browser | 'any';
+  /** What stdout shows. */
+  text: string;
+  /** What `--out DIR` writes (regedit's own encoding for .reg files). */
+  bytes: Buffer;
+}
+
+function chromeLinux(policy: DeployPolicy): Record<string, unknown> {
+  return {
+    ExtensionSettings: extensionSettings(policy),
+    '3rdparty': { extensions: { [policy.extensionId]: policy.settings } },
+  };
 }
 
 export function chromeLinuxPolicy(input: ManagedPolicyInput): Record<string, unknown> {
-  const settings = ManagedPolicy.parse({
-    backendUrl: input.backendUrl,
-    enrollmentToken: input.enrollmentToken,
-    verdictPublicKey: input.verdictPublicKey,
-  });
-  return {
-    ExtensionSettings: {
-      [input.extensionId]: {
-        installation_mode: 'force_installed',
-        update_url: `${settings.backendUrl}/extension/updates.xml`,
-      },
-    },
-    '3rdparty': { extensions: { [input.extensionId]: settings } },
-  };
+  return chromeLinux(resolveDeployPolicy(input));
+}
+
+const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
+const utf8 = (name: string, browser: ExportFile['browser'], text: string): ExportFile => ({
+  name,
+  browser,
+  text,
+  bytes: Buffer.from(text, 'utf8'),
+});
+const perBrowser = (make: (browser: Browser) => ExportFile): ExportFile[] => [make('chrome'), make('edge')];
+
+/** Every file of one format; throws PolicyInputError when the input does not validate. */
+export function exportManagedPolicy(format: ExportFormat, input: ManagedPolicyInput): ExportFile[] {
+  const policy = resolveDeployPolicy(input);
+  switch (format) {
+    case 'chrome-linux':
+      return [utf8('session-guard.json', 'any', json(chromeLinux(policy)))];
+    case 'google-admin':
+      return [utf8('session-guard-google-admin.json', 'chrome', json(googleAdminPolicy(policy)))];
+    case 'windows-reg':
+      return perBrowser((browser) => {
+        const text = windowsReg(policy, browser);
+        return { name: `session-guard-${browser}.reg`, browser, text, bytes: regFileBytes(text) };
+      });
+    case 'macos-mobileconfig':
+      return perBrowser((browser) => utf8(`session-guard-${browser}.mobileconfig`, browser, macosMobileconfig(policy, browser)));
+  }
 }

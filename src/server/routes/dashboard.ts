@@ -1,77 +1,91 @@
 /**
- * The dashboard: a sign-in form, a session cookie (HttpOnly, SameSite=Strict), and the
- * verdicts page at /. Server-rendered HTML from src/dashboard/, all text escaped.
+ * The dashboard: sign-in (rate-limited per address, memory-hard hash, audited), a session
+ * cookie (HttpOnly, SameSite=Strict; Secure and `__Host-` over https), sign-out, its
+ * static files, and the signed-in pages (dashboard-pages.ts, dashboard-forms.ts).
+ * Server-rendered HTML from src/dashboard/, all text escaped.
  */
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
+import { ASSETS, STYLESHEET } from '../../dashboard/assets';
 import { loginPage } from '../../dashboard/login-page';
-import { DASHBOARD_CSS } from '../../dashboard/styles';
-import { verdictsPage } from '../../dashboard/verdicts-page';
 import type { AppContext } from '../app-context';
-import { checkAdminPassword } from '../auth/admin-password';
+import { recordAudit } from '../audit/audit-log';
 import { authenticateAdmin, createAdminSession } from '../auth/admin-auth';
-import { clearedSessionCookie, readCookie, SESSION_COOKIE, sessionCookie } from '../auth/cookies';
+import { checkAdminPassword } from '../auth/admin-password';
+import { clearedSessionCookie, isSecureRequest, readSessionCookie, sessionCookie } from '../auth/cookies';
+import { csrfValid, sameOriginRequest } from '../auth/csrf';
 import { createLoginThrottle } from '../auth/login-throttle';
+import { PasswordBusyError } from '../auth/password';
 import { sha256Hex } from '../auth/tokens';
 import { deleteSession } from '../db/admin.repository';
-import { listFindings } from '../db/findings.repository';
-import { listVerdictsWithAcks } from '../db/verdicts.repository';
-import { toVerdictView } from '../verdicts/verdict-view';
-
-const html = (reply: FastifyReply, status: number, body: string) =>
-  reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(body);
-
-const isHttps = (req: FastifyRequest) => req.protocol === 'https';
+import { dashboardFormRoutes } from './dashboard-forms';
+import { dashboardPageRoutes } from './dashboard-pages';
+import { messagePage, sendPage } from './dashboard-session';
 
 export const dashboardRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
   const throttle = createLoginThrottle();
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 4096 }, (_req, body, done) =>
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 96 * 1024 }, (_req, body, done) =>
     done(null, new URLSearchParams(body as string)),
   );
 
-  app.get('/dashboard.css', async (_req, reply) => reply.type('text/css; charset=utf-8').send(DASHBOARD_CSS));
+  app.get('/dashboard.css', async (_req, reply) => reply.type(STYLESHEET.type).header('cache-control', 'no-cache').send(STYLESHEET.body));
+  app.get<{ Params: { name: string } }>('/assets/:name', async (req, reply) => {
+    const asset = ASSETS.get(req.params.name);
+    if (!asset) return reply.code(404).type('text/plain').send('not found');
+    return reply.type(asset.type).header('cache-control', 'no-cache').send(asset.body);
+  });
 
-  app.get('/login', async (_req, reply) => html(reply, 200, loginPage()));
+  app.get('/login', async (req, reply) => {
+    const principal = await authenticateAdmin(ctx.db, req, ctx.now());
+    if (principal?.kind === 'session') return reply.redirect('/', 303);
+    return sendPage(reply, 200, loginPage());
+  });
 
   app.post('/login', async (req, reply) => {
     const now = ctx.now();
-    if (throttle.blocked(req.ip, now)) return html(reply, 429, loginPage('Too many attempts. Try again later.'));
+    // Login CSRF: a form posted from another site must not sign this browser in.
+    if (!sameOriginRequest(req)) return sendPage(reply, 403, loginPage('This sign-in did not come from this page.'));
+    if (throttle.blocked(req.ip, now)) {
+      return sendPage(reply.header('retry-after', '900'), 429, loginPage('Too many attempts. Try again later.'));
+    }
     const password = req.body instanceof URLSearchParams ? (req.body.get('password') ?? '') : '';
-    if (!password || !(await checkAdminPassword(ctx.db, password))) {
+    let ok = false;
+    try {
+      ok = password.length > 0 && password.length <= 1024 && (await checkAdminPassword(ctx.db, password, now));
+    } catch (error) {
+      if (!(error instanceof PasswordBusyError)) throw error;
+      return sendPage(reply.header('retry-after', '5'), 429, loginPage('The server is busy. Try again in a few seconds.'));
+    }
+    if (!ok) {
       throttle.failed(req.ip, now);
+      ctx.metrics.inc('sg_admin_sign_ins_total', 'Dashboard sign-in attempts, by result', { result: 'failed' });
+      await recordAudit(ctx.db, now, { actor: 'anonymous', ip: req.ip, action: 'auth.sign_in_failed' });
       req.log.warn('dashboard sign-in failed');
-      return html(reply, 401, loginPage('Wrong password.'));
+      return sendPage(reply, 401, loginPage('Wrong password.'));
     }
     throttle.succeeded(req.ip);
     const session = await createAdminSession(ctx.db, now, ctx.adminSessionTtlMs);
-    reply.header('set-cookie', sessionCookie(session, Math.floor(ctx.adminSessionTtlMs / 1000), isHttps(req)));
+    ctx.metrics.inc('sg_admin_sign_ins_total', 'Dashboard sign-in attempts, by result', { result: 'ok' });
+    await recordAudit(ctx.db, now, { actor: `dashboard:${sha256Hex(session).slice(0, 8)}`, ip: req.ip, action: 'auth.sign_in' });
+    reply.header('set-cookie', sessionCookie(session, Math.floor(ctx.adminSessionTtlMs / 1000), isSecureRequest(req)));
     return reply.redirect('/', 303);
   });
 
   app.post('/logout', async (req, reply) => {
-    const session = readCookie(req.headers.cookie, SESSION_COOKIE);
-    if (session) await deleteSession(ctx.db, sha256Hex(session));
-    reply.header('set-cookie', clearedSessionCookie(isHttps(req)));
+    const principal = await authenticateAdmin(ctx.db, req, ctx.now());
+    if (principal?.kind === 'session') {
+      if (!csrfValid(req, principal.csrfToken)) {
+        return sendPage(reply, 403, messagePage('Request refused', 'This sign-out did not come from this dashboard (CSRF check).', principal.csrfToken));
+      }
+      await deleteSession(ctx.db, principal.sessionHash);
+      await recordAudit(ctx.db, ctx.now(), { actor: principal.actor, ip: req.ip, action: 'auth.sign_out' });
+    } else {
+      const stale = readSessionCookie(req);
+      if (stale) await deleteSession(ctx.db, sha256Hex(stale));
+    }
+    reply.header('set-cookie', clearedSessionCookie(isSecureRequest(req)));
     return reply.redirect('/login', 303);
   });
 
-  app.get('/', async (req, reply) => {
-    const principal = await authenticateAdmin(ctx.db, req, ctx.now());
-    if (principal?.kind !== 'session') return reply.redirect('/login', 303);
-    const verdicts = (await listVerdictsWithAcks(ctx.db, 200)).map(toVerdictView);
-    const findings = await listFindings(ctx.db, 200);
-    return html(
-      reply,
-      200,
-      verdictsPage(
-        verdicts.map((v) => ({
-          reasons: v.reasons,
-          deviceId: v.deviceId,
-          issuedAt: v.issuedAt,
-          latencyMs: v.ack?.latencyMs ?? null,
-          ackOutcome: v.ack?.outcome ?? null,
-        })),
-        findings,
-      ),
-    );
-  });
+  await app.register(dashboardPageRoutes, { ctx });
+  await app.register(dashboardFormRoutes, { ctx });
 };

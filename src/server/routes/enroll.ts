@@ -8,7 +8,8 @@ import { importPublicJwk, jwkThumbprint } from '../../shared/crypto/signing';
 import { EnrollRequest, type EnrollResponse } from '../../shared/protocol/device';
 import type { AppContext } from '../app-context';
 import { constantTimeEqual } from '../auth/tokens';
-import { upsertDevice } from '../db/devices.repository';
+import { findDevice, upsertDevice } from '../db/devices.repository';
+import { refuseRevoked } from '../http/device-revocation';
 import { claimNonce } from '../db/nonces.repository';
 import { HttpError } from '../http/http-error';
 import { checkClock, parseJson, rawBody, verifySignature } from '../http/signed-body';
@@ -32,6 +33,8 @@ export const enrollRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
     const now = ctx.now();
     checkClock(body.sentAt, now);
     const deviceId = await jwkThumbprint(body.publicKey);
+    // Re-enrolling a revoked (or rotated-away) key does not bring it back.
+    refuseRevoked(await findDevice(ctx.db, deviceId));
 
     await ctx.db.transaction().execute(async (trx) => {
       if (!(await claimNonce(trx, { id: body.nonce, kind: 'enroll', device_id: deviceId, received_at: now }))) {

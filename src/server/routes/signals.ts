@@ -7,6 +7,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { SignalBatch, type Signal, type SignalBatchResult } from '../../shared/protocol/signals';
 import type { AppContext } from '../app-context';
+import { recordSlackIdentity } from '../db/device-identity.repository';
 import { touchDevice } from '../db/devices.repository';
 import { claimNonce } from '../db/nonces.repository';
 import { insertSignals, type SignalRow } from '../db/signals.repository';
@@ -45,6 +46,7 @@ export const signalRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
         throw new HttpError(409, 'replayed_batch', 'this batchId was already received');
       }
       inserted = await insertSignals(trx, rows);
+      await recordSlackIdentity(trx, device.id, body.signals.filter((s) => inserted.has(s.id)));
       await touchDevice(trx, device.id, now, ip);
     });
 

@@ -12,6 +12,7 @@ import { ClientMessage, streamAuthText, type ServerMessage } from '../../shared/
 import type { AppContext } from '../app-context';
 import { findDevice, touchDevice } from '../db/devices.repository';
 import { pendingVerdicts } from '../db/verdicts.repository';
+import { isRevoked } from '../http/device-revocation';
 
 /** Close codes in the private range (4000–4999). */
 export const STREAM_CLOSE = { authFailed: 4401, authTimeout: 4408, badMessage: 4400 } as const;
@@ -50,6 +51,7 @@ export const streamRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
       if (!device || !key || !(await verify(key, signature, streamAuthText(challenge)))) {
         return fail(STREAM_CLOSE.authFailed, 'authentication failed');
       }
+      if (isRevoked(device)) return fail(STREAM_CLOSE.authFailed, 'device revoked');
       if (socket.readyState !== socket.OPEN) return;
       clearTimeout(timer);
       state = 'ready';

@@ -15,6 +15,18 @@ export const ManagedPolicy = z.object({
   pollIntervalSeconds: z.number().int().min(30).max(3600).optional(),
   /** Seconds a non-urgent signal may wait to be batched. */
   flushIntervalSeconds: z.number().int().min(1).max(600).optional(),
+  /**
+   * Local hard caps (issue #4): while the backend is unreachable, more Slack files (or
+   * bytes) than this within `localWindowSeconds` end the session on the device itself.
+   */
+  localMaxFilesPerWindow: z.number().int().min(1).max(100_000).optional(),
+  localMaxBytesPerWindow: z.number().int().min(1).optional(),
+  localWindowSeconds: z.number().int().min(10).max(86_400).optional(),
+  /** Days after which the device key is replaced by a new one the backend links to it. */
+  keyRotationDays: z.number().int().min(1).max(3650).optional(),
+  /** Where the "session ended" page sends the user: an https link and/or plain words. */
+  supportUrl: z.url({ protocol: /^https$/, error: 'supportUrl must be an https URL' }).optional(),
+  supportContact: z.string().min(1).max(200).optional(),
 });
 export type ManagedPolicy = z.infer<typeof ManagedPolicy>;
 

@@ -36,12 +36,26 @@ export const OrgPolicy = z
           maxCallsPerMinute: z.number().int().positive().default(300),
         }),
         ip_address: detector(false, 'alert', {}),
+        // From Slack's audit log (issue #7, src/server/slack/): activity on the user's
+        // session from an address or user agent none of their guarded devices used within
+        // `recentSeconds` before it. Needs a Slack connection; fires on nothing without one.
+        session_used_off_device: detector(true, 'alert', {
+          recentSeconds: z.number().int().min(60).max(30 * 86_400).default(86_400),
+        }),
       })
       .strict()
       .prefault({}),
     excludedUsers: z.array(z.string().min(1)).default([]),
     trustedCidrs: z.array(Cidr).default([]),
     cooldownSeconds: z.number().int().nonnegative().default(300),
+    /**
+     * Ending the session at Slack too, besides the device-side clear (issue #7): `session`
+     * invalidates the user's Slack sessions that do not belong to their guarded devices,
+     * `user` resets every session of the verdict's Slack user. Needs a Slack connection.
+     */
+    serverSideRevocation: z.enum(['none', 'session', 'user']).default('none'),
+    /** Push `trustedCidrs` (IPv4) to Slack's anomaly allow list (read, merge, write). */
+    syncTrustedCidrsToSlack: z.boolean().default(false),
   })
   .strict();
 

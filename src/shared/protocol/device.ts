@@ -44,3 +44,25 @@ export const PollRequest = z.object({
   nonce: z.uuid(),
 });
 export type PollRequest = z.infer<typeof PollRequest>;
+
+/**
+ * POST /v1/devices/rotate-key — signed by the current key (`x-sg-device` names it);
+ * `proof` is the new key's signature over `rotateKeyProofText(deviceId, nonce)`, so the
+ * backend links old to new only for a device that holds both (issue #4).
+ */
+export const RotateKeyRequest = z.object({
+  deviceId: z.string(),
+  newPublicKey: PublicJwk,
+  sentAt: z.number().int(),
+  nonce: z.uuid(),
+  proof: z.string().max(128),
+});
+export type RotateKeyRequest = z.infer<typeof RotateKeyRequest>;
+
+export const RotateKeyResponse = z.object({ deviceId: z.string(), previousDeviceId: z.string() });
+export type RotateKeyResponse = z.infer<typeof RotateKeyResponse>;
+
+export const rotateKeyProofText = (deviceId: string, nonce: string) => `sg-rotate:${deviceId}:${nonce}`;
+
+/** The status and error code a revoked (or rotated-away) device key receives. */
+export const DEVICE_REVOKED = { status: 403, code: 'device_revoked' } as const;

@@ -11,7 +11,14 @@ export const REASON_CODES = [
   'session_cookie_injection',
   'unexpected_api_call_volume',
   'ip_address',
+  'session_used_off_device',
 ] as const;
+
+/**
+ * Reason codes decided from Slack's audit log rather than from a device's signals
+ * (issue #7, src/server/slack/): they have no detector in src/server/detection/detectors/.
+ */
+export const AUDIT_LOG_REASON_CODES = ['session_used_off_device'] as const;
 
 export const ReasonCode = z.enum(REASON_CODES);
 export type ReasonCode = z.infer<typeof ReasonCode>;
@@ -24,4 +31,5 @@ export const REASON_TEXT: Record<ReasonCode, string> = {
   session_cookie_injection: 'a Slack session cookie was placed in this browser without a sign-in',
   unexpected_api_call_volume: 'Slack was queried at a rate that looks like scraping',
   ip_address: 'Slack was used from a network your organisation does not trust',
+  session_used_off_device: 'your Slack session was used from a device your organisation does not guard',
 };

@@ -4,6 +4,7 @@
  * host and size only. Every signal has an id so the backend drops duplicates.
  */
 import { z } from 'zod';
+import { ReasonCode } from './reason-codes';
 
 export const SessionKey = z.string().regex(/^[0-9a-f]{64}$/, 'a 64-character hex HMAC');
 const Timestamp = z.number().int().nonnegative();
@@ -96,6 +97,24 @@ export const ApiCallsSignal = z.object({
   windowMs: z.number().int().positive().max(3_600_000),
 });
 
+/**
+ * A session the extension ended on its own, from a hard cap in managed policy, while the
+ * backend was unreachable (issue #4). Reported once the backend is back; `verdictId` is
+ * the device's own id for that local verdict.
+ */
+export const LocalVerdictSignal = z.object({
+  ...base,
+  type: z.literal('local_verdict'),
+  verdictId: z.uuid(),
+  reasons: z.array(ReasonCode).min(1),
+  rule: z.enum(['localMaxFilesPerWindow', 'localMaxBytesPerWindow']),
+  observed: z.number().int().nonnegative(),
+  limit: z.number().int().positive(),
+  windowSeconds: z.number().int().positive(),
+  executedAt: Timestamp,
+  cookiesCleared: z.number().int().nonnegative(),
+});
+
 export const Signal = z.discriminatedUnion('type', [
   SessionCookieSignal,
   SigninNavigationSignal,
@@ -103,6 +122,7 @@ export const Signal = z.discriminatedUnion('type', [
   HeartbeatSignal,
   SlackIdentitySignal,
   ApiCallsSignal,
+  LocalVerdictSignal,
 ]);
 export type Signal = z.infer<typeof Signal>;
 export type SignalType = Signal['type'];

@@ -6,7 +6,7 @@ import { test as base, chromium, type BrowserContext, type Worker } from '@playw
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startFakeSlack, type FakeSlack } from '../../fakes/fake-slack';
-import { startBackend, type Backend } from './backend';
+import { startBackend, type Backend, type BackendOptions } from './backend';
 import { assertMountNamespaces, chromiumArgs, chromiumWithPolicy, findChromium } from './chromium';
 import { SlackPage } from './slack-page';
 
@@ -19,6 +19,8 @@ interface Fixtures {
    * an object is merged over it (to break a key); null deploys no policy at all.
    */
   extensionPolicy: Record<string, unknown> | null | undefined;
+  /** More for the backend process: `serve` flags and environment (data, not a function). */
+  backendOptions: BackendOptions | undefined;
   backend: Backend;
   context: BrowserContext;
   serviceWorker: Worker;
@@ -53,11 +55,12 @@ export const test = base.extend<Fixtures, { fakeSlack: FakeSlack; chromiumPath: 
   ],
   orgPolicy: [undefined, { option: true }],
   extensionPolicy: [undefined, { option: true }],
+  backendOptions: [undefined, { option: true }],
 
-  backend: async ({ orgPolicy }, use, testInfo) => {
+  backend: async ({ orgPolicy, backendOptions }, use, testInfo) => {
     const dataDir = testInfo.outputPath('backend-data');
     mkdirSync(dataDir, { recursive: true });
-    const backend = await startBackend(dataDir, orgPolicy);
+    const backend = await startBackend(dataDir, orgPolicy, backendOptions);
     await use(backend);
     await backend.stop();
     await testInfo.attach('backend-output', { body: backend.output(), contentType: 'text/plain' });

@@ -4,7 +4,17 @@
  */
 import type { Migration } from 'kysely';
 import * as initial from './20250601000000_initial';
+import * as detection from './20250801000000_detection';
+import * as adminConsole from './20250901000000_admin_console';
+import * as deviceRevocation from './20250901000100_device_revocation';
+import * as deviceKeyRotation from './20250915000000_device_key_rotation';
+import * as slack from './20251101000000_slack';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '20250601000000_initial': initial,
+  '20250801000000_detection': detection,
+  '20250901000000_admin_console': adminConsole,
+  '20250901000100_device_revocation': deviceRevocation,
+  '20250915000000_device_key_rotation': deviceKeyRotation,
+  '20251101000000_slack': slack,
 };

@@ -1,0 +1,77 @@
+/**
+ * Overview: what a security team opens every morning. The policy in force, devices
+ * reporting now versus enrolled, the Tor exit list's age, verdicts per hour over the last
+ * day, the detection-to-response latency distribution, and the latest verdicts (live).
+ */
+import type { OverviewView, VerdictView } from '../shared/protocol/admin';
+import { barChart } from './charts';
+import { actorLabel, formatDuration, formatTime, html, layout } from './html';
+import { verdictTable } from './tables';
+
+export interface OverviewPage {
+  overview: OverviewView;
+  recent: readonly VerdictView[];
+  csrf: string;
+  now: number;
+}
+
+const hourLabel = (ms: number) => new Date(ms).toISOString().slice(11, 13);
+const bucketLabel = (le: number | null, prev: number) =>
+  le === null ? `> ${formatDuration(prev)}` : `≤ ${formatDuration(le)}`;
+
+function torCard(tor: OverviewView['torList']) {
+  if (!tor.configured) {
+    return html`<div class="card"><h2>Tor exit list</h2><p class="figure">not configured</p><p class="muted">Start with --tor-exit-list FILE|URL</p></div>`;
+  }
+  const state = tor.stale ? html`<span class="badge bad">stale</span>` : html`<span class="badge ok">fresh</span>`;
+  return html`<div class="card"><h2>Tor exit list</h2><p class="figure">${tor.ageMs === null ? 'not loaded' : `${formatDuration(tor.ageMs)} old`}</p>
+<p>${state} ${tor.entries ?? 0} addresses</p><p class="muted wrap">${tor.source ?? ''}</p></div>`;
+}
+
+export function overviewPage({ overview, recent, csrf, now }: OverviewPage): string {
+  const { devices, policy, latency } = overview;
+  const mode = policy.mode === 'monitor' ? html`<span class="badge warn">monitor</span>` : html`<span class="badge ok">enforce</span>`;
+  const verdictsToday = overview.verdictsByHour.reduce((sum, h) => sum + h.count, 0);
+  const hours = barChart({
+    id: 'chart-verdicts',
+    title: 'Verdicts per hour, last 24 hours (UTC)',
+    description: 'Number of session-ending verdicts issued in each hour of the last day.',
+    bars: overview.verdictsByHour.map((h) => ({ label: hourLabel(h.start), value: h.count, detail: `${formatTime(h.start)} hour` })),
+    valueLabel: 'Verdicts',
+    labelEvery: 3,
+  });
+  let prev = 0;
+  const latencyChart = barChart({
+    id: 'chart-latency',
+    title: 'Detection-to-response latency, last 7 days',
+    description: 'Acknowledged verdicts by time from detection to the session being ended on the device.',
+    bars: latency.buckets.map((b) => {
+      const label = bucketLabel(b.le, prev);
+      prev = b.le ?? prev;
+      return { label, value: b.count, detail: label };
+    }),
+    valueLabel: 'Verdicts',
+    fill: '#1264a3',
+  });
+  return layout({
+    title: 'Overview',
+    csrf,
+    active: '/',
+    renderedAt: now,
+    scripts: ['live.js'],
+    body: html`<h1>Overview</h1>
+<div class="cards">
+<div class="card"><h2>Policy</h2><p class="figure">${mode}</p><p>version ${policy.version}, by ${actorLabel(policy.createdBy)}</p><p class="muted">${formatTime(policy.createdAt)}</p></div>
+<div class="card"><h2>Devices reporting now</h2><p class="figure" id="devices-reporting">${devices.reporting} / ${devices.enrolled}</p><p>reported in the last 5 min / enrolled</p><p class="muted">live verdict streams on this server: ${devices.liveStreams}; revoked: ${devices.revoked}</p></div>
+<div class="card"><h2>Verdicts, last 24 h</h2><p class="figure">${verdictsToday}</p><p><a href="/verdicts">All verdicts</a></p></div>
+<div class="card"><h2>Detection to response</h2><p class="figure">${latency.p50 === null ? '—' : `${formatDuration(latency.p50)}`}</p><p>median; p95 ${formatDuration(latency.p95)} (${latency.count} acks, 7 days)</p></div>
+${torCard(overview.torList)}
+</div>
+<div class="chart-grid">
+${hours}
+${latencyChart}
+</div>
+<h2 id="recent-heading">Latest verdicts <span class="muted">(live)</span></h2>
+${verdictTable(recent, { id: 'verdicts', caption: 'Latest verdicts', live: true })}`,
+  });
+}

@@ -1,0 +1,243 @@
+/**
+ * The guard while a valid policy is in force: the device key enrolled (and rotated when
+ * due), the outbox draining, the verdict stream open, the poll and heartbeat driven by the
+ * alarm tick, and local caps applied while the backend cannot decide. A 403 from the
+ * backend (revoked key) stops it talking to the backend, not from protecting locally.
+ */
+import type { ManagedPolicy } from '@/src/shared/policy/managed-policy';
+import type { Signal, SignedVerdict, VerdictAck } from '@/src/shared/protocol';
+import { backendClient } from './backend-client';
+import { reportCurrentSession, type SessionState } from './collectors/session-cookie';
+import type { SignalSink } from './collectors/types';
+import { enroll, isEnrolledWith, loadOrCreateIdentity, RevokedError, signText, type Enrolled } from './device-identity';
+import { executeVerdict } from './enforcer';
+import { claimHeartbeat } from './heartbeat';
+import { rotateKey, rotationDue } from './key-rotation';
+import { localCapFrom, type Breach } from './local-cap';
+import type { LocalDb } from './local-db';
+import { LocalEnforcer } from './local-enforcement';
+import { Outbox, backoffDelay, type OutboxSender } from './outbox';
+import { clearSlackCookies } from './slack-session';
+import { updateStatus } from './status';
+import { afterTermination, type SupportInfo } from './termination';
+import { VerdictStream, streamUrl } from './verdict-stream';
+
+export interface GuardEnv {
+  version: string;
+  sessionState: SessionState;
+  sink: SignalSink;
+  hash: (value: string) => Promise<string>;
+}
+
+const never = <T>() => new Promise<T>(() => undefined);
+
+export class ActiveGuard {
+  readonly outbox: Outbox;
+  readonly local: LocalEnforcer | null;
+  enrolled: Promise<Enrolled>;
+  stopped = false;
+  revoked = false;
+  private client?: ReturnType<typeof backendClient>;
+  private stream?: VerdictStream;
+  private pendingReport: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    readonly policy: ManagedPolicy,
+    readonly policyText: string,
+    readonly db: LocalDb,
+    private readonly verdictKey: CryptoKey,
+    private readonly env: GuardEnv,
+  ) {
+    const sender: OutboxSender = {
+      sendSignals: (signals) => this.client?.sendSignals(signals) ?? Promise.resolve('retry'),
+      sendAck: (ack) => this.client?.sendAck(ack) ?? Promise.resolve('retry'),
+    };
+    this.outbox = new Outbox({ db, sender, flushDelayMs: (policy.flushIntervalSeconds ?? 5) * 1000 });
+    const cap = localCapFrom(policy);
+    this.local = cap
+      ? new LocalEnforcer({ cap, backendUnreachable: () => this.outbox.failing, enforce: (b) => this.enforceLocally(b) })
+      : null;
+    this.enrolled = this.enrollThenConnect();
+  }
+
+  get support(): SupportInfo {
+    return { supportUrl: this.policy.supportUrl, supportContact: this.policy.supportContact };
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.stream?.close();
+  }
+
+  /** A signal from the sink: into the outbox first, then local caps for downloads. */
+  async accept(signal: Signal, urgent: boolean): Promise<void> {
+    await this.outbox.addSignal(signal, urgent);
+    this.reportPendingSoon();
+    if (signal.type !== 'download' || !this.local) return;
+    await this.local.observe(signal.at, signal.bytes);
+    await this.outbox.flush();
+    await this.local.check();
+  }
+
+  /** The alarm tick: reconnect, heartbeat, poll, rotate when due, flush, report. */
+  async tick(): Promise<void> {
+    this.stream?.ensure();
+    await this.heartbeatIfDue();
+    await this.poll();
+    await this.rotateIfDue();
+    await this.outbox.flush();
+    await this.local?.check();
+    await updateStatus({ pendingSignals: await this.outbox.pending() });
+  }
+
+  async poll(): Promise<void> {
+    if (!this.client) return;
+    try {
+      for (const verdict of await this.client.poll()) await this.onVerdict(verdict, 'poll');
+      await updateStatus({ reachable: true });
+    } catch (error) {
+      await updateStatus({ lastError: `verdict poll failed: ${(error as Error).message}` });
+    }
+  }
+
+  private async onVerdict(verdict: SignedVerdict, via: VerdictAck['via']): Promise<void> {
+    const identity = await this.enrolled;
+    const result = await executeVerdict(
+      {
+        db: this.db,
+        verdictKey: async () => this.verdictKey,
+        deviceId: () => identity.deviceId,
+        currentSessionKey: async () => (await this.env.sessionState.get()).sessionKey,
+        clearCookies: clearSlackCookies,
+        afterClear: (payload, hosts) => afterTermination({ id: payload.id, reasons: payload.reasons }, hosts, this.support),
+        acknowledge: (ack) => this.outbox.addAck(ack),
+      },
+      verdict,
+      via,
+    );
+    if (result.outcome === 'executed') await this.env.sessionState.setSessionKey(null);
+  }
+
+  private async enforceLocally(breach: Breach): Promise<void> {
+    const { sessionKey } = await this.env.sessionState.get();
+    const { cleared, hosts } = await clearSlackCookies();
+    await this.env.sessionState.setSessionKey(null);
+    const verdictId = crypto.randomUUID();
+    const reasons = ['excessive_downloads'] as const;
+    await this.env.sink.record(
+      { type: 'local_verdict', verdictId, reasons: [...reasons], ...breach, executedAt: Date.now(), cookiesCleared: cleared },
+      { urgent: true, sessionKey },
+    );
+    await afterTermination({ id: verdictId, reasons: [...reasons], local: true }, hosts, this.support);
+  }
+
+  private async enrollThenConnect(): Promise<Enrolled> {
+    const identity = await this.enrollUntilDone();
+    const current = await this.rotated(identity);
+    this.connect(current);
+    return current;
+  }
+
+  private async enrollUntilDone(): Promise<Enrolled> {
+    for (let attempt = 1; ; attempt++) {
+      const identity = await loadOrCreateIdentity(this.db);
+      if (isEnrolledWith(identity, this.policy)) {
+        await updateStatus({ enrolled: true });
+        return identity;
+      }
+      try {
+        const enrolled = await enroll(this.db, identity, this.policy, this.env.version);
+        await updateStatus({ enrolled: true, revoked: false, lastError: null, reachable: true });
+        return enrolled;
+      } catch (error) {
+        if (error instanceof RevokedError) {
+          this.markRevoked();
+          return never();
+        }
+        await updateStatus({ enrolled: false, lastError: (error as Error).message });
+        await new Promise((resolve) => setTimeout(resolve, backoffDelay(attempt)));
+        if (this.stopped) return never();
+      }
+    }
+  }
+
+  private async rotated(identity: Enrolled): Promise<Enrolled> {
+    if (!rotationDue(identity, this.policy, Date.now())) return identity;
+    const outcome = await rotateKey(this.db, identity, this.policy.backendUrl);
+    if (outcome.status === 'rotated') return outcome.identity;
+    if (outcome.status === 'revoked') this.markRevoked();
+    else await updateStatus({ lastError: outcome.error });
+    return identity;
+  }
+
+  private async rotateIfDue(): Promise<void> {
+    if (!this.client) return;
+    const before = await this.enrolled;
+    const after = await this.rotated(before);
+    if (after === before) return;
+    this.enrolled = Promise.resolve(after);
+    this.stream?.close();
+    this.connect(after);
+  }
+
+  private connect(identity: Enrolled): void {
+    if (this.stopped || this.revoked) return;
+    this.client = backendClient({
+      backendUrl: this.policy.backendUrl,
+      identity,
+      extensionVersion: this.env.version,
+      onUnknownDevice: () => void this.reenroll(),
+      onRevoked: () => this.markRevoked(),
+      onResult: ({ ok, reachable, error }) => {
+        void updateStatus(ok ? { lastReportAt: Date.now(), lastError: null, reachable } : { lastError: error ?? null, reachable });
+        this.reportPendingSoon();
+        if (!ok) void this.local?.check();
+      },
+    });
+    this.stream = new VerdictStream({
+      url: streamUrl(this.policy.backendUrl),
+      deviceId: identity.deviceId,
+      signText: (text) => signText(identity, text),
+      onVerdict: (verdict) => void this.onVerdict(verdict, 'websocket'),
+      onConnected: (connected) => void updateStatus({ connected }),
+    });
+    this.stream.ensure();
+    void reportCurrentSession(this.env.sink, this.env.sessionState, this.env.hash).catch(() => undefined);
+    void this.heartbeatIfDue();
+    void this.outbox.flush();
+    void this.poll();
+  }
+
+  /** The popup's "waiting to send" count, at most twice a second. */
+  private reportPendingSoon(): void {
+    if (this.pendingReport) return;
+    this.pendingReport = setTimeout(() => {
+      this.pendingReport = undefined;
+      void this.outbox.pending().then((pendingSignals) => updateStatus({ pendingSignals }));
+    }, 500);
+  }
+
+  private async heartbeatIfDue(): Promise<void> {
+    if (this.client && (await claimHeartbeat(Date.now()))) await this.env.sink.record({ type: 'heartbeat' });
+  }
+
+  private async reenroll(): Promise<void> {
+    const identity = await loadOrCreateIdentity(this.db);
+    await this.db.put('identity', { id: 'device', keyPair: identity.keyPair });
+    this.stream?.close();
+    this.client = undefined;
+    this.enrolled = this.enrollThenConnect();
+  }
+
+  private markRevoked(): void {
+    if (this.revoked) return;
+    this.revoked = true;
+    this.stream?.close();
+    this.client = undefined;
+    void updateStatus({
+      revoked: true,
+      connected: false,
+      lastError: 'Your security team revoked this browser’s Session Guard key; it no longer reports to them.',
+    });
+  }
+}

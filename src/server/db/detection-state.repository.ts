@@ -1,0 +1,86 @@
+/**
+ * The reads the detection engine makes to build a detector's state (detection/load-state.ts),
+ * and the one write it makes about a device: the Slack user its page reported. Ranges are
+ * inclusive and in the device clock (`signals.at`).
+ */
+import { sql } from 'kysely';
+import type { Db } from './schema';
+
+export interface TypedSignal {
+  id: string;
+  at: number;
+  data: string;
+}
+
+/** The device's signals of one type with `from <= at <= to`, oldest first. */
+export async function signalsBetween(db: Db, deviceId: string, type: string, from: number, to: number): Promise<TypedSignal[]> {
+  const rows = await db
+    .selectFrom('signals')
+    .select(['id', 'at', 'data'])
+    .where('device_id', '=', deviceId)
+    .where('type', '=', type)
+    .where('at', '>=', from)
+    .where('at', '<=', to)
+    .orderBy('at')
+    .execute();
+  return rows.map((r) => ({ id: r.id, at: Number(r.at), data: r.data }));
+}
+
+export interface DailyDownloads {
+  /** UTC day number (epoch ms / 86 400 000, floored). */
+  day: number;
+  files: number;
+  bytes: number;
+}
+
+/** Files and bytes downloaded per UTC day on these devices with `from <= at < to`. */
+export async function dailyDownloads(db: Db, deviceIds: readonly string[], from: number, to: number): Promise<DailyDownloads[]> {
+  if (deviceIds.length === 0) return [];
+  // Integer division on both dialects: `at` is an integer column (bigint on PostgreSQL).
+  const day = sql<number>`at / 86400000`;
+  const rows = await db
+    .selectFrom('signals')
+    .select([day.as('day'), (eb) => eb.fn.countAll<number>().as('files'), (eb) => eb.fn.sum<number>('bytes').as('bytes')])
+    .where('device_id', 'in', [...deviceIds])
+    .where('type', '=', 'download')
+    .where('at', '>=', from)
+    .where('at', '<', to)
+    .groupBy(day)
+    .orderBy(day)
+    .execute();
+  return rows.map((r) => ({ day: Number(r.day), files: Number(r.files), bytes: Number(r.bytes ?? 0) }));
+}
+
+/** Every device the Slack user has been seen on. */
+export async function devicesOfUser(db: Db, userId: string): Promise<string[]> {
+  const rows = await db.selectFrom('devices').select('id').where('user_id', '=', userId).execute();
+  return rows.map((r) => r.id);
+}
+
+export async function setDeviceUser(db: Db, deviceId: string, userId: string): Promise<void> {
+  await db.updateTable('devices').set({ user_id: userId }).where('id', '=', deviceId).execute();
+}
+
+/** Whether any of `subjects` has a finding for `reason` detected at or after `since`. */
+export async function recentFinding(db: Db, subjects: readonly string[], reason: string, since: number): Promise<boolean> {
+  const row = await db
+    .selectFrom('findings')
+    .select('id')
+    .where('subject', 'in', [...subjects])
+    .where('reason', '=', reason)
+    .where('detected_at', '>=', since)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** Whether any of `subjects` had a verdict naming `reason` issued at or after `since`. */
+export async function recentVerdict(db: Db, subjects: readonly string[], reason: string, since: number): Promise<boolean> {
+  const rows = await db
+    .selectFrom('verdicts')
+    .select('reasons')
+    .where('subject', 'in', [...subjects])
+    .where('issued_at', '>=', since)
+    .execute();
+  return rows.some((r) => (JSON.parse(r.reasons) as string[]).includes(reason));
+}

@@ -1,0 +1,85 @@
+/**
+ * Loads what the detectors need for one batch, and only that: each part is read when a
+ * detector that uses it is enabled and the batch holds a signal it looks at. Ranges reach
+ * back the largest `lookbackMs` of the enabled detectors (device clock).
+ */
+import type { OrgPolicy } from '../../shared/policy/org-policy';
+import type { Signal } from '../../shared/protocol/signals';
+import { dailyDownloads, devicesOfUser, signalsBetween } from '../db/detection-state.repository';
+import type { Db } from '../db/schema';
+import { downloadsBetween } from '../db/signals.repository';
+import type {
+  ApiCallRecord,
+  DetectionState,
+  Detector,
+  DownloadBaseline,
+  SessionBinding,
+  SessionCookieEvent,
+  TorListView,
+} from './define-detector';
+import { BASELINE_DAYS } from './detectors/excessive_downloads';
+
+const DAY_MS = 86_400_000;
+
+export interface StateRequest {
+  deviceId: string;
+  subject: string;
+  userId: string | null;
+  signals: readonly Signal[];
+  detectors: readonly Detector[];
+  policy: OrgPolicy;
+  sessions: ReadonlyMap<string, SessionBinding>;
+  deviceLineage: readonly string[];
+  torExitList: TorListView | null;
+}
+
+export async function loadState(db: Db, request: StateRequest): Promise<DetectionState> {
+  const { deviceId, signals, detectors, policy } = request;
+  const uses = (id: Detector['id']) => detectors.some((d) => d.id === id);
+  const has = (type: Signal['type']) => signals.some((s) => s.type === type);
+  const to = signals[signals.length - 1].at;
+  const since = (id: Detector['id']) => signals[0].at - (detectors.find((d) => d.id === id)?.lookbackMs(policy) ?? 0);
+  const parsed = async <T>(type: Signal['type'], from: number, map: (data: Signal, id: string, at: number) => T | null) =>
+    (await signalsBetween(db, deviceId, type, from, to))
+      .map((row) => map(JSON.parse(row.data) as Signal, row.id, row.at))
+      .filter((x): x is T => x !== null);
+
+  const downloads = uses('excessive_downloads') && has('download');
+  const injection = uses('session_cookie_injection') && has('session_cookie');
+  const apiCalls = uses('unexpected_api_call_volume') && has('api_calls');
+
+  return {
+    subject: request.subject,
+    userId: request.userId,
+    downloads: downloads ? await downloadsBetween(db, deviceId, since('excessive_downloads'), to) : [],
+    downloadBaseline: downloads ? await baseline(db, request, signals) : null,
+    apiCalls: apiCalls
+      ? await parsed<ApiCallRecord>('api_calls', since('unexpected_api_call_volume'), (s, id) =>
+          s.type === 'api_calls' ? { id, method: s.method, windowStart: s.windowStart, windowMs: s.windowMs, count: s.count } : null,
+        )
+      : [],
+    sessions: request.sessions,
+    deviceLineage: request.deviceLineage,
+    signins: injection ? (await signalsBetween(db, deviceId, 'signin_navigation', since('session_cookie_injection'), to)).map((r) => r.at) : [],
+    sessionCookieEvents: injection
+      ? await parsed<SessionCookieEvent>('session_cookie', since('session_cookie_injection'), (s, id, at) => (s.type === 'session_cookie' ? { id, at, change: s.change } : null))
+      : [],
+    torExitList: request.torExitList,
+  };
+}
+
+/** Per-day download totals of the subject (all the user's devices) before the batch's first day. */
+async function baseline(db: Db, request: StateRequest, signals: readonly Signal[]): Promise<DownloadBaseline | null> {
+  const firstDownload = signals.find((s) => s.type === 'download');
+  if (!firstDownload) return null;
+  const today = Math.floor(firstDownload.at / DAY_MS) * DAY_MS;
+  const devices = request.userId ? await devicesOfUser(db, request.userId) : [];
+  if (!devices.includes(request.deviceId)) devices.push(request.deviceId);
+  const days = await dailyDownloads(db, devices, today - BASELINE_DAYS * DAY_MS, today);
+  if (days.length === 0) return null;
+  return {
+    activeDays: days.length,
+    maxDailyFiles: Math.max(...days.map((d) => d.files)),
+    maxDailyBytes: Math.max(...days.map((d) => d.bytes)),
+  };
+}

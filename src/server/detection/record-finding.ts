@@ -1,0 +1,111 @@
+/**
+ * Turning a detection into a finding and, when the policy says so, a verdict (DESIGN.md,
+ * "Org policy"): `action: terminate` issues a signed verdict in enforce mode, records the
+ * would-be verdict in monitor mode, and never ends an excluded user's session. The
+ * cooldown is Slack's guard against termination loops: inside `cooldownSeconds` of a
+ * finding for the same subject (the user, or this device, which its findings were filed
+ * under before the user was known) and reason, nothing new is recorded,
+ * unless this one would end the session and none was ended for that reason yet (an alert,
+ * or monitor mode, before the policy changed). A new reason is never held back.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Signal } from '../../shared/protocol/signals';
+import { recentFinding, recentVerdict } from '../db/detection-state.repository';
+import { insertFinding } from '../db/findings.repository';
+import { insertVerdict } from '../db/verdicts.repository';
+import type { ActivePolicy } from '../policy/policy-store';
+import { issueVerdict } from '../verdicts/issue-verdict';
+import type { Detection, Detector } from './define-detector';
+import type { EngineDeps, EngineResult, FindingOutcome } from './engine';
+import { isExcluded, type Subject } from './subject';
+
+export async function recordFinding(
+  deps: EngineDeps,
+  active: ActivePolicy,
+  // Only these fields are read: Slack audit-log findings (src/server/slack/) pass their own.
+  detector: Pick<Detector, 'id' | 'severity'>,
+  detection: Detection,
+  signal: Pick<Signal, 'id' | 'at' | 'sessionKey'>,
+  subject: Subject,
+): Promise<EngineResult['findings'][number] | null> {
+  const { db, now } = deps;
+  const policy = active.policy;
+  const reason = detector.id;
+  const detectedAt = now();
+  const cooldownSince = detectedAt - policy.cooldownSeconds * 1000;
+  const inCooldown = policy.cooldownSeconds > 0;
+  // A device's findings before its Slack user was known are filed under the device.
+  const subjects = [...new Set([subject.id, subject.deviceId])];
+
+  const action = policy.detectors[detector.id].action;
+  let outcome: FindingOutcome = 'alert';
+  if (action === 'terminate') {
+    if (isExcluded(policy, subject)) outcome = 'excluded';
+    else if (policy.mode === 'monitor') outcome = 'would_terminate';
+    else if (inCooldown && (await recentVerdict(db, subjects, reason, cooldownSince))) outcome = 'alert';
+    else outcome = 'verdict_issued';
+  }
+  if (inCooldown && outcome !== 'verdict_issued' && (await recentFinding(db, subjects, reason, cooldownSince))) return null;
+
+  const sessionKey = signal.sessionKey ?? null;
+  const target = { deviceId: subject.deviceId, sessionKey, userId: subject.userId };
+  const evidence =
+    outcome === 'would_terminate'
+      ? { ...detection.evidence, wouldBeVerdict: { action: 'terminate', reasons: [reason], target } }
+      : detection.evidence;
+
+  const findingId = randomUUID();
+  const verdict =
+    outcome === 'verdict_issued'
+      ? await issueVerdict(deps.verdictKeys.privateKey, {
+          reasons: [reason],
+          deviceId: subject.deviceId,
+          sessionKey,
+          userId: subject.userId,
+          issuedAt: detectedAt,
+          policyVersion: active.version,
+        })
+      : null;
+  await db.transaction().execute(async (trx) => {
+    await insertFinding(trx, {
+      id: findingId,
+      detector: detector.id,
+      reason,
+      severity: detector.severity,
+      subject: subject.id,
+      device_id: subject.deviceId,
+      session_key: sessionKey,
+      signal_id: signal.id,
+      policy_version: active.version,
+      mode: policy.mode,
+      action,
+      outcome,
+      verdict_id: verdict?.payloadObject.id ?? null,
+      summary: detection.summary,
+      evidence: JSON.stringify(evidence),
+      event_at: signal.at,
+      detected_at: detectedAt,
+    });
+    if (verdict) {
+      const p = verdict.payloadObject;
+      await insertVerdict(trx, {
+        id: p.id,
+        device_id: subject.deviceId,
+        subject: subject.id,
+        session_key: sessionKey,
+        reasons: JSON.stringify(p.reasons),
+        finding_id: findingId,
+        payload: verdict.payload,
+        signature: verdict.signature,
+        policy_version: p.policyVersion,
+        issued_at: p.issuedAt,
+        expires_at: p.expiresAt,
+      });
+    }
+  });
+  deps.metrics?.inc('sg_findings_total', 'Findings, by reason and outcome', { reason, outcome });
+  if (verdict) {
+    deps.hub.publish(subject.deviceId, { id: verdict.payloadObject.id, payload: verdict.payload, signature: verdict.signature });
+  }
+  return { id: findingId, reason, outcome, verdictId: verdict?.payloadObject.id ?? null };
+}

@@ -1,0 +1,99 @@
+/**
+ * The dashboard's read-only pages: overview, verdicts (filtered) and one verdict,
+ * devices and one device, findings, the audit log. Filters are parsed with the admin
+ * API's schemas, so the page and /api accept the same thing.
+ */
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { z } from 'zod';
+import { auditPage } from '../../dashboard/audit-page';
+import { devicePage, devicesPage } from '../../dashboard/devices-page';
+import type { FilterValues } from '../../dashboard/filters';
+import { findingsPage } from '../../dashboard/findings-page';
+import { overviewPage } from '../../dashboard/overview-page';
+import { verdictDetailPage } from '../../dashboard/verdict-detail-page';
+import { verdictsPage } from '../../dashboard/verdicts-page';
+import { AuditFilter, FindingFilter, VerdictFilter } from '../../shared/protocol/admin';
+import { deviceDetail, deviceViews } from '../admin/device-actions';
+import { loadOverview } from '../admin/overview';
+import { loadVerdictDetail } from '../admin/verdict-detail';
+import { toAdminVerdict } from '../admin/views';
+import type { AppContext } from '../app-context';
+import { toAuditEntry } from '../audit/audit-log';
+import { listAudit } from '../db/audit.repository';
+import { toFinding } from '../db/findings.repository';
+import { searchFindings, searchVerdicts } from '../db/verdict-search.repository';
+import { HttpError } from '../http/http-error';
+import { parseQuery } from './admin-route';
+import { messagePage, requireDashboardSession, sendPage, sessionOf } from './dashboard-session';
+
+const FILTER_KEYS = ['reason', 'user', 'device', 'from', 'to', 'mode', 'outcome'] as const;
+
+function filterValues(req: FastifyRequest): FilterValues {
+  const query = (req.query ?? {}) as Record<string, unknown>;
+  const values: FilterValues = {};
+  for (const key of FILTER_KEYS) if (typeof query[key] === 'string') values[key] = (query[key] as string).slice(0, 100);
+  return values;
+}
+
+/** The parsed filter, or the message to show when it is not valid. */
+function tryParse<T>(schema: z.ZodType<T>, req: FastifyRequest): { filter: T | null; error?: string } {
+  try {
+    return { filter: parseQuery(schema, req.query) };
+  } catch (error) {
+    const issues = error instanceof HttpError ? (error.issues ?? []) : [];
+    return { filter: null, error: `Invalid filter: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ') || 'unreadable'}` };
+  }
+}
+
+export const dashboardPageRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
+  requireDashboardSession(app, ctx);
+
+  app.get('/', async (req, reply) => {
+    const overview = await loadOverview(ctx);
+    const recent = (await searchVerdicts(ctx.db, { limit: 10 })).map(toAdminVerdict);
+    return sendPage(reply, 200, overviewPage({ overview, recent, csrf: sessionOf(req).csrfToken, now: ctx.now() }));
+  });
+
+  app.get('/verdicts', async (req, reply) => {
+    const { filter, error } = tryParse(VerdictFilter, req);
+    const verdicts = filter ? (await searchVerdicts(ctx.db, filter)).map(toAdminVerdict) : [];
+    const page = verdictsPage({ verdicts, filters: filterValues(req), error, csrf: sessionOf(req).csrfToken, now: ctx.now() });
+    return sendPage(reply, error ? 400 : 200, page);
+  });
+
+  app.get<{ Params: { id: string } }>('/verdicts/:id', async (req, reply) => {
+    const csrf = sessionOf(req).csrfToken;
+    const detail = await loadVerdictDetail(ctx, req.params.id);
+    if (!detail) return sendPage(reply, 404, messagePage('Verdict not found', 'No verdict has this id.', csrf));
+    return sendPage(reply, 200, verdictDetailPage(detail, csrf));
+  });
+
+  app.get('/devices', async (req, reply) => {
+    const notice = (req.query as Record<string, unknown>)?.revoked ? 'The device was revoked: its key is refused from now on.' : undefined;
+    return sendPage(reply, 200, devicesPage({ devices: await deviceViews(ctx, 500), csrf: sessionOf(req).csrfToken, now: ctx.now(), notice }));
+  });
+
+  app.get<{ Params: { id: string } }>('/devices/:id', async (req, reply) => {
+    const csrf = sessionOf(req).csrfToken;
+    const detail = await deviceDetail(ctx, req.params.id);
+    if (!detail) return sendPage(reply, 404, messagePage('Device not found', 'No device has this id.', csrf));
+    const verdicts = /^[A-Za-z0-9_-]{1,64}$/.test(req.params.id)
+      ? (await searchVerdicts(ctx.db, { device: req.params.id, limit: 50 })).map(toAdminVerdict)
+      : [];
+    return sendPage(reply, 200, devicePage({ ...detail, verdicts, csrf, now: ctx.now() }));
+  });
+
+  app.get('/findings', async (req, reply) => {
+    const { filter, error } = tryParse(FindingFilter, req);
+    const findings = filter ? (await searchFindings(ctx.db, filter)).map(toFinding) : [];
+    const page = findingsPage({ findings, filters: filterValues(req), error, csrf: sessionOf(req).csrfToken, now: ctx.now() });
+    return sendPage(reply, error ? 400 : 200, page);
+  });
+
+  app.get('/audit', async (req, reply) => {
+    const { filter } = tryParse(AuditFilter, req);
+    const query = filter ?? { limit: 200 };
+    const entries = (await listAudit(ctx.db, query)).map(toAuditEntry);
+    return sendPage(reply, 200, auditPage(entries, query.action, sessionOf(req).csrfToken));
+  });
+};

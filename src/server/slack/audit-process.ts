@@ -1,0 +1,101 @@
+/**
+ * What an audit-log entry becomes (issue #7). Slack's own `anomaly` entries become one
+ * finding per reason code Slack gave (`detector: slack_anomaly`, `reason`: Slack's word),
+ * linked to the user's guarded devices and recent verdicts; Slack's AER decides what Slack
+ * does about them, so they are alerts here. Any other entry a guarded user made goes to
+ * the correlation (correlation.ts), whose finding takes the policy's action through the
+ * same path as a device detector's (record-finding.ts): in enforce mode with `terminate`
+ * a signed verdict goes to the user's latest device, and the revocation worker ends the
+ * session at Slack. An entry processed twice adds nothing twice.
+ */
+import { createHash } from 'node:crypto';
+import { findingFromEntryExists, recentVerdictIds, type AuditEntryRow } from '../db/slack-audit.repository';
+import { getSlackConnection } from '../db/slack-connection.repository';
+import { recordFinding } from '../detection/record-finding';
+import { withSubjectLock } from '../detection/subject-lock';
+import { currentPolicy, type ActivePolicy } from '../policy/policy-store';
+import { AuditEntry, anomalyReasons, entryPlace, entryUser } from './audit-entry';
+import type { SlackRuntime } from './context';
+import { sessionUsedOffDevice, SESSION_USED_OFF_DEVICE } from './correlation';
+import { loadFootprint } from './device-footprint';
+
+export const ANOMALY_DETECTOR = 'slack_anomaly';
+/** Reports arriving this long after the activity still count as "around" it. */
+const FOOTPRINT_GRACE_MS = 5 * 60_000;
+
+/** A UUID-shaped id derived from `text`: the same entry and reason always make the same finding id. */
+export function stableId(text: string): string {
+  const h = createHash('sha256').update(text).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+async function recordAnomaly(rt: SlackRuntime, active: ActivePolicy, entry: AuditEntry, userId: string | null): Promise<string[]> {
+  const at = entry.date_create * 1000;
+  const place = entryPlace(entry);
+  const footprint = userId ? await loadFootprint(rt.db, userId, at - 86_400_000, at + FOOTPRINT_GRACE_MS) : null;
+  const verdictIds = userId ? await recentVerdictIds(rt.db, userId, at - 86_400_000) : [];
+  const reasons = anomalyReasons(entry);
+  const d = entry.details ?? {};
+  const ids: string[] = [];
+  for (const reason of reasons) {
+    const id = stableId(`slack-anomaly:${entry.id}:${reason}`);
+    const inserted = await rt.db
+      .insertInto('findings')
+      .values({
+        id, detector: ANOMALY_DETECTOR, reason, severity: 'high',
+        subject: userId ?? `slack:${entry.entity?.type ?? 'unknown'}`,
+        device_id: footprint?.latestDeviceId ?? '',
+        session_key: null, signal_id: `slack-audit:${entry.id}`,
+        policy_version: active.version, mode: active.policy.mode, action: 'alert', outcome: 'alert', verdict_id: null,
+        summary: `Slack flagged ${reason} for ${userId ?? 'a non-user entity'}${place.ip ? ` from ${place.ip}` : ''}`,
+        evidence: JSON.stringify({
+          slackEntryId: entry.id, slackReasons: reasons, slackSessionId: place.sessionId, ip: place.ip, userAgent: place.ua,
+          previousIp: d.previous_ip_address ?? null, previousUserAgent: d.previous_ua ?? null, location: entry.context?.location ?? null,
+          userId, devices: footprint?.deviceIds ?? [], verdictIds,
+        }),
+        event_at: at, detected_at: rt.now(),
+      })
+      .onConflict((oc) => oc.column('id').doNothing())
+      .executeTakeFirst();
+    if (Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0) {
+      ids.push(id);
+      rt.metrics.inc('sg_findings_total', 'Findings, by reason and outcome', { reason, outcome: 'alert' });
+    }
+  }
+  return ids;
+}
+
+async function correlate(rt: SlackRuntime, active: ActivePolicy, entry: AuditEntry, userId: string): Promise<Record<string, unknown>> {
+  const config = active.policy.detectors.session_used_off_device;
+  if (!config.enabled) return { correlation: 'disabled' };
+  const signalId = `slack-audit:${entry.id}`;
+  if (await findingFromEntryExists(rt.db, signalId, SESSION_USED_OFF_DEVICE.id)) return { correlation: 'already_recorded' };
+  const at = entry.date_create * 1000;
+  const footprint = await loadFootprint(rt.db, userId, at - config.recentSeconds * 1000, at + FOOTPRINT_GRACE_MS);
+  if (!footprint.latestDeviceId) return { correlation: 'not_guarded' };
+  const place = entryPlace(entry);
+  const detection = sessionUsedOffDevice({ entryId: entry.id, action: entry.action, at, ...place }, footprint, {
+    trustedCidrs: active.policy.trustedCidrs,
+    recentSeconds: config.recentSeconds,
+  });
+  if (!detection) return { correlation: 'on_device' };
+  const subject = { id: userId, userId, deviceId: footprint.latestDeviceId };
+  const finding = await withSubjectLock(subject.deviceId, () =>
+    recordFinding(rt, active, SESSION_USED_OFF_DEVICE, detection, { id: signalId, at, sessionKey: null }, subject),
+  );
+  return { correlation: 'off_device', findingId: finding?.id ?? null, outcome: finding?.outcome ?? 'cooldown', verdictId: finding?.verdictId ?? null };
+}
+
+/** Turns one stored entry into findings; returns what it concluded (kept on the entry row). */
+export async function processAuditEntry(rt: SlackRuntime, row: AuditEntryRow): Promise<Record<string, unknown>> {
+  const parsed = AuditEntry.safeParse(JSON.parse(row.payload));
+  if (!parsed.success) return { skipped: 'unparsable' };
+  const entry = parsed.data;
+  const active = await currentPolicy(rt.db, rt.now());
+  const userId = entryUser(entry);
+  if (entry.action === 'anomaly') return { anomalyFindings: await recordAnomaly(rt, active, entry, userId) };
+  if (!userId) return { skipped: 'not_a_user' };
+  // Our own admin calls (session resets, allow-list writes) are logged as the token's user.
+  if ((await getSlackConnection(rt.db))?.user_id === userId) return { skipped: 'connection_user' };
+  return correlate(rt, active, entry, userId);
+}

@@ -1,0 +1,69 @@
+/** Store rows as the admin API shows them (src/shared/protocol/slack.ts), and the status page's figures. */
+import type { ServerSideView, SlackRevocationView, SlackStatusView } from '../../shared/protocol/slack';
+import { auditState, countPendingEntries } from '../db/slack-audit.repository';
+import { countRevocations, findRevocation, listRevocations, revocationEvents, type RevocationRow } from '../db/slack-revocations.repository';
+import { findVerdict } from '../db/verdicts.repository';
+import { currentPolicy } from '../policy/policy-store';
+import { allowListState } from './allow-list-sync';
+import { connectionView } from './connection';
+import type { SlackContext } from './context';
+
+export function toRevocationView(row: RevocationRow): SlackRevocationView {
+  return {
+    verdictId: row.verdict_id,
+    deviceId: row.device_id,
+    userId: row.user_id,
+    mode: row.mode,
+    status: row.status,
+    attempts: Number(row.attempts),
+    nextAttemptAt: Number(row.next_attempt_at),
+    lastError: row.last_error,
+    createdAt: Number(row.created_at),
+    updatedAt: Number(row.updated_at),
+  };
+}
+
+function detailOf(text: string): Record<string, unknown> {
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
+/** Null when there is no such verdict. */
+export async function serverSideView(sc: SlackContext, verdictId: string): Promise<ServerSideView | null> {
+  if (!(await findVerdict(sc.db, verdictId))) return null;
+  const job = await findRevocation(sc.db, verdictId);
+  const events = await revocationEvents(sc.db, verdictId);
+  return {
+    verdictId,
+    revocation: job ? toRevocationView(job) : null,
+    timeline: events.map((e) => ({ at: Number(e.at), kind: e.kind, detail: detailOf(e.detail) })),
+  };
+}
+
+export async function slackStatus(sc: SlackContext): Promise<SlackStatusView> {
+  const state = await auditState(sc.db);
+  const allow = await allowListState(sc);
+  const [last] = await listRevocations(sc.db, 1);
+  const policy = await currentPolicy(sc.db, sc.now());
+  return {
+    connection: await connectionView(sc),
+    endpoints: { apiUrl: sc.endpoints.apiUrl, auditUrl: sc.endpoints.auditUrl },
+    revocations: { counts: await countRevocations(sc.db), last: last ? toRevocationView(last) : null },
+    auditLog: {
+      watermark: state.watermark === null ? null : Number(state.watermark),
+      windowOldest: state.window_oldest === null ? null : Number(state.window_oldest),
+      windowLatest: state.window_latest === null ? null : Number(state.window_latest),
+      lastPollAt: state.last_poll_at === null ? null : Number(state.last_poll_at),
+      lastError: state.last_error,
+      pausedUntil: Number(state.paused_until) > sc.now() ? Number(state.paused_until) : null,
+      leaseOwner: Number(state.lease_until) > sc.now() ? state.lease_owner : null,
+      entriesSeen: Number(state.entries_seen),
+      pendingEntries: await countPendingEntries(sc.db),
+    },
+    allowList: { enabled: policy.policy.syncTrustedCidrsToSlack, lastSyncAt: allow.lastSyncAt, lastError: allow.lastError, pushed: allow.pushed, skipped: allow.skipped },
+  };
+}

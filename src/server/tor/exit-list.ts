@@ -1,0 +1,157 @@
+/**
+ * The Tor exit list the tor detector checks against: loaded from a file or URL at start,
+ * refreshed every `refreshSeconds` without a restart, and honest about its state. Its age
+ * is that of its content (exit-addresses timestamps, else the file's mtime or HTTP
+ * Last-Modified, else when it was fetched); past `staleAfterSeconds` it is `stale`. A
+ * failed or empty refresh keeps the previous list and says so in `error`; with no list
+ * at all the status is `loading`, `error` or `empty` (and with no source configured there
+ * is no list object: `unconfigured`), and the detector cannot fire. /readyz,
+ * GET /api/tor-exit-list, /metrics and the startup banner all show it.
+ */
+import type { TorListView } from '../detection/define-detector';
+import { looksLikeExitList, parseExitList, type ExitListFormat } from './exit-list-parse';
+import { readSource, type SourceContent } from './exit-list-source';
+
+export const TOR_LIST_STATUSES = ['loading', 'fresh', 'stale', 'empty', 'error'] as const;
+export type TorListStatusName = (typeof TOR_LIST_STATUSES)[number];
+
+/** A superset of the dashboard's TorListStatus (app-context.ts). */
+export interface TorListStatus {
+  status: TorListStatusName;
+  /** True unless `fresh`: a stale, empty or missing list is never presented as good. */
+  stale: boolean;
+  source: string;
+  format: ExitListFormat | null;
+  entries: number;
+  /** When the content was current, epoch ms. */
+  asOf: number | null;
+  ageSeconds: number | null;
+  /** Last successful load (server clock). */
+  loadedAt: number | null;
+  lastAttemptAt: number | null;
+  /** Why the last attempt failed (the previous list, if any, stays in use). */
+  error: string | null;
+  refreshSeconds: number;
+  staleAfterSeconds: number;
+}
+
+export interface TorExitListOptions {
+  /** A file path or an http(s) URL. */
+  source: string;
+  refreshSeconds?: number;
+  staleAfterSeconds?: number;
+  now?: () => number;
+  read?: (source: string) => Promise<SourceContent>;
+  log?: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void };
+}
+
+export interface TorExitList {
+  /** Loads once; resolves when that attempt is over (never rejects). */
+  start(): Promise<TorListStatus>;
+  stop(): void;
+  refresh(): Promise<TorListStatus>;
+  status(now?: number): TorListStatus;
+  /** What the detector checks against, or null when there is nothing to check. */
+  view(now: number): TorListView | null;
+}
+
+export const DEFAULT_REFRESH_SECONDS = 3600;
+export const DEFAULT_STALE_AFTER_SECONDS = 86_400;
+
+interface Loaded {
+  addresses: ReadonlySet<string>;
+  format: ExitListFormat;
+  asOf: number;
+  loadedAt: number;
+}
+
+export function createTorExitList(options: TorExitListOptions): TorExitList {
+  const source = options.source;
+  const refreshSeconds = options.refreshSeconds ?? DEFAULT_REFRESH_SECONDS;
+  const staleAfterSeconds = options.staleAfterSeconds ?? DEFAULT_STALE_AFTER_SECONDS;
+  const now = options.now ?? Date.now;
+  const read = options.read ?? ((s: string) => readSource(s));
+  let loaded: Loaded | null = null;
+  let lastAttemptAt: number | null = null;
+  let lastError: string | null = null;
+  let timer: ReturnType<typeof setInterval> | undefined;
+  let inFlight: Promise<TorListStatus> | undefined;
+
+  const age = (at: number) => (loaded ? Math.max(0, Math.round((at - loaded.asOf) / 1000)) : null);
+
+  function status(at = now()): TorListStatus {
+    let name: TorListStatusName;
+    if (!loaded) name = lastAttemptAt === null ? 'loading' : 'error';
+    else if (loaded.addresses.size === 0) name = 'empty';
+    else name = age(at)! > staleAfterSeconds ? 'stale' : 'fresh';
+    return {
+      status: name,
+      stale: name !== 'fresh',
+      source,
+      format: loaded?.format ?? null,
+      entries: loaded?.addresses.size ?? 0,
+      asOf: loaded?.asOf ?? null,
+      ageSeconds: age(at),
+      loadedAt: loaded?.loadedAt ?? null,
+      lastAttemptAt,
+      error: lastError,
+      refreshSeconds,
+      staleAfterSeconds,
+    };
+  }
+
+  async function load(from: string): Promise<TorListStatus> {
+    const attemptAt = now();
+    lastAttemptAt = attemptAt;
+    try {
+      const content = await read(from);
+      const parsed = parseExitList(content.text);
+      if (!looksLikeExitList(parsed)) throw new Error(`${from} does not look like a Tor exit list (${parsed.invalidLines} unreadable lines)`);
+      if (parsed.addresses.size === 0 && loaded && loaded.addresses.size > 0) {
+        throw new Error(`${from} is empty; keeping the previous ${loaded.addresses.size} addresses`);
+      }
+      const asOf = parsed.publishedAt ?? content.modifiedAt ?? attemptAt;
+      loaded = { addresses: parsed.addresses, format: parsed.format, asOf, loadedAt: attemptAt };
+      lastError = null;
+      const current = status(attemptAt);
+      const log = current.status === 'fresh' ? options.log?.info : options.log?.warn;
+      log?.call(options.log, { torExitList: current }, `Tor exit list ${current.status}: ${current.entries} addresses`);
+      return current;
+    } catch (error) {
+      lastError = (error as Error).message;
+      options.log?.warn({ torExitList: status(attemptAt) }, `Tor exit list not refreshed: ${lastError}`);
+      return status(attemptAt);
+    }
+  }
+
+  function refresh(): Promise<TorListStatus> {
+    inFlight ??= load(source).finally(() => (inFlight = undefined));
+    return inFlight;
+  }
+
+  return {
+    async start() {
+      const first = await refresh();
+      timer ??= setInterval(() => void refresh(), refreshSeconds * 1000);
+      timer.unref?.();
+      return first;
+    },
+    stop() {
+      if (timer) clearInterval(timer);
+      timer = undefined;
+    },
+    refresh,
+    status,
+    view(at) {
+      if (!loaded || loaded.addresses.size === 0) return null;
+      const ageSeconds = age(at)!;
+      return {
+        addresses: loaded.addresses,
+        source,
+        status: ageSeconds > staleAfterSeconds ? 'stale' : 'fresh',
+        asOf: loaded.asOf,
+        ageSeconds,
+      };
+    },
+  };
+}

@@ -1,0 +1,87 @@
+/**
+ * tor in real Chromium (issue #3): the backend is started with `--tor-exit-list`; when the
+ * list (exit-addresses format, current) holds the loopback address the browser reports
+ * from, signing in to Slack ends the session. Its benign twin runs on the real
+ * torbulkexitlist of 2023-10-14, which does not hold loopback: nothing ends, and the
+ * backend says the list is stale rather than trusting it silently.
+ */
+import { copyFileSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, test } from './harness/fixtures';
+import { devicesEnrolled, sessionCookie, sessionEnded, storedOnce, verdictReasons } from './harness/detection';
+
+const DIR = join(tmpdir(), `sg-e2e-tor-${process.pid}`);
+mkdirSync(DIR, { recursive: true });
+
+/** An exit-addresses list published an hour ago, with loopback as one of its exits. */
+function currentListWithLoopback(): string {
+  const stamp = (ms: number) => new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
+  const now = Date.now();
+  const file = join(DIR, 'exit-addresses');
+  writeFileSync(
+    file,
+    [
+      'ExitNode 0011BD2485AD45D984EC4159C88FC066E5E3300E',
+      `Published ${stamp(now - 3 * 3_600_000)}`,
+      `LastStatus ${stamp(now - 3_600_000)}`,
+      `ExitAddress 185.220.101.1 ${stamp(now - 3_600_000)}`,
+      'ExitNode 00C4B4731658D3B4987132A3F77100CFCB190D97',
+      `Published ${stamp(now - 2 * 3_600_000)}`,
+      `LastStatus ${stamp(now - 3_600_000)}`,
+      `ExitAddress 127.0.0.1 ${stamp(now - 3_600_000)}`,
+      '',
+    ].join('\n'),
+  );
+  return file;
+}
+
+/** The real list of 2023-10-14, dated as published: old, and never presented as current. */
+function realOldList(): string {
+  const file = join(DIR, 'torbulkexitlist-2023-10-14.txt');
+  copyFileSync(new URL('../fixtures/tor/torbulkexitlist-2023-10-14.txt', import.meta.url).pathname, file);
+  const published = Date.parse('2023-10-14T00:00:00Z') / 1000;
+  utimesSync(file, published, published);
+  return file;
+}
+
+test.describe('the exit list holds the address the browser reports from', () => {
+  test.use({ orgPolicy: { mode: 'enforce' }, backendOptions: { serveArgs: ['--tor-exit-list', currentListWithLoopback()] } });
+
+  test('ends the Slack session as soon as there is one', async ({ context, slack, backend }) => {
+    await devicesEnrolled(backend);
+    const ready = await (await fetch(`${backend.url}/readyz`)).json();
+    expect(ready.torExitList).toMatchObject({ status: 'fresh', entries: 2, format: 'exit-addresses' });
+
+    const signedInAt = Date.now();
+    await slack.signIn().catch(() => undefined); // the client page may be cut off mid-load
+    await sessionEnded(context);
+    console.log(`signed in through a Tor exit → session ended: ${Date.now() - signedInAt} ms`);
+
+    expect(await verdictReasons(backend)).toEqual([['tor']]);
+    const [finding] = (await backend.api('/api/findings')).findings;
+    expect(finding.evidence).toMatchObject({ sourceIp: '127.0.0.1', listStatus: 'fresh', listEntries: 2 });
+    await expect.poll(async () => (await backend.api('/api/verdicts')).verdicts[0]?.ack?.outcome).toBe('executed');
+  });
+});
+
+test.describe('the exit list does not hold it', () => {
+  test.use({ orgPolicy: { mode: 'enforce' }, backendOptions: { serveArgs: ['--tor-exit-list', realOldList()] } });
+
+  test('ends nothing, and reports the 2023 list as stale', async ({ context, slack, backend }) => {
+    await devicesEnrolled(backend);
+
+    await slack.signIn();
+    await storedOnce(backend, 'session_cookie', (s) => s.data.change === 'appeared');
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+
+    expect(await sessionCookie(context)).toMatch(/^xoxd-/);
+    expect(await verdictReasons(backend)).toEqual([]);
+    const ready = await (await fetch(`${backend.url}/readyz`)).json();
+    expect(ready.torExitList).toMatchObject({ status: 'stale', stale: true, entries: 1305, format: 'torbulkexitlist' });
+    expect(ready.torExitList.ageSeconds).toBeGreaterThan(365 * 86_400);
+    const admin = await backend.api('/api/tor-exit-list');
+    expect(admin).toMatchObject({ status: 'stale', entries: 1305 });
+    expect(backend.output()).toMatch(/Tor exit list: 1305 addresses, stale \(\d+ years old\)/);
+  });
+});

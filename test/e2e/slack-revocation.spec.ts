@@ -1,0 +1,166 @@
+/**
+ * Ending the session everywhere (issue #7), in real Chromium with the built extension
+ * under a real managed policy, the backend as a real process, and the fake Slack Web API
+ * and Audit Logs API on loopback (test/fakes/fake-slack-api.ts). The Slack user id comes
+ * from the page itself (the extension's slack_identity content script).
+ */
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { test as base, expect } from './harness/fixtures';
+import type { Backend } from './harness/backend';
+import { USER_ID } from '../fakes/fake-slack';
+import { auditEntry, FAKE_TOKEN, startFakeSlackApi, type FakeSlackApi } from '../fakes/fake-slack-api';
+
+const test = base.extend<{ slackApi: FakeSlackApi }>({
+  slackApi: async ({}, use) => {
+    const api = await startFakeSlackApi();
+    await use(api);
+    await api.close();
+  },
+  backendOptions: async ({ slackApi }, use) => {
+    await use({
+      env: {
+        SESSION_GUARD_SLACK_API_URL: slackApi.apiUrl,
+        SESSION_GUARD_SLACK_AUDIT_URL: slackApi.auditUrl,
+        SESSION_GUARD_SLACK_AUDIT_POLL_SECONDS: '1',
+        SESSION_GUARD_LOG_LEVEL: 'trace',
+      },
+    });
+  },
+});
+
+const FILES = 5;
+const downloads = { excessive_downloads: { maxFiles: FILES, maxBytes: 500_000_000, windowSeconds: 600 } };
+const now = () => Math.floor(Date.now() / 1000);
+
+async function connectSlack(backend: Backend) {
+  const view = await backend.api('/api/slack/connection', { method: 'PUT', body: JSON.stringify({ token: FAKE_TOKEN }) });
+  expect(view).toMatchObject({ connected: true, lastTest: { ok: true } });
+}
+
+/**
+ * Signs in once the extension is enrolled: the page names its Slack user once per load,
+ * and a guard that is not active yet drops what it is told (src/extension/signal-sink.ts).
+ */
+async function signInGuarded(slack: { signIn(): Promise<unknown> }, backend: Backend) {
+  await expect.poll(async () => (await backend.api('/api/devices')).devices?.length ?? 0, { message: 'device enrolled' }).toBe(1);
+  await slack.signIn();
+}
+
+async function deviceOf(backend: Backend): Promise<{ id: string; userAgent: string }> {
+  let device: { id: string; userId: string | null; userAgent: string } | undefined;
+  await expect
+    .poll(async () => ((device = (await backend.api('/api/devices')).devices?.[0]), device?.userId), { message: 'the page reported the Slack user' })
+    .toBe(USER_ID);
+  return device!;
+}
+
+/** The token appears in no answer, no export, no log line and nowhere in the store's files. */
+async function expectTokenNowhere(backend: Backend) {
+  const answers = await Promise.all(
+    ['/api/slack/connection', '/api/slack/revocations', '/api/verdicts', '/api/findings', '/api/devices', '/api/audit', '/api/exports/verdicts.json', '/api/exports/findings.json', '/api/exports/findings.ocsf.json'].map((p) => backend.api(p)),
+  );
+  for (const answer of answers) expect(JSON.stringify(answer)).not.toContain(FAKE_TOKEN);
+  expect(backend.output()).toContain('slack connected');
+  expect(backend.output()).not.toContain(FAKE_TOKEN);
+  for (const file of readdirSync(backend.dataDir)) {
+    expect(readFileSync(join(backend.dataDir, file)).includes(FAKE_TOKEN), file).toBe(false);
+  }
+  expect(statSync(join(backend.dataDir, 'slack-secret.key')).mode & 0o777).toBe(0o600);
+}
+
+test.describe('serverSideRevocation: user', () => {
+  test.use({ orgPolicy: { mode: 'enforce', serverSideRevocation: 'user', detectors: downloads } });
+
+  test('a verdict clears the cookie and Slack receives exactly one reset for the page’s user', async ({ slack, backend, slackApi }) => {
+    await connectSlack(backend);
+    await signInGuarded(slack, backend);
+    await deviceOf(backend);
+
+    await slack.downloadFiles(FILES + 1);
+    await expect.poll(() => slack.sessionCookie(), { intervals: [20], timeout: 15_000 }).toBeUndefined();
+    await expect.poll(async () => (await backend.api('/api/slack/revocations')).revocations?.[0]?.status).toBe('done');
+    await new Promise((r) => setTimeout(r, 3000)); // the worker keeps ticking: nothing more may go out
+
+    expect(slackApi.callsTo('admin.users.session.reset').map((c) => c.params)).toEqual([{ user_id: USER_ID }]);
+    const [verdict] = (await backend.api('/api/verdicts')).verdicts;
+    const serverSide = await backend.api(`/api/verdicts/${verdict.id}/server-side`);
+    expect(serverSide.timeline.map((e: { kind: string }) => e.kind)).toEqual(['queued', 'reset', 'done']);
+    await expect.poll(async () => (await backend.api('/api/verdicts')).verdicts[0]?.ack?.outcome).toBe('executed');
+    await expectTokenNowhere(backend);
+  });
+});
+
+test.describe('serverSideRevocation: session', () => {
+  test.use({ orgPolicy: { mode: 'enforce', serverSideRevocation: 'session', detectors: downloads } });
+
+  test('a verdict ends only the Slack session that is not the guarded browser’s', async ({ slack, backend, slackApi }) => {
+    slackApi.sessions = [
+      { session_id: 5001, team_id: 'T0SGUARD01', user_id: USER_ID, created: { device_hardware: 'Computer', os: 'Linux', ip: '127.0.0.1' }, recent: { device_hardware: 'Computer', os: 'Linux', ip: '127.0.0.1' } },
+      { session_id: 5002, team_id: 'T0SGUARD01', user_id: USER_ID, created: { device_hardware: 'Computer', os: 'Windows', ip: '198.51.100.7' }, recent: { device_hardware: 'Computer', os: 'Windows', ip: '198.51.100.7' } },
+    ];
+    await connectSlack(backend);
+    await signInGuarded(slack, backend);
+    await deviceOf(backend);
+
+    await slack.downloadFiles(FILES + 1);
+    await expect.poll(() => slack.sessionCookie(), { intervals: [20], timeout: 15_000 }).toBeUndefined();
+    await expect.poll(async () => (await backend.api('/api/slack/revocations')).revocations?.[0]?.status).toBe('done');
+    await new Promise((r) => setTimeout(r, 2000));
+
+    expect(slackApi.callsTo('admin.users.session.invalidate').map((c) => c.params)).toEqual([{ session_id: 5002, team_id: 'T0SGUARD01' }]);
+    expect(slackApi.callsTo('admin.users.session.reset')).toEqual([]);
+    expect(slackApi.sessions.map((s) => s.session_id)).toEqual([5001]);
+    await expectTokenNowhere(backend);
+  });
+});
+
+test.describe('audit log: session used off the device', () => {
+  test.use({ orgPolicy: { mode: 'enforce', serverSideRevocation: 'user', detectors: { session_used_off_device: { action: 'terminate' } } } });
+
+  test('activity from an unknown address ends both halves: the cookie in the browser and the sessions at Slack', async ({ slack, backend, slackApi }) => {
+    await connectSlack(backend);
+    await signInGuarded(slack, backend);
+    const device = await deviceOf(backend);
+    slackApi.audit.push(auditEntry({ id: 'own-use', at: now() - 2, userId: USER_ID, action: 'file_downloaded', ip: '127.0.0.1', ua: device.userAgent }));
+    await expect.poll(async () => (await backend.api('/api/slack/connection')).auditLog.entriesSeen).toBe(1);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(await slack.sessionCookie()).toMatch(/^xoxd-/); // the device's own activity is not a finding
+
+    slackApi.audit.push(auditEntry({ id: 'stolen-cookie', at: now() - 1, userId: USER_ID, action: 'file_downloaded', ip: '198.51.100.7', ua: 'python-requests/2.31', sessionId: '9001' }));
+
+    await expect.poll(() => slack.sessionCookie(), { intervals: [50], timeout: 20_000 }).toBeUndefined();
+    await expect.poll(() => slackApi.callsTo('admin.users.session.reset').length).toBe(1);
+    const [finding] = (await backend.api('/api/findings')).findings;
+    expect(finding).toMatchObject({ reason: 'session_used_off_device', outcome: 'verdict_issued', deviceId: device.id });
+    expect(finding.evidence).toMatchObject({ ip: '198.51.100.7', slackSessionId: '9001' });
+    expect(slackApi.callsTo('admin.users.session.reset')[0].params).toEqual({ user_id: USER_ID });
+    await expect.poll(async () => (await backend.api(`/api/verdicts/${finding.verdictId}/server-side`)).revocation?.status).toBe('done');
+    await expectTokenNowhere(backend);
+  });
+});
+
+test.describe('audit log connector across a restart', () => {
+  test.use({ orgPolicy: { mode: 'enforce' } });
+
+  test('resumes after the backend restarts, with no gap and no duplicate', async ({ backend, slackApi }) => {
+    const anomaly = (id: string, at: number) => auditEntry({ id, at, userId: 'U0SOMEONE1', action: 'anomaly', ip: '198.51.100.9', details: { reason: ['tor'] } });
+    await connectSlack(backend);
+    slackApi.audit.push(anomaly('before-1', now() - 30), anomaly('before-2', now() - 20), anomaly('before-3', now() - 10));
+    await expect.poll(async () => (await backend.api('/api/slack/connection')).auditLog.entriesSeen).toBe(3);
+
+    await backend.stop();
+    slackApi.audit.push(anomaly('while-down', now() - 1), anomaly('late-indexed', now() - 40));
+    await new Promise((r) => setTimeout(r, 1500));
+    await backend.start();
+    slackApi.audit.push(anomaly('after', now()));
+
+    await expect.poll(async () => (await backend.api('/api/slack/connection')).auditLog.entriesSeen, { timeout: 20_000 }).toBe(6);
+    await new Promise((r) => setTimeout(r, 2500)); // more polls: still six
+    const status = await backend.api('/api/slack/connection');
+    expect(status.auditLog).toMatchObject({ entriesSeen: 6, pendingEntries: 0, lastError: null });
+    const findings = (await backend.api('/api/findings?limit=100')).findings.filter((f: { detector: string }) => f.detector === 'slack_anomaly');
+    expect(findings.map((f: { evidence: { slackEntryId: string } }) => f.evidence.slackEntryId).sort()).toEqual(['after', 'before-1', 'before-2', 'before-3', 'late-indexed', 'while-down']);
+    await expectTokenNowhere(backend);
+  });
+});

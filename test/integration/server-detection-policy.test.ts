@@ -1,0 +1,141 @@
+/**
+ * The org policy as the engine applies it, over real stores: excluded users (named by
+ * the Slack user the page reported, or by device), the cooldown per user across devices
+ * that still lets a new reason through, monitor versus enforce, and the policy version
+ * every finding and verdict records.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import type { Signal } from '../../src/shared/protocol/signals';
+import type { FakeDevice } from '../fixtures/server/fake-device';
+import { createDetectionApp, type DetectionApp } from './server-detection-support';
+import { DIALECTS, stopPostgres } from './server-support/test-store';
+
+afterAll(stopPostgres);
+
+const POLICY = {
+  cooldownSeconds: 300,
+  detectors: {
+    session_cookie_injection: { action: 'terminate' as const },
+    unexpected_api_call_volume: { action: 'terminate' as const, maxCallsPerMinute: 100 },
+  },
+};
+
+describe.each(DIALECTS)('policy in the engine (%s)', (dialect) => {
+  let t: DetectionApp;
+  afterEach(async () => t?.close());
+  const key = () => randomUUID().replace(/-/g, '').repeat(2);
+  const identity = (userId: string): Signal => ({ id: randomUUID(), type: 'slack_identity', at: t.clock.now - 1000, sessionKey: null, teamId: 'T0TEAM01', userId });
+  const injected = (): Signal => ({ id: randomUUID(), type: 'session_cookie', at: t.clock.now, sessionKey: key(), change: 'appeared', lastSigninAt: null });
+  const scrape = (): Signal => ({
+    id: randomUUID(),
+    type: 'api_calls',
+    at: t.clock.now,
+    sessionKey: null,
+    method: 'search.messages',
+    count: 500,
+    windowStart: t.clock.now - 10_000,
+    windowMs: 10_000,
+  });
+  async function deviceOf(userId: string): Promise<FakeDevice> {
+    const device = await t.enroll();
+    await t.send(device, [identity(userId)]);
+    return device;
+  }
+
+  it('never ends an excluded Slack user\u2019s session, and says so in the finding', async () => {
+    t = await createDetectionApp(dialect, { ...POLICY, excludedUsers: ['U0EXEC001'] });
+    const device = await deviceOf('U0EXEC001');
+
+    await t.send(device, [injected()]);
+
+    expect(await t.verdicts()).toEqual([]);
+    expect(await t.findings()).toMatchObject([{ reason: 'session_cookie_injection', outcome: 'excluded', subject: 'U0EXEC001' }]);
+  });
+
+  it('excludes a device by id while its user is unknown', async () => {
+    t = await createDetectionApp(dialect, POLICY);
+    const device = await t.enroll();
+    await t.setPolicy({ ...POLICY, excludedUsers: [device.id] });
+
+    await t.send(device, [injected()]);
+
+    expect(await t.verdicts()).toEqual([]);
+    expect(await t.findings()).toMatchObject([{ outcome: 'excluded', subject: device.id }]);
+  });
+
+  it('ends a user\u2019s session once in the cooldown, across their devices, but lets a new reason through', async () => {
+    t = await createDetectionApp(dialect, POLICY);
+    const [laptop, desktop] = [await deviceOf('U0ANALYST'), await deviceOf('U0ANALYST')];
+    await t.send(laptop, [injected()]);
+
+    t.clock.now += 60_000;
+    await t.send(desktop, [injected()]);
+    t.clock.now += 1000;
+    await t.send(desktop, [scrape()]);
+
+    const verdicts = await t.verdicts();
+    expect(verdicts.map((v) => [v.reasons[0], v.target.deviceId, v.target.userId])).toEqual([
+      ['session_cookie_injection', laptop.id, 'U0ANALYST'],
+      ['unexpected_api_call_volume', desktop.id, 'U0ANALYST'],
+    ]);
+    expect((await t.findings()).map((f) => f.reason)).toEqual(['session_cookie_injection', 'unexpected_api_call_volume']);
+  });
+
+  it('keeps the cooldown when the user becomes known after the device’s first verdict', async () => {
+    t = await createDetectionApp(dialect, POLICY);
+    const device = await t.enroll();
+    await t.send(device, [injected()]);
+
+    t.clock.now += 10_000;
+    await t.send(device, [identity('U0ANALYST'), injected()]);
+
+    expect(await t.verdicts()).toHaveLength(1);
+    expect((await t.findings()).map((f) => f.subject)).toEqual([device.id]);
+  });
+
+  it('ends the session again once the cooldown is over', async () => {
+    t = await createDetectionApp(dialect, POLICY);
+    const device = await deviceOf('U0ANALYST');
+    await t.send(device, [injected()]);
+
+    t.clock.now += 301_000;
+    await t.send(device, [injected()]);
+
+    expect(await t.verdicts()).toHaveLength(2);
+  });
+
+  it('in monitor mode records would-be verdicts; switched to enforce, ends the session inside that cooldown', async () => {
+    t = await createDetectionApp(dialect, { ...POLICY, mode: 'monitor' });
+    const device = await deviceOf('U0ANALYST');
+    await t.send(device, [injected()]);
+    expect(await t.verdicts()).toEqual([]);
+
+    const enforceVersion = await t.setPolicy({ ...POLICY, mode: 'enforce' });
+    t.clock.now += 30_000;
+    await t.send(device, [injected()]);
+    t.clock.now += 30_000;
+    await t.send(device, [injected()]);
+
+    const findings = await t.findings();
+    expect(findings.map((f) => [f.outcome, f.policy_version])).toEqual([
+      ['would_terminate', enforceVersion - 1],
+      ['verdict_issued', enforceVersion],
+    ]);
+    expect(findings[0].evidence.wouldBeVerdict).toMatchObject({ reasons: ['session_cookie_injection'], target: { userId: 'U0ANALYST' } });
+    expect((await t.verdicts()).map((v) => v.policyVersion)).toEqual([enforceVersion]);
+  });
+
+  it('turns a disabled detector off and an alert-only one into an alert', async () => {
+    t = await createDetectionApp(dialect, {
+      ...POLICY,
+      detectors: { session_cookie_injection: { enabled: false }, unexpected_api_call_volume: { action: 'alert', maxCallsPerMinute: 100 } },
+    });
+    const device = await t.enroll();
+
+    await t.send(device, [injected(), scrape()]);
+
+    expect(await t.verdicts()).toEqual([]);
+    expect(await t.findings()).toMatchObject([{ reason: 'unexpected_api_call_volume', outcome: 'alert' }]);
+  });
+});

@@ -1,0 +1,123 @@
+/**
+ * An app around a real store with the Slack integration pointed at the fake Slack API
+ * (test/fakes/fake-slack-api.ts): no timers, so a test says when work happens
+ * (`slack.tick()`), a controllable clock, devices that report from a chosen address, and
+ * what was stored.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { buildApp, type AppDeps } from '../../src/server/app';
+import { issueApiToken } from '../../src/server/auth/admin-auth';
+import { applyPolicy } from '../../src/server/policy/policy-store';
+import { resolveSlackConfig } from '../../src/server/slack/config';
+import { loadSecretKey } from '../../src/server/slack/secret-key';
+import { createSlackService, type SlackService } from '../../src/server/slack/service';
+import { createLocalHub } from '../../src/server/verdicts/hub';
+import { OrgPolicy, type OrgPolicyInput } from '../../src/shared/policy/org-policy';
+import type { Signal } from '../../src/shared/protocol/signals';
+import { FAKE_TOKEN, startFakeSlackApi, type FakeSlackApi } from '../fakes/fake-slack-api';
+import { enrollRequest, fakeDevice, signedHeaders, type FakeDevice } from '../fixtures/server/fake-device';
+import { fakeDownloadBurst } from '../fixtures/server/fake-signals';
+import { createTestStore, type TestDialect, type TestStore } from './server-support/test-store';
+
+export const OFFICE_IP = '203.0.113.10';
+export const SLACK_USER = 'U0SGUARD01';
+export const BROWSER_UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36';
+
+export interface SlackTestApp extends TestStore {
+  app: FastifyInstance;
+  fake: FakeSlackApi;
+  slack: SlackService;
+  clock: { now: number };
+  token: string;
+  setPolicy(input: OrgPolicyInput): Promise<number>;
+  enroll(): Promise<FakeDevice>;
+  send(device: FakeDevice, signals: Signal[], ip?: string): Promise<void>;
+  /** Enrolls a device whose page reported SLACK_USER, from OFFICE_IP. */
+  guardedDevice(): Promise<FakeDevice>;
+  /** Downloads past the policy's maxFiles: a verdict for the device. */
+  triggerVerdict(device: FakeDevice): Promise<string>;
+  connect(): Promise<void>;
+  /** The device's poll: the verdicts it would execute now (ids). */
+  poll(device: FakeDevice): Promise<string[]>;
+  api(method: string, url: string, payload?: unknown): Promise<{ status: number; body: any; text: string }>;
+  close(): Promise<void>;
+}
+
+export async function createSlackTestApp(dialect: TestDialect, policy: OrgPolicyInput, fake?: FakeSlackApi, logger?: AppDeps['logger']): Promise<SlackTestApp> {
+  const test = await createTestStore(dialect);
+  const api = fake ?? (await startFakeSlackApi());
+  const clock = { now: Date.parse('2025-11-03T10:00:00Z') };
+  const config = { ...resolveSlackConfig({}, { SESSION_GUARD_SLACK_API_URL: api.apiUrl, SESSION_GUARD_SLACK_AUDIT_URL: api.auditUrl }), auditRequestGapMs: 0, retryDelaysMs: [1000, 5000] };
+  const key = loadSecretKey({ env: { SESSION_GUARD_SECRET_KEY: randomBytes(32).toString('base64') }, dataDir: test.dataDir });
+  const slack = createSlackService({ db: test.store.db, config, key: () => key, timers: false });
+  const app = await buildApp({ db: test.store.db, dialect: test.store.dialect, secrets: test.store.secrets, hub: createLocalHub(), now: () => clock.now, slack, logger });
+  const token = (await issueApiToken(test.store.db, 'slack-tests', clock.now)).token;
+  const setPolicy = async (input: OrgPolicyInput) => (await applyPolicy(test.store.db, OrgPolicy.parse(input), 'test', clock.now)).active.version;
+  await setPolicy(policy);
+
+  const send = async (device: FakeDevice, signals: Signal[], ip = OFFICE_IP) => {
+    const payload = JSON.stringify({ deviceId: device.id, batchId: randomUUID(), sentAt: clock.now, signals });
+    const res = await app.inject({ method: 'POST', url: '/v1/signals', payload, headers: await signedHeaders(device, payload), remoteAddress: ip });
+    if (res.statusCode !== 200) throw new Error(`signals refused: ${res.statusCode} ${res.body}`);
+  };
+  const enroll = async () => {
+    const device = await fakeDevice();
+    const payload = JSON.stringify(enrollRequest(device, test.store.secrets.enrollmentToken, { sentAt: clock.now, userAgent: BROWSER_UA }));
+    const res = await app.inject({ method: 'POST', url: '/v1/enroll', payload, headers: await signedHeaders(device, payload), remoteAddress: OFFICE_IP });
+    if (res.statusCode !== 200) throw new Error(`enroll failed: ${res.statusCode} ${res.body}`);
+    return device;
+  };
+  const callApi = async (method: string, url: string, payload?: unknown) => {
+    const res = await app.inject({ method: method as 'GET', url, headers: { authorization: `Bearer ${token}`, ...(payload ? { 'content-type': 'application/json' } : {}) }, ...(payload ? { payload: JSON.stringify(payload) } : {}) });
+    let body: any = null;
+    try {
+      body = res.json();
+    } catch {
+      // Not JSON (an export as CSV): the text is what tests look at.
+    }
+    return { status: res.statusCode, body, text: res.body };
+  };
+  return {
+    ...test,
+    app,
+    fake: api,
+    slack,
+    clock,
+    token,
+    setPolicy,
+    enroll,
+    send,
+    async guardedDevice() {
+      const device = await enroll();
+      await send(device, [{ id: randomUUID(), type: 'slack_identity', at: clock.now, teamId: 'T0SGUARD01', userId: SLACK_USER }]);
+      return device;
+    },
+    async triggerVerdict(device) {
+      await send(device, fakeDownloadBurst(3, clock.now));
+      const row = await test.store.db.selectFrom('verdicts').select('id').where('device_id', '=', device.id).orderBy('issued_at', 'desc').executeTakeFirstOrThrow();
+      return row.id;
+    },
+    async connect() {
+      const res = await callApi('PUT', '/api/slack/connection', { token: FAKE_TOKEN });
+      if (res.status !== 200) throw new Error(`connect failed: ${res.status} ${res.text}`);
+    },
+    api: callApi,
+    async poll(device) {
+      const payload = JSON.stringify({ deviceId: device.id, sentAt: clock.now, nonce: randomUUID() });
+      const res = await app.inject({ method: 'POST', url: '/v1/verdicts/poll', payload, headers: await signedHeaders(device, payload), remoteAddress: OFFICE_IP });
+      return (res.json() as { verdicts: { payload: string }[] }).verdicts.map((v) => (JSON.parse(v.payload) as { id: string }).id);
+    },
+    async close() {
+      await app.close();
+      if (!fake) await api.close();
+      await test.cleanup();
+    },
+  };
+}
+
+/** The org policy the revocation tests start from: 3 downloads end the session. */
+export const downloadsPolicy = (serverSideRevocation: 'none' | 'session' | 'user'): OrgPolicyInput => ({
+  serverSideRevocation,
+  detectors: { excessive_downloads: { maxFiles: 2, maxBytes: 1e12, windowSeconds: 60 } },
+});
