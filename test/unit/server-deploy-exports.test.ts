@@ -63,6 +63,7 @@ describe('settings the admin adds', () => {
     [{ pollIntervalSecs: 60 }, 'unknown managed policy key "pollIntervalSecs"'],
     [{ backendUrl: 'https://elsewhere.example.com' }, 'backendUrl is filled in by policy export'],
     [{ supportUrl: 'http://help.example.com' }, 'supportUrl'],
+    [{ localMaxBytesPerWindow: 2 ** 31 }, 'localMaxBytesPerWindow: 2147483648 is larger than a browser policy integer'],
   ])('refuses %j, naming %s', (settings, message) => {
     expect(() => files('chrome-linux', settings)).toThrow(message);
   });

@@ -3,7 +3,7 @@
  * store's secrets. One file goes to stdout (`--browser` picks Chrome's or Edge's where a
  * format has one each); `--out DIR` writes every file of the format instead.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openStore } from '../db/open-store';
@@ -77,7 +77,8 @@ export async function policyCommand(args: string[], io: CliIo): Promise<number> 
       const dir = resolve(values.out);
       mkdirSync(dir, { recursive: true });
       for (const file of files) {
-        writeFileSync(join(dir, file.name), file.bytes, { mode: 0o600 }); // it holds the enrollment token
+        writeFileSync(join(dir, file.name), file.bytes);
+        chmodSync(join(dir, file.name), 0o600); // it holds the enrollment token
         io.stdout(join(dir, file.name));
       }
       return 0;

@@ -35,6 +35,9 @@ export interface DeployPolicy {
 
 export class PolicyInputError extends Error {}
 
+/** Chromium holds policy integers as 32-bit signed values; larger ones fail its schema check. */
+export const MAX_POLICY_INTEGER = 0x7fffffff;
+
 export function resolveDeployPolicy(input: ManagedPolicyInput): DeployPolicy {
   const extra = input.settings ?? {};
   const known = new Set(Object.keys(ManagedPolicy.shape));
@@ -52,6 +55,11 @@ export function resolveDeployPolicy(input: ManagedPolicyInput): DeployPolicy {
     throw new PolicyInputError(result.error.issues.map((i) => `${i.path.join('.') || 'settings'}: ${i.message}`).join('; '));
   }
   const settings = result.data;
+  for (const [key, value] of Object.entries(settings)) {
+    if (Number.isInteger(value) && Math.abs(value as number) > MAX_POLICY_INTEGER) {
+      throw new PolicyInputError(`${key}: ${value} is larger than a browser policy integer can be (${MAX_POLICY_INTEGER})`);
+    }
+  }
   return {
     extensionId: input.extensionId,
     updateUrl: input.updateUrl ?? `${settings.backendUrl}/extension/updates.xml`,

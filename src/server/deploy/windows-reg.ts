@@ -6,11 +6,9 @@
  * is deleted first so keys dropped from the policy do not linger. Grammar as regedit
  * writes it: https://support.microsoft.com/help/310516
  */
-import { BROWSERS, extensionSettings, type Browser, type DeployPolicy } from './deploy-policy';
+import { BROWSERS, extensionSettings, MAX_POLICY_INTEGER, type Browser, type DeployPolicy } from './deploy-policy';
 
 const HKLM = 'HKEY_LOCAL_MACHINE';
-// Chromium holds policy integers as 32-bit signed values.
-const MAX_DWORD_INT = 0x7fffffff;
 
 function quote(text: string): string {
   return `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
@@ -26,7 +24,7 @@ function regData(name: string, value: unknown): string {
   if (typeof value === 'string') return /[\0-\x1f]/.test(value) ? hexString(value) : quote(value);
   if (typeof value === 'boolean') return `dword:${value ? '00000001' : '00000000'}`;
   if (typeof value === 'number' && Number.isInteger(value)) {
-    if (value < 0 || value > MAX_DWORD_INT) throw new Error(`${name}: ${value} does not fit a policy REG_DWORD (0-${MAX_DWORD_INT})`);
+    if (value < 0 || value > MAX_POLICY_INTEGER) throw new Error(`${name}: ${value} does not fit a policy REG_DWORD (0-${MAX_POLICY_INTEGER})`);
     return `dword:${value.toString(16).padStart(8, '0')}`;
   }
   if (typeof value === 'number') return quote(String(value));
