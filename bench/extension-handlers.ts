@@ -1,10 +1,11 @@
 /**
  * The cost of the extension's webRequest handlers per event: the real handler functions
- * (src/extension/collectors/request-handlers.ts) over many synthetic events, against an
+ * (src/extension/collectors/request-handlers.ts, api-calls.ts) over many synthetic events, against an
  * empty handler timed in the same run on the same events, so the ratio says what the
  * handler adds to Chromium's own dispatch. The sink is a no-op: storage and network happen
  * after the handler returns and are not on the request's path.
  */
+import { apiCallCounter, type CounterClock } from '../src/extension/collectors/api-calls';
 import { fileRequestHandler, signinRequestHandler, type CompletedDetails } from '../src/extension/collectors/request-handlers';
 import type { SignalSink } from '../src/extension/collectors/types';
 
@@ -31,6 +32,14 @@ function navigationEvents(): { url: string }[] {
   return Array.from({ length: EVENTS }, (_, i) => ({ url: urls[i % urls.length] }));
 }
 
+function apiEvents(): { url: string }[] {
+  const methods = ['conversations.history', 'users.info', 'conversations.replies', 'files.info', 'client.counts'];
+  return Array.from({ length: EVENTS }, (_, i) => ({ url: `https://app.slack.com/api/${methods[i % methods.length]}?_x_id=${i}&slack_route=T0SGUARD01` }));
+}
+
+/** Windows never close on their own here: timers are not on the request's path. */
+const frozenClock: CounterClock = { now: () => 1_800_000_000_000, setTimeout: () => 0, clearTimeout: () => undefined };
+
 function nsPerEvent<T>(handler: (details: T) => unknown, events: T[]): number {
   const samples: number[] = [];
   for (let round = 0; round < ROUNDS; round++) {
@@ -46,6 +55,7 @@ export async function run(): Promise<void> {
   const cases = [
     { name: 'webRequest.onCompleted (Slack files)', handler: fileRequestHandler(sink) as (d: unknown) => unknown, events: fileEvents() as unknown[] },
     { name: 'webRequest.onBeforeRequest (sign-in steps)', handler: signinRequestHandler(sink, () => undefined) as (d: unknown) => unknown, events: navigationEvents() as unknown[] },
+    { name: 'webRequest.onBeforeRequest (Slack API calls)', handler: apiCallCounter(sink, frozenClock) as (d: unknown) => unknown, events: apiEvents() as unknown[] },
   ];
   const empty = (_details: unknown) => undefined;
   console.log(`${EVENTS} synthetic events per round, median of ${ROUNDS} rounds (node ${process.version})`);
