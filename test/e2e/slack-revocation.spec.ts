@@ -86,6 +86,7 @@ test.describe('serverSideRevocation: user', () => {
     const [verdict] = (await backend.api('/api/verdicts')).verdicts;
     const serverSide = await backend.api(`/api/verdicts/${verdict.id}/server-side`);
     expect(serverSide.timeline.map((e: { kind: string }) => e.kind)).toEqual(['queued', 'reset', 'done']);
+    console.log(`verdict issued → Slack reset received: ${slackApi.callsTo('admin.users.session.reset')[0].at - verdict.issuedAt} ms`);
     await expect.poll(async () => (await backend.api('/api/verdicts')).verdicts[0]?.ack?.outcome).toBe('executed');
     await expectTokenNowhere(backend);
   });
@@ -128,8 +129,10 @@ test.describe('audit log: session used off the device', () => {
     expect(await slack.sessionCookie()).toMatch(/^xoxd-/); // the device's own activity is not a finding
 
     slackApi.audit.push(auditEntry({ id: 'stolen-cookie', at: now() - 1, userId: USER_ID, action: 'file_downloaded', ip: '198.51.100.7', ua: 'python-requests/2.31', sessionId: '9001' }));
+    const loggedAt = Date.now();
 
     await expect.poll(() => slack.sessionCookie(), { intervals: [50], timeout: 20_000 }).toBeUndefined();
+    console.log(`audit entry available → cookie cleared in the browser: ${Date.now() - loggedAt} ms (poll interval 1 s)`);
     await expect.poll(() => slackApi.callsTo('admin.users.session.reset').length).toBe(1);
     const [finding] = (await backend.api('/api/findings')).findings;
     expect(finding).toMatchObject({ reason: 'session_used_off_device', outcome: 'verdict_issued', deviceId: device.id });

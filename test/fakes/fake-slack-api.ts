@@ -72,9 +72,10 @@ function send(res: ServerResponse, status: number, body: unknown, headers: Recor
   res.end(JSON.stringify(body));
 }
 
-const cursorOf = (e: { date_create: number; id: string }) => Buffer.from(JSON.stringify([e.date_create, e.id])).toString('base64url');
-const newestFirst = (a: { date_create: number; id: string }, b: { date_create: number; id: string }) =>
-  b.date_create - a.date_create || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
+type Keyed = Record<string, any>;
+const cursorOf = (e: Keyed) => Buffer.from(JSON.stringify([e.date_create, e.id])).toString('base64url');
+/** Slack's order: newest first; ties by id, so a cursor names an exact place. */
+const newestFirst = (a: Keyed, b: Keyed) => b.date_create - a.date_create || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
 
 export async function startFakeSlackApi(): Promise<FakeSlackApi> {
   const state = {
@@ -151,10 +152,10 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
       } catch {
         return send(res, 400, { ok: false, error: 'invalid_cursor' }), [400, 'invalid_cursor'];
       }
-      inWindow = inWindow.filter((e) => newestFirst({ date_create: after[0], id: after[1] }, e as { date_create: number; id: string }) < 0);
+      inWindow = inWindow.filter((e) => newestFirst({ date_create: after[0], id: after[1] }, e) < 0);
     }
     const page = inWindow.slice(0, limit);
-    const next = inWindow.length > limit ? cursorOf(page[page.length - 1] as { date_create: number; id: string }) : '';
+    const next = inWindow.length > limit ? cursorOf(page[page.length - 1]) : '';
     send(res, 200, { entries: page, response_metadata: { next_cursor: next } });
     return [200, null];
   }
