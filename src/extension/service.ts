@@ -98,6 +98,20 @@ export function startSessionGuard(): void {
   watchApiCalls(sink);
   openExplanationOnClick();
   onPolicyChanged(scheduleRefresh);
+  // Chromium starts an MV3 worker at browser start only for an onStartup listener; without
+  // one the guard would sleep until the first Slack event, with no verdict stream open and
+  // the outbox unsent. Its body is empty: starting the worker runs everything above.
+  browser.runtime.onStartup.addListener(() => undefined);
+  // An update the browser downloaded applies only once the worker is idle, which a guard
+  // holding a WebSocket never is: apply it now. The outbox lives in IndexedDB, so a reload
+  // loses nothing; a short flush first lets the backend hear from this version promptly.
+  browser.runtime.onUpdateAvailable.addListener(() => {
+    void (async () => {
+      const guard = await activation;
+      await Promise.race([guard?.outbox.flush(), new Promise((resolve) => setTimeout(resolve, 3_000))]);
+      browser.runtime.reload();
+    })();
+  });
   browser.alarms.onAlarm.addListener(async (alarm) => {
     if (alarm.name !== TICK_ALARM) return;
     await scheduleRefresh();

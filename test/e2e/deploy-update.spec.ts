@@ -1,11 +1,11 @@
 /**
  * Self-updating fleet (issue #6): once `extension pack` publishes a newer version to the
  * backend, its update manifest offers it and a force-installed browser's update check
- * fetches it. Chromium applies an update to a running extension when the extension is
- * idle (a Session Guard worker holding its verdict stream rarely is), when the extension
- * reloads itself (what an `onUpdateAvailable` handler does), or when the browser restarts.
+ * fetches it. Chromium applies an update to a running extension only when it is idle,
+ * which a worker holding its verdict stream never is, so the extension's own
+ * `onUpdateAvailable` handler flushes its outbox and reloads into the new version.
  */
-import type { Worker } from '@playwright/test';
+import type { BrowserContext, Worker } from '@playwright/test';
 import { buildWithVersion, distributionRequests, expect, installedWorker, launchForceInstalled, packIntoBackend, test } from './harness/force-install';
 
 // The extension's global inside worker.evaluate (the tests' tsconfig has no chrome types).
@@ -13,19 +13,15 @@ declare const chrome: any;
 const bump = (version: string) => version.replace(/(\d+)$/, (last) => String(Number(last) + 1));
 const version = (worker: Worker) => worker.evaluate(() => chrome.runtime.getManifest().version);
 
-/**
- * `runtime.requestUpdateCheck()` from the extension, then waits for what an
- * onUpdateAvailable handler sees: Chromium has downloaded the version and holds it.
- */
-async function checkForUpdate(worker: Worker, expected: string) {
-  await worker.evaluate(() =>
-    chrome.runtime.onUpdateAvailable.addListener((details: { version: string }) => ((globalThis as any).updateAvailable = details.version)),
-  );
-  expect(await worker.evaluate(() => chrome.runtime.requestUpdateCheck())).toEqual({ status: 'update_available', version: expected });
-  await expect.poll(() => worker.evaluate(() => (globalThis as any).updateAvailable), { timeout: 30_000 }).toBe(expected);
+/** Asks for an update check and waits for the worker the extension reloads into. */
+async function updateThroughCheck(context: BrowserContext, worker: Worker, expected: string): Promise<Worker> {
+  const restarted = context.waitForEvent('serviceworker', { predicate: (w) => w !== worker, timeout: 30_000 });
+  const answer = await worker.evaluate(() => chrome.runtime.requestUpdateCheck()).catch(() => null); // may reload mid-call
+  if (answer) expect(answer).toEqual({ status: 'update_available', version: expected });
+  return restarted;
 }
 
-test('a newer version on the backend is found by the update check and runs after the extension reloads', async ({
+test('a newer version on the backend is found by the update check and applied by the extension itself', async ({
   backend,
   packed,
   serviceWorker,
@@ -39,14 +35,10 @@ test('a newer version on the backend is found by the update check and runs after
   expect(await (await fetch(`${backend.url}/extension/updates.xml`)).text()).toContain(`version="${next.version}"`);
 
   const checkedAt = Date.now();
-  await checkForUpdate(serviceWorker, next.version);
-  expect(distributionRequests(backend).filter((p) => p === '/extension/session-guard.crx')).toHaveLength(2);
-
-  const restarted = context.waitForEvent('serviceworker', { predicate: (w) => w !== serviceWorker, timeout: 30_000 });
-  await serviceWorker.evaluate(() => chrome.runtime.reload()).catch(() => undefined); // the worker goes away mid-call
-  const updated = await restarted;
+  const updated = await updateThroughCheck(context, serviceWorker, next.version);
   expect(await version(updated)).toBe(next.version);
   console.log(`update check → new version running: ${Date.now() - checkedAt} ms`);
+  expect(distributionRequests(backend).filter((p) => p === '/extension/session-guard.crx')).toHaveLength(2);
 
   // Same extension, same device: the update keeps its key and managed configuration.
   expect(await updated.evaluate(() => chrome.management.getSelf())).toMatchObject({ installType: 'admin', version: next.version });
@@ -54,7 +46,7 @@ test('a newer version on the backend is found by the update check and runs after
   expect((await backend.api('/api/devices')).devices).toHaveLength(1);
 });
 
-test('without a reload, the fetched update is applied when the browser restarts', async ({
+test('the updated version survives a browser restart as the same device', async ({
   backend,
   packed,
   serviceWorker,
@@ -63,13 +55,15 @@ test('without a reload, the fetched update is applied when the browser restarts'
   fakeSlack,
   policyFile,
 }, testInfo) => {
+  await expect.poll(async () => (await backend.api('/api/devices')).devices?.length ?? 0, { timeout: 30_000 }).toBe(1);
   const next = await packIntoBackend(backend, buildWithVersion(testInfo.outputPath('next-build'), bump(packed.version)));
-  await checkForUpdate(serviceWorker, next.version);
+  expect(await version(await updateThroughCheck(context, serviceWorker, next.version))).toBe(next.version);
 
   await context.close();
   const restarted = await launchForceInstalled({ dir: testInfo.outputPath('chromium'), chromiumPath, policy: policyFile, hostRules: fakeSlack.hostRules });
   try {
     expect(await version(await installedWorker(restarted, packed.extensionId, 30_000))).toBe(next.version);
+    expect((await backend.api('/api/devices')).devices).toHaveLength(1);
   } finally {
     await restarted.close();
   }
