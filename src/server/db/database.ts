@@ -57,6 +57,10 @@ function openPostgres(url: string): OpenDatabase {
     pgParserSet = true;
   }
   const pool = new pg.Pool({ connectionString: url, max: 10 });
+  // An idle pooled connection that the server closes (a restart, a failover, an admin
+  // terminating it) emits 'error' on the pool; unhandled, that would end the process. The
+  // pool drops the connection and opens a new one on the next query, so noting it suffices.
+  pool.on('error', (error) => console.warn(`postgres: idle connection lost (${error.message}); reconnecting on demand`));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, dialect: 'postgres', location: redactUrl(url), close: () => db.destroy() };
 }
