@@ -59,7 +59,12 @@ function scrape(c: Ctx, method: string, rate: number, minutes: number): Batch[] 
 const SCENARIOS: { id: string; reason: ReasonCode; description: string; heavyVictim?: boolean; build: Build }[] = [
   {
     id: 'tor-own-browser', reason: 'tor', description: "the victim's browser used through a Tor exit",
-    build: (c) => ({ batches: [batch(c.device.id, TOR_EXITS[0], [heartbeat(c, c.at, c.device.printOn(3)), download(c, c.at + 5000, 80_000)], c.id)] }),
+    build: (c) => ({
+      batches: [
+        batch(c.device.id, TOR_EXITS[0], [heartbeat(c, c.at, c.device.printOn(3))], c.id),
+        batch(c.device.id, TOR_EXITS[0], [download(c, c.at + 5000, 80_000)], c.id),
+      ],
+    }),
   },
   {
     id: 'tor-stolen-session', reason: 'tor', description: 'a stolen session replayed in another enrolled browser over Tor',
@@ -128,7 +133,9 @@ const SCENARIOS: { id: string; reason: ReasonCode; description: string; heavyVic
   { id: 'scrape-search', reason: 'unexpected_api_call_volume', description: 'search.messages at 320 calls a minute for 2 minutes', build: (c) => ({ batches: scrape(c, 'search.messages', 320, 2) }) },
   {
     id: 'untrusted-residential', reason: 'ip_address', description: 'the session used from a residential address outside the trusted ranges',
-    build: (c) => ({ batches: [batch(c.device.id, '81.2.69.160', [heartbeat(c, c.at), download(c, c.at + 3000, 200_000)], c.id)] }),
+    build: (c) => ({
+      batches: [batch(c.device.id, '81.2.69.160', [heartbeat(c, c.at)], c.id), batch(c.device.id, '81.2.69.160', [download(c, c.at + 3000, 200_000)], c.id)],
+    }),
   },
   {
     id: 'untrusted-cloud', reason: 'ip_address', description: 'the session used from a cloud VPS',

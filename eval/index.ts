@@ -72,6 +72,7 @@ async function main(): Promise<number> {
   );
   console.log(reasonTable(s));
   console.log(`\n${scenarioTable(s)}`);
+  if (s.aftermath.length) console.log(`\nFindings on a victim's own signals while an attack was still in the window: ${s.aftermath.length} (${s.aftermath.map((f) => f.reason).join(', ')}).`);
   if (s.benign.length) {
     console.log('\nBenign findings:');
     for (const f of s.benign.slice(0, 20)) console.log(`- ${f.reason} (${f.outcome}) ${f.subject}: ${f.summary}`);

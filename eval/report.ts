@@ -1,7 +1,10 @@
 /**
  * Scoring a replay: an attack is caught when a finding with its reason was made on one of
- * its own signals; a benign finding is any finding on a benign signal, and a benign
- * termination one that issued a verdict. Printed as Markdown tables (docs/detection.md).
+ * its own signals. A finding for the attack's reason on a benign signal of the device under
+ * attack, while the attack's signals are still inside that detector's window (up to
+ * AFTERMATH_MS after its last one), is the attack's aftermath, counted apart: the simulation does not stop a thief
+ * when the session ends. Any other finding is benign; a benign termination is one that
+ * issued a verdict. Printed as Markdown tables (docs/detection.md).
  */
 import { DETECTORS } from '../src/server/detection/registry';
 import type { Scenario } from './attacks';
@@ -19,7 +22,11 @@ export interface ScenarioScore {
 export interface Score {
   scenarios: ScenarioScore[];
   benign: ReplayedFinding[];
+  aftermath: ReplayedFinding[];
 }
+
+/** The longest detector window: excessive_downloads' default 600 s. */
+export const AFTERMATH_MS = 600_000;
 
 export function score(scenarios: readonly Scenario[], findings: readonly ReplayedFinding[]): Score {
   const owner = new Map<string, Scenario>();
@@ -36,7 +43,13 @@ export function score(scenarios: readonly Scenario[], findings: readonly Replaye
       delayMs: hit ? hit.detectedAt - firstAt : null,
     };
   });
-  return { scenarios: scored, benign: findings.filter((f) => !owner.has(f.signalId)) };
+  const unowned = findings.filter((f) => !owner.has(f.signalId));
+  const underAttack = (f: ReplayedFinding) =>
+    scenarios.some((s) =>
+      s.reason === f.reason &&
+      s.batches.some((b) => b.deviceId === f.deviceId && b.signals.some((x) => x.at <= f.eventAt && f.eventAt <= x.at + AFTERMATH_MS)),
+    );
+  return { scenarios: scored, benign: unowned.filter((f) => !underAttack(f)), aftermath: unowned.filter(underAttack) };
 }
 
 export function reasonTable(s: Score): string {

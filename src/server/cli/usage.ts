@@ -65,6 +65,10 @@ Environment:
   SESSION_GUARD_ADMIN_PASSWORD   dashboard password (otherwise generated on first start)
   SESSION_GUARD_EXTENSION_KEY    PEM (or path) of the extension signing key
   SESSION_GUARD_LOG_LEVEL        log level, logs go to stderr (default info)
+  SESSION_GUARD_TRUST_PROXY      whom to believe in X-Forwarded-For: unset/false nobody,
+                                 true/1 the one proxy in front, N hops, or proxy CIDRs
+  SESSION_GUARD_TOR_REFRESH_SECONDS   re-read --tor-exit-list this often (default 3600)
+  SESSION_GUARD_TOR_STALE_SECONDS     report the list stale past this age (default 86400)
   SESSION_GUARD_SECRET_KEY       32-byte key (base64/hex) sealing the Slack token
                                  (else --secret-key-file, else <data-dir>/slack-secret.key)
   SESSION_GUARD_SLACK_API_URL, SESSION_GUARD_SLACK_AUDIT_URL   Slack's API bases

@@ -74,6 +74,7 @@ async function detect(deps: EngineDeps, input: EngineInput): Promise<EngineResul
     // A rotated key is the same browser (issue #4): its sessions stay its own.
     deviceLineage: sessions.size ? [input.device.id, ...(await previousDeviceIds(deps.db, input.device.id))] : [input.device.id],
     torExitList: detectors.some((d) => d.id === 'tor') ? (deps.torList?.view?.(receivedAt) ?? null) : null,
+    now: receivedAt,
   });
 
   const fired = new Set<string>();

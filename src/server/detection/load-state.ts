@@ -31,6 +31,8 @@ export interface StateRequest {
   sessions: ReadonlyMap<string, SessionBinding>;
   deviceLineage: readonly string[];
   torExitList: TorListView | null;
+  /** Server clock. */
+  now: number;
 }
 
 export async function loadState(db: Db, request: StateRequest): Promise<DetectionState> {
@@ -68,18 +70,35 @@ export async function loadState(db: Db, request: StateRequest): Promise<Detectio
   };
 }
 
-/** Per-day download totals of the subject (all the user's devices) before the batch's first day. */
+/**
+ * Per-day download totals of the subject (all the user's devices) before the batch's first
+ * day. They cannot change within that day (only earlier days count), so each is computed
+ * once a day and device set and kept for BASELINE_CACHE_MS (a late batch from an earlier
+ * day is picked up then): without it every download would re-aggregate 14 days.
+ */
+const BASELINE_CACHE_MS = 10 * 60_000;
+const BASELINE_CACHE_MAX = 10_000;
+const baselines = new Map<string, { value: DownloadBaseline | null; until: number }>();
+
 async function baseline(db: Db, request: StateRequest, signals: readonly Signal[]): Promise<DownloadBaseline | null> {
   const firstDownload = signals.find((s) => s.type === 'download');
   if (!firstDownload) return null;
   const today = Math.floor(firstDownload.at / DAY_MS) * DAY_MS;
   const devices = request.userId ? await devicesOfUser(db, request.userId) : [];
   if (!devices.includes(request.deviceId)) devices.push(request.deviceId);
+  const key = `${today}|${devices.sort().join(',')}`;
+  const cached = baselines.get(key);
+  if (cached && cached.until > request.now) return cached.value;
   const days = await dailyDownloads(db, devices, today - BASELINE_DAYS * DAY_MS, today);
-  if (days.length === 0) return null;
-  return {
-    activeDays: days.length,
-    maxDailyFiles: Math.max(...days.map((d) => d.files)),
-    maxDailyBytes: Math.max(...days.map((d) => d.bytes)),
-  };
+  const value =
+    days.length === 0
+      ? null
+      : {
+          activeDays: days.length,
+          maxDailyFiles: Math.max(...days.map((d) => d.files)),
+          maxDailyBytes: Math.max(...days.map((d) => d.bytes)),
+        };
+  if (baselines.size >= BASELINE_CACHE_MAX) baselines.delete(baselines.keys().next().value!);
+  baselines.set(key, { value, until: request.now + BASELINE_CACHE_MS });
+  return value;
 }
