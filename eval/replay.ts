@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { upsertDevice } from '../src/server/db/devices.repository';
 import { openStore } from '../src/server/db/open-store';
-import { insertSignals, type SignalRow } from '../src/server/db/signals.repository';
+import { insertSignals, signalRow } from '../src/server/db/signals.repository';
 import { runDetection, type TorListProvider } from '../src/server/detection/engine';
 import { applyPolicy } from '../src/server/policy/policy-store';
 import { createLocalHub } from '../src/server/verdicts/hub';
@@ -34,22 +34,6 @@ export interface ReplayResult {
   batches: number;
   signals: number;
   durationMs: number;
-}
-
-function toRow(signal: Signal, deviceId: string, batchId: string, receivedAt: number, ip: string): SignalRow {
-  return {
-    id: signal.id,
-    device_id: deviceId,
-    batch_id: batchId,
-    type: signal.type,
-    at: signal.at,
-    received_at: receivedAt,
-    session_key: signal.sessionKey ?? null,
-    source_ip: ip,
-    host: signal.type === 'download' ? signal.host : null,
-    bytes: signal.type === 'download' ? signal.bytes : null,
-    data: JSON.stringify(signal),
-  };
 }
 
 export async function replay(
@@ -85,7 +69,7 @@ export async function replay(
     let signals = 0;
     for (const [n, b] of ordered.entries()) {
       clock.now = b.receivedAt;
-      const inserted = await insertSignals(store.db, b.signals.map((s) => toRow(s, b.deviceId, `batch-${n}`, b.receivedAt, b.sourceIp)));
+      const inserted = await insertSignals(store.db, b.signals.map((s) => signalRow(s, b.deviceId, `batch-${n}`, b.receivedAt, b.sourceIp)));
       const fresh = b.signals.filter((s) => inserted.has(s.id));
       signals += fresh.length;
       await runDetection(deps, { device: { id: b.deviceId, userId: users.get(b.deviceId) ?? null }, signals: fresh, sourceIp: b.sourceIp });

@@ -1,8 +1,26 @@
 /** Signals are append-only; a signal id already stored is a duplicate and is skipped. */
+import type { Signal } from '../../shared/protocol/signals';
 import type { Db } from './schema';
 import type { SignalsTable } from './signals.table';
 
 export type SignalRow = SignalsTable;
+
+/** A signal as stored: the columns detection queries, and the whole signal as JSON. */
+export function signalRow(signal: Signal, deviceId: string, batchId: string, receivedAt: number, ip: string | null): SignalRow {
+  return {
+    id: signal.id,
+    device_id: deviceId,
+    batch_id: batchId,
+    type: signal.type,
+    at: signal.at,
+    received_at: receivedAt,
+    session_key: signal.sessionKey ?? null,
+    source_ip: ip,
+    host: signal.type === 'download' ? signal.host : null,
+    bytes: signal.type === 'download' ? signal.bytes : null,
+    data: JSON.stringify(signal),
+  };
+}
 
 /** Inserts the rows whose id is new; returns the ids actually inserted. */
 export async function insertSignals(db: Db, rows: SignalRow[]): Promise<Set<string>> {

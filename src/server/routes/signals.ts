@@ -5,40 +5,24 @@
  * on the new ones before answering, so a verdict is already on its way when it returns.
  */
 import type { FastifyPluginAsync } from 'fastify';
-import { SignalBatch, type Signal, type SignalBatchResult } from '../../shared/protocol/signals';
+import { SignalBatch, type SignalBatchResult } from '../../shared/protocol/signals';
 import type { AppContext } from '../app-context';
 import { recordSlackIdentity } from '../db/device-identity.repository';
 import { touchDevice } from '../db/devices.repository';
 import { claimNonce } from '../db/nonces.repository';
-import { insertSignals, type SignalRow } from '../db/signals.repository';
+import { insertSignals, signalRow } from '../db/signals.repository';
 import { runDetection } from '../detection/engine';
 import { HttpError } from '../http/http-error';
 import { verifyDeviceRequest } from '../http/signed-body';
 
 export const SIGNALS_BODY_LIMIT = 256 * 1024;
 
-function toRow(signal: Signal, deviceId: string, batchId: string, receivedAt: number, ip: string | null): SignalRow {
-  return {
-    id: signal.id,
-    device_id: deviceId,
-    batch_id: batchId,
-    type: signal.type,
-    at: signal.at,
-    received_at: receivedAt,
-    session_key: signal.sessionKey ?? null,
-    source_ip: ip,
-    host: signal.type === 'download' ? signal.host : null,
-    bytes: signal.type === 'download' ? signal.bytes : null,
-    data: JSON.stringify(signal),
-  };
-}
-
 export const signalRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
   app.post('/signals', { bodyLimit: SIGNALS_BODY_LIMIT }, async (req): Promise<SignalBatchResult> => {
     const { device, body } = await verifyDeviceRequest(ctx, req, SignalBatch);
     const now = ctx.now();
     const ip = req.ip ?? null;
-    const rows = body.signals.map((s) => toRow(s, device.id, body.batchId, now, ip));
+    const rows = body.signals.map((s) => signalRow(s, device.id, body.batchId, now, ip));
 
     let inserted = new Set<string>();
     await ctx.db.transaction().execute(async (trx) => {
