@@ -15,7 +15,6 @@ import { runDetection, type TorListProvider } from '../src/server/detection/engi
 import { applyPolicy } from '../src/server/policy/policy-store';
 import { createLocalHub } from '../src/server/verdicts/hub';
 import type { OrgPolicy } from '../src/shared/policy/org-policy';
-import type { Signal } from '../src/shared/protocol/signals';
 import { START, type Batch } from './world';
 
 export interface ReplayedFinding {
