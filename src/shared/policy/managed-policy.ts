@@ -20,7 +20,8 @@ export const ManagedPolicy = z.object({
    * bytes) than this within `localWindowSeconds` end the session on the device itself.
    */
   localMaxFilesPerWindow: z.number().int().min(1).max(100_000).optional(),
-  localMaxBytesPerWindow: z.number().int().min(1).optional(),
+  // Chromium policy integers are 32-bit: a larger value would fail its schema check.
+  localMaxBytesPerWindow: z.number().int().min(1).max(2_147_483_647).optional(),
   localWindowSeconds: z.number().int().min(10).max(86_400).optional(),
   /** Days after which the device key is replaced by a new one the backend links to it. */
   keyRotationDays: z.number().int().min(1).max(3650).optional(),

@@ -73,3 +73,16 @@ describe('managed policy', () => {
     expect(Object.keys(schema.properties).sort()).toEqual(Object.keys(ManagedPolicy.shape).sort());
   });
 });
+
+describe('managed policy integers', () => {
+  it('refuses a byte cap Chromium could not hold (policy integers are 32-bit)', () => {
+    const base = {
+      backendUrl: 'https://guard.example.com',
+      enrollmentToken: 'tok_0123456789abcdef',
+      verdictPublicKey: 'MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE' + 'A'.repeat(60),
+    };
+
+    expect(readManagedPolicy({ ...base, localMaxBytesPerWindow: 2_147_483_647 }).status).toBe('ok');
+    expect(readManagedPolicy({ ...base, localMaxBytesPerWindow: 2_147_483_648 }).status).toBe('invalid');
+  });
+});
