@@ -10,6 +10,7 @@ import { SignalBatch, SignalBatchResult } from '../shared/protocol/signals';
 import { PollResponse, VerdictAck } from '../shared/protocol/verdict';
 import { ADMIN_ROUTES } from './routes/admin-api';
 import { openApiPath, type AdminRoute } from './routes/admin-route';
+import { CRX_PATH, UPDATE_MANIFEST_PATH } from './routes/extension-updates';
 
 function schema(s: z.ZodType, io: 'input' | 'output' = 'input'): Record<string, unknown> {
   const { $schema: _ignored, ...rest } = z.toJSONSchema(s, { io, unrepresentable: 'any' }) as Record<string, unknown>;
@@ -92,6 +93,8 @@ export function openApiDocument(): Record<string, unknown> {
       '/v1/acks': deviceRoute('Acknowledge a verdict (idempotent)', VerdictAck, { type: 'object' }),
       '/v1/stream': { get: { summary: 'WebSocket: challenge, auth, then verdicts pushed live', responses: { 101: { description: 'Switching protocols' } } } },
       ...adminPaths(),
+      [UPDATE_MANIFEST_PATH]: { get: { summary: 'gupdate manifest advertising the published extension version (force-install and updates)', responses: { 200: { description: 'Update manifest', content: { 'application/xml': {} } }, 404: { description: 'Nothing published yet' } } } },
+      [CRX_PATH]: { get: { summary: 'The published CRX3 package (`session-guard extension pack`)', responses: { 200: { description: 'CRX3 package', content: { 'application/x-chrome-extension': {} } }, 404: { description: 'Nothing published yet' } } } },
       '/healthz': { get: { summary: 'Process is up', responses: { 200: { description: 'OK' } } } },
       '/readyz': { get: { summary: 'Store reachable and migrated; detail: the Tor exit list status and age', responses: { 200: { description: 'Ready' }, 503: { description: 'Not ready' } } } },
       '/metrics': { get: { summary: 'Prometheus metrics', responses: { 200: { description: 'text/plain' } } } },

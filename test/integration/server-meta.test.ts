@@ -13,7 +13,7 @@ describe('/openapi.json and /metrics', () => {
     const doc = (await t.app.inject({ method: 'GET', url: '/openapi.json' })).json();
 
     expect(doc.openapi).toBe('3.1.0');
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/enroll', '/v1/signals', '/v1/verdicts/poll', '/v1/acks', '/api/verdicts', '/api/policy']));
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/enroll', '/v1/signals', '/v1/verdicts/poll', '/v1/acks', '/api/verdicts', '/api/policy', '/extension/updates.xml', '/extension/session-guard.crx']));
     const batch = doc.paths['/v1/signals'].post.requestBody.content['application/json'].schema;
     expect(batch.properties.signals.maxItems).toBe(500);
   });
