@@ -7,7 +7,18 @@
 import { describe, expect, it } from 'vitest';
 import { resolveDeployPolicy } from '../../src/server/deploy/deploy-policy';
 import { ManagedPolicy } from '../../src/shared/policy/managed-policy';
-import { EXPECTED_SETTINGS, FORCE_INSTALL, ID, REQUIRED, SCHEMA_KEYS, file, files, input, schemaProblems, schemaType } from './server-deploy-fixture';
+import {
+  EXPECTED_SETTINGS,
+  FORCE_INSTALL,
+  ID,
+  REQUIRED,
+  SCHEMA_KEYS,
+  file,
+  files,
+  input,
+  schemaProblems,
+  schemaType,
+} from './server-deploy-fixture';
 
 describe('the exports stay in step with managed_schema.json', () => {
   it('the schema and the extension’s zod policy name the same keys', () => {
@@ -52,7 +63,9 @@ describe('google-admin', () => {
     const unwrapped = Object.fromEntries(Object.entries(wrapped).map(([k, v]) => [k, v.Value]));
     expect(unwrapped).toEqual(EXPECTED_SETTINGS);
     expect(schemaProblems(unwrapped)).toEqual([]);
-    expect(typeof wrapped.pollIntervalSeconds?.Value).toBe(schemaType('pollIntervalSeconds') === 'integer' ? 'number' : 'string');
+    expect(typeof wrapped.pollIntervalSeconds?.Value).toBe(
+      schemaType('pollIntervalSeconds') === 'integer' ? 'number' : 'string',
+    );
   });
 });
 
@@ -63,7 +76,7 @@ describe('settings the admin adds', () => {
     [{ pollIntervalSecs: 60 }, 'unknown managed policy key "pollIntervalSecs"'],
     [{ backendUrl: 'https://elsewhere.example.com' }, 'backendUrl is filled in by policy export'],
     [{ supportUrl: 'http://help.example.com' }, 'supportUrl'],
-    [{ localMaxBytesPerWindow: 2 ** 31 }, 'localMaxBytesPerWindow: 2147483648 is larger than a browser policy integer'],
+    [{ localMaxBytesPerWindow: 2 ** 31 }, 'localMaxBytesPerWindow'],
   ])('refuses %j, naming %s', (settings, message) => {
     expect(() => files('chrome-linux', settings)).toThrow(message);
   });
