@@ -25,7 +25,10 @@ export default defineConfig({
           // managed_schema: enterprise policy supplies storage.managed (docs/firefox.md).
           // Firefox gives each install its own moz-extension:// origin, so the backend cannot
           // pin it for CORS; an org that builds for Firefox names its backend here instead.
-          permissions: [...COMMON_PERMISSIONS, ...(process.env.SESSION_GUARD_BACKEND_ORIGIN ? [`${process.env.SESSION_GUARD_BACKEND_ORIGIN}/*`] : [])],
+          permissions: [
+            ...COMMON_PERMISSIONS,
+            ...(process.env.SESSION_GUARD_BACKEND_ORIGIN ? [`${process.env.SESSION_GUARD_BACKEND_ORIGIN}/*`] : []),
+          ],
           browser_specific_settings: { gecko: { id: GECKO_ID, strict_min_version: '115.0' } },
         }
       : {

@@ -6,7 +6,11 @@
  * after the handler returns and are not on the request's path.
  */
 import { apiCallCounter, type CounterClock } from '../src/extension/collectors/api-calls';
-import { fileRequestHandler, signinRequestHandler, type CompletedDetails } from '../src/extension/collectors/request-handlers';
+import {
+  fileRequestHandler,
+  signinRequestHandler,
+  type CompletedDetails,
+} from '../src/extension/collectors/request-handlers';
 import type { SignalSink } from '../src/extension/collectors/types';
 
 const EVENTS = 200_000;
@@ -28,13 +32,20 @@ function fileEvents(): CompletedDetails[] {
 }
 
 function navigationEvents(): { url: string }[] {
-  const urls = ['https://app.slack.com/client/T0SGUARD01/C0123', 'https://slack.com/signin', 'https://acme.slack.com/checkcookie?redir=x', 'https://app.slack.com/client/T0SGUARD01'];
+  const urls = [
+    'https://app.slack.com/client/T0SGUARD01/C0123',
+    'https://slack.com/signin',
+    'https://acme.slack.com/checkcookie?redir=x',
+    'https://app.slack.com/client/T0SGUARD01',
+  ];
   return Array.from({ length: EVENTS }, (_, i) => ({ url: urls[i % urls.length] }));
 }
 
 function apiEvents(): { url: string }[] {
   const methods = ['conversations.history', 'users.info', 'conversations.replies', 'files.info', 'client.counts'];
-  return Array.from({ length: EVENTS }, (_, i) => ({ url: `https://app.slack.com/api/${methods[i % methods.length]}?_x_id=${i}&slack_route=T0SGUARD01` }));
+  return Array.from({ length: EVENTS }, (_, i) => ({
+    url: `https://app.slack.com/api/${methods[i % methods.length]}?_x_id=${i}&slack_route=T0SGUARD01`,
+  }));
 }
 
 /** Windows never close on their own here: timers are not on the request's path. */
@@ -53,9 +64,21 @@ function nsPerEvent<T>(handler: (details: T) => unknown, events: T[]): number {
 
 export async function run(): Promise<void> {
   const cases = [
-    { name: 'webRequest.onCompleted (Slack files)', handler: fileRequestHandler(sink) as (d: unknown) => unknown, events: fileEvents() as unknown[] },
-    { name: 'webRequest.onBeforeRequest (sign-in steps)', handler: signinRequestHandler(sink, () => undefined) as (d: unknown) => unknown, events: navigationEvents() as unknown[] },
-    { name: 'webRequest.onBeforeRequest (Slack API calls)', handler: apiCallCounter(sink, frozenClock) as (d: unknown) => unknown, events: apiEvents() as unknown[] },
+    {
+      name: 'webRequest.onCompleted (Slack files)',
+      handler: fileRequestHandler(sink) as (d: unknown) => unknown,
+      events: fileEvents() as unknown[],
+    },
+    {
+      name: 'webRequest.onBeforeRequest (sign-in steps)',
+      handler: signinRequestHandler(sink, () => undefined) as (d: unknown) => unknown,
+      events: navigationEvents() as unknown[],
+    },
+    {
+      name: 'webRequest.onBeforeRequest (Slack API calls)',
+      handler: apiCallCounter(sink, frozenClock) as (d: unknown) => unknown,
+      events: apiEvents() as unknown[],
+    },
   ];
   const empty = (_details: unknown) => undefined;
   console.log(`${EVENTS} synthetic events per round, median of ${ROUNDS} rounds (node ${process.version})`);
@@ -64,6 +87,8 @@ export async function run(): Promise<void> {
     nsPerEvent(empty, c.events.slice(0, 20_000));
     const baseline = nsPerEvent(empty, c.events);
     const cost = nsPerEvent(c.handler, c.events);
-    console.log(`${c.name}: ${cost.toFixed(0)} ns/event; empty handler ${baseline.toFixed(1)} ns/event; ratio ${(cost / baseline).toFixed(1)}x`);
+    console.log(
+      `${c.name}: ${cost.toFixed(0)} ns/event; empty handler ${baseline.toFixed(1)} ns/event; ratio ${(cost / baseline).toFixed(1)}x`,
+    );
   }
 }

@@ -30,19 +30,39 @@ interface Ctx {
 
 type Build = (ctx: Ctx) => { batches: Batch[]; newDevices?: string[] };
 
-const LINUX_NVIDIA = { vendor: 'Google Inc. (NVIDIA)', renderer: 'ANGLE (NVIDIA, NVIDIA GeForce RTX 4090/PCIe/SSE2, OpenGL 4.5.0 NVIDIA 535.113.01)' };
+const LINUX_NVIDIA = {
+  vendor: 'Google Inc. (NVIDIA)',
+  renderer: 'ANGLE (NVIDIA, NVIDIA GeForce RTX 4090/PCIe/SSE2, OpenGL 4.5.0 NVIDIA 535.113.01)',
+};
 
 function thiefDevice(rng: Rng): string {
   return `dev-thief-${rng.hex(26)}`;
 }
 
 const heartbeat = (c: Ctx, at: number, fingerprint?: ClientFingerprint): Signal => ({
-  id: c.rng.uuid(), type: 'heartbeat', at, sessionKey: c.key, ...(fingerprint ? { fingerprint } : {}),
+  id: c.rng.uuid(),
+  type: 'heartbeat',
+  at,
+  sessionKey: c.key,
+  ...(fingerprint ? { fingerprint } : {}),
 });
 const download = (c: Ctx, at: number, bytes: number): Signal => ({
-  id: c.rng.uuid(), type: 'download', at, sessionKey: c.key, source: 'downloads_api', host: 'files.slack.com', bytes,
+  id: c.rng.uuid(),
+  type: 'download',
+  at,
+  sessionKey: c.key,
+  source: 'downloads_api',
+  host: 'files.slack.com',
+  bytes,
 });
-const identity = (c: Ctx, at: number): Signal => ({ id: c.rng.uuid(), type: 'slack_identity', at, sessionKey: c.key, teamId: TEAM_ID, userId: c.victim.id });
+const identity = (c: Ctx, at: number): Signal => ({
+  id: c.rng.uuid(),
+  type: 'slack_identity',
+  at,
+  sessionKey: c.key,
+  teamId: TEAM_ID,
+  userId: c.victim.id,
+});
 
 /** `rate` calls a minute for `minutes`, reported the way the extension does: a signal every 50 calls. */
 function scrape(c: Ctx, method: string, rate: number, minutes: number): Batch[] {
@@ -51,14 +71,34 @@ function scrape(c: Ctx, method: string, rate: number, minutes: number): Batch[] 
   for (let t = c.at; t < c.at + minutes * 60_000; t += every) {
     const windowStart = Math.round(t);
     const windowMs = Math.max(1, Math.round(every));
-    out.push(batch(c.device.id, vpnIp(c.rng), [{ id: c.rng.uuid(), type: 'api_calls', at: windowStart + windowMs, sessionKey: c.key, method, count: 50, windowStart, windowMs }], c.id));
+    out.push(
+      batch(
+        c.device.id,
+        vpnIp(c.rng),
+        [
+          {
+            id: c.rng.uuid(),
+            type: 'api_calls',
+            at: windowStart + windowMs,
+            sessionKey: c.key,
+            method,
+            count: 50,
+            windowStart,
+            windowMs,
+          },
+        ],
+        c.id,
+      ),
+    );
   }
   return out;
 }
 
 const SCENARIOS: { id: string; reason: ReasonCode; description: string; heavyVictim?: boolean; build: Build }[] = [
   {
-    id: 'tor-own-browser', reason: 'tor', description: "the victim's browser used through a Tor exit",
+    id: 'tor-own-browser',
+    reason: 'tor',
+    description: "the victim's browser used through a Tor exit",
     build: (c) => ({
       batches: [
         batch(c.device.id, TOR_EXITS[0], [heartbeat(c, c.at, c.device.printOn(3))], c.id),
@@ -67,78 +107,205 @@ const SCENARIOS: { id: string; reason: ReasonCode; description: string; heavyVic
     }),
   },
   {
-    id: 'tor-stolen-session', reason: 'tor', description: 'a stolen session replayed in another enrolled browser over Tor',
+    id: 'tor-stolen-session',
+    reason: 'tor',
+    description: 'a stolen session replayed in another enrolled browser over Tor',
     build: (c) => {
       const thief = thiefDevice(c.rng);
       const signals: Signal[] = [
-        { id: c.rng.uuid(), type: 'session_cookie', at: c.at, sessionKey: c.key, change: 'appeared', lastSigninAt: null, fingerprint: ATTACKER_WINDOWS },
+        {
+          id: c.rng.uuid(),
+          type: 'session_cookie',
+          at: c.at,
+          sessionKey: c.key,
+          change: 'appeared',
+          lastSigninAt: null,
+          fingerprint: ATTACKER_WINDOWS,
+        },
         identity(c, c.at + 2000),
       ];
       return { batches: [batch(thief, TOR_EXITS[1], signals, c.id)], newDevices: [thief] };
     },
   },
   {
-    id: 'bulk-files', reason: 'excessive_downloads', description: '400 files in 5 minutes',
-    build: (c) => ({ batches: Array.from({ length: 400 }, (_, i) => batch(c.device.id, vpnIp(c.rng), [download(c, c.at + i * 750, 150_000)], c.id)) }),
+    id: 'bulk-files',
+    reason: 'excessive_downloads',
+    description: '400 files in 5 minutes',
+    build: (c) => ({
+      batches: Array.from({ length: 400 }, (_, i) =>
+        batch(c.device.id, vpnIp(c.rng), [download(c, c.at + i * 750, 150_000)], c.id),
+      ),
+    }),
   },
   {
-    id: 'bulk-bytes', reason: 'excessive_downloads', description: '6 recordings of 120 MB in 3 minutes',
-    build: (c) => ({ batches: Array.from({ length: 6 }, (_, i) => batch(c.device.id, vpnIp(c.rng), [download(c, c.at + i * 30_000, 120_000_000)], c.id)) }),
+    id: 'bulk-bytes',
+    reason: 'excessive_downloads',
+    description: '6 recordings of 120 MB in 3 minutes',
+    build: (c) => ({
+      batches: Array.from({ length: 6 }, (_, i) =>
+        batch(c.device.id, vpnIp(c.rng), [download(c, c.at + i * 30_000, 120_000_000)], c.id),
+      ),
+    }),
   },
   {
-    id: 'bulk-heavy-user', reason: 'excessive_downloads', heavyVictim: true, description: "1 000 files in 10 minutes from a heavy user's session (past their baseline ceiling)",
-    build: (c) => ({ batches: Array.from({ length: 1000 }, (_, i) => batch(c.device.id, vpnIp(c.rng), [download(c, c.at + i * 590, 90_000)], c.id)) }),
+    id: 'bulk-heavy-user',
+    reason: 'excessive_downloads',
+    heavyVictim: true,
+    description: "1 000 files in 10 minutes from a heavy user's session (past their baseline ceiling)",
+    build: (c) => ({
+      batches: Array.from({ length: 1000 }, (_, i) =>
+        batch(c.device.id, vpnIp(c.rng), [download(c, c.at + i * 590, 90_000)], c.id),
+      ),
+    }),
   },
   {
-    id: 'cookie-copied-insider', reason: 'session_fingerprint', description: 'the cookie copied into an insider\u2019s enrolled browser, after visiting the sign-in page to look legitimate',
+    id: 'cookie-copied-insider',
+    reason: 'session_fingerprint',
+    description:
+      'the cookie copied into an insider\u2019s enrolled browser, after visiting the sign-in page to look legitimate',
     build: (c) => {
       const thief = thiefDevice(c.rng);
       const signals: Signal[] = [
         { id: c.rng.uuid(), type: 'signin_navigation', at: c.at - 4000, sessionKey: null, step: 'signin' },
-        { id: c.rng.uuid(), type: 'session_cookie', at: c.at, sessionKey: c.key, change: 'appeared', lastSigninAt: c.at - 4000, fingerprint: ATTACKER_WINDOWS },
+        {
+          id: c.rng.uuid(),
+          type: 'session_cookie',
+          at: c.at,
+          sessionKey: c.key,
+          change: 'appeared',
+          lastSigninAt: c.at - 4000,
+          fingerprint: ATTACKER_WINDOWS,
+        },
       ];
       return { batches: [batch(thief, vpnIp(c.rng), signals, c.id)], newDevices: [thief] };
     },
   },
   {
-    id: 'profile-copied-windows', reason: 'session_fingerprint', description: 'the whole browser profile (device key included) copied to a Windows machine',
+    id: 'profile-copied-windows',
+    reason: 'session_fingerprint',
+    description: 'the whole browser profile (device key included) copied to a Windows machine',
     build: (c) => ({
-      batches: [batch(c.device.id, vpnIp(c.rng), [
-        { id: c.rng.uuid(), type: 'session_cookie', at: c.at, sessionKey: c.key, change: 'present', lastSigninAt: null, fingerprint: ATTACKER_WINDOWS },
-        heartbeat(c, c.at + 200, ATTACKER_WINDOWS),
-      ], c.id)],
+      batches: [
+        batch(
+          c.device.id,
+          vpnIp(c.rng),
+          [
+            {
+              id: c.rng.uuid(),
+              type: 'session_cookie',
+              at: c.at,
+              sessionKey: c.key,
+              change: 'present',
+              lastSigninAt: null,
+              fingerprint: ATTACKER_WINDOWS,
+            },
+            heartbeat(c, c.at + 200, ATTACKER_WINDOWS),
+          ],
+          c.id,
+        ),
+      ],
     }),
   },
   {
-    id: 'profile-copied-same-os', reason: 'session_fingerprint', description: 'the profile copied to a machine with the same OS, time zone and languages but another GPU',
-    build: (c) => ({ batches: [batch(c.device.id, vpnIp(c.rng), [heartbeat(c, c.at, { ...c.device.printOn(6), webgl: LINUX_NVIDIA })], c.id)] }),
+    id: 'profile-copied-same-os',
+    reason: 'session_fingerprint',
+    description: 'the profile copied to a machine with the same OS, time zone and languages but another GPU',
+    build: (c) => ({
+      batches: [
+        batch(c.device.id, vpnIp(c.rng), [heartbeat(c, c.at, { ...c.device.printOn(6), webgl: LINUX_NVIDIA })], c.id),
+      ],
+    }),
   },
   {
-    id: 'cookie-injected', reason: 'session_cookie_injection', description: "another session's cookie written into the victim's browser, no sign-in",
+    id: 'cookie-injected',
+    reason: 'session_cookie_injection',
+    description: "another session's cookie written into the victim's browser, no sign-in",
     build: (c) => {
       const stolen = c.rng.hex(64);
       c.device.sessions.push([c.at, stolen]);
-      return { batches: [batch(c.device.id, vpnIp(c.rng), [{ id: c.rng.uuid(), type: 'session_cookie', at: c.at, sessionKey: stolen, change: 'changed', lastSigninAt: c.at - 3 * HOUR }], c.id)] };
+      return {
+        batches: [
+          batch(
+            c.device.id,
+            vpnIp(c.rng),
+            [
+              {
+                id: c.rng.uuid(),
+                type: 'session_cookie',
+                at: c.at,
+                sessionKey: stolen,
+                change: 'changed',
+                lastSigninAt: c.at - 3 * HOUR,
+              },
+            ],
+            c.id,
+          ),
+        ],
+      };
     },
   },
   {
-    id: 'cookie-into-fresh-browser', reason: 'session_cookie_injection', description: 'a session cookie imported into an enrolled browser that never signed in',
+    id: 'cookie-into-fresh-browser',
+    reason: 'session_cookie_injection',
+    description: 'a session cookie imported into an enrolled browser that never signed in',
     build: (c) => {
       const thief = thiefDevice(c.rng);
-      return { batches: [batch(thief, vpnIp(c.rng), [{ id: c.rng.uuid(), type: 'session_cookie', at: c.at, sessionKey: c.key, change: 'appeared', lastSigninAt: null, fingerprint: c.device.printOn(4) }], c.id)], newDevices: [thief] };
+      return {
+        batches: [
+          batch(
+            thief,
+            vpnIp(c.rng),
+            [
+              {
+                id: c.rng.uuid(),
+                type: 'session_cookie',
+                at: c.at,
+                sessionKey: c.key,
+                change: 'appeared',
+                lastSigninAt: null,
+                fingerprint: c.device.printOn(4),
+              },
+            ],
+            c.id,
+          ),
+        ],
+        newDevices: [thief],
+      };
     },
   },
-  { id: 'scrape-history', reason: 'unexpected_api_call_volume', description: 'conversations.history at 1 000 calls a minute for 3 minutes', build: (c) => ({ batches: scrape(c, 'conversations.history', 1000, 3) }) },
-  { id: 'scrape-users', reason: 'unexpected_api_call_volume', description: 'users.list at 400 calls a minute for 2 minutes', build: (c) => ({ batches: scrape(c, 'users.list', 400, 2) }) },
-  { id: 'scrape-search', reason: 'unexpected_api_call_volume', description: 'search.messages at 320 calls a minute for 2 minutes', build: (c) => ({ batches: scrape(c, 'search.messages', 320, 2) }) },
   {
-    id: 'untrusted-residential', reason: 'ip_address', description: 'the session used from a residential address outside the trusted ranges',
+    id: 'scrape-history',
+    reason: 'unexpected_api_call_volume',
+    description: 'conversations.history at 1 000 calls a minute for 3 minutes',
+    build: (c) => ({ batches: scrape(c, 'conversations.history', 1000, 3) }),
+  },
+  {
+    id: 'scrape-users',
+    reason: 'unexpected_api_call_volume',
+    description: 'users.list at 400 calls a minute for 2 minutes',
+    build: (c) => ({ batches: scrape(c, 'users.list', 400, 2) }),
+  },
+  {
+    id: 'scrape-search',
+    reason: 'unexpected_api_call_volume',
+    description: 'search.messages at 320 calls a minute for 2 minutes',
+    build: (c) => ({ batches: scrape(c, 'search.messages', 320, 2) }),
+  },
+  {
+    id: 'untrusted-residential',
+    reason: 'ip_address',
+    description: 'the session used from a residential address outside the trusted ranges',
     build: (c) => ({
-      batches: [batch(c.device.id, '81.2.69.160', [heartbeat(c, c.at)], c.id), batch(c.device.id, '81.2.69.160', [download(c, c.at + 3000, 200_000)], c.id)],
+      batches: [
+        batch(c.device.id, '81.2.69.160', [heartbeat(c, c.at)], c.id),
+        batch(c.device.id, '81.2.69.160', [download(c, c.at + 3000, 200_000)], c.id),
+      ],
     }),
   },
   {
-    id: 'untrusted-cloud', reason: 'ip_address', description: 'the session used from a cloud VPS',
+    id: 'untrusted-cloud',
+    reason: 'ip_address',
+    description: 'the session used from a cloud VPS',
     build: (c) => ({ batches: [batch(c.device.id, '34.90.12.7', [heartbeat(c, c.at)], c.id)] }),
   },
 ];
@@ -159,6 +326,12 @@ export function attackWeek(rng: Rng, users: User[], torExits: readonly string[])
     const device = victim.devices[0];
     const key = sessionAt(device, at) ?? rng.hex(64);
     const built = s.build({ rng, victim, device, at, key, id: s.id });
-    return { id: s.id, reason: s.reason, description: s.description, newDevices: built.newDevices ?? [], batches: built.batches };
+    return {
+      id: s.id,
+      reason: s.reason,
+      description: s.description,
+      newDevices: built.newDevices ?? [],
+      batches: built.batches,
+    };
   });
 }

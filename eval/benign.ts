@@ -8,10 +8,30 @@
  * signing out and in again.
  */
 import type { ClientFingerprint, Signal } from '../src/shared/protocol/signals';
-import { batch, DAY, fleetFingerprint, HOUR, MINUTE, officeIp, SCREENS, START, updated, vpnIp, type Batch, type Rng } from './world';
+import {
+  batch,
+  DAY,
+  fleetFingerprint,
+  HOUR,
+  MINUTE,
+  officeIp,
+  SCREENS,
+  START,
+  updated,
+  vpnIp,
+  type Batch,
+  type Rng,
+} from './world';
 
 export const TEAM_ID = 'T0EVAL001';
-const API_METHODS = ['conversations.history', 'conversations.replies', 'users.info', 'client.counts', 'search.messages', 'files.info'];
+const API_METHODS = [
+  'conversations.history',
+  'conversations.replies',
+  'users.info',
+  'client.counts',
+  'search.messages',
+  'files.info',
+];
 
 export interface Device {
   id: string;
@@ -29,7 +49,8 @@ export interface User {
   devices: Device[];
 }
 
-export const sessionAt = (device: Device, at: number) => device.sessions.filter(([from]) => from <= at).at(-1)?.[1] ?? null;
+export const sessionAt = (device: Device, at: number) =>
+  device.sessions.filter(([from]) => from <= at).at(-1)?.[1] ?? null;
 
 export function makeUsers(rng: Rng, count: number): User[] {
   return Array.from({ length: count }, (_, n) => {
@@ -81,28 +102,54 @@ function deviceWeek(rng: Rng, user: User, device: Device, days: number): Batch[]
     let ip = rng.chance(0.6) ? officeIp(rng) : vpnIp(rng);
     const otherIp = ip.startsWith('203.') ? vpnIp(rng) : officeIp(rng);
     const ipAt = (t: number) => (t >= switchAt ? otherIp : ip);
-    const send = (signals: Signal[]) => out.push(batch(device.id, ipAt(Math.max(...signals.map((s) => s.at))), signals));
-    const identity = (at: number): Signal => ({ id: id(), type: 'slack_identity', at, sessionKey: sessionAt(device, at), teamId: TEAM_ID, userId: user.id });
+    const send = (signals: Signal[]) =>
+      out.push(batch(device.id, ipAt(Math.max(...signals.map((s) => s.at))), signals));
+    const identity = (at: number): Signal => ({
+      id: id(),
+      type: 'slack_identity',
+      at,
+      sessionKey: sessionAt(device, at),
+      teamId: TEAM_ID,
+      userId: user.id,
+    });
 
     if (device.sessions.length === 0) {
       const key = rng.hex(64);
       device.sessions.push([start + 800, key]);
       send([
         { id: id(), type: 'signin_navigation', at: start, sessionKey: null, step: 'signin' },
-        { id: id(), type: 'session_cookie', at: start + 800, sessionKey: key, change: 'appeared', lastSigninAt: start, fingerprint: fp },
+        {
+          id: id(),
+          type: 'session_cookie',
+          at: start + 800,
+          sessionKey: key,
+          change: 'appeared',
+          lastSigninAt: start,
+          fingerprint: fp,
+        },
       ]);
     } else {
       // A browser start: the cookie is found where it was; storage.session is empty again.
       send([
-        { id: id(), type: 'session_cookie', at: start, sessionKey: sessionAt(device, start), change: 'present', lastSigninAt: null, fingerprint: fp },
+        {
+          id: id(),
+          type: 'session_cookie',
+          at: start,
+          sessionKey: sessionAt(device, start),
+          change: 'present',
+          lastSigninAt: null,
+          fingerprint: fp,
+        },
         { id: id(), type: 'heartbeat', at: start + 200, sessionKey: sessionAt(device, start), fingerprint: fp },
       ]);
     }
     send([identity(start + 3000)]);
     activeDays++;
 
-    if (!weekend && activeDays > 1 && rng.chance(0.1)) signOutAndIn(rng, device, start + rng.int(3, 5) * HOUR, fp, send);
-    for (let t = start + HOUR; t < end; t += HOUR) send([{ id: id(), type: 'heartbeat', at: t, sessionKey: sessionAt(device, t), fingerprint: fp }]);
+    if (!weekend && activeDays > 1 && rng.chance(0.1))
+      signOutAndIn(rng, device, start + rng.int(3, 5) * HOUR, fp, send);
+    for (let t = start + HOUR; t < end; t += HOUR)
+      send([{ id: id(), type: 'heartbeat', at: t, sessionKey: sessionAt(device, t), fingerprint: fp }]);
     out.push(...downloads(rng, user, device, start, end, activeDays, ipAt));
     for (let t = start; t < end; t += HOUR) out.push(...apiUse(rng, device, t, ipAt));
   }
@@ -116,15 +163,49 @@ function signOutAndIn(rng: Rng, device: Device, at: number, fp: ClientFingerprin
   const key = rng.hex(64);
   device.sessions.push([back + 900, key]);
   send([
-    { id: rng.uuid(), type: 'signin_navigation', at: back, sessionKey: null, step: rng.pick(['signin', 'sso', 'magic_link'] as const) },
-    { id: rng.uuid(), type: 'session_cookie', at: back + 900, sessionKey: key, change: 'appeared', lastSigninAt: back, fingerprint: fp },
+    {
+      id: rng.uuid(),
+      type: 'signin_navigation',
+      at: back,
+      sessionKey: null,
+      step: rng.pick(['signin', 'sso', 'magic_link'] as const),
+    },
+    {
+      id: rng.uuid(),
+      type: 'session_cookie',
+      at: back + 900,
+      sessionKey: key,
+      change: 'appeared',
+      lastSigninAt: back,
+      fingerprint: fp,
+    },
   ]);
 }
 
-function downloads(rng: Rng, user: User, device: Device, start: number, end: number, activeDay: number, ipAt: (t: number) => string): Batch[] {
+function downloads(
+  rng: Rng,
+  user: User,
+  device: Device,
+  start: number,
+  end: number,
+  activeDay: number,
+  ipAt: (t: number) => string,
+): Batch[] {
   const out: Batch[] = [];
   const file = (at: number, bytes: number) =>
-    out.push(batch(device.id, ipAt(at), [{ id: rng.uuid(), type: 'download', at, sessionKey: sessionAt(device, at), source: rng.pick(['downloads_api', 'web_request'] as const), host: 'files.slack.com', bytes }]));
+    out.push(
+      batch(device.id, ipAt(at), [
+        {
+          id: rng.uuid(),
+          type: 'download',
+          at,
+          sessionKey: sessionAt(device, at),
+          source: rng.pick(['downloads_api', 'web_request'] as const),
+          host: 'files.slack.com',
+          bytes,
+        },
+      ]),
+    );
   const span = end - start;
   // A quiet slot (away from the usual downloads) for a burst: the usual ones skip +-10 min of it.
   const burstAt = start + Math.floor(span / 2);
@@ -145,7 +226,8 @@ function downloads(rng: Rng, user: User, device: Device, start: number, end: num
   }
   if (rng.chance(0.12)) {
     // Big and legitimate: a project folder (many files) or a few large recordings, under the limits.
-    if (rng.chance(0.5)) for (let i = 0, n = rng.int(120, 185); i < n; i++) file(burstAt + i * 2500, rng.int(20_000, 1_500_000));
+    if (rng.chance(0.5))
+      for (let i = 0, n = rng.int(120, 185); i < n; i++) file(burstAt + i * 2500, rng.int(20_000, 1_500_000));
     else for (let i = 0; i < 4; i++) file(burstAt + i * 140_000, rng.int(100_000_000, 118_000_000));
   }
   return out;
@@ -155,7 +237,16 @@ function apiUse(rng: Rng, device: Device, hour: number, ipAt: (t: number) => str
   const windows: Signal[] = [];
   for (let i = rng.int(3, 8); i > 0; i--) {
     const windowStart = hour + rng.int(0, 59 * 60) * 1000;
-    windows.push({ id: rng.uuid(), type: 'api_calls', at: windowStart + 10_000, sessionKey: sessionAt(device, windowStart), method: rng.pick(API_METHODS), count: rng.int(1, 45), windowStart, windowMs: 10_000 });
+    windows.push({
+      id: rng.uuid(),
+      type: 'api_calls',
+      at: windowStart + 10_000,
+      sessionKey: sessionAt(device, windowStart),
+      method: rng.pick(API_METHODS),
+      count: rng.int(1, 45),
+      windowStart,
+      windowMs: 10_000,
+    });
   }
   const out = [batch(device.id, ipAt(hour), windows)];
   if (rng.chance(0.08)) {
@@ -163,7 +254,20 @@ function apiUse(rng: Rng, device: Device, hour: number, ipAt: (t: number) => str
     const t = hour + rng.int(0, 50) * MINUTE;
     for (let i = 0; i < 4; i++) {
       const windowStart = t + i * 10_000;
-      out.push(batch(device.id, ipAt(t), [{ id: rng.uuid(), type: 'api_calls', at: windowStart + 10_000, sessionKey: sessionAt(device, t), method: 'search.messages', count: 49, windowStart, windowMs: 10_000 }]));
+      out.push(
+        batch(device.id, ipAt(t), [
+          {
+            id: rng.uuid(),
+            type: 'api_calls',
+            at: windowStart + 10_000,
+            sessionKey: sessionAt(device, t),
+            method: 'search.messages',
+            count: 49,
+            windowStart,
+            windowMs: 10_000,
+          },
+        ]),
+      );
     }
   }
   return out;

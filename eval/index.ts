@@ -34,13 +34,18 @@ export const EVAL_POLICY = OrgPolicy.parse({
 });
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({ options: { seed: { type: 'string' }, users: { type: 'string' }, days: { type: 'string' } } });
+  const { values } = parseArgs({
+    options: { seed: { type: 'string' }, users: { type: 'string' }, days: { type: 'string' } },
+  });
   const seed = Number(values.seed ?? 20231014);
   const userCount = Number(values.users ?? 120);
   const days = Number(values.days ?? 7);
   const rng = createRng(seed);
   const torText = readFileSync(TOR_LIST, 'utf8');
-  const exits = torText.split('\n').map((l) => l.trim()).filter(Boolean);
+  const exits = torText
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
 
   const users = makeUsers(rng, userCount);
   const benign = benignWeek(rng, users, days);
@@ -59,7 +64,11 @@ async function main(): Promise<number> {
     EVAL_POLICY,
     // The real exit list of 2023-10-14, dated as published (the simulated week is its week).
     (now) => {
-      const list = createTorExitList({ source: TOR_LIST, now, read: async () => ({ text: torText, modifiedAt: TOR_LIST_DATE }) });
+      const list = createTorExitList({
+        source: TOR_LIST,
+        now,
+        read: async () => ({ text: torText, modifiedAt: TOR_LIST_DATE }),
+      });
       void list.refresh();
       return list;
     },
@@ -72,14 +81,19 @@ async function main(): Promise<number> {
   );
   console.log(reasonTable(s));
   console.log(`\n${scenarioTable(s)}`);
-  if (s.aftermath.length) console.log(`\nFindings on a victim's own signals while an attack was still in the window: ${s.aftermath.length} (${s.aftermath.map((f) => f.reason).join(', ')}).`);
+  if (s.aftermath.length)
+    console.log(
+      `\nFindings on a victim's own signals while an attack was still in the window: ${s.aftermath.length} (${s.aftermath.map((f) => f.reason).join(', ')}).`,
+    );
   if (s.benign.length) {
     console.log('\nBenign findings:');
     for (const f of s.benign.slice(0, 20)) console.log(`- ${f.reason} (${f.outcome}) ${f.subject}: ${f.summary}`);
   }
   const missed = s.scenarios.filter((x) => !x.caught).length;
   const benignTerminations = s.benign.filter((f) => f.outcome === 'verdict_issued').length;
-  console.log(`\n${missed === 0 && benignTerminations === 0 ? 'PASS' : 'FAIL'}: ${s.scenarios.length - missed}/${s.scenarios.length} attacks caught, ${benignTerminations} benign terminations.`);
+  console.log(
+    `\n${missed === 0 && benignTerminations === 0 ? 'PASS' : 'FAIL'}: ${s.scenarios.length - missed}/${s.scenarios.length} attacks caught, ${benignTerminations} benign terminations.`,
+  );
   return missed === 0 && benignTerminations === 0 ? 0 : 1;
 }
 

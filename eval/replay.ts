@@ -62,16 +62,29 @@ export async function replay(
     }
     await applyPolicy(store.db, policy, 'eval', START);
     const clock = { now: START };
-    const deps = { db: store.db, verdictKeys: store.secrets.verdictKeys, hub: createLocalHub(), now: () => clock.now, torList: torList(() => clock.now) };
+    const deps = {
+      db: store.db,
+      verdictKeys: store.secrets.verdictKeys,
+      hub: createLocalHub(),
+      now: () => clock.now,
+      torList: torList(() => clock.now),
+    };
     const users = new Map<string, string>();
     const ordered = [...batches].sort((a, b) => a.receivedAt - b.receivedAt);
     let signals = 0;
     for (const [n, b] of ordered.entries()) {
       clock.now = b.receivedAt;
-      const inserted = await insertSignals(store.db, b.signals.map((s) => signalRow(s, b.deviceId, `batch-${n}`, b.receivedAt, b.sourceIp)));
+      const inserted = await insertSignals(
+        store.db,
+        b.signals.map((s) => signalRow(s, b.deviceId, `batch-${n}`, b.receivedAt, b.sourceIp)),
+      );
       const fresh = b.signals.filter((s) => inserted.has(s.id));
       signals += fresh.length;
-      await runDetection(deps, { device: { id: b.deviceId, userId: users.get(b.deviceId) ?? null }, signals: fresh, sourceIp: b.sourceIp });
+      await runDetection(deps, {
+        device: { id: b.deviceId, userId: users.get(b.deviceId) ?? null },
+        signals: fresh,
+        sourceIp: b.sourceIp,
+      });
       for (const s of fresh) if (s.type === 'slack_identity') users.set(b.deviceId, s.userId);
       if (n % 5000 === 0) onProgress?.(n, ordered.length);
     }

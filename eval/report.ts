@@ -45,9 +45,13 @@ export function score(scenarios: readonly Scenario[], findings: readonly Replaye
   });
   const unowned = findings.filter((f) => !owner.has(f.signalId));
   const underAttack = (f: ReplayedFinding) =>
-    scenarios.some((s) =>
-      s.reason === f.reason &&
-      s.batches.some((b) => b.deviceId === f.deviceId && b.signals.some((x) => x.at <= f.eventAt && f.eventAt <= x.at + AFTERMATH_MS)),
+    scenarios.some(
+      (s) =>
+        s.reason === f.reason &&
+        s.batches.some(
+          (b) =>
+            b.deviceId === f.deviceId && b.signals.some((x) => x.at <= f.eventAt && f.eventAt <= x.at + AFTERMATH_MS),
+        ),
     );
   return { scenarios: scored, benign: unowned.filter((f) => !underAttack(f)), aftermath: unowned.filter(underAttack) };
 }
@@ -61,18 +65,26 @@ export function reasonTable(s: Score): string {
     const mine = s.scenarios.filter((x) => x.scenario.reason === reason);
     const benign = s.benign.filter((f) => f.reason === reason);
     const caught = mine.filter((x) => x.caught).length;
-    lines.push(`| \`${reason}\` | ${mine.length} | ${caught} | ${mine.length - caught} | ${benign.length} | ${benign.filter((f) => f.outcome === 'verdict_issued').length} |`);
+    lines.push(
+      `| \`${reason}\` | ${mine.length} | ${caught} | ${mine.length - caught} | ${benign.length} | ${benign.filter((f) => f.outcome === 'verdict_issued').length} |`,
+    );
   }
   const caught = s.scenarios.filter((x) => x.caught).length;
   const terminations = s.benign.filter((f) => f.outcome === 'verdict_issued').length;
-  lines.push(`| **all** | ${s.scenarios.length} | ${caught} | ${s.scenarios.length - caught} | ${s.benign.length} | ${terminations} |`);
+  lines.push(
+    `| **all** | ${s.scenarios.length} | ${caught} | ${s.scenarios.length - caught} | ${s.benign.length} | ${terminations} |`,
+  );
   return lines.join('\n');
 }
 
 export function scenarioTable(s: Score): string {
-  const lines = ['| scenario | must be caught by | caught | ended | delay | also raised |', '| --- | --- | --- | --- | ---: | --- |'];
+  const lines = [
+    '| scenario | must be caught by | caught | ended | delay | also raised |',
+    '| --- | --- | --- | --- | ---: | --- |',
+  ];
   for (const x of s.scenarios) {
-    const delay = x.delayMs === null ? '—' : x.delayMs < 1000 ? `${x.delayMs} ms` : `${(x.delayMs / 1000).toFixed(1)} s`;
+    const delay =
+      x.delayMs === null ? '—' : x.delayMs < 1000 ? `${x.delayMs} ms` : `${(x.delayMs / 1000).toFixed(1)} s`;
     lines.push(
       `| ${x.scenario.id}: ${x.scenario.description} | \`${x.scenario.reason}\` | ${x.caught ? 'yes' : '**no**'} | ${x.terminated ? 'yes' : 'no'} | ${delay} | ${x.alsoBy.map((r) => `\`${r}\``).join(', ') || '—'} |`,
     );

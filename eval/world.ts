@@ -70,10 +70,32 @@ const UA = (os: string, major: number) =>
   `Mozilla/5.0 (${os}) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${major}.0.0.0 Safari/537.36`;
 
 const MACHINES = [
-  { os: 'Windows NT 10.0; Win64; x64', platform: 'Windows', gpu: ['Google Inc. (Intel)', 'ANGLE (Intel, Intel(R) Iris(R) Xe Graphics Direct3D11 vs_5_0 ps_5_0, D3D11-31.0.101.4502)'] },
-  { os: 'Windows NT 10.0; Win64; x64', platform: 'Windows', gpu: ['Google Inc. (NVIDIA)', 'ANGLE (NVIDIA, NVIDIA GeForce RTX 3060 Direct3D11 vs_5_0 ps_5_0, D3D11-31.0.15.3623)'] },
-  { os: 'Macintosh; Intel Mac OS X 10_15_7', platform: 'macOS', gpu: ['Google Inc. (Apple)', 'ANGLE (Apple, ANGLE Metal Renderer: Apple M2, Unspecified Version)'] },
-  { os: 'X11; Linux x86_64', platform: 'Linux', gpu: ['Google Inc. (Intel)', 'ANGLE (Intel, Mesa Intel(R) UHD Graphics 620 (KBL GT2), OpenGL 4.6)'] },
+  {
+    os: 'Windows NT 10.0; Win64; x64',
+    platform: 'Windows',
+    gpu: [
+      'Google Inc. (Intel)',
+      'ANGLE (Intel, Intel(R) Iris(R) Xe Graphics Direct3D11 vs_5_0 ps_5_0, D3D11-31.0.101.4502)',
+    ],
+  },
+  {
+    os: 'Windows NT 10.0; Win64; x64',
+    platform: 'Windows',
+    gpu: [
+      'Google Inc. (NVIDIA)',
+      'ANGLE (NVIDIA, NVIDIA GeForce RTX 3060 Direct3D11 vs_5_0 ps_5_0, D3D11-31.0.15.3623)',
+    ],
+  },
+  {
+    os: 'Macintosh; Intel Mac OS X 10_15_7',
+    platform: 'macOS',
+    gpu: ['Google Inc. (Apple)', 'ANGLE (Apple, ANGLE Metal Renderer: Apple M2, Unspecified Version)'],
+  },
+  {
+    os: 'X11; Linux x86_64',
+    platform: 'Linux',
+    gpu: ['Google Inc. (Intel)', 'ANGLE (Intel, Mesa Intel(R) UHD Graphics 620 (KBL GT2), OpenGL 4.6)'],
+  },
 ] as const;
 
 const LOCALES = [
@@ -115,7 +137,11 @@ export function fleetFingerprint(rng: Rng): ClientFingerprint {
 
 /** The same browser after an update to Chrome 118: only version numbers change. */
 export function updated(fp: ClientFingerprint): ClientFingerprint {
-  return { ...fp, userAgent: fp.userAgent.replace('Chrome/117', 'Chrome/118'), browserVersion: 'Google Chrome 118.0.5993.71' };
+  return {
+    ...fp,
+    userAgent: fp.userAgent.replace('Chrome/117', 'Chrome/118'),
+    browserVersion: 'Google Chrome 118.0.5993.71',
+  };
 }
 
 /** An attacker's machine: Windows with a gaming GPU, somewhere else. */
@@ -124,7 +150,10 @@ export const ATTACKER_WINDOWS: ClientFingerprint = {
   userAgent: UA('Windows NT 10.0; Win64; x64', 117),
   platform: 'Windows',
   architecture: 'x86',
-  webgl: { vendor: 'Google Inc. (AMD)', renderer: 'ANGLE (AMD, AMD Radeon RX 6700 XT Direct3D11 vs_5_0 ps_5_0, D3D11-31.0.21001.45002)' },
+  webgl: {
+    vendor: 'Google Inc. (AMD)',
+    renderer: 'ANGLE (AMD, AMD Radeon RX 6700 XT Direct3D11 vs_5_0 ps_5_0, D3D11-31.0.21001.45002)',
+  },
   timezone: 'Asia/Yekaterinburg',
   languages: ['ru-RU', 'ru'],
   hardwareConcurrency: 24,

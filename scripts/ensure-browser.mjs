@@ -5,7 +5,11 @@
 import { existsSync } from 'node:fs';
 import { execSync } from 'node:child_process';
 
-const candidates = [process.env.SESSION_GUARD_CHROMIUM, '/usr/lib/chromium/chromium', '/usr/lib/chromium-browser/chromium-browser'];
+const candidates = [
+  process.env.SESSION_GUARD_CHROMIUM,
+  '/usr/lib/chromium/chromium',
+  '/usr/lib/chromium-browser/chromium-browser',
+];
 const found = () => candidates.find((p) => p && existsSync(p));
 const sh = (cmd) => execSync(cmd, { stdio: ['ignore', 'inherit', 'inherit'] });
 
@@ -26,7 +30,7 @@ export async function ensureBrowser() {
   const { chromium } = await import('@playwright/test');
   if (!existsSync(chromium.executablePath())) sh('npx playwright install chromium');
   if (existsSync(chromium.executablePath())) return chromium.executablePath();
-  throw new Error('No Chromium: install Debian\'s chromium or let `npx playwright install chromium` download one.');
+  throw new Error("No Chromium: install Debian's chromium or let `npx playwright install chromium` download one.");
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) console.log(await ensureBrowser());

@@ -17,7 +17,13 @@ const chromium = await ensureBrowser();
 let failedSteps = 0;
 if (npx('wxt', 'build') !== 0) failedSteps++;
 
-const vitest = npx('vitest', 'run', '--reporter=default', '--reporter=json', '--outputFile.json=test-results/vitest.json');
+const vitest = npx(
+  'vitest',
+  'run',
+  '--reporter=default',
+  '--reporter=json',
+  '--outputFile.json=test-results/vitest.json',
+);
 const e2e = run('npx', ['playwright', 'test', ...process.argv.slice(2)], { SESSION_GUARD_CHROMIUM: chromium });
 
 const totals = { passed: 0, failed: 0, skipped: 0 };

@@ -4,6 +4,7 @@ import { PAGE_COMPONENTS_REQUEST } from '@/src/extension/fingerprint/fingerprint
 import { readPageComponents } from '@/src/extension/fingerprint/page-components';
 
 browser.runtime.onMessage.addListener((message: unknown, sender) => {
-  if (sender.id !== browser.runtime.id || (message as { type?: unknown })?.type !== PAGE_COMPONENTS_REQUEST) return undefined;
+  if (sender.id !== browser.runtime.id || (message as { type?: unknown })?.type !== PAGE_COMPONENTS_REQUEST)
+    return undefined;
   return Promise.resolve(readPageComponents(window));
 });

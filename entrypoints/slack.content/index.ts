@@ -10,11 +10,13 @@ export default defineContentScript({
   main() {
     const report = () => {
       const identity = parseSlackIdentity(localStorage.getItem('localConfig_v2'));
-      if (identity) void browser.runtime.sendMessage({ type: SLACK_IDENTITY_MESSAGE, ...identity }).catch(() => undefined);
+      if (identity)
+        void browser.runtime.sendMessage({ type: SLACK_IDENTITY_MESSAGE, ...identity }).catch(() => undefined);
       return identity !== null;
     };
     // The web client writes its config after start-up; try a few times, then on each return to the tab.
-    const attempt = (i: number) => !report() && i + 1 < RETRY_MS.length && setTimeout(() => attempt(i + 1), RETRY_MS[i + 1]);
+    const attempt = (i: number) =>
+      !report() && i + 1 < RETRY_MS.length && setTimeout(() => attempt(i + 1), RETRY_MS[i + 1]);
     attempt(0);
     document.addEventListener('visibilitychange', () => document.visibilityState === 'visible' && report());
   },

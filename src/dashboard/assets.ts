@@ -16,7 +16,10 @@ export interface Asset {
 export const ASSETS: ReadonlyMap<string, Asset> = new Map([
   ...SCRIPTS.map((name): [string, Asset] => [
     name,
-    { type: 'text/javascript; charset=utf-8', body: readFileSync(new URL(`./client/${name}`, import.meta.url), 'utf8') },
+    {
+      type: 'text/javascript; charset=utf-8',
+      body: readFileSync(new URL(`./client/${name}`, import.meta.url), 'utf8'),
+    },
   ]),
 ]);
 

@@ -9,7 +9,9 @@ import { verdictTable } from './tables';
 
 export function fingerprintText(f: FingerprintSummary | null): string {
   if (!f) return '—';
-  return [f.browser, f.platform, f.architecture, f.timezone, f.languages.join(' '), f.screen, f.gpu].filter(Boolean).join(' · ');
+  return [f.browser, f.platform, f.architecture, f.timezone, f.languages.join(' '), f.screen, f.gpu]
+    .filter(Boolean)
+    .join(' · ');
 }
 
 function status(d: DeviceView): SafeHtml {
@@ -78,7 +80,8 @@ export interface DevicePage {
 export function devicePage({ device: d, sessions, verdicts, csrf, now }: DevicePage): string {
   const f = d.fingerprint;
   const sessionRows = sessions.map(
-    (s) => html`<tr><td><code>${s.sessionKey.slice(0, 16)}…</code></td><td>${formatTime(s.firstAt)}</td><td>${formatTime(s.lastAt)}</td><td class="num">${s.signals}</td></tr>`,
+    (s) =>
+      html`<tr><td><code>${s.sessionKey.slice(0, 16)}…</code></td><td>${formatTime(s.firstAt)}</td><td>${formatTime(s.lastAt)}</td><td class="num">${s.signals}</td></tr>`,
   );
   return layout({
     title: `Device ${shortId(d.id)}`,
@@ -100,15 +103,19 @@ ${d.revokedAt ? html`<dt>Revoked</dt><dd>${formatTime(d.revokedAt)} by ${d.revok
 </dl>
 <div class="actions">${revokeForm(d, csrf)}</div>
 <h2>Fingerprint</h2>
-${f
-  ? html`<dl class="facts" id="fingerprint"><dt>Reported</dt><dd>${formatTime(f.at)}</dd><dt>Browser</dt><dd>${f.browser ?? '—'}</dd>
+${
+  f
+    ? html`<dl class="facts" id="fingerprint"><dt>Reported</dt><dd>${formatTime(f.at)}</dd><dt>Browser</dt><dd>${f.browser ?? '—'}</dd>
 <dt>Platform</dt><dd>${f.platform}</dd><dt>Architecture</dt><dd>${f.architecture ?? '—'}</dd><dt>Time zone</dt><dd>${f.timezone}</dd>
 <dt>Languages</dt><dd>${f.languages.join(', ')}</dd><dt>Screen</dt><dd>${f.screen ?? '—'}</dd><dt>GPU</dt><dd>${f.gpu ?? '—'}</dd></dl>`
-  : html`<p class="empty">No fingerprint reported yet.</p>`}
+    : html`<p class="empty">No fingerprint reported yet.</p>`
+}
 <h2>Slack sessions</h2>
-${sessions.length
-  ? html`<table id="sessions"><caption class="visually-hidden">Slack sessions seen on this device</caption><thead><tr><th scope="col">Session (keyed hash)</th><th scope="col">First seen</th><th scope="col">Last seen</th><th scope="col" class="num">Signals</th></tr></thead><tbody>${sessionRows}</tbody></table>`
-  : html`<p class="empty">No Slack session reported yet.</p>`}
+${
+  sessions.length
+    ? html`<table id="sessions"><caption class="visually-hidden">Slack sessions seen on this device</caption><thead><tr><th scope="col">Session (keyed hash)</th><th scope="col">First seen</th><th scope="col">Last seen</th><th scope="col" class="num">Signals</th></tr></thead><tbody>${sessionRows}</tbody></table>`
+    : html`<p class="empty">No Slack session reported yet.</p>`
+}
 <h2>Verdicts</h2>
 ${verdictTable(verdicts, { id: 'device-verdicts', caption: 'Verdicts for this device', empty: 'No verdict for this device.' })}`,
   });

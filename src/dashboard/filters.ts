@@ -27,7 +27,12 @@ const text = (id: string, label: string, value: string | undefined, placeholder:
 <input id="${id}" name="${id}" type="${type}" value="${value ?? ''}" placeholder="${placeholder}">
 </div>`;
 
-export function filterForm(action: string, values: FilterValues, extra: 'verdicts' | 'findings', error?: string): SafeHtml {
+export function filterForm(
+  action: string,
+  values: FilterValues,
+  extra: 'verdicts' | 'findings',
+  error?: string,
+): SafeHtml {
   const findingsOnly =
     extra === 'findings'
       ? html`${select('mode', 'Mode', ['monitor', 'enforce'], values.mode)}${select('outcome', 'Outcome', ['verdict_issued', 'would_terminate', 'alert', 'excluded'], values.outcome)}`
@@ -52,4 +57,5 @@ export function filterQuery(values: FilterValues): string {
   return q ? `?${q}` : '';
 }
 
-export const hasFilters = (values: FilterValues) => Object.values(values).some((v) => typeof v === 'string' && v !== '');
+export const hasFilters = (values: FilterValues) =>
+  Object.values(values).some((v) => typeof v === 'string' && v !== '');

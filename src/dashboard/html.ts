@@ -67,7 +67,8 @@ export const csrfField = (csrf: string) => html`<input type="hidden" name="_csrf
 function chrome(options: LayoutOptions): SafeHtml {
   if (!options.csrf) return html``;
   const links = NAV.map(
-    (n) => html`<li><a href="${n.href}"${options.active === n.href ? new SafeHtml(' aria-current="page"') : ''}>${n.label}</a></li>`,
+    (n) =>
+      html`<li><a href="${n.href}"${options.active === n.href ? new SafeHtml(' aria-current="page"') : ''}>${n.label}</a></li>`,
   );
   return html`<header class="top">
 <p class="brand">Session Guard</p>
@@ -103,7 +104,10 @@ ${body}
 
 export function formatTime(ms: number | null | undefined): string {
   if (ms === null || ms === undefined || !Number.isFinite(ms)) return '—';
-  return new Date(ms).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
+  return new Date(ms)
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, ' UTC');
 }
 
 export function formatDuration(ms: number | null | undefined): string {

@@ -30,13 +30,20 @@ function torCard(tor: OverviewView['torList']) {
 
 export function overviewPage({ overview, recent, csrf, now }: OverviewPage): string {
   const { devices, policy, latency } = overview;
-  const mode = policy.mode === 'monitor' ? html`<span class="badge warn">monitor</span>` : html`<span class="badge ok">enforce</span>`;
+  const mode =
+    policy.mode === 'monitor'
+      ? html`<span class="badge warn">monitor</span>`
+      : html`<span class="badge ok">enforce</span>`;
   const verdictsToday = overview.verdictsByHour.reduce((sum, h) => sum + h.count, 0);
   const hours = barChart({
     id: 'chart-verdicts',
     title: 'Verdicts per hour, last 24 hours (UTC)',
     description: 'Number of session-ending verdicts issued in each hour of the last day.',
-    bars: overview.verdictsByHour.map((h) => ({ label: hourLabel(h.start), value: h.count, detail: `${formatTime(h.start)} hour` })),
+    bars: overview.verdictsByHour.map((h) => ({
+      label: hourLabel(h.start),
+      value: h.count,
+      detail: `${formatTime(h.start)} hour`,
+    })),
     valueLabel: 'Verdicts',
     labelEvery: 3,
   });

@@ -11,7 +11,8 @@ import { actorLabel, csrfField, formatTime, html, layout, type SafeHtml } from '
 export function diffView(lines: readonly DiffLine[], id = 'policy-diff-review'): SafeHtml {
   const sign = { add: '+ ', remove: '- ', same: '  ' } as const;
   return html`<pre class="diff" id="${id}" aria-label="Changes, line by line">${lines.map(
-    (l) => html`<span class="${l.op}"><span class="visually-hidden">${l.op === 'same' ? '' : l.op === 'add' ? 'added: ' : 'removed: '}</span>${sign[l.op]}${l.text}</span>`,
+    (l) =>
+      html`<span class="${l.op}"><span class="visually-hidden">${l.op === 'same' ? '' : l.op === 'add' ? 'added: ' : 'removed: '}</span>${sign[l.op]}${l.text}</span>`,
   )}</pre>`;
 }
 
@@ -19,7 +20,9 @@ function historyTable(history: readonly PolicyVersionView[]): SafeHtml {
   return html`<table id="policy-history"><caption class="visually-hidden">Policy versions, newest first</caption>
 <thead><tr><th scope="col">Version</th><th scope="col">Saved</th><th scope="col">By</th><th scope="col">Mode</th><th scope="col">Changed fields</th></tr></thead>
 <tbody>${history.map(
-    (v) => html`<tr><td><a href="/policy/versions/${v.version}">v${v.version}</a></td><td>${formatTime(v.createdAt)}</td><td>${actorLabel(v.createdBy)}</td>
+    (
+      v,
+    ) => html`<tr><td><a href="/policy/versions/${v.version}">v${v.version}</a></td><td>${formatTime(v.createdAt)}</td><td>${actorLabel(v.createdBy)}</td>
 <td>${String(v.policy.mode ?? '')}</td><td>${v.changes.length ? v.changes.join(', ') : v.version === 1 ? 'first version' : '—'}</td></tr>`,
   )}</tbody></table>`;
 }
@@ -40,7 +43,8 @@ function reviewSection(review: PolicyPreview, draft: string, csrf: string): Safe
     return html`<div class="notice bad" role="alert" id="policy-review"><p>The draft is not valid; nothing was saved.</p>
 <ul class="issues">${review.issues.map((i) => html`<li><code>${i.path}</code>: ${i.message}</li>`)}</ul></div>`;
   }
-  if (review.changes.length === 0) return html`<p class="notice" role="status" id="policy-review">The draft is the same as version ${review.currentVersion}; there is nothing to save.</p>`;
+  if (review.changes.length === 0)
+    return html`<p class="notice" role="status" id="policy-review">The draft is the same as version ${review.currentVersion}; there is nothing to save.</p>`;
   return html`<section id="policy-review" aria-labelledby="review-heading">
 <h2 id="review-heading">Review: changes from version ${review.currentVersion}</h2>
 <p>Changed fields: ${review.changes.map((c, i) => html`${i ? ', ' : ''}<code>${c}</code>`)}</p>

@@ -18,11 +18,14 @@ export interface SettingsPage {
 }
 
 function tokenRows(tokens: readonly TokenView[], csrf: string): SafeHtml {
-  if (tokens.length === 0) return html`<p class="empty">No API token yet. Create one here or with <code>npx session-guard token create</code>.</p>`;
+  if (tokens.length === 0)
+    return html`<p class="empty">No API token yet. Create one here or with <code>npx session-guard token create</code>.</p>`;
   return html`<table id="tokens"><caption class="visually-hidden">API tokens</caption>
 <thead><tr><th scope="col">Label</th><th scope="col">Id</th><th scope="col">Created</th><th scope="col">Last used</th><th scope="col">Status</th><th scope="col">Action</th></tr></thead>
 <tbody>${tokens.map(
-    (t) => html`<tr><td>${t.label}</td><td><code>${t.id.slice(0, 8)}</code></td><td>${formatTime(t.createdAt)}</td><td>${formatTime(t.lastUsedAt)}</td>
+    (
+      t,
+    ) => html`<tr><td>${t.label}</td><td><code>${t.id.slice(0, 8)}</code></td><td>${formatTime(t.createdAt)}</td><td>${formatTime(t.lastUsedAt)}</td>
 <td>${t.revokedAt ? html`<span class="badge bad">revoked ${formatTime(t.revokedAt)}</span>` : html`<span class="badge ok">active</span>`}</td>
 <td>${t.revokedAt ? '' : html`<form class="inline" method="post" action="/settings/tokens/${encodeURIComponent(t.id)}/revoke" data-confirm="Revoke the token ${t.label}?">${csrfField(csrf)}<button type="submit" class="danger" aria-label="Revoke token ${t.label}">Revoke</button></form>`}</td></tr>`,
   )}</tbody></table>`;
@@ -33,7 +36,9 @@ function webhookRows(webhooks: readonly WebhookView[], csrf: string): SafeHtml {
   return html`<table id="webhooks"><caption class="visually-hidden">Webhook endpoints</caption>
 <thead><tr><th scope="col">URL</th><th scope="col">Description</th><th scope="col">Events</th><th scope="col">Secret</th><th scope="col">Status</th><th scope="col">Actions</th></tr></thead>
 <tbody>${webhooks.map(
-    (w) => html`<tr><td class="wrap">${w.url}</td><td>${w.description || '—'}</td><td>${w.events.join(', ')}</td><td><code>${w.secretHint}</code></td>
+    (
+      w,
+    ) => html`<tr><td class="wrap">${w.url}</td><td>${w.description || '—'}</td><td>${w.events.join(', ')}</td><td><code>${w.secretHint}</code></td>
 <td>${w.enabled ? html`<span class="badge ok">enabled</span>` : html`<span class="badge bad">disabled</span> ${w.disabledReason ?? ''}`}</td>
 <td><form class="inline" method="post" action="/settings/webhooks/${encodeURIComponent(w.id)}/test">${csrfField(csrf)}<button type="submit" aria-label="Send a test event to ${w.url}">Send test</button></form>
 <form class="inline" method="post" action="/settings/webhooks/${encodeURIComponent(w.id)}/delete" data-confirm="Delete the webhook to ${w.url}?">${csrfField(csrf)}<button type="submit" class="danger" aria-label="Delete webhook ${w.url}">Delete</button></form></td></tr>`,
@@ -45,7 +50,9 @@ function deliveryRows(deliveries: readonly DeliveryView[]): SafeHtml {
   return html`<table id="deliveries"><caption class="visually-hidden">Recent webhook deliveries</caption>
 <thead><tr><th scope="col">Created</th><th scope="col">Event</th><th scope="col">Status</th><th scope="col" class="num">Attempts</th><th scope="col">Last answer</th><th scope="col">Next attempt</th></tr></thead>
 <tbody>${deliveries.map(
-    (d) => html`<tr><td>${formatTime(d.createdAt)}</td><td><code>${d.eventType}</code> <code class="muted">${d.eventId}</code></td>
+    (
+      d,
+    ) => html`<tr><td>${formatTime(d.createdAt)}</td><td><code>${d.eventType}</code> <code class="muted">${d.eventId}</code></td>
 <td>${d.status === 'delivered' ? html`<span class="badge ok">delivered</span>` : d.status === 'failed' ? html`<span class="badge bad">failed</span>` : html`<span class="badge warn">retrying</span>`}</td>
 <td class="num">${d.attempts}</td><td>${d.lastStatus ?? ''} ${d.lastError ?? ''}</td><td>${d.status === 'pending' ? formatTime(d.nextAttemptAt) : '—'}</td></tr>`,
   )}</tbody></table>`;
@@ -54,7 +61,8 @@ function deliveryRows(deliveries: readonly DeliveryView[]): SafeHtml {
 export function settingsPage(page: SettingsPage): string {
   const { csrf } = page;
   const events = WEBHOOK_EVENTS.map(
-    (e, i) => html`<div><input type="checkbox" id="webhook-event-${i}" name="events" value="${e}"${e === 'verdict.issued' ? new SafeHtml(' checked') : ''}> <label for="webhook-event-${i}" class="inline-label">${e}</label></div>`,
+    (e, i) =>
+      html`<div><input type="checkbox" id="webhook-event-${i}" name="events" value="${e}"${e === 'verdict.issued' ? new SafeHtml(' checked') : ''}> <label for="webhook-event-${i}" class="inline-label">${e}</label></div>`,
   );
   return layout({
     title: 'Integrations',

@@ -33,7 +33,10 @@ export interface TableOptions {
 }
 
 export function verdictTable(verdicts: readonly VerdictView[], options: TableOptions): SafeHtml {
-  const empty = verdicts.length === 0 ? html`<p class="empty" data-empty-for="${options.id}">${options.empty ?? 'No verdicts yet.'}</p>` : '';
+  const empty =
+    verdicts.length === 0
+      ? html`<p class="empty" data-empty-for="${options.id}">${options.empty ?? 'No verdicts yet.'}</p>`
+      : '';
   return html`${empty}<table id="${options.id}"${options.live ? html` data-live="verdicts"` : ''}>
 <caption class="visually-hidden">${options.caption}</caption>
 <thead><tr><th scope="col">Issued</th><th scope="col">Reasons</th><th scope="col">User</th><th scope="col">Device</th><th scope="col" class="num">Policy</th><th scope="col">Ack</th><th scope="col" class="num">Detection-to-response latency</th></tr></thead>

@@ -35,7 +35,9 @@ function signalTable(signals: readonly SignalView[], triggerId: string | undefin
   return html`<table id="signals"><caption class="visually-hidden">Signals that led to the verdict</caption>
 <thead><tr><th scope="col">Device time</th><th scope="col">Received</th><th scope="col">Type</th><th scope="col">Details</th><th scope="col">Source address</th></tr></thead>
 <tbody>${signals.map(
-    (s) => html`<tr><td>${formatTime(s.at)}${s.id === triggerId ? html` <span class="badge bad">trigger</span>` : ''}</td>
+    (
+      s,
+    ) => html`<tr><td>${formatTime(s.at)}${s.id === triggerId ? html` <span class="badge bad">trigger</span>` : ''}</td>
 <td>${formatTime(s.receivedAt)}</td><td><code>${s.type}</code></td><td><code class="wrap">${signalDetails(s)}</code></td><td>${s.sourceIp ?? '—'}</td></tr>`,
   )}</tbody></table>`;
 }

@@ -55,7 +55,11 @@ export class ActiveGuard {
     this.outbox = new Outbox({ db, sender, flushDelayMs: (policy.flushIntervalSeconds ?? 5) * 1000 });
     const cap = localCapFrom(policy);
     this.local = cap
-      ? new LocalEnforcer({ cap, backendUnreachable: () => this.outbox.failing, enforce: (b) => this.enforceLocally(b) })
+      ? new LocalEnforcer({
+          cap,
+          backendUnreachable: () => this.outbox.failing,
+          enforce: (b) => this.enforceLocally(b),
+        })
       : null;
     this.enrolled = this.enrollThenConnect();
   }
@@ -109,7 +113,8 @@ export class ActiveGuard {
         deviceId: () => identity.deviceId,
         currentSessionKey: async () => (await this.env.sessionState.get()).sessionKey,
         clearCookies: clearSlackCookies,
-        afterClear: (payload, hosts) => afterTermination({ id: payload.id, reasons: payload.reasons }, hosts, this.support),
+        afterClear: (payload, hosts) =>
+          afterTermination({ id: payload.id, reasons: payload.reasons }, hosts, this.support),
         acknowledge: (ack) => this.outbox.addAck(ack),
       },
       verdict,
@@ -125,7 +130,14 @@ export class ActiveGuard {
     const verdictId = crypto.randomUUID();
     const reasons = ['excessive_downloads'] as const;
     await this.env.sink.record(
-      { type: 'local_verdict', verdictId, reasons: [...reasons], ...breach, executedAt: Date.now(), cookiesCleared: cleared },
+      {
+        type: 'local_verdict',
+        verdictId,
+        reasons: [...reasons],
+        ...breach,
+        executedAt: Date.now(),
+        cookiesCleared: cleared,
+      },
       { urgent: true, sessionKey },
     );
     await afterTermination({ id: verdictId, reasons: [...reasons], local: true }, hosts, this.support);
@@ -189,7 +201,9 @@ export class ActiveGuard {
       onUnknownDevice: () => void this.reenroll(),
       onRevoked: () => this.markRevoked(),
       onResult: ({ ok, reachable, error }) => {
-        void updateStatus(ok ? { lastReportAt: Date.now(), lastError: null, reachable } : { lastError: error ?? null, reachable });
+        void updateStatus(
+          ok ? { lastReportAt: Date.now(), lastError: null, reachable } : { lastError: error ?? null, reachable },
+        );
         this.reportPendingSoon();
         if (!ok) void this.local?.check();
       },

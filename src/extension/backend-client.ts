@@ -5,7 +5,13 @@
  * was revoked (or rotated away): the service stops and says so; re-enrolling the same
  * key would be refused anyway.
  */
-import { PollResponse, type Signal, type SignalBatch, type SignedVerdict, type VerdictAck } from '@/src/shared/protocol';
+import {
+  PollResponse,
+  type Signal,
+  type SignalBatch,
+  type SignedVerdict,
+  type VerdictAck,
+} from '@/src/shared/protocol';
 import type { Enrolled } from './device-identity';
 import type { OutboxSender, SendResult } from './outbox';
 import { signedPost } from './signed-fetch';
@@ -59,7 +65,12 @@ export function backendClient(deps: ClientDeps): OutboxSender & { poll(): Promis
     },
     sendAck(ack: VerdictAck) {
       const now = Date.now();
-      return post('/v1/acks', { ...ack, nonce: crypto.randomUUID(), sentAt: now, timings: { ...ack.timings, ackSentAt: now } });
+      return post('/v1/acks', {
+        ...ack,
+        nonce: crypto.randomUUID(),
+        sentAt: now,
+        timings: { ...ack.timings, ackSentAt: now },
+      });
     },
     async poll() {
       const response = await signedPost(

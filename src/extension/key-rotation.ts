@@ -20,7 +20,8 @@ export function rotationDue(identity: Enrolled, policy: ManagedPolicy, now: numb
   return now - identity.enrolledAt >= policy.keyRotationDays * DAY_MS;
 }
 
-export type RotationOutcome = { status: 'rotated'; identity: Enrolled } | { status: 'revoked' } | { status: 'failed'; error: string };
+export type RotationOutcome =
+  { status: 'rotated'; identity: Enrolled } | { status: 'revoked' } | { status: 'failed'; error: string };
 
 export async function rotateKey(db: LocalDb, identity: Enrolled, backendUrl: string): Promise<RotationOutcome> {
   const pending = identity.pendingKeyPair ?? (await generateDeviceKeyPair());
@@ -35,7 +36,13 @@ export async function rotateKey(db: LocalDb, identity: Enrolled, backendUrl: str
   };
   let response: Response;
   try {
-    response = await signedPost(backendUrl, '/v1/devices/rotate-key', request, identity.keyPair.privateKey, identity.deviceId);
+    response = await signedPost(
+      backendUrl,
+      '/v1/devices/rotate-key',
+      request,
+      identity.keyPair.privateKey,
+      identity.deviceId,
+    );
   } catch (error) {
     return { status: 'failed', error: `key rotation: backend unreachable: ${(error as Error).message}` };
   }

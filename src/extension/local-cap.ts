@@ -41,7 +41,12 @@ export function inWindow(entries: readonly WindowEntry[], cap: LocalCap, now: nu
 export function findBreach(entries: readonly WindowEntry[], cap: LocalCap, now: number): Breach | null {
   const live = inWindow(entries, cap, now);
   if (cap.maxFiles !== null && live.length > cap.maxFiles) {
-    return { rule: 'localMaxFilesPerWindow', observed: live.length, limit: cap.maxFiles, windowSeconds: cap.windowSeconds };
+    return {
+      rule: 'localMaxFilesPerWindow',
+      observed: live.length,
+      limit: cap.maxFiles,
+      windowSeconds: cap.windowSeconds,
+    };
   }
   const bytes = live.reduce((sum, e) => sum + e.bytes, 0);
   if (cap.maxBytes !== null && bytes > cap.maxBytes) {

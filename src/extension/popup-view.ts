@@ -12,16 +12,37 @@ export type Level = 'ok' | 'warn' | 'bad';
 
 export function describe(status: ProtectionStatus | null): { level: Level; headline: string } {
   if (!status || status.policy === 'missing')
-    return { level: 'bad', headline: 'Not protected: your organisation has not set a Session Guard policy for this browser, so nothing is watched or reported. Ask your IT team to deploy it.' };
+    return {
+      level: 'bad',
+      headline:
+        'Not protected: your organisation has not set a Session Guard policy for this browser, so nothing is watched or reported. Ask your IT team to deploy it.',
+    };
   if (status.policy === 'invalid')
-    return { level: 'bad', headline: `Not protected: the Session Guard policy from your organisation is invalid (${status.problems.join('; ')}). Ask your IT team to fix it.` };
+    return {
+      level: 'bad',
+      headline: `Not protected: the Session Guard policy from your organisation is invalid (${status.problems.join('; ')}). Ask your IT team to fix it.`,
+    };
   if (status.revoked)
-    return { level: 'bad', headline: 'Disconnected: your security team revoked this browser’s Session Guard key. Local limits still apply; ask them if this is unexpected.' };
+    return {
+      level: 'bad',
+      headline:
+        'Disconnected: your security team revoked this browser’s Session Guard key. Local limits still apply; ask them if this is unexpected.',
+    };
   if (!status.enrolled)
-    return { level: 'warn', headline: `Starting: this browser is not yet enrolled with your security team’s server${status.lastError ? ` (${status.lastError})` : ''}.` };
+    return {
+      level: 'warn',
+      headline: `Starting: this browser is not yet enrolled with your security team’s server${status.lastError ? ` (${status.lastError})` : ''}.`,
+    };
   if (status.reachable === false)
-    return { level: 'warn', headline: 'Protected, but the Session Guard server cannot be reached right now; reports are kept on this device and sent when it is back.' };
-  return { level: 'ok', headline: 'Protected: your Slack session is watched and can be ended at once if it is stolen or abused.' };
+    return {
+      level: 'warn',
+      headline:
+        'Protected, but the Session Guard server cannot be reached right now; reports are kept on this device and sent when it is back.',
+    };
+  return {
+    level: 'ok',
+    headline: 'Protected: your Slack session is watched and can be ended at once if it is stolen or abused.',
+  };
 }
 
 export function ago(at: number | null, now: number): string {
@@ -55,7 +76,10 @@ export function rows(status: ProtectionStatus, now: number): [string, string][] 
     ['Server', backendText(status)],
     ['Last report', status.lastReportAt === null ? 'nothing sent yet' : `sent ${ago(status.lastReportAt, now)}`],
     ['Waiting to send', status.pendingSignals === 0 ? 'nothing' : `${status.pendingSignals} reports`],
-    ['Last verdict', status.lastVerdict ? verdictText(status.lastVerdict, now) : 'none: your session has never been ended'],
+    [
+      'Last verdict',
+      status.lastVerdict ? verdictText(status.lastVerdict, now) : 'none: your session has never been ended',
+    ],
   ];
   if (status.localCap) list.push(['Local limit', status.localCap]);
   if (status.lastError && status.policy === 'ok') list.push(['Problem', status.lastError]);

@@ -61,8 +61,15 @@ export function startSessionGuard(): void {
       revoked: false,
       localCap: describeLocalCap(policy),
     });
-    const guard = new ActiveGuard(policy, policyText, await openLocalDb(), verdictKey, { version, sessionState, sink, hash });
-    await browser.alarms.create(TICK_ALARM, { periodInMinutes: Math.max(0.5, (policy.pollIntervalSeconds ?? 60) / 60) });
+    const guard = new ActiveGuard(policy, policyText, await openLocalDb(), verdictKey, {
+      version,
+      sessionState,
+      sink,
+      hash,
+    });
+    await browser.alarms.create(TICK_ALARM, {
+      periodInMinutes: Math.max(0.5, (policy.pollIntervalSeconds ?? 60) / 60),
+    });
     void fingerprints.get().catch(() => undefined); // warm it before the first signal needs it
     return guard;
   };
@@ -129,7 +136,8 @@ function describeLocalCap(policy: ManagedPolicy): string | null {
     cap.maxFiles !== null ? `${cap.maxFiles} Slack files` : null,
     cap.maxBytes !== null ? `${Math.round(cap.maxBytes / 1_048_576)} MB of Slack files` : null,
   ].filter(Boolean);
-  const minutes = cap.windowSeconds >= 120 ? `${Math.round(cap.windowSeconds / 60)} minutes` : `${cap.windowSeconds} seconds`;
+  const minutes =
+    cap.windowSeconds >= 120 ? `${Math.round(cap.windowSeconds / 60)} minutes` : `${cap.windowSeconds} seconds`;
   return `more than ${limits.join(' or ')} in ${minutes} end the session here when the server cannot be reached`;
 }
 

@@ -36,9 +36,16 @@ export function createSink(deps: SinkDeps): SignalSink {
       try {
         const target = await deps.current();
         if (!target || target.stopped) return false;
-        const sessionKey = options.sessionKey !== undefined ? options.sessionKey : (await deps.sessionState.get()).sessionKey;
+        const sessionKey =
+          options.sessionKey !== undefined ? options.sessionKey : (await deps.sessionState.get()).sessionKey;
         const fingerprint = wantsFingerprint(draft) ? await within(deps.fingerprint(), FINGERPRINT_WAIT_MS) : undefined;
-        const signal = Signal.parse({ ...draft, ...(fingerprint ? { fingerprint } : {}), id: crypto.randomUUID(), at, sessionKey });
+        const signal = Signal.parse({
+          ...draft,
+          ...(fingerprint ? { fingerprint } : {}),
+          id: crypto.randomUUID(),
+          at,
+          sessionKey,
+        });
         await target.accept(signal, options.urgent ?? false);
         return true;
       } catch (error) {

@@ -5,7 +5,11 @@
 /** Match patterns for webRequest filters: Slack's pages and API. */
 export const SLACK_PAGE_PATTERNS = ['https://slack.com/*', 'https://*.slack.com/*'];
 /** Hosts that serve Slack files (uploads, previews, downloads). */
-export const SLACK_FILE_PATTERNS = ['https://files.slack.com/*', 'https://slack-files.com/*', 'https://*.slack-files.com/*'];
+export const SLACK_FILE_PATTERNS = [
+  'https://files.slack.com/*',
+  'https://slack-files.com/*',
+  'https://*.slack-files.com/*',
+];
 
 export function hostOf(url: string): string | null {
   try {

@@ -50,7 +50,14 @@ export function siteDataRemoval(origins: string[], firefox: boolean) {
   }
   return {
     options: { origins },
-    dataTypes: { cookies: true, localStorage: true, indexedDB: true, cacheStorage: true, serviceWorkers: true, fileSystems: true },
+    dataTypes: {
+      cookies: true,
+      localStorage: true,
+      indexedDB: true,
+      cacheStorage: true,
+      serviceWorkers: true,
+      fileSystems: true,
+    },
   };
 }
 

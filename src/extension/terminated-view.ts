@@ -11,7 +11,9 @@ import type { SupportInfo } from './termination';
 type Verdict = NonNullable<ProtectionStatus['lastVerdict']>;
 
 function reasonsText(reasons: string[]): string[] {
-  return reasons.map((r) => (ReasonCode.safeParse(r).success ? REASON_TEXT[r as ReasonCode] : 'a security rule of your organisation'));
+  return reasons.map((r) =>
+    ReasonCode.safeParse(r).success ? REASON_TEXT[r as ReasonCode] : 'a security rule of your organisation',
+  );
 }
 
 export function renderTerminated(doc: Document, verdict: Verdict | null, support: SupportInfo): DocumentFragment {
@@ -31,18 +33,30 @@ export function renderTerminated(doc: Document, verdict: Verdict | null, support
     for (const reason of reasonsText(verdict.reasons)) list.append(el('li', `Reason: ${reason}.`));
     what.append(list);
   } else {
-    what.append(el('p', 'Session Guard ended your Slack session on this browser, as your organisation’s policy requires.'));
+    what.append(
+      el('p', 'Session Guard ended your Slack session on this browser, as your organisation’s policy requires.'),
+    );
   }
-  what.append(el('p', 'Your Slack cookies and Slack’s data in this browser were removed, so the session cannot be used from here — or from anywhere it may have been copied to, once Slack ends it.'));
+  what.append(
+    el(
+      'p',
+      'Your Slack cookies and Slack’s data in this browser were removed, so the session cannot be used from here — or from anywhere it may have been copied to, once Slack ends it.',
+    ),
+  );
   fragment.append(what);
 
   const todo = el('section');
   todo.append(el('h2', 'What to do'));
   const steps = el('ol');
   const signIn = el('li', 'If this was you, ');
-  signIn.append(safeLink(doc, 'https://app.slack.com/', 'sign in to Slack again'), doc.createTextNode(' and carry on.'));
+  signIn.append(
+    safeLink(doc, 'https://app.slack.com/', 'sign in to Slack again'),
+    doc.createTextNode(' and carry on.'),
+  );
   steps.append(signIn);
-  steps.append(el('li', 'If you did not expect this, do not sign in again until you have talked to your security team.'));
+  steps.append(
+    el('li', 'If you did not expect this, do not sign in again until you have talked to your security team.'),
+  );
   todo.append(steps);
   fragment.append(todo);
 

@@ -26,7 +26,10 @@ export function whyText(reasons: readonly ReasonCode[]): string {
   return reasons.map((r) => REASON_TEXT[r] ?? r).join('; ');
 }
 
-export function terminationMessage(termination: Pick<Termination, 'reasons' | 'local'>, support: SupportInfo = {}): string {
+export function terminationMessage(
+  termination: Pick<Termination, 'reasons' | 'local'>,
+  support: SupportInfo = {},
+): string {
   const where = termination.local ? ' (counted on this device while the Session Guard server was unreachable)' : '';
   const whom = support.supportContact ?? 'your security team';
   return `Session Guard ended your Slack session on this browser because ${whyText(termination.reasons)}${where}. What to do: sign in to Slack again to continue. If you did not expect this, contact ${whom}.`;

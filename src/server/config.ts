@@ -61,7 +61,8 @@ export function parsePort(text: string): number {
 function positiveSeconds(name: string, text: string | undefined, fallback: number): number {
   if (text === undefined || text === '') return fallback;
   const value = Number(text);
-  if (!/^\d+$/.test(text) || value < 1) throw new ConfigError(`${name} must be a whole number of seconds, got "${text}"`);
+  if (!/^\d+$/.test(text) || value < 1)
+    throw new ConfigError(`${name} must be a whole number of seconds, got "${text}"`);
   return value;
 }
 
@@ -70,7 +71,10 @@ export function parseTrustProxy(text: string | undefined): TrustProxy {
   if (value === '' || value === '0' || value === 'false') return false;
   if (value === 'true') return 1;
   if (/^\d+$/.test(value)) return Number(value);
-  const entries = value.split(',').map((e) => e.trim()).filter(Boolean);
+  const entries = value
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean);
   for (const entry of entries) {
     if (!/^[0-9a-fA-F.:]+(\/\d{1,3})?$/.test(entry)) {
       throw new ConfigError(
@@ -84,7 +88,9 @@ export function parseTrustProxy(text: string | undefined): TrustProxy {
 export function resolveServeConfig(flags: ServeFlags, env: NodeJS.ProcessEnv): ServeConfig {
   const origins = flags['extension-origin']?.length
     ? flags['extension-origin']
-    : env.SESSION_GUARD_EXTENSION_ORIGINS?.split(',').map((o) => o.trim()).filter(Boolean);
+    : env.SESSION_GUARD_EXTENSION_ORIGINS?.split(',')
+        .map((o) => o.trim())
+        .filter(Boolean);
   for (const origin of origins ?? []) {
     if (!/^[a-z-]+:\/\/[^/\s]+$/.test(origin) || origin === '*') {
       throw new ConfigError(`extension origin must look like chrome-extension://<id>, got "${origin}"`);
@@ -97,8 +103,16 @@ export function resolveServeConfig(flags: ServeFlags, env: NodeJS.ProcessEnv): S
     databaseUrl: flags['database-url'] ?? env.SESSION_GUARD_DATABASE_URL,
     policyFile: flags.policy,
     torExitList: flags['tor-exit-list'],
-    torRefreshSeconds: positiveSeconds('SESSION_GUARD_TOR_REFRESH_SECONDS', env.SESSION_GUARD_TOR_REFRESH_SECONDS, 3600),
-    torStaleAfterSeconds: positiveSeconds('SESSION_GUARD_TOR_STALE_SECONDS', env.SESSION_GUARD_TOR_STALE_SECONDS, 86_400),
+    torRefreshSeconds: positiveSeconds(
+      'SESSION_GUARD_TOR_REFRESH_SECONDS',
+      env.SESSION_GUARD_TOR_REFRESH_SECONDS,
+      3600,
+    ),
+    torStaleAfterSeconds: positiveSeconds(
+      'SESSION_GUARD_TOR_STALE_SECONDS',
+      env.SESSION_GUARD_TOR_STALE_SECONDS,
+      86_400,
+    ),
     extensionOrigins: origins?.length ? origins : undefined,
     logLevel: env.SESSION_GUARD_LOG_LEVEL ?? 'info',
     trustProxy: parseTrustProxy(env.SESSION_GUARD_TRUST_PROXY),

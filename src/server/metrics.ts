@@ -57,7 +57,8 @@ export function createMetrics(): Metrics {
         lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} counter`);
         for (const [k, v] of values) lines.push(`${name}${k ? `{${k}}` : ''} ${v}`);
       }
-      for (const [name, { help, read }] of gauges) lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} gauge`, `${name} ${read()}`);
+      for (const [name, { help, read }] of gauges)
+        lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} gauge`, `${name} ${read()}`);
       const h = 'sg_detection_to_response_ms';
       lines.push(`# HELP ${h} Detection-to-response latency of acknowledged verdicts`, `# TYPE ${h} histogram`);
       LATENCY_BUCKETS_MS.forEach((le, i) => lines.push(`${h}_bucket{le="${le}"} ${buckets[i]}`));

@@ -20,7 +20,13 @@ function schema(s: z.ZodType, io: 'input' | 'output' = 'input'): Record<string, 
 const json = (s: Record<string, unknown>) => ({ content: { 'application/json': { schema: s } } });
 const signedHeaders = [
   { name: 'x-sg-device', in: 'header', required: true, schema: { type: 'string' } },
-  { name: 'x-sg-signature', in: 'header', required: true, description: 'ECDSA P-256 over the exact body bytes, base64url P1363', schema: { type: 'string' } },
+  {
+    name: 'x-sg-signature',
+    in: 'header',
+    required: true,
+    description: 'ECDSA P-256 over the exact body bytes, base64url P1363',
+    schema: { type: 'string' },
+  },
 ];
 const error = { description: 'Refused: { error, message, issues? }' };
 
@@ -38,12 +44,23 @@ function deviceRoute(summary: string, body: z.ZodType, response: Record<string, 
 const ADMIN_SECURITY = [{ bearer: [] }, { session: [] }];
 
 function queryParameters(route: AdminRoute): Record<string, unknown>[] {
-  const params = [...route.path.matchAll(/:([A-Za-z]+)/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
+  const params = [...route.path.matchAll(/:([A-Za-z]+)/g)].map((m) => ({
+    name: m[1],
+    in: 'path',
+    required: true,
+    schema: { type: 'string' },
+  }));
   if (!route.query) return params;
   const json = schema(route.query) as { properties?: Record<string, Record<string, unknown>>; required?: string[] };
   for (const [name, s] of Object.entries(json.properties ?? {})) {
     const { description, ...rest } = s;
-    params.push({ name, in: 'query', required: Boolean(json.required?.includes(name)) && rest.default === undefined, schema: rest, ...(description ? { description } : {}) } as never);
+    params.push({
+      name,
+      in: 'query',
+      required: Boolean(json.required?.includes(name)) && rest.default === undefined,
+      schema: rest,
+      ...(description ? { description } : {}),
+    } as never);
   }
   return params;
 }
@@ -51,14 +68,23 @@ function queryParameters(route: AdminRoute): Record<string, unknown>[] {
 function adminOperation(route: AdminRoute): Record<string, unknown> {
   const body = route.body ?? route.bodyDoc;
   const ok = route.produces
-    ? { description: 'OK', content: Object.fromEntries(route.produces.map((type) => [type, { schema: { type: 'string' } }])) }
+    ? {
+        description: 'OK',
+        content: Object.fromEntries(route.produces.map((type) => [type, { schema: { type: 'string' } }])),
+      }
     : { description: 'OK', ...(route.response ? json(schema(route.response, 'output')) : {}) };
   return {
     summary: route.summary,
     security: ADMIN_SECURITY,
     parameters: queryParameters(route),
     ...(body ? { requestBody: { required: true, ...json(schema(body)) } } : {}),
-    responses: { 200: ok, 400: error, 401: error, 403: { description: 'CSRF check failed (session cookie without the token)' }, 404: error },
+    responses: {
+      200: ok,
+      400: error,
+      401: error,
+      403: { description: 'CSRF check failed (session cookie without the token)' },
+      404: error,
+    },
   };
 }
 
@@ -82,21 +108,53 @@ export function openApiDocument(): Record<string, unknown> {
           type: 'apiKey',
           in: 'cookie',
           name: 'sg_session',
-          description: 'The dashboard session (`__Host-sg_session` over https); state-changing requests also need the x-csrf-token header',
+          description:
+            'The dashboard session (`__Host-sg_session` over https); state-changing requests also need the x-csrf-token header',
         },
       },
     },
     paths: {
-      '/v1/enroll': deviceRoute('Enroll a device (signed by the key it enrolls)', EnrollRequest, schema(EnrollResponse, 'output'), false),
+      '/v1/enroll': deviceRoute(
+        'Enroll a device (signed by the key it enrolls)',
+        EnrollRequest,
+        schema(EnrollResponse, 'output'),
+        false,
+      ),
       '/v1/signals': deviceRoute('Report a signed batch of signals', SignalBatch, schema(SignalBatchResult, 'output')),
       '/v1/verdicts/poll': deviceRoute('Fetch pending verdicts', PollRequest, schema(PollResponse, 'output')),
       '/v1/acks': deviceRoute('Acknowledge a verdict (idempotent)', VerdictAck, { type: 'object' }),
-      '/v1/stream': { get: { summary: 'WebSocket: challenge, auth, then verdicts pushed live', responses: { 101: { description: 'Switching protocols' } } } },
+      '/v1/stream': {
+        get: {
+          summary: 'WebSocket: challenge, auth, then verdicts pushed live',
+          responses: { 101: { description: 'Switching protocols' } },
+        },
+      },
       ...adminPaths(),
-      [UPDATE_MANIFEST_PATH]: { get: { summary: 'gupdate manifest advertising the published extension version (force-install and updates)', responses: { 200: { description: 'Update manifest', content: { 'application/xml': {} } }, 404: { description: 'Nothing published yet' } } } },
-      [CRX_PATH]: { get: { summary: 'The published CRX3 package (`session-guard extension pack`)', responses: { 200: { description: 'CRX3 package', content: { 'application/x-chrome-extension': {} } }, 404: { description: 'Nothing published yet' } } } },
+      [UPDATE_MANIFEST_PATH]: {
+        get: {
+          summary: 'gupdate manifest advertising the published extension version (force-install and updates)',
+          responses: {
+            200: { description: 'Update manifest', content: { 'application/xml': {} } },
+            404: { description: 'Nothing published yet' },
+          },
+        },
+      },
+      [CRX_PATH]: {
+        get: {
+          summary: 'The published CRX3 package (`session-guard extension pack`)',
+          responses: {
+            200: { description: 'CRX3 package', content: { 'application/x-chrome-extension': {} } },
+            404: { description: 'Nothing published yet' },
+          },
+        },
+      },
       '/healthz': { get: { summary: 'Process is up', responses: { 200: { description: 'OK' } } } },
-      '/readyz': { get: { summary: 'Store reachable and migrated; detail: the Tor exit list status and age', responses: { 200: { description: 'Ready' }, 503: { description: 'Not ready' } } } },
+      '/readyz': {
+        get: {
+          summary: 'Store reachable and migrated; detail: the Tor exit list status and age',
+          responses: { 200: { description: 'Ready' }, 503: { description: 'Not ready' } },
+        },
+      },
       '/metrics': { get: { summary: 'Prometheus metrics', responses: { 200: { description: 'text/plain' } } } },
     },
   };

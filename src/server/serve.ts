@@ -86,7 +86,11 @@ export async function startServer(config: ServeConfig, io: ServeIo): Promise<Run
     // Replicas sharing PostgreSQL hand verdicts to each other's sockets (LISTEN/NOTIFY).
     hub = config.databaseUrl && store.dialect === 'postgres' ? createPostgresHub({ url: config.databaseUrl }) : null;
     await hub?.ready;
-    const slack: SlackService = createSlackService({ db: store.db, config: config.slack, key: lazySecretKey(keyOptions) });
+    const slack: SlackService = createSlackService({
+      db: store.db,
+      config: config.slack,
+      key: lazySecretKey(keyOptions),
+    });
     app = await buildApp({
       db: store.db,
       dialect: store.dialect,
@@ -100,7 +104,16 @@ export async function startServer(config: ServeConfig, io: ServeIo): Promise<Run
         level: config.logLevel,
         stream: process.stderr,
         // The Slack token (issue #7) is never logged; these paths are the belt to that braces.
-        redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', 'req.body.token', 'body.token', 'token', '*.token', 'headers.authorization'],
+        redact: [
+          'req.headers.authorization',
+          'req.headers.cookie',
+          'res.headers["set-cookie"]',
+          'req.body.token',
+          'body.token',
+          'token',
+          '*.token',
+          'headers.authorization',
+        ],
       },
     });
     await app.listen({ host: config.host, port: config.port });
@@ -122,7 +135,9 @@ export async function startServer(config: ServeConfig, io: ServeIo): Promise<Run
       extensionBuilt: existsSync(resolve('.output/chrome-mv3/manifest.json')),
       // Said even without a list when the tor detector is on: it cannot fire then.
       torExitList:
-        config.torExitList || policy.policy.detectors.tor.enabled ? describeTorList(torListSummary(torList)) : undefined,
+        config.torExitList || policy.policy.detectors.tor.enabled
+          ? describeTorList(torListSummary(torList))
+          : undefined,
       storeFlags: storeFlags(config),
     })) {
       io.out(line);

@@ -32,7 +32,8 @@ function passwordLine(source: AdminPasswordSource): string {
 }
 
 export function startupLines(input: BannerInput): string[] {
-  const db = input.store.dialect === 'sqlite' ? `SQLite at ${input.store.location}` : `PostgreSQL at ${input.store.location}`;
+  const db =
+    input.store.dialect === 'sqlite' ? `SQLite at ${input.store.location}` : `PostgreSQL at ${input.store.location}`;
   const from = input.policyFile ? ` from ${input.policyFile}` : '';
   const lines = [
     `Session Guard listening on ${input.url}`,

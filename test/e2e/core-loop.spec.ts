@@ -21,7 +21,11 @@ async function enrolledWithSession(backend: { api: (p: string) => Promise<any> }
 test.describe('enforce mode', () => {
   test.use({ orgPolicy: policy('enforce') });
 
-  test('ends the Slack session when downloads exceed the window', async ({ slack, backend, serviceWorker }, testInfo) => {
+  test('ends the Slack session when downloads exceed the window', async ({
+    slack,
+    backend,
+    serviceWorker,
+  }, testInfo) => {
     const page = await slack.signIn();
     expect(await slack.sessionCookie()).toMatch(/^xoxd-/);
     await enrolledWithSession(backend);
@@ -29,11 +33,14 @@ test.describe('enforce mode', () => {
     const lastDownloadAt = await slack.downloadFiles(FILES_THRESHOLD + 1);
     let removedAt = 0;
     await expect
-      .poll(async () => {
-        const cookie = await slack.sessionCookie();
-        if (!cookie && !removedAt) removedAt = Date.now();
-        return cookie;
-      }, { intervals: [10], timeout: 15_000 })
+      .poll(
+        async () => {
+          const cookie = await slack.sessionCookie();
+          if (!cookie && !removedAt) removedAt = Date.now();
+          return cookie;
+        },
+        { intervals: [10], timeout: 15_000 },
+      )
       .toBeUndefined();
 
     const latencyMs = removedAt - lastDownloadAt;
@@ -53,9 +60,7 @@ test.describe('enforce mode', () => {
     expect(await probe.textContent('body')).toContain('not_authed');
 
     // The backend lists the verdict with its reason and the device's acknowledgement.
-    await expect
-      .poll(async () => (await backend.api('/api/verdicts')).verdicts?.[0]?.ack?.outcome)
-      .toBe('executed');
+    await expect.poll(async () => (await backend.api('/api/verdicts')).verdicts?.[0]?.ack?.outcome).toBe('executed');
     const [verdict] = (await backend.api('/api/verdicts')).verdicts;
     expect(verdict.reasons).toEqual(['excessive_downloads']);
     expect(verdict.ack.latencyMs).toBeGreaterThanOrEqual(0);

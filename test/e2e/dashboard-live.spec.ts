@@ -13,9 +13,18 @@ import { DashboardPage } from './harness/dashboard-page';
 const MAX_FILES = 5;
 const SCREENSHOT = new URL('../../docs/overview.png', import.meta.url).pathname;
 
-test.use({ orgPolicy: { mode: 'enforce', detectors: { excessive_downloads: { maxFiles: MAX_FILES, maxBytes: 500_000_000, windowSeconds: 600 } } } });
+test.use({
+  orgPolicy: {
+    mode: 'enforce',
+    detectors: { excessive_downloads: { maxFiles: MAX_FILES, maxBytes: 500_000_000, windowSeconds: 600 } },
+  },
+});
 
-test('a verdict appears live, opens to its evidence and ack, and exports', async ({ context, backend, slack }, testInfo) => {
+test('a verdict appears live, opens to its evidence and ack, and exports', async ({
+  context,
+  backend,
+  slack,
+}, testInfo) => {
   const dashboard = await DashboardPage.signIn(context, backend.url);
   await dashboard.nav('Verdicts').click();
   await expect(dashboard.page.getByRole('heading', { level: 1, name: 'Verdicts' })).toBeVisible();
@@ -23,7 +32,9 @@ test('a verdict appears live, opens to its evidence and ack, and exports', async
   await dashboard.markDocument();
 
   await slack.signIn();
-  await expect.poll(async () => (await backend.api('/api/devices')).devices.length, { message: 'device enrolled' }).toBe(1);
+  await expect
+    .poll(async () => (await backend.api('/api/devices')).devices.length, { message: 'device enrolled' })
+    .toBe(1);
   const downloadedAt = await slack.downloadFiles(MAX_FILES + 1);
 
   const row = dashboard.verdictRows().first();
@@ -32,7 +43,9 @@ test('a verdict appears live, opens to its evidence and ack, and exports', async
   await expect(row.getByText('executed')).toBeVisible();
   await expect(dashboard.page.getByText('No verdicts yet.')).toHaveCount(0);
   expect(await dashboard.documentMarked(), 'the page was not reloaded').toBe(true);
-  await expect(dashboard.page.locator('#live-status')).toContainText(/New verdict: excessive_downloads|acknowledged: executed/);
+  await expect(dashboard.page.locator('#live-status')).toContainText(
+    /New verdict: excessive_downloads|acknowledged: executed/,
+  );
   testInfo.annotations.push({ type: 'download-to-dashboard-row-ms', description: String(shownAfterMs) });
   console.log(`last download → verdict row on the dashboard: ${shownAfterMs} ms`);
 
@@ -43,7 +56,9 @@ test('a verdict appears live, opens to its evidence and ack, and exports', async
   await expect(detail.locator('#finding-summary')).toContainText(`limits ${MAX_FILES} files`);
   await expect(detail.locator('#evidence')).toContainText('files');
   await expect(detail.locator('#evidence')).toContainText('maxFiles');
-  expect(await detail.locator('#signals tbody tr').filter({ hasText: 'download' }).count()).toBeGreaterThanOrEqual(MAX_FILES + 1);
+  expect(await detail.locator('#signals tbody tr').filter({ hasText: 'download' }).count()).toBeGreaterThanOrEqual(
+    MAX_FILES + 1,
+  );
   await expect(detail.locator('#signals')).toContainText('trigger');
   const { version } = await backend.api('/api/policy');
   await expect(detail.locator('#policy-version')).toContainText(`Policy version ${version}`);
@@ -55,15 +70,25 @@ test('a verdict appears live, opens to its evidence and ack, and exports', async
 
   // Export what the list shows.
   await dashboard.nav('Verdicts').click();
-  const [csv] = await Promise.all([dashboard.page.waitForEvent('download'), dashboard.page.getByRole('link', { name: 'CSV' }).click()]);
+  const [csv] = await Promise.all([
+    dashboard.page.waitForEvent('download'),
+    dashboard.page.getByRole('link', { name: 'CSV' }).click(),
+  ]);
   const csvText = readFileSync((await csv.path())!, 'utf8');
   expect(csv.suggestedFilename()).toMatch(/^session-guard-verdicts-.*\.csv$/);
   expect(csvText.split('\r\n')[0]).toMatch(/^id,issued_at,reasons,device_id/);
   expect(csvText).toContain(`${verdictId},`);
   await dashboard.nav('Findings').click();
-  const [ocsf] = await Promise.all([dashboard.page.waitForEvent('download'), dashboard.page.getByRole('link', { name: 'OCSF (Detection Finding)' }).click()]);
+  const [ocsf] = await Promise.all([
+    dashboard.page.waitForEvent('download'),
+    dashboard.page.getByRole('link', { name: 'OCSF (Detection Finding)' }).click(),
+  ]);
   const events = JSON.parse(readFileSync((await ocsf.path())!, 'utf8'));
-  expect(events[0]).toMatchObject({ class_uid: 2004, finding_info: { types: ['excessive_downloads'] }, unmapped: { verdict_id: verdictId } });
+  expect(events[0]).toMatchObject({
+    class_uid: 2004,
+    finding_info: { types: ['excessive_downloads'] },
+    unmapped: { verdict_id: verdictId },
+  });
 
   // The overview with real data, for the README.
   await dashboard.nav('Overview').click();

@@ -7,9 +7,18 @@
 import { expect, test } from './harness/fixtures';
 import { DashboardPage } from './harness/dashboard-page';
 
-test.use({ orgPolicy: { mode: 'enforce', detectors: { excessive_downloads: { maxFiles: 5, maxBytes: 500_000_000, windowSeconds: 600 } } } });
+test.use({
+  orgPolicy: {
+    mode: 'enforce',
+    detectors: { excessive_downloads: { maxFiles: 5, maxBytes: 500_000_000, windowSeconds: 600 } },
+  },
+});
 
-test('a policy edited in the dashboard is validated, reviewed, saved as a new version, and takes effect', async ({ context, backend, slack }) => {
+test('a policy edited in the dashboard is validated, reviewed, saved as a new version, and takes effect', async ({
+  context,
+  backend,
+  slack,
+}) => {
   const before = await backend.api('/api/policy');
   const dashboard = await DashboardPage.signIn(context, backend.url);
   await dashboard.nav('Policy').click();
@@ -28,18 +37,24 @@ test('a policy edited in the dashboard is validated, reviewed, saved as a new ve
   const next = structuredClone(before.policy);
   next.detectors.excessive_downloads.maxFiles = 2;
   await editor.fill(JSON.stringify(next, null, 2));
-  await expect(validation).toContainText(`Valid. Changes from version ${before.version}: detectors.excessive_downloads.maxFiles`);
+  await expect(validation).toContainText(
+    `Valid. Changes from version ${before.version}: detectors.excessive_downloads.maxFiles`,
+  );
   await expect(editor).toHaveAttribute('aria-invalid', 'false');
   await expect(dashboard.page.locator('#policy-diff-live .add')).toHaveText(['+       "maxFiles": 2,']);
   await expect(dashboard.page.locator('#policy-diff-live .remove')).toHaveText(['-       "maxFiles": 5,']);
 
   // The review step shows the diff before anything is saved.
   await dashboard.page.getByRole('button', { name: 'Review changes' }).click();
-  await expect(dashboard.page.getByRole('heading', { name: `Review: changes from version ${before.version}` })).toBeVisible();
+  await expect(
+    dashboard.page.getByRole('heading', { name: `Review: changes from version ${before.version}` }),
+  ).toBeVisible();
   await expect(dashboard.page.locator('#policy-diff-review .add')).toContainText('"maxFiles": 2');
   expect((await backend.api('/api/policy')).version).toBe(before.version);
   await dashboard.page.getByRole('button', { name: `Save as version ${before.version + 1}` }).click();
-  await expect(dashboard.page.locator('#policy-notice')).toHaveText(`Saved as version ${before.version + 1}. New findings and verdicts are decided under it.`);
+  await expect(dashboard.page.locator('#policy-notice')).toHaveText(
+    `Saved as version ${before.version + 1}. New findings and verdicts are decided under it.`,
+  );
 
   // History: who changed what.
   const newest = dashboard.page.locator('#policy-history tbody tr').first();

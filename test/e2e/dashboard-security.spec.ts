@@ -24,10 +24,20 @@ async function enrollFromNode(backend: Backend, userAgent: string): Promise<Fake
   const [settings] = Object.values(exported['3rdparty'].extensions) as { enrollmentToken: string }[];
   const device = await fakeDevice();
   const body = JSON.stringify(enrollRequest(device, settings.enrollmentToken, { userAgent }));
-  const enrolled = await fetch(`${backend.url}/v1/enroll`, { method: 'POST', body, headers: await signedHeaders(device, body) });
+  const enrolled = await fetch(`${backend.url}/v1/enroll`, {
+    method: 'POST',
+    body,
+    headers: await signedHeaders(device, body),
+  });
   expect(enrolled.status).toBe(200);
-  const batch = JSON.stringify(fakeBatch(device.id, [fakeHeartbeat({ fingerprint: fakeFingerprint({ webgl: { vendor: UA, renderer: GPU } }) })]));
-  const sent = await fetch(`${backend.url}/v1/signals`, { method: 'POST', body: batch, headers: await signedHeaders(device, batch) });
+  const batch = JSON.stringify(
+    fakeBatch(device.id, [fakeHeartbeat({ fingerprint: fakeFingerprint({ webgl: { vendor: UA, renderer: GPU } }) })]),
+  );
+  const sent = await fetch(`${backend.url}/v1/signals`, {
+    method: 'POST',
+    body: batch,
+    headers: await signedHeaders(device, batch),
+  });
   expect(sent.status).toBe(200);
   return device;
 }
@@ -86,7 +96,8 @@ test('every control is labelled, and the dashboard works from the keyboard alone
   await page.waitForURL(`${backend.url}/verdicts`);
 
   // Filters: labelled, reachable by Tab, submitted with Enter.
-  for (const label of ['Reason', 'User', 'Device', 'From (UTC)', 'To (UTC)']) await expect(page.getByLabel(label, { exact: true })).toBeVisible();
+  for (const label of ['Reason', 'User', 'Device', 'From (UTC)', 'To (UTC)'])
+    await expect(page.getByLabel(label, { exact: true })).toBeVisible();
   await page.getByLabel('Reason').focus();
   await page.keyboard.press('Tab');
   await expect(page.getByLabel('User')).toBeFocused();
@@ -111,11 +122,16 @@ test('every control is labelled, and the dashboard works from the keyboard alone
   await page.goto(`${backend.url}/devices`);
   page.once('dialog', (dialog) => void dialog.accept());
   const revoke = page.getByRole('button', { name: `Revoke device ${device.id}` });
-  for (let i = 0; i < 30 && !(await revoke.evaluate((el) => el === document.activeElement)); i++) await page.keyboard.press('Tab');
+  for (let i = 0; i < 30 && !(await revoke.evaluate((el) => el === document.activeElement)); i++)
+    await page.keyboard.press('Tab');
   await expect(revoke).toBeFocused();
   await page.keyboard.press('Enter');
   await page.waitForURL(/\/devices\?revoked=1/);
   await expect(page.locator(`tr[data-device-id="${device.id}"]`)).toContainText('revoked');
-  const refused = await fetch(`${backend.url}/v1/signals`, { method: 'POST', body: '{}', headers: await signedHeaders(device, '{}') });
+  const refused = await fetch(`${backend.url}/v1/signals`, {
+    method: 'POST',
+    body: '{}',
+    headers: await signedHeaders(device, '{}'),
+  });
   expect(refused.status).toBe(403);
 });

@@ -36,20 +36,34 @@ test('a policy from `policy export` force-installs the extension from the backen
     override_update_url: true,
   });
   const self = await serviceWorker.evaluate(() => chrome.management.getSelf());
-  expect(self).toMatchObject({ id: extensionId, installType: 'admin', version: packed.version, enabled: true, mayDisable: false });
-  expect(distributionRequests(backend)).toEqual(expect.arrayContaining(['/extension/updates.xml', '/extension/session-guard.crx']));
+  expect(self).toMatchObject({
+    id: extensionId,
+    installType: 'admin',
+    version: packed.version,
+    enabled: true,
+    mayDisable: false,
+  });
+  expect(distributionRequests(backend)).toEqual(
+    expect.arrayContaining(['/extension/updates.xml', '/extension/session-guard.crx']),
+  );
 
   // Its managed configuration arrives (after a force-install it reads {} for a while).
   const settings = policyFile['3rdparty'].extensions[extensionId];
   const policyStarted = Date.now();
   await expect
-    .poll(() => serviceWorker.evaluate(() => chrome.storage.managed.get()), { timeout: 30_000, message: 'managed policy' })
+    .poll(() => serviceWorker.evaluate(() => chrome.storage.managed.get()), {
+      timeout: 30_000,
+      message: 'managed policy',
+    })
     .toEqual(settings);
   figures.installedToManagedPolicyMs = Date.now() - policyStarted;
 
   // It enrolls with the enrollment token from that configuration.
   await expect
-    .poll(async () => (await backend.api('/api/devices')).devices?.length ?? 0, { timeout: 30_000, message: 'device enrolled' })
+    .poll(async () => (await backend.api('/api/devices')).devices?.length ?? 0, {
+      timeout: 30_000,
+      message: 'device enrolled',
+    })
     .toBe(1);
   figures.installedToEnrolledMs = Date.now() - policyStarted;
 

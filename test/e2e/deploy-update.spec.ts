@@ -6,7 +6,15 @@
  * `onUpdateAvailable` handler flushes its outbox and reloads into the new version.
  */
 import type { BrowserContext, Worker } from '@playwright/test';
-import { buildWithVersion, distributionRequests, expect, installedWorker, launchForceInstalled, packIntoBackend, test } from './harness/force-install';
+import {
+  buildWithVersion,
+  distributionRequests,
+  expect,
+  installedWorker,
+  launchForceInstalled,
+  packIntoBackend,
+  test,
+} from './harness/force-install';
 
 // The extension's global inside worker.evaluate (the tests' tsconfig has no chrome types).
 declare const chrome: any;
@@ -30,7 +38,10 @@ test('a newer version on the backend is found by the update check and applied by
   await expect.poll(async () => (await backend.api('/api/devices')).devices?.length ?? 0, { timeout: 30_000 }).toBe(1);
   expect(await version(serviceWorker)).toBe(packed.version);
 
-  const next = await packIntoBackend(backend, buildWithVersion(testInfo.outputPath('next-build'), bump(packed.version)));
+  const next = await packIntoBackend(
+    backend,
+    buildWithVersion(testInfo.outputPath('next-build'), bump(packed.version)),
+  );
   expect(next).toMatchObject({ extensionId: packed.extensionId, version: bump(packed.version) });
   expect(await (await fetch(`${backend.url}/extension/updates.xml`)).text()).toContain(`version="${next.version}"`);
 
@@ -41,8 +52,13 @@ test('a newer version on the backend is found by the update check and applied by
   expect(distributionRequests(backend).filter((p) => p === '/extension/session-guard.crx')).toHaveLength(2);
 
   // Same extension, same device: the update keeps its key and managed configuration.
-  expect(await updated.evaluate(() => chrome.management.getSelf())).toMatchObject({ installType: 'admin', version: next.version });
-  await expect.poll(() => updated.evaluate(() => chrome.storage.managed.get()), { timeout: 30_000 }).toHaveProperty('backendUrl', backend.url);
+  expect(await updated.evaluate(() => chrome.management.getSelf())).toMatchObject({
+    installType: 'admin',
+    version: next.version,
+  });
+  await expect
+    .poll(() => updated.evaluate(() => chrome.storage.managed.get()), { timeout: 30_000 })
+    .toHaveProperty('backendUrl', backend.url);
   expect((await backend.api('/api/devices')).devices).toHaveLength(1);
 });
 
@@ -56,11 +72,19 @@ test('the updated version survives a browser restart as the same device', async 
   policyFile,
 }, testInfo) => {
   await expect.poll(async () => (await backend.api('/api/devices')).devices?.length ?? 0, { timeout: 30_000 }).toBe(1);
-  const next = await packIntoBackend(backend, buildWithVersion(testInfo.outputPath('next-build'), bump(packed.version)));
+  const next = await packIntoBackend(
+    backend,
+    buildWithVersion(testInfo.outputPath('next-build'), bump(packed.version)),
+  );
   expect(await version(await updateThroughCheck(context, serviceWorker, next.version))).toBe(next.version);
 
   await context.close();
-  const restarted = await launchForceInstalled({ dir: testInfo.outputPath('chromium'), chromiumPath, policy: policyFile, hostRules: fakeSlack.hostRules });
+  const restarted = await launchForceInstalled({
+    dir: testInfo.outputPath('chromium'),
+    chromiumPath,
+    policy: policyFile,
+    hostRules: fakeSlack.hostRules,
+  });
   try {
     expect(await version(await installedWorker(restarted, packed.extensionId, 30_000))).toBe(next.version);
     expect((await backend.api('/api/devices')).devices).toHaveLength(1);

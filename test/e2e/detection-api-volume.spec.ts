@@ -11,7 +11,10 @@ import { devicesEnrolled, sessionCookie, sessionEnded, verdictReasons } from './
 
 const LIMIT = 120;
 test.use({
-  orgPolicy: { mode: 'enforce', detectors: { unexpected_api_call_volume: { action: 'terminate', maxCallsPerMinute: LIMIT } } },
+  orgPolicy: {
+    mode: 'enforce',
+    detectors: { unexpected_api_call_volume: { action: 'terminate', maxCallsPerMinute: LIMIT } },
+  },
 });
 
 /** Calls `method` `count` times, one after another, as fast as the page can; returns the replies' `ok`. */
@@ -29,7 +32,12 @@ function callInLoop(page: Page, method: string, count: number): Promise<boolean[
 const storedCalls = (dataDir: string) =>
   storedSignals(dataDir, 'api_calls').reduce((sum, s) => sum + (s.data.count as number), 0);
 
-test('ends the session of a page scraping conversations.history in a tight loop', async ({ context, slack, backend, fakeSlack }) => {
+test('ends the session of a page scraping conversations.history in a tight loop', async ({
+  context,
+  slack,
+  backend,
+  fakeSlack,
+}) => {
   const page = await slack.signIn();
   await devicesEnrolled(backend);
   const before = fakeSlack.requests.length;
@@ -53,7 +61,9 @@ test('ends the session of a page scraping conversations.history in a tight loop'
   const after = await context.newPage();
   await after.goto('https://app.slack.com/api/conversations.history');
   expect(await after.textContent('body')).toContain('not_authed');
-  console.log(`scraping loop → session ended: ${endedAt - startedAt} ms, after ${withSession.length} calls with the session`);
+  console.log(
+    `scraping loop → session ended: ${endedAt - startedAt} ms, after ${withSession.length} calls with the session`,
+  );
 });
 
 test('leaves a normal client alone: a hundred calls over four methods', async ({ context, slack, backend }) => {
@@ -61,7 +71,8 @@ test('leaves a normal client alone: a hundred calls over four methods', async ({
   await devicesEnrolled(backend);
 
   for (let round = 0; round < 25; round++) {
-    for (const method of ['conversations.history', 'users.info', 'search.messages', 'client.counts']) await callInLoop(page, method, 1);
+    for (const method of ['conversations.history', 'users.info', 'search.messages', 'client.counts'])
+      await callInLoop(page, method, 1);
   }
   // Windows close ten seconds after their first call, then the outbox sends them.
   await expect.poll(() => storedCalls(backend.dataDir), { timeout: 40_000 }).toBe(100);

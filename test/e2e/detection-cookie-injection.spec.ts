@@ -6,11 +6,24 @@
  */
 import { storedSignals } from './harness/backend-db';
 import { expect, test } from './harness/fixtures';
-import { devicesEnrolled, sessionCookie, sessionEnded, slackCookie, stealSession, storedOnce, verdictReasons } from './harness/detection';
+import {
+  devicesEnrolled,
+  sessionCookie,
+  sessionEnded,
+  slackCookie,
+  stealSession,
+  storedOnce,
+  verdictReasons,
+} from './harness/detection';
 
 test.use({ orgPolicy: { mode: 'enforce', detectors: { session_cookie_injection: { action: 'terminate' } } } });
 
-test('ends a session cookie injected through the DevTools protocol with no sign-in', async ({ context, backend, fakeSlack, serviceWorker }) => {
+test('ends a session cookie injected through the DevTools protocol with no sign-in', async ({
+  context,
+  backend,
+  fakeSlack,
+  serviceWorker,
+}) => {
   await devicesEnrolled(backend);
   const stolen = await stealSession(fakeSlack.port);
   const page = await context.newPage();

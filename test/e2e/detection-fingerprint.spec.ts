@@ -8,20 +8,36 @@
  */
 import { storedSignals } from './harness/backend-db';
 import { expect, test } from './harness/extension-fixtures';
-import { cachedFingerprint, devicesEnrolled, sessionCookie, sessionEnded, storedOnce, verdictReasons } from './harness/detection';
+import {
+  cachedFingerprint,
+  devicesEnrolled,
+  sessionCookie,
+  sessionEnded,
+  storedOnce,
+  verdictReasons,
+} from './harness/detection';
 import { SlackPage } from './harness/slack-page';
 
-const WINDOWS_UA = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36';
+const WINDOWS_UA =
+  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36';
 
 test.use({ orgPolicy: { mode: 'enforce', detectors: { session_cookie_injection: { enabled: false } } } });
 
-test('ends a copied session in another browser and leaves the original alone', async ({ launch, backend, fakeSlack }) => {
+test('ends a copied session in another browser and leaves the original alone', async ({
+  launch,
+  backend,
+  fakeSlack,
+}) => {
   const victim = await launch({ name: 'victim' });
   await devicesEnrolled(backend, 1);
   const victimPrint = await cachedFingerprint(victim);
   await new SlackPage(victim, fakeSlack).signIn();
   const original = await sessionCookie(victim);
-  const [bound] = await storedOnce(backend, 'session_cookie', (s) => s.data.change === 'appeared' && s.data.fingerprint);
+  const [bound] = await storedOnce(
+    backend,
+    'session_cookie',
+    (s) => s.data.change === 'appeared' && s.data.fingerprint,
+  );
 
   const thief = await launch({
     name: 'thief',
@@ -59,11 +75,21 @@ test('keeps the session through a browser update and a new monitor', async ({ la
   await cachedFingerprint(before);
   await new SlackPage(before, fakeSlack).signIn();
   const session = await sessionCookie(before);
-  const [bound] = await storedOnce(backend, 'session_cookie', (s) => s.data.change === 'appeared' && s.data.fingerprint);
+  const [bound] = await storedOnce(
+    backend,
+    'session_cookie',
+    (s) => s.data.change === 'appeared' && s.data.fingerprint,
+  );
   await before.close();
 
-  const updatedUa = (bound.data.fingerprint.userAgent as string).replace(/Chrome\/(\d+)/, (_m, v) => `Chrome/${Number(v) + 1}`);
-  const after = await launch({ name: 'laptop', args: [`--user-agent=${updatedUa}`, '--window-size=1600,1000', '--force-device-scale-factor=2'] });
+  const updatedUa = (bound.data.fingerprint.userAgent as string).replace(
+    /Chrome\/(\d+)/,
+    (_m, v) => `Chrome/${Number(v) + 1}`,
+  );
+  const after = await launch({
+    name: 'laptop',
+    args: [`--user-agent=${updatedUa}`, '--window-size=1600,1000', '--force-device-scale-factor=2'],
+  });
   const [present] = await storedOnce(
     backend,
     'session_cookie',

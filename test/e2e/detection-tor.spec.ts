@@ -46,7 +46,10 @@ function realOldList(): string {
 }
 
 test.describe('the exit list holds the address the browser reports from', () => {
-  test.use({ orgPolicy: { mode: 'enforce' }, backendOptions: { serveArgs: ['--tor-exit-list', currentListWithLoopback()] } });
+  test.use({
+    orgPolicy: { mode: 'enforce' },
+    backendOptions: { serveArgs: ['--tor-exit-list', currentListWithLoopback()] },
+  });
 
   test('ends the Slack session as soon as there is one', async ({ context, slack, backend }) => {
     await devicesEnrolled(backend);

@@ -10,16 +10,25 @@ import type { StoredSignal } from './harness/backend-db';
 
 const fingerprinted = (signals: StoredSignal[]) => signals.filter((s) => s.data.fingerprint);
 
-test('reports the same fingerprint after the browser restarts on the same profile', async ({ context, serviceWorker, stored, launch }) => {
+test('reports the same fingerprint after the browser restarts on the same profile', async ({
+  context,
+  serviceWorker,
+  stored,
+  launch,
+}) => {
   expect(serviceWorker.url()).toContain('background.js');
-  await expect.poll(() => fingerprinted(stored()).length, { message: 'a fingerprint before the restart' }).toBeGreaterThan(0);
+  await expect
+    .poll(() => fingerprinted(stored()).length, { message: 'a fingerprint before the restart' })
+    .toBeGreaterThan(0);
   const [first] = fingerprinted(stored());
   const before = fingerprinted(stored()).length;
 
   await context.close();
   const restarted = await launch();
   await extensionWorker(restarted);
-  await expect.poll(() => fingerprinted(stored()).length, { message: 'a fingerprint after the restart' }).toBeGreaterThan(before);
+  await expect
+    .poll(() => fingerprinted(stored()).length, { message: 'a fingerprint after the restart' })
+    .toBeGreaterThan(before);
 
   const after = fingerprinted(stored()).at(-1)!;
   expect(after.id).not.toBe(first.id);
@@ -35,7 +44,11 @@ test('reports the same fingerprint after the browser restarts on the same profil
   });
 });
 
-test('reports a different fingerprint from a browser with another user agent, time zone and languages', async ({ serviceWorker, stored, launch }) => {
+test('reports a different fingerprint from a browser with another user agent, time zone and languages', async ({
+  serviceWorker,
+  stored,
+  launch,
+}) => {
   expect(serviceWorker.url()).toContain('background.js');
   await expect.poll(() => fingerprinted(stored()).length).toBeGreaterThan(0);
   const here = fingerprinted(stored())[0];
@@ -48,7 +61,9 @@ test('reports a different fingerprint from a browser with another user agent, ti
   });
   await extensionWorker(elsewhere);
   await expect
-    .poll(() => fingerprinted(stored()).filter((s) => s.deviceId !== here.deviceId).length, { message: 'the second browser enrolled and reported' })
+    .poll(() => fingerprinted(stored()).filter((s) => s.deviceId !== here.deviceId).length, {
+      message: 'the second browser enrolled and reported',
+    })
     .toBeGreaterThan(0);
 
   const there = fingerprinted(stored()).find((s) => s.deviceId !== here.deviceId)!;

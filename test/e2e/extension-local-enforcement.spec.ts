@@ -11,11 +11,25 @@ import { fetchFiles } from './harness/slack-files';
 const LOCAL_CAP = 3;
 test.use({
   // The backend's own threshold is far away: only the local cap can end this session.
-  orgPolicy: { mode: 'enforce', detectors: { excessive_downloads: { maxFiles: 100, maxBytes: 500_000_000, windowSeconds: 600 } } },
-  policyOverride: { pollIntervalSeconds: 30, localMaxFilesPerWindow: LOCAL_CAP, localWindowSeconds: 600, supportContact: 'security@example.com' },
+  orgPolicy: {
+    mode: 'enforce',
+    detectors: { excessive_downloads: { maxFiles: 100, maxBytes: 500_000_000, windowSeconds: 600 } },
+  },
+  policyOverride: {
+    pollIntervalSeconds: 30,
+    localMaxFilesPerWindow: LOCAL_CAP,
+    localWindowSeconds: 600,
+    supportContact: 'security@example.com',
+  },
 });
 
-test('ends the session locally while the backend is down, and reports it when the backend is back', async ({ slack, backend, probe, stored, extensionId }) => {
+test('ends the session locally while the backend is down, and reports it when the backend is back', async ({
+  slack,
+  backend,
+  probe,
+  stored,
+  extensionId,
+}) => {
   test.setTimeout(120_000);
   const page = await slack.signIn();
   await expect.poll(async () => (await backend.api('/api/devices')).devices?.length ?? 0).toBe(1);
@@ -26,7 +40,9 @@ test('ends the session locally while the backend is down, and reports it when th
   expect(await slack.sessionCookie(), 'at the cap, the session stays').toMatch(/^xoxd-/);
   made.push(...(await fetchFiles(page, LOCAL_CAP + 1, LOCAL_CAP + 1)));
 
-  await expect.poll(() => slack.sessionCookie(), { message: 'the session ends on the device', intervals: [100] }).toBeUndefined();
+  await expect
+    .poll(() => slack.sessionCookie(), { message: 'the session ends on the device', intervals: [100] })
+    .toBeUndefined();
   await expect(page).toHaveURL(new RegExp(`^chrome-extension://${extensionId}/terminated\\.html`));
   await expect(page.getByText('because its server could not be reached')).toBeVisible();
   await expect(page.getByText('Contact: security@example.com')).toBeVisible();
@@ -35,7 +51,9 @@ test('ends the session locally while the backend is down, and reports it when th
   expect(Object.keys(await probe.notifications())).toContain(`verdict-${status?.lastVerdict.id}`);
 
   await backend.start();
-  await expect.poll(() => stored('local_verdict').length, { timeout: 60_000, message: 'the local verdict reaches the backend' }).toBe(1);
+  await expect
+    .poll(() => stored('local_verdict').length, { timeout: 60_000, message: 'the local verdict reaches the backend' })
+    .toBe(1);
   const [local] = stored('local_verdict');
   expect(local.data).toMatchObject({
     verdictId: status?.lastVerdict.id,

@@ -16,16 +16,24 @@ async function openPopup(context: BrowserContext, extensionId: string): Promise<
   return popup;
 }
 
-const row = (popup: Page, term: string) => popup.locator('dt', { hasText: term }).locator('xpath=following-sibling::dd[1]');
+const row = (popup: Page, term: string) =>
+  popup.locator('dt', { hasText: term }).locator('xpath=following-sibling::dd[1]');
 
 test.describe('configured', () => {
-  test('shows protection status in plain words, and what is wrong when the server is down', async ({ slack, backend, context, extensionId }, testInfo) => {
+  test('shows protection status in plain words, and what is wrong when the server is down', async ({
+    slack,
+    backend,
+    context,
+    extensionId,
+  }, testInfo) => {
     const page = await slack.signIn();
     await fetchFiles(page, 1, 1);
     const popup = await openPopup(context, extensionId);
 
     await expect(popup.getByRole('status')).toHaveText(/^Protected: your Slack session is watched/);
-    await expect(row(popup, 'Policy')).toHaveText('Chrome managed policy (chrome.storage.managed), set by your organisation');
+    await expect(row(popup, 'Policy')).toHaveText(
+      'Chrome managed policy (chrome.storage.managed), set by your organisation',
+    );
     await expect(row(popup, 'Server')).toHaveText(`${backend.url}: connected, verdicts arrive instantly`);
     await expect(row(popup, 'Last report')).toHaveText(/^sent (just now|\d+ seconds ago)$/);
     await expect(row(popup, 'Last verdict')).toHaveText('none: your session has never been ended');
@@ -50,7 +58,10 @@ test.describe('unconfigured', () => {
   test('says that the organisation has set no policy', async ({ context, extensionId }) => {
     const popup = await openPopup(context, extensionId);
 
-    await expect(popup.getByRole('status')).toHaveText(/^Not protected: your organisation has not set a Session Guard policy/, { timeout: 20_000 });
+    await expect(popup.getByRole('status')).toHaveText(
+      /^Not protected: your organisation has not set a Session Guard policy/,
+      { timeout: 20_000 },
+    );
     await expect(popup.locator('dl')).toHaveCount(0);
   });
 });
@@ -61,6 +72,9 @@ test.describe('misconfigured', () => {
   test('names what is wrong with the policy', async ({ context, extensionId }) => {
     const popup = await openPopup(context, extensionId);
 
-    await expect(popup.getByRole('status')).toHaveText(/^Not protected: the Session Guard policy .* is invalid \(backendUrl: backendUrl must be an http\(s\) URL\)/, { timeout: 20_000 });
+    await expect(popup.getByRole('status')).toHaveText(
+      /^Not protected: the Session Guard policy .* is invalid \(backendUrl: backendUrl must be an http\(s\) URL\)/,
+      { timeout: 20_000 },
+    );
   });
 });

@@ -34,7 +34,10 @@ const downloads = { excessive_downloads: { maxFiles: FILES, maxBytes: 500_000_00
 const now = () => Math.floor(Date.now() / 1000);
 
 async function connectSlack(backend: Backend) {
-  const view = await backend.api('/api/slack/connection', { method: 'PUT', body: JSON.stringify({ token: FAKE_TOKEN }) });
+  const view = await backend.api('/api/slack/connection', {
+    method: 'PUT',
+    body: JSON.stringify({ token: FAKE_TOKEN }),
+  });
   expect(view).toMatchObject({ connected: true, lastTest: { ok: true } });
 }
 
@@ -43,14 +46,18 @@ async function connectSlack(backend: Backend) {
  * and a guard that is not active yet drops what it is told (src/extension/signal-sink.ts).
  */
 async function signInGuarded(slack: { signIn(): Promise<unknown> }, backend: Backend) {
-  await expect.poll(async () => (await backend.api('/api/devices')).devices?.length ?? 0, { message: 'device enrolled' }).toBe(1);
+  await expect
+    .poll(async () => (await backend.api('/api/devices')).devices?.length ?? 0, { message: 'device enrolled' })
+    .toBe(1);
   await slack.signIn();
 }
 
 async function deviceOf(backend: Backend): Promise<{ id: string; userAgent: string }> {
   let device: { id: string; userId: string | null; userAgent: string } | undefined;
   await expect
-    .poll(async () => ((device = (await backend.api('/api/devices')).devices?.[0]), device?.userId), { message: 'the page reported the Slack user' })
+    .poll(async () => ((device = (await backend.api('/api/devices')).devices?.[0]), device?.userId), {
+      message: 'the page reported the Slack user',
+    })
     .toBe(USER_ID);
   return device!;
 }
@@ -58,7 +65,17 @@ async function deviceOf(backend: Backend): Promise<{ id: string; userAgent: stri
 /** The token appears in no answer, no export, no log line and nowhere in the store's files. */
 async function expectTokenNowhere(backend: Backend) {
   const answers = await Promise.all(
-    ['/api/slack/connection', '/api/slack/revocations', '/api/verdicts', '/api/findings', '/api/devices', '/api/audit', '/api/exports/verdicts.json', '/api/exports/findings.json', '/api/exports/findings.ocsf.json'].map((p) => backend.api(p)),
+    [
+      '/api/slack/connection',
+      '/api/slack/revocations',
+      '/api/verdicts',
+      '/api/findings',
+      '/api/devices',
+      '/api/audit',
+      '/api/exports/verdicts.json',
+      '/api/exports/findings.json',
+      '/api/exports/findings.ocsf.json',
+    ].map((p) => backend.api(p)),
   );
   for (const answer of answers) expect(JSON.stringify(answer)).not.toContain(FAKE_TOKEN);
   expect(backend.output()).toContain('slack connected');
@@ -72,7 +89,11 @@ async function expectTokenNowhere(backend: Backend) {
 test.describe('serverSideRevocation: user', () => {
   test.use({ orgPolicy: { mode: 'enforce', serverSideRevocation: 'user', detectors: downloads } });
 
-  test('a verdict clears the cookie and Slack receives exactly one reset for the page’s user', async ({ slack, backend, slackApi }) => {
+  test('a verdict clears the cookie and Slack receives exactly one reset for the page’s user', async ({
+    slack,
+    backend,
+    slackApi,
+  }) => {
     await connectSlack(backend);
     await signInGuarded(slack, backend);
     await deviceOf(backend);
@@ -86,7 +107,9 @@ test.describe('serverSideRevocation: user', () => {
     const [verdict] = (await backend.api('/api/verdicts')).verdicts;
     const serverSide = await backend.api(`/api/verdicts/${verdict.id}/server-side`);
     expect(serverSide.timeline.map((e: { kind: string }) => e.kind)).toEqual(['queued', 'reset', 'done']);
-    console.log(`verdict issued → Slack reset received: ${slackApi.callsTo('admin.users.session.reset')[0].at - verdict.issuedAt} ms`);
+    console.log(
+      `verdict issued → Slack reset received: ${slackApi.callsTo('admin.users.session.reset')[0].at - verdict.issuedAt} ms`,
+    );
     await expect.poll(async () => (await backend.api('/api/verdicts')).verdicts[0]?.ack?.outcome).toBe('executed');
     await expectTokenNowhere(backend);
   });
@@ -95,10 +118,26 @@ test.describe('serverSideRevocation: user', () => {
 test.describe('serverSideRevocation: session', () => {
   test.use({ orgPolicy: { mode: 'enforce', serverSideRevocation: 'session', detectors: downloads } });
 
-  test('a verdict ends only the Slack session that is not the guarded browser’s', async ({ slack, backend, slackApi }) => {
+  test('a verdict ends only the Slack session that is not the guarded browser’s', async ({
+    slack,
+    backend,
+    slackApi,
+  }) => {
     slackApi.sessions = [
-      { session_id: 5001, team_id: 'T0SGUARD01', user_id: USER_ID, created: { device_hardware: 'Computer', os: 'Linux', ip: '127.0.0.1' }, recent: { device_hardware: 'Computer', os: 'Linux', ip: '127.0.0.1' } },
-      { session_id: 5002, team_id: 'T0SGUARD01', user_id: USER_ID, created: { device_hardware: 'Computer', os: 'Windows', ip: '198.51.100.7' }, recent: { device_hardware: 'Computer', os: 'Windows', ip: '198.51.100.7' } },
+      {
+        session_id: 5001,
+        team_id: 'T0SGUARD01',
+        user_id: USER_ID,
+        created: { device_hardware: 'Computer', os: 'Linux', ip: '127.0.0.1' },
+        recent: { device_hardware: 'Computer', os: 'Linux', ip: '127.0.0.1' },
+      },
+      {
+        session_id: 5002,
+        team_id: 'T0SGUARD01',
+        user_id: USER_ID,
+        created: { device_hardware: 'Computer', os: 'Windows', ip: '198.51.100.7' },
+        recent: { device_hardware: 'Computer', os: 'Windows', ip: '198.51.100.7' },
+      },
     ];
     await connectSlack(backend);
     await signInGuarded(slack, backend);
@@ -109,7 +148,9 @@ test.describe('serverSideRevocation: session', () => {
     await expect.poll(async () => (await backend.api('/api/slack/revocations')).revocations?.[0]?.status).toBe('done');
     await new Promise((r) => setTimeout(r, 2000));
 
-    expect(slackApi.callsTo('admin.users.session.invalidate').map((c) => c.params)).toEqual([{ session_id: 5002, team_id: 'T0SGUARD01' }]);
+    expect(slackApi.callsTo('admin.users.session.invalidate').map((c) => c.params)).toEqual([
+      { session_id: 5002, team_id: 'T0SGUARD01' },
+    ]);
     expect(slackApi.callsTo('admin.users.session.reset')).toEqual([]);
     expect(slackApi.sessions.map((s) => s.session_id)).toEqual([5001]);
     await expectTokenNowhere(backend);
@@ -117,28 +158,65 @@ test.describe('serverSideRevocation: session', () => {
 });
 
 test.describe('audit log: session used off the device', () => {
-  test.use({ orgPolicy: { mode: 'enforce', serverSideRevocation: 'user', detectors: { session_used_off_device: { action: 'terminate' } } } });
+  test.use({
+    orgPolicy: {
+      mode: 'enforce',
+      serverSideRevocation: 'user',
+      detectors: { session_used_off_device: { action: 'terminate' } },
+    },
+  });
 
-  test('activity from an unknown address ends both halves: the cookie in the browser and the sessions at Slack', async ({ slack, backend, slackApi }) => {
+  test('activity from an unknown address ends both halves: the cookie in the browser and the sessions at Slack', async ({
+    slack,
+    backend,
+    slackApi,
+  }) => {
     await connectSlack(backend);
     await signInGuarded(slack, backend);
     const device = await deviceOf(backend);
-    slackApi.audit.push(auditEntry({ id: 'own-use', at: now() - 2, userId: USER_ID, action: 'file_downloaded', ip: '127.0.0.1', ua: device.userAgent }));
+    slackApi.audit.push(
+      auditEntry({
+        id: 'own-use',
+        at: now() - 2,
+        userId: USER_ID,
+        action: 'file_downloaded',
+        ip: '127.0.0.1',
+        ua: device.userAgent,
+      }),
+    );
     await expect.poll(async () => (await backend.api('/api/slack/connection')).auditLog.entriesSeen).toBe(1);
     await new Promise((r) => setTimeout(r, 1500));
     expect(await slack.sessionCookie()).toMatch(/^xoxd-/); // the device's own activity is not a finding
 
-    slackApi.audit.push(auditEntry({ id: 'stolen-cookie', at: now() - 1, userId: USER_ID, action: 'file_downloaded', ip: '198.51.100.7', ua: 'python-requests/2.31', sessionId: '9001' }));
+    slackApi.audit.push(
+      auditEntry({
+        id: 'stolen-cookie',
+        at: now() - 1,
+        userId: USER_ID,
+        action: 'file_downloaded',
+        ip: '198.51.100.7',
+        ua: 'python-requests/2.31',
+        sessionId: '9001',
+      }),
+    );
     const loggedAt = Date.now();
 
     await expect.poll(() => slack.sessionCookie(), { intervals: [50], timeout: 20_000 }).toBeUndefined();
-    console.log(`audit entry available → cookie cleared in the browser: ${Date.now() - loggedAt} ms (poll interval 1 s)`);
+    console.log(
+      `audit entry available → cookie cleared in the browser: ${Date.now() - loggedAt} ms (poll interval 1 s)`,
+    );
     await expect.poll(() => slackApi.callsTo('admin.users.session.reset').length).toBe(1);
     const [finding] = (await backend.api('/api/findings')).findings;
-    expect(finding).toMatchObject({ reason: 'session_used_off_device', outcome: 'verdict_issued', deviceId: device.id });
+    expect(finding).toMatchObject({
+      reason: 'session_used_off_device',
+      outcome: 'verdict_issued',
+      deviceId: device.id,
+    });
     expect(finding.evidence).toMatchObject({ ip: '198.51.100.7', slackSessionId: '9001' });
     expect(slackApi.callsTo('admin.users.session.reset')[0].params).toEqual({ user_id: USER_ID });
-    await expect.poll(async () => (await backend.api(`/api/verdicts/${finding.verdictId}/server-side`)).revocation?.status).toBe('done');
+    await expect
+      .poll(async () => (await backend.api(`/api/verdicts/${finding.verdictId}/server-side`)).revocation?.status)
+      .toBe('done');
     await expectTokenNowhere(backend);
   });
 });
@@ -147,9 +225,14 @@ test.describe('audit log connector across a restart', () => {
   test.use({ orgPolicy: { mode: 'enforce' } });
 
   test('resumes after the backend restarts, with no gap and no duplicate', async ({ backend, slackApi }) => {
-    const anomaly = (id: string, at: number) => auditEntry({ id, at, userId: 'U0SOMEONE1', action: 'anomaly', ip: '198.51.100.9', details: { reason: ['tor'] } });
+    const anomaly = (id: string, at: number) =>
+      auditEntry({ id, at, userId: 'U0SOMEONE1', action: 'anomaly', ip: '198.51.100.9', details: { reason: ['tor'] } });
     await connectSlack(backend);
-    slackApi.audit.push(anomaly('before-1', now() - 30), anomaly('before-2', now() - 20), anomaly('before-3', now() - 10));
+    slackApi.audit.push(
+      anomaly('before-1', now() - 30),
+      anomaly('before-2', now() - 20),
+      anomaly('before-3', now() - 10),
+    );
     await expect.poll(async () => (await backend.api('/api/slack/connection')).auditLog.entriesSeen).toBe(3);
 
     await backend.stop();
@@ -158,12 +241,23 @@ test.describe('audit log connector across a restart', () => {
     await backend.start();
     slackApi.audit.push(anomaly('after', now()));
 
-    await expect.poll(async () => (await backend.api('/api/slack/connection')).auditLog.entriesSeen, { timeout: 20_000 }).toBe(6);
+    await expect
+      .poll(async () => (await backend.api('/api/slack/connection')).auditLog.entriesSeen, { timeout: 20_000 })
+      .toBe(6);
     await new Promise((r) => setTimeout(r, 2500)); // more polls: still six
     const status = await backend.api('/api/slack/connection');
     expect(status.auditLog).toMatchObject({ entriesSeen: 6, pendingEntries: 0, lastError: null });
-    const findings = (await backend.api('/api/findings?limit=100')).findings.filter((f: { detector: string }) => f.detector === 'slack_anomaly');
-    expect(findings.map((f: { evidence: { slackEntryId: string } }) => f.evidence.slackEntryId).sort()).toEqual(['after', 'before-1', 'before-2', 'before-3', 'late-indexed', 'while-down']);
+    const findings = (await backend.api('/api/findings?limit=100')).findings.filter(
+      (f: { detector: string }) => f.detector === 'slack_anomaly',
+    );
+    expect(findings.map((f: { evidence: { slackEntryId: string } }) => f.evidence.slackEntryId).sort()).toEqual([
+      'after',
+      'before-1',
+      'before-2',
+      'before-3',
+      'late-indexed',
+      'while-down',
+    ]);
     await expectTokenNowhere(backend);
   });
 });

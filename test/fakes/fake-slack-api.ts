@@ -79,7 +79,18 @@ const newestFirst = (a: Keyed, b: Keyed) => b.date_create - a.date_create || (a.
 
 export async function startFakeSlackApi(): Promise<FakeSlackApi> {
   const state = {
-    tokens: new Map<string, FakeToken>([[FAKE_TOKEN, { teamId: 'T0SGADMIN1', team: 'Session Guard Test Org', enterpriseId: 'E0SGUARD01', userId: 'W0SGADMIN1', scopes: ADMIN_SCOPES }]]),
+    tokens: new Map<string, FakeToken>([
+      [
+        FAKE_TOKEN,
+        {
+          teamId: 'T0SGADMIN1',
+          team: 'Session Guard Test Org',
+          enterpriseId: 'E0SGUARD01',
+          userId: 'W0SGADMIN1',
+          scopes: ADMIN_SCOPES,
+        },
+      ],
+    ]),
     sessions: [] as FakeSession[],
     audit: [] as Record<string, any>[],
     allowList: { trusted_cidr: [] as string[], trusted_asns: [] as number[] },
@@ -90,20 +101,47 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
   };
 
   function failure(res: ServerResponse, f: Failure): [number, string] {
-    if ('retryAfter' in f) return send(res, 429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(f.retryAfter) }), [429, 'ratelimited'];
-    if ('error' in f) return send(res, f.status ?? 200, { ok: false, error: f.error }), [f.status ?? 200, f.error];
-    return send(res, 500, { ok: false, error: 'internal_error' }), [500, 'internal_error'];
+    if ('retryAfter' in f)
+      return (
+        send(res, 429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(f.retryAfter) }),
+        [429, 'ratelimited']
+      );
+    if ('error' in f) return (send(res, f.status ?? 200, { ok: false, error: f.error }), [f.status ?? 200, f.error]);
+    return (send(res, 500, { ok: false, error: 'internal_error' }), [500, 'internal_error']);
   }
 
-  function webApi(method: string, params: Record<string, unknown>, auth: FakeToken, res: ServerResponse): [number, string | null] {
-    const fail = (error: string, extra: Record<string, unknown> = {}): [number, string] => (send(res, 200, { ok: false, error, ...extra }), [200, error]);
+  function webApi(
+    method: string,
+    params: Record<string, unknown>,
+    auth: FakeToken,
+    res: ServerResponse,
+  ): [number, string | null] {
+    const fail = (error: string, extra: Record<string, unknown> = {}): [number, string] => (
+      send(res, 200, { ok: false, error, ...extra }),
+      [200, error]
+    );
     const needs = WRITE_METHODS.has(method) ? 'admin.users:write' : READ_USERS.has(method) ? 'admin.users:read' : null;
-    if (needs && !auth.scopes.includes(needs)) return fail('missing_scope', { needed: needs, provided: auth.scopes.join(',') });
+    if (needs && !auth.scopes.includes(needs))
+      return fail('missing_scope', { needed: needs, provided: auth.scopes.join(',') });
     if (state.featureDisabled.has(method)) return fail('feature_not_enabled');
-    const ok = (body: Record<string, unknown>, headers: Record<string, string> = {}): [number, null] => (send(res, 200, { ok: true, ...body }, headers), [200, null]);
+    const ok = (body: Record<string, unknown>, headers: Record<string, string> = {}): [number, null] => (
+      send(res, 200, { ok: true, ...body }, headers),
+      [200, null]
+    );
     switch (method) {
       case 'auth.test':
-        return ok({ url: 'https://sg-test.enterprise.slack.com/', team: auth.team, user: 'sg-admin', team_id: auth.teamId, user_id: auth.userId, enterprise_id: auth.enterpriseId, is_enterprise_install: true }, { 'x-oauth-scopes': auth.scopes.join(',') });
+        return ok(
+          {
+            url: 'https://sg-test.enterprise.slack.com/',
+            team: auth.team,
+            user: 'sg-admin',
+            team_id: auth.teamId,
+            user_id: auth.userId,
+            enterprise_id: auth.enterpriseId,
+            is_enterprise_install: true,
+          },
+          { 'x-oauth-scopes': auth.scopes.join(',') },
+        );
       case 'admin.users.session.list': {
         const mine = state.sessions.filter((s) => !params.user_id || s.user_id === params.user_id);
         const limit = Math.max(1, Math.min(1000, Number(params.limit) || 100));
@@ -139,7 +177,8 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
   }
 
   function auditLogs(url: URL, auth: FakeToken, res: ServerResponse): [number, string | null] {
-    if (!auth.scopes.includes('auditlogs:read')) return send(res, 403, { ok: false, error: 'missing_scope' }), [403, 'missing_scope'];
+    if (!auth.scopes.includes('auditlogs:read'))
+      return (send(res, 403, { ok: false, error: 'missing_scope' }), [403, 'missing_scope']);
     const oldest = Number(url.searchParams.get('oldest') ?? 0);
     const latest = Number(url.searchParams.get('latest') ?? Math.floor(Date.now() / 1000));
     const limit = Math.max(1, Math.min(9999, Number(url.searchParams.get('limit') ?? 100)));
@@ -150,7 +189,7 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
       try {
         after = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as [number, string];
       } catch {
-        return send(res, 400, { ok: false, error: 'invalid_cursor' }), [400, 'invalid_cursor'];
+        return (send(res, 400, { ok: false, error: 'invalid_cursor' }), [400, 'invalid_cursor']);
       }
       inWindow = inWindow.filter((e) => newestFirst({ date_create: after[0], id: after[1] }, e) < 0);
     }
@@ -170,15 +209,20 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
     } catch {
       return send(res, 200, { ok: false, error: 'invalid_json' });
     }
-    const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? (typeof params.token === 'string' ? params.token : null);
+    const bearer =
+      /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ??
+      (typeof params.token === 'string' ? params.token : null);
     const { token: _omitted, ...logged } = params;
     const call: FakeCall = { at: Date.now(), method, params: logged, status: 0, error: null };
     state.calls.push(call);
     const auth = bearer ? state.tokens.get(bearer) : undefined;
     const queued = state.failures.get(method);
     let result: [number, string | null];
-    if (!bearer) result = (send(res, audit ? 401 : 200, { ok: false, error: 'not_authed' }), [audit ? 401 : 200, 'not_authed']);
-    else if (!auth) result = (send(res, audit ? 401 : 200, { ok: false, error: 'invalid_auth' }), [audit ? 401 : 200, 'invalid_auth']);
+    if (!bearer)
+      result = (send(res, audit ? 401 : 200, { ok: false, error: 'not_authed' }), [audit ? 401 : 200, 'not_authed']);
+    else if (!auth)
+      result =
+        (send(res, audit ? 401 : 200, { ok: false, error: 'invalid_auth' }), [audit ? 401 : 200, 'invalid_auth']);
     else if (queued?.length) result = failure(res, queued.shift()!);
     else if (audit) result = auditLogs(url, auth, res);
     else if (url.pathname.startsWith('/api/')) result = webApi(method, params, auth, res);
@@ -191,12 +235,24 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
     url,
     apiUrl: `${url}/api`,
     auditUrl: `${url}/audit/v1`,
-    get tokens() { return state.tokens; },
-    get sessions() { return state.sessions; },
-    set sessions(value) { state.sessions = value; },
-    get audit() { return state.audit; },
-    get allowList() { return state.allowList; },
-    set allowList(value) { state.allowList = value; },
+    get tokens() {
+      return state.tokens;
+    },
+    get sessions() {
+      return state.sessions;
+    },
+    set sessions(value) {
+      state.sessions = value;
+    },
+    get audit() {
+      return state.audit;
+    },
+    get allowList() {
+      return state.allowList;
+    },
+    set allowList(value) {
+      state.allowList = value;
+    },
     featureDisabled: state.featureDisabled,
     primaryOwners: state.primaryOwners,
     calls: state.calls,
@@ -213,7 +269,16 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
 }
 
 /** An audit entry as Slack writes one: a user acting from an address and client. */
-export function auditEntry(fields: { id: string; at: number; userId: string; action?: string; ip?: string; ua?: string; sessionId?: string; details?: Record<string, unknown> }): Record<string, any> {
+export function auditEntry(fields: {
+  id: string;
+  at: number;
+  userId: string;
+  action?: string;
+  ip?: string;
+  ua?: string;
+  sessionId?: string;
+  details?: Record<string, unknown>;
+}): Record<string, any> {
   const user = { id: fields.userId, name: 'analyst', email: 'analyst@example.com' };
   return {
     id: fields.id,

@@ -93,7 +93,8 @@ function route(req: IncomingMessage, res: ServerResponse, issued: string[]): voi
       'access-control-allow-origin': 'https://app.slack.com',
       'access-control-allow-credentials': 'true',
     };
-    if (url.pathname.includes('/download/')) headers['content-disposition'] = `attachment; filename="${url.pathname.split('/').pop()}"`;
+    if (url.pathname.includes('/download/'))
+      headers['content-disposition'] = `attachment; filename="${url.pathname.split('/').pop()}"`;
     if (!known) return void res.writeHead(302, { location: 'https://slack.com/signin' }).end();
     res.writeHead(200, headers);
     return void res.end(Buffer.alloc(bytes, 0x61));
@@ -105,22 +106,32 @@ function route(req: IncomingMessage, res: ServerResponse, issued: string[]): voi
     issued.push(d);
     const expires = new Date(Date.now() + 10 * 365 * 86400_000).toUTCString();
     const attrs = `Domain=.slack.com; Path=/; Expires=${expires}; Secure; SameSite=Lax`;
-    return redirect(res, `https://slack.com/checkcookie?redir=${encodeURIComponent(`https://app.slack.com/client/${TEAM_ID}`)}`, {
-      'set-cookie': [
-        `d=${encodeURIComponent(d)}; ${attrs}; HttpOnly`,
-        `d-s=${Math.floor(Date.now() / 1000)}; ${attrs}; HttpOnly`,
-        `b=${randomBytes(8).toString('hex')}; ${attrs}`,
-      ],
-    });
+    return redirect(
+      res,
+      `https://slack.com/checkcookie?redir=${encodeURIComponent(`https://app.slack.com/client/${TEAM_ID}`)}`,
+      {
+        'set-cookie': [
+          `d=${encodeURIComponent(d)}; ${attrs}; HttpOnly`,
+          `d-s=${Math.floor(Date.now() / 1000)}; ${attrs}; HttpOnly`,
+          `b=${randomBytes(8).toString('hex')}; ${attrs}`,
+        ],
+      },
+    );
   }
   if (url.pathname === '/signin' || url.pathname === '/') return page(res, signinPage);
   if (url.pathname === '/checkcookie') {
-    return redirect(res, known ? (url.searchParams.get('redir') ?? `https://app.slack.com/client/${TEAM_ID}`) : 'https://slack.com/signin');
+    return redirect(
+      res,
+      known ? (url.searchParams.get('redir') ?? `https://app.slack.com/client/${TEAM_ID}`) : 'https://slack.com/signin',
+    );
   }
-  if (url.pathname.startsWith('/client/')) return known ? page(res, clientPage()) : redirect(res, 'https://slack.com/signin');
+  if (url.pathname.startsWith('/client/'))
+    return known ? page(res, clientPage()) : redirect(res, 'https://slack.com/signin');
   if (url.pathname.startsWith('/api/')) {
     res.writeHead(200, { 'content-type': 'application/json' });
-    return void res.end(JSON.stringify(known ? { ok: true, team_id: TEAM_ID, user_id: USER_ID } : { ok: false, error: 'not_authed' }));
+    return void res.end(
+      JSON.stringify(known ? { ok: true, team_id: TEAM_ID, user_id: USER_ID } : { ok: false, error: 'not_authed' }),
+    );
   }
   page(res, '<h1>Not found</h1>', 404);
 }

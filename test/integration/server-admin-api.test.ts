@@ -28,11 +28,25 @@ for (const dialect of DIALECTS) {
     const get = (url: string) => t.app.inject({ method: 'GET', url, headers: bearer });
     // Each device its own Slack session: one session on two devices is a finding of its own.
     const trigger = (d = device, at = t.clock.now) =>
-      t.post('/v1/signals', d, fakeBatch(d.id, fakeDownloadBurst(3, at).map((s) => ({ ...s, sessionKey: d === device ? 'a'.repeat(64) : 'b'.repeat(64) })), { sentAt: t.clock.now }));
+      t.post(
+        '/v1/signals',
+        d,
+        fakeBatch(
+          d.id,
+          fakeDownloadBurst(3, at).map((s) => ({ ...s, sessionKey: d === device ? 'a'.repeat(64) : 'b'.repeat(64) })),
+          { sentAt: t.clock.now },
+        ),
+      );
     const ack = (verdictId: string, d = device) =>
       t.post('/v1/acks', d, {
-        deviceId: d.id, verdictId, nonce: randomUUID(), sentAt: t.clock.now, outcome: 'executed', via: 'websocket',
-        cookiesCleared: 5, timings: { receivedAt: 1000, verifiedAt: 1004, clearedAt: 1030, ackSentAt: 1031 },
+        deviceId: d.id,
+        verdictId,
+        nonce: randomUUID(),
+        sentAt: t.clock.now,
+        outcome: 'executed',
+        via: 'websocket',
+        cookiesCleared: 5,
+        timings: { receivedAt: 1000, verifiedAt: 1004, clearedAt: 1030, ackSentAt: 1031 },
       });
 
     it('filters verdicts by device prefix, user, reason and time', async () => {
@@ -49,7 +63,9 @@ for (const dialect of DIALECTS) {
       const all = (await get('/api/verdicts?reason=excessive_downloads')).json().verdicts;
 
       expect(byDevice.map((v: { deviceId: string }) => v.deviceId)).toEqual([device.id]);
-      expect(byUser.map((v: { deviceId: string; userId: string }) => [v.deviceId, v.userId])).toEqual([[other.id, 'U0OTHER1']]);
+      expect(byUser.map((v: { deviceId: string; userId: string }) => [v.deviceId, v.userId])).toEqual([
+        [other.id, 'U0OTHER1'],
+      ]);
       expect(byReason).toEqual([]);
       expect(byTime.map((v: { deviceId: string }) => v.deviceId)).toEqual([device.id]);
       expect(all).toHaveLength(2);
@@ -59,7 +75,12 @@ for (const dialect of DIALECTS) {
       const res = await get('/api/verdicts?reason=bogus&from=yesterday');
 
       expect(res.statusCode).toBe(400);
-      expect(res.json().issues.map((i: { path: string }) => i.path).sort()).toEqual(['from', 'reason']);
+      expect(
+        res
+          .json()
+          .issues.map((i: { path: string }) => i.path)
+          .sort(),
+      ).toEqual(['from', 'reason']);
       expect((await get('/api/verdicts?user=%25')).statusCode).toBe(400);
     });
 
@@ -70,19 +91,37 @@ for (const dialect of DIALECTS) {
 
       const detail = (await get(`/api/verdicts/${id}`)).json();
 
-      expect(detail.verdict).toMatchObject({ id, deviceId: device.id, reasons: ['excessive_downloads'], ack: { outcome: 'executed', cookiesCleared: 5 } });
+      expect(detail.verdict).toMatchObject({
+        id,
+        deviceId: device.id,
+        reasons: ['excessive_downloads'],
+        ack: { outcome: 'executed', cookiesCleared: 5 },
+      });
       expect(detail.finding.evidence).toMatchObject({ files: 3, maxFiles: 2, windowSeconds: 60 });
       expect(detail.detector).toMatchObject({ severity: 'high', attack: expect.arrayContaining(['T1530']) });
       expect(detail.signals.map((s: { type: string }) => s.type)).toEqual(['download', 'download', 'download']);
       expect(detail.signals.map((s: { id: string }) => s.id)).toContain(detail.finding.signalId);
-      expect(detail.policy).toMatchObject({ version: detail.verdict.policyVersion, createdBy: 'test', policy: { detectors: { excessive_downloads: { maxFiles: 2 } } } });
-      expect(detail.verdict.ack.timings).toEqual({ receivedAt: 1000, verifiedAt: 1004, clearedAt: 1030, ackSentAt: 1031 });
+      expect(detail.policy).toMatchObject({
+        version: detail.verdict.policyVersion,
+        createdBy: 'test',
+        policy: { detectors: { excessive_downloads: { maxFiles: 2 } } },
+      });
+      expect(detail.verdict.ack.timings).toEqual({
+        receivedAt: 1000,
+        verifiedAt: 1004,
+        clearedAt: 1030,
+        ackSentAt: 1031,
+      });
       expect(JSON.parse(detail.signed.payload).id).toBe(id);
       expect((await get(`/api/verdicts/${randomUUID()}`)).statusCode).toBe(404);
     });
 
     it('lists devices with their fingerprint summary and egress address, and one with its sessions', async () => {
-      await t.post('/v1/signals', device, fakeBatch(device.id, [fakeHeartbeat({ at: t.clock.now, fingerprint: FINGERPRINT })], { sentAt: t.clock.now }));
+      await t.post(
+        '/v1/signals',
+        device,
+        fakeBatch(device.id, [fakeHeartbeat({ at: t.clock.now, fingerprint: FINGERPRINT })], { sentAt: t.clock.now }),
+      );
 
       const [listed] = (await get('/api/devices')).json().devices;
       const one = (await get(`/api/devices/${device.id}`)).json();
@@ -91,7 +130,13 @@ for (const dialect of DIALECTS) {
         id: device.id,
         lastIp: '127.0.0.1',
         revokedAt: null,
-        fingerprint: { browser: 'Chromium 156.0.8078.73', platform: 'Linux 6.1.0', timezone: 'Europe/Paris', languages: ['en-GB', 'fr'], gpu: 'Mesa / llvmpipe' },
+        fingerprint: {
+          browser: 'Chromium 156.0.8078.73',
+          platform: 'Linux 6.1.0',
+          timezone: 'Europe/Paris',
+          languages: ['en-GB', 'fr'],
+          gpu: 'Mesa / llvmpipe',
+        },
       });
       expect(one.sessions).toEqual([expect.objectContaining({ sessionKey: 'a'.repeat(64), signals: 1 })]);
     });
@@ -104,21 +149,54 @@ for (const dialect of DIALECTS) {
       expect(refused.statusCode).toBe(403);
       expect(refused.json().error).toBe('device_revoked');
       await expect(t.enroll(device)).rejects.toThrow(/403/);
-      expect((await get('/api/devices')).json().devices[0]).toMatchObject({ revokedAt: t.clock.now, revokedBy: 'token:siem' });
-      expect((await get('/api/audit')).json().entries[0]).toMatchObject({ action: 'device.revoke', actor: 'token:siem', target: device.id });
-      expect((await t.app.inject({ method: 'POST', url: '/api/devices/nope/revoke', headers: bearer })).statusCode).toBe(404);
+      expect((await get('/api/devices')).json().devices[0]).toMatchObject({
+        revokedAt: t.clock.now,
+        revokedBy: 'token:siem',
+      });
+      expect((await get('/api/audit')).json().entries[0]).toMatchObject({
+        action: 'device.revoke',
+        actor: 'token:siem',
+        target: device.id,
+      });
+      expect(
+        (await t.app.inject({ method: 'POST', url: '/api/devices/nope/revoke', headers: bearer })).statusCode,
+      ).toBe(404);
     });
 
     it('validates a draft policy against the schema and diffs it, then keeps the history with who changed what', async () => {
-      const badJson = (await t.app.inject({ method: 'POST', url: '/api/policy/preview', payload: { document: '{"mode":' }, headers: bearer })).json();
-      const badField = (await t.app.inject({ method: 'POST', url: '/api/policy/preview', payload: { document: '{"detectors":{"tor":{"enabled":"yes"}}}' }, headers: bearer })).json();
+      const badJson = (
+        await t.app.inject({
+          method: 'POST',
+          url: '/api/policy/preview',
+          payload: { document: '{"mode":' },
+          headers: bearer,
+        })
+      ).json();
+      const badField = (
+        await t.app.inject({
+          method: 'POST',
+          url: '/api/policy/preview',
+          payload: { document: '{"detectors":{"tor":{"enabled":"yes"}}}' },
+          headers: bearer,
+        })
+      ).json();
       const draft = JSON.stringify({ ...POLICY, mode: 'monitor' });
-      const good = (await t.app.inject({ method: 'POST', url: '/api/policy/preview', payload: { document: draft }, headers: bearer })).json();
+      const good = (
+        await t.app.inject({
+          method: 'POST',
+          url: '/api/policy/preview',
+          payload: { document: draft },
+          headers: bearer,
+        })
+      ).json();
       await t.app.inject({ method: 'PUT', url: '/api/policy', payload: JSON.parse(draft), headers: bearer });
 
       const { versions } = (await get('/api/policy/versions')).json();
 
-      expect(badJson).toMatchObject({ valid: false, issues: [{ path: '(document)', message: expect.stringContaining('not valid JSON') }] });
+      expect(badJson).toMatchObject({
+        valid: false,
+        issues: [{ path: '(document)', message: expect.stringContaining('not valid JSON') }],
+      });
       expect(badField).toMatchObject({ valid: false, issues: [{ path: 'detectors.tor.enabled' }] });
       expect(good).toMatchObject({ valid: true, changes: ['mode'] });
       expect(good.diff.filter((l: { op: string }) => l.op !== 'same')).toEqual([
@@ -126,7 +204,10 @@ for (const dialect of DIALECTS) {
         { op: 'add', text: '  "mode": "monitor",' },
       ]);
       expect(versions[0]).toMatchObject({ createdBy: 'token:siem', changes: ['mode'], policy: { mode: 'monitor' } });
-      expect((await get('/api/audit?action=policy.update')).json().entries[0]).toMatchObject({ actor: 'token:siem', details: { changes: ['mode'] } });
+      expect((await get('/api/audit?action=policy.update')).json().entries[0]).toMatchObject({
+        actor: 'token:siem',
+        details: { changes: ['mode'] },
+      });
     });
 
     it('reports verdicts by reason, enrolled and reporting devices, and latency in /metrics', async () => {
@@ -151,13 +232,25 @@ describe('/openapi.json', () => {
     try {
       const doc = (await t.app.inject({ method: 'GET', url: '/openapi.json' })).json();
 
-      for (const route of ADMIN_ROUTES) expect(doc.paths[openApiPath(route.path)]?.[route.method.toLowerCase()], `${route.method} ${route.path}`).toBeDefined();
+      for (const route of ADMIN_ROUTES)
+        expect(
+          doc.paths[openApiPath(route.path)]?.[route.method.toLowerCase()],
+          `${route.method} ${route.path}`,
+        ).toBeDefined();
       const reason = doc.paths['/api/verdicts'].get.parameters.find((p: { name: string }) => p.name === 'reason');
       expect(reason.schema.enum).toContain('excessive_downloads');
-      expect(doc.paths['/api/verdicts/{id}'].get.parameters[0]).toMatchObject({ name: 'id', in: 'path', required: true });
-      expect(doc.paths['/api/exports/findings.ocsf.json'].get.responses[200].content).toHaveProperty('application/json');
+      expect(doc.paths['/api/verdicts/{id}'].get.parameters[0]).toMatchObject({
+        name: 'id',
+        in: 'path',
+        required: true,
+      });
+      expect(doc.paths['/api/exports/findings.ocsf.json'].get.responses[200].content).toHaveProperty(
+        'application/json',
+      );
       expect(doc.paths['/api/events'].get.responses[200].content).toHaveProperty('text/event-stream');
-      expect(doc.paths['/api/policy'].put.requestBody.content['application/json'].schema.properties).toHaveProperty('mode');
+      expect(doc.paths['/api/policy'].put.requestBody.content['application/json'].schema.properties).toHaveProperty(
+        'mode',
+      );
     } finally {
       await t.close();
     }

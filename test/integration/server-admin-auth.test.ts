@@ -12,7 +12,12 @@ import { createTestStore, type TestStore } from './server-support/test-store';
 const captured = () => {
   let out = '';
   return {
-    io: { stdout: (t: string) => void (out += `${t}\n`), stderr: (t: string) => void (out += `${t}\n`), env: {}, waitForShutdown: () => new Promise<string>(() => undefined) },
+    io: {
+      stdout: (t: string) => void (out += `${t}\n`),
+      stderr: (t: string) => void (out += `${t}\n`),
+      env: {},
+      waitForShutdown: () => new Promise<string>(() => undefined),
+    },
     text: () => out,
   };
 };
@@ -64,11 +69,23 @@ describe('dashboard sign-in, sessions and CSRF', () => {
     await signIn(t.app, t.store.db);
     const attacker = { remoteAddress: '203.0.113.9' };
     for (let i = 0; i < 10; i++) {
-      const wrong = await t.app.inject({ method: 'POST', url: '/login', payload: 'password=nope', headers: FORM, ...attacker });
+      const wrong = await t.app.inject({
+        method: 'POST',
+        url: '/login',
+        payload: 'password=nope',
+        headers: FORM,
+        ...attacker,
+      });
       expect(wrong.statusCode).toBe(401);
     }
 
-    const blocked = await t.app.inject({ method: 'POST', url: '/login', payload: `password=${encodeURIComponent(ADMIN_PASSWORD)}`, headers: FORM, ...attacker });
+    const blocked = await t.app.inject({
+      method: 'POST',
+      url: '/login',
+      payload: `password=${encodeURIComponent(ADMIN_PASSWORD)}`,
+      headers: FORM,
+      ...attacker,
+    });
     const other = await postForm(t.app, '/login', null, { password: ADMIN_PASSWORD });
 
     expect(blocked.statusCode).toBe(429);
@@ -83,24 +100,38 @@ describe('dashboard sign-in, sessions and CSRF', () => {
       session = await signIn(t.app, t.store.db);
     });
     const putPolicy = (headers: Record<string, string>) =>
-      t.app.inject({ method: 'PUT', url: '/api/policy', payload: { mode: 'monitor' }, headers: { cookie: session.cookie, ...headers } });
+      t.app.inject({
+        method: 'PUT',
+        url: '/api/policy',
+        payload: { mode: 'monitor' },
+        headers: { cookie: session.cookie, ...headers },
+      });
 
     it('refuses a state-changing API request made with the session cookie but no token', async () => {
       const res = await putPolicy({});
 
       expect(res.statusCode).toBe(403);
       expect(res.json().error).toBe('csrf_failed');
-      expect((await t.app.inject({ method: 'GET', url: '/api/policy', headers: { cookie: session.cookie } })).json().policy.mode).toBe('enforce');
+      expect(
+        (await t.app.inject({ method: 'GET', url: '/api/policy', headers: { cookie: session.cookie } })).json().policy
+          .mode,
+      ).toBe('enforce');
     });
 
     it('refuses the right token from another origin, and a wrong token from ours', async () => {
       expect((await putPolicy({ 'x-csrf-token': session.csrf, origin: 'https://evil.example' })).statusCode).toBe(403);
       expect((await putPolicy({ 'x-csrf-token': session.csrf, 'sec-fetch-site': 'cross-site' })).statusCode).toBe(403);
-      expect((await putPolicy({ 'x-csrf-token': `${session.csrf}x`, origin: 'http://localhost:80' })).statusCode).toBe(403);
+      expect((await putPolicy({ 'x-csrf-token': `${session.csrf}x`, origin: 'http://localhost:80' })).statusCode).toBe(
+        403,
+      );
     });
 
     it('accepts the page token from the same origin', async () => {
-      const res = await putPolicy({ 'x-csrf-token': session.csrf, origin: 'http://localhost:80', 'sec-fetch-site': 'same-origin' });
+      const res = await putPolicy({
+        'x-csrf-token': session.csrf,
+        origin: 'http://localhost:80',
+        'sec-fetch-site': 'same-origin',
+      });
 
       expect(res.statusCode).toBe(200);
       expect(res.json()).toMatchObject({ changed: true, createdBy: expect.stringMatching(/^dashboard:[0-9a-f]{8}$/) });
@@ -108,14 +139,23 @@ describe('dashboard sign-in, sessions and CSRF', () => {
 
     it('takes `Origin: null` (a no-referrer page) only when Sec-Fetch-Site vouches for it', async () => {
       expect((await putPolicy({ 'x-csrf-token': session.csrf, origin: 'null' })).statusCode).toBe(403);
-      expect((await putPolicy({ 'x-csrf-token': session.csrf, origin: 'null', 'sec-fetch-site': 'cross-site' })).statusCode).toBe(403);
-      expect((await putPolicy({ 'x-csrf-token': session.csrf, origin: 'null', 'sec-fetch-site': 'same-origin' })).statusCode).toBe(200);
+      expect(
+        (await putPolicy({ 'x-csrf-token': session.csrf, origin: 'null', 'sec-fetch-site': 'cross-site' })).statusCode,
+      ).toBe(403);
+      expect(
+        (await putPolicy({ 'x-csrf-token': session.csrf, origin: 'null', 'sec-fetch-site': 'same-origin' })).statusCode,
+      ).toBe(200);
     });
 
     it('needs no CSRF token for a bearer token, which no browser sends on its own', async () => {
       const token = await createApiToken(t.store.db, 'siem', Date.now());
 
-      const res = await t.app.inject({ method: 'PUT', url: '/api/policy', payload: { mode: 'monitor' }, headers: { authorization: `Bearer ${token}` } });
+      const res = await t.app.inject({
+        method: 'PUT',
+        url: '/api/policy',
+        payload: { mode: 'monitor' },
+        headers: { authorization: `Bearer ${token}` },
+      });
 
       expect(res.statusCode).toBe(200);
     });
@@ -128,7 +168,9 @@ describe('dashboard sign-in, sessions and CSRF', () => {
 
       expect(revoke.statusCode).toBe(403);
       expect(logout.statusCode).toBe(403);
-      const devices = (await t.app.inject({ method: 'GET', url: '/api/devices', headers: { cookie: session.cookie } })).json().devices;
+      const devices = (
+        await t.app.inject({ method: 'GET', url: '/api/devices', headers: { cookie: session.cookie } })
+      ).json().devices;
       expect(devices[0].revokedAt).toBeNull();
     });
 
@@ -137,14 +179,18 @@ describe('dashboard sign-in, sessions and CSRF', () => {
 
       expect(res.statusCode).toBe(303);
       expect(String(res.headers['set-cookie'])).toMatch(/^sg_session=; .*Max-Age=0/);
-      expect((await t.app.inject({ method: 'GET', url: '/api/verdicts', headers: { cookie: session.cookie } })).statusCode).toBe(401);
+      expect(
+        (await t.app.inject({ method: 'GET', url: '/api/verdicts', headers: { cookie: session.cookie } })).statusCode,
+      ).toBe(401);
     });
   });
 
   it('refuses every admin route in the OpenAPI document without credentials, or with a revoked token', async () => {
     const token = await createApiToken(t.store.db, 'old', Date.now());
     const doc = (await t.app.inject({ method: 'GET', url: '/openapi.json' })).json();
-    const apiPaths = Object.entries(doc.paths as Record<string, Record<string, unknown>>).filter(([p]) => p.startsWith('/api/'));
+    const apiPaths = Object.entries(doc.paths as Record<string, Record<string, unknown>>).filter(([p]) =>
+      p.startsWith('/api/'),
+    );
     const list = captured();
     expect(await main(['token', 'list', '--data-dir', t.dataDir, '--json'], list.io)).toBe(0);
     const [{ id }] = JSON.parse(list.text()).tokens;
@@ -155,7 +201,12 @@ describe('dashboard sign-in, sessions and CSRF', () => {
       for (const method of Object.keys(operations)) {
         const url = path.replace(/\{[^}]+\}/g, 'x');
         for (const headers of [{}, { authorization: `Bearer ${token}` }, { cookie: 'sg_session=forged' }]) {
-          const res = await t.app.inject({ method: method.toUpperCase() as 'GET', url, headers, payload: method === 'get' ? undefined : {} });
+          const res = await t.app.inject({
+            method: method.toUpperCase() as 'GET',
+            url,
+            headers,
+            payload: method === 'get' ? undefined : {},
+          });
           expect(res.statusCode, `${method} ${url}`).toBe(401);
         }
         checked++;
@@ -167,7 +218,9 @@ describe('dashboard sign-in, sessions and CSRF', () => {
   it('lists tokens without their secrets and revokes them, from the API and the CLI', async () => {
     const admin = await createApiToken(t.store.db, 'admin', Date.now());
     const bearer = { authorization: `Bearer ${admin}` };
-    const created = (await t.app.inject({ method: 'POST', url: '/api/tokens', payload: { label: 'splunk' }, headers: bearer })).json();
+    const created = (
+      await t.app.inject({ method: 'POST', url: '/api/tokens', payload: { label: 'splunk' }, headers: bearer })
+    ).json();
 
     const list = (await t.app.inject({ method: 'GET', url: '/api/tokens', headers: bearer })).json().tokens;
     const cli = captured();
@@ -180,9 +233,20 @@ describe('dashboard sign-in, sessions and CSRF', () => {
     expect(cli.text()).toContain('splunk');
     expect(cli.text()).not.toContain(created.token);
     expect(revoked.json().token.revokedAt).toBe(t.clock.now);
-    expect((await t.app.inject({ method: 'GET', url: '/api/verdicts', headers: { authorization: `Bearer ${created.token}` } })).statusCode).toBe(401);
+    expect(
+      (
+        await t.app.inject({
+          method: 'GET',
+          url: '/api/verdicts',
+          headers: { authorization: `Bearer ${created.token}` },
+        })
+      ).statusCode,
+    ).toBe(401);
     const audit = (await t.app.inject({ method: 'GET', url: '/api/audit', headers: bearer })).json().entries;
-    expect(audit.map((e: { action: string; actor: string }) => `${e.action} ${e.actor}`)).toEqual(['token.revoke token:admin', 'token.create token:admin']);
+    expect(audit.map((e: { action: string; actor: string }) => `${e.action} ${e.actor}`)).toEqual([
+      'token.revoke token:admin',
+      'token.create token:admin',
+    ]);
   });
 });
 
@@ -195,16 +259,33 @@ describe('behind a trusted https proxy', () => {
 
   it('sets a Secure __Host- cookie, sends HSTS, and ignores an unprefixed cookie', async () => {
     const app = await buildApp({ db: store.store.db, dialect: 'sqlite', secrets: store.store.secrets, trustProxy: 1 });
-    const https = { 'x-forwarded-proto': 'https', 'x-forwarded-host': 'guard.example.com', origin: 'https://guard.example.com' };
+    const https = {
+      'x-forwarded-proto': 'https',
+      'x-forwarded-host': 'guard.example.com',
+      origin: 'https://guard.example.com',
+    };
     try {
       const session = await signIn(app, store.store.db, https);
       const res = await postForm(app, '/login', null, { password: ADMIN_PASSWORD }, https);
       const value = session.cookie.split('=')[1];
 
-      expect(String(res.headers['set-cookie'])).toMatch(/^__Host-sg_session=[^;]+; Path=\/; HttpOnly; SameSite=Strict; Max-Age=43200; Secure$/);
+      expect(String(res.headers['set-cookie'])).toMatch(
+        /^__Host-sg_session=[^;]+; Path=\/; HttpOnly; SameSite=Strict; Max-Age=43200; Secure$/,
+      );
       expect(res.headers['strict-transport-security']).toBe('max-age=31536000');
-      expect((await app.inject({ method: 'GET', url: '/api/verdicts', headers: { ...https, cookie: session.cookie } })).statusCode).toBe(200);
-      expect((await app.inject({ method: 'GET', url: '/api/verdicts', headers: { ...https, cookie: `sg_session=${value}` } })).statusCode).toBe(401);
+      expect(
+        (await app.inject({ method: 'GET', url: '/api/verdicts', headers: { ...https, cookie: session.cookie } }))
+          .statusCode,
+      ).toBe(200);
+      expect(
+        (
+          await app.inject({
+            method: 'GET',
+            url: '/api/verdicts',
+            headers: { ...https, cookie: `sg_session=${value}` },
+          })
+        ).statusCode,
+      ).toBe(401);
     } finally {
       await app.close();
     }

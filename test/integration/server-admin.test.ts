@@ -13,7 +13,9 @@ describe('admin API and dashboard', () => {
   let token: string;
   let device: FakeDevice;
   beforeEach(async () => {
-    t = await createTestApp({ policy: { detectors: { excessive_downloads: { maxFiles: 2, maxBytes: 1e9, windowSeconds: 60 } } } });
+    t = await createTestApp({
+      policy: { detectors: { excessive_downloads: { maxFiles: 2, maxBytes: 1e9, windowSeconds: 60 } } },
+    });
     token = await createApiToken(t.store.db, 'siem', Date.now());
     await ensureAdminPassword(t.store.db, { SESSION_GUARD_ADMIN_PASSWORD: PASSWORD }, Date.now());
     device = await t.enroll();
@@ -34,20 +36,32 @@ describe('admin API and dashboard', () => {
     const res = await signIn();
     return String(res.headers['set-cookie']).split(';')[0];
   }
-  const trigger = () => t.post('/v1/signals', device, fakeBatch(device.id, fakeDownloadBurst(3, t.clock.now), { sentAt: t.clock.now }));
+  const trigger = () =>
+    t.post('/v1/signals', device, fakeBatch(device.id, fakeDownloadBurst(3, t.clock.now), { sentAt: t.clock.now }));
 
-  it.each(['/api/verdicts', '/api/findings', '/api/devices', '/api/policy'])('refuses %s without credentials (401)', async (url) => {
-    expect((await get(url)).statusCode).toBe(401);
-    expect((await get(url, { authorization: 'Bearer sgt_not-a-real-token' })).statusCode).toBe(401);
-    expect((await get(url, { cookie: 'sg_session=forged' })).statusCode).toBe(401);
-  });
+  it.each(['/api/verdicts', '/api/findings', '/api/devices', '/api/policy'])(
+    'refuses %s without credentials (401)',
+    async (url) => {
+      expect((await get(url)).statusCode).toBe(401);
+      expect((await get(url, { authorization: 'Bearer sgt_not-a-real-token' })).statusCode).toBe(401);
+      expect((await get(url, { cookie: 'sg_session=forged' })).statusCode).toBe(401);
+    },
+  );
 
   it('lists verdicts with reason, device, times and the ack for a bearer token', async () => {
     await trigger();
-    const { verdicts: [pending] } = (await get('/api/verdicts', bearer())).json();
+    const {
+      verdicts: [pending],
+    } = (await get('/api/verdicts', bearer())).json();
     await t.post('/v1/acks', device, {
-      deviceId: device.id, verdictId: pending.id, nonce: randomUUID(), sentAt: t.clock.now, outcome: 'executed', via: 'websocket',
-      cookiesCleared: 4, timings: { receivedAt: 10, verifiedAt: 12, clearedAt: 30, ackSentAt: 31 },
+      deviceId: device.id,
+      verdictId: pending.id,
+      nonce: randomUUID(),
+      sentAt: t.clock.now,
+      outcome: 'executed',
+      via: 'websocket',
+      cookiesCleared: 4,
+      timings: { receivedAt: 10, verifiedAt: 12, clearedAt: 30, ackSentAt: 31 },
     });
 
     const res = await get('/api/verdicts', bearer());
@@ -67,13 +81,23 @@ describe('admin API and dashboard', () => {
   });
 
   it('lists findings, including monitor-mode ones, with policy version, mode and evidence', async () => {
-    const version = await t.setPolicy({ mode: 'monitor', detectors: { excessive_downloads: { maxFiles: 2, maxBytes: 1e9, windowSeconds: 60 } } });
+    const version = await t.setPolicy({
+      mode: 'monitor',
+      detectors: { excessive_downloads: { maxFiles: 2, maxBytes: 1e9, windowSeconds: 60 } },
+    });
     await trigger();
 
     const res = await get('/api/findings', bearer());
 
     expect(res.json().findings).toEqual([
-      expect.objectContaining({ reason: 'excessive_downloads', mode: 'monitor', policyVersion: version, outcome: 'would_terminate', deviceId: device.id, evidence: expect.objectContaining({ files: 3 }) }),
+      expect.objectContaining({
+        reason: 'excessive_downloads',
+        mode: 'monitor',
+        policyVersion: version,
+        outcome: 'would_terminate',
+        deviceId: device.id,
+        evidence: expect.objectContaining({ files: 3 }),
+      }),
     ]);
   });
 
@@ -82,7 +106,9 @@ describe('admin API and dashboard', () => {
 
     const res = await get('/api/devices', bearer());
 
-    expect(res.json().devices).toEqual([expect.objectContaining({ id: device.id, extensionVersion: '0.1.0', signalCount: 3 })]);
+    expect(res.json().devices).toEqual([
+      expect.objectContaining({ id: device.id, extensionVersion: '0.1.0', signalCount: 3 }),
+    ]);
   });
 
   it('updates the policy as a new version, and not when nothing changed', async () => {
@@ -93,7 +119,12 @@ describe('admin API and dashboard', () => {
     const again = await t.app.inject({ method: 'PUT', url: '/api/policy', payload: doc, headers: bearer() });
 
     expect(put.statusCode).toBe(200);
-    expect(put.json()).toMatchObject({ version: before.version + 1, changed: true, createdBy: 'token:siem', policy: { mode: 'monitor', cooldownSeconds: 60 } });
+    expect(put.json()).toMatchObject({
+      version: before.version + 1,
+      changed: true,
+      createdBy: 'token:siem',
+      policy: { mode: 'monitor', cooldownSeconds: 60 },
+    });
     expect(again.json()).toMatchObject({ version: before.version + 1, changed: false });
     expect((await get('/api/policy', bearer())).json().policy.mode).toBe('monitor');
   });
@@ -107,7 +138,10 @@ describe('admin API and dashboard', () => {
     });
 
     expect(res.statusCode).toBe(400);
-    expect(res.json()).toMatchObject({ error: 'invalid_policy', message: expect.stringContaining('detectors.excessive_downloads.maxFiles') });
+    expect(res.json()).toMatchObject({
+      error: 'invalid_policy',
+      message: expect.stringContaining('detectors.excessive_downloads.maxFiles'),
+    });
   });
 
   it('shows a sign-in form with a "Password" field and a "Sign in" button, with security headers', async () => {
@@ -152,7 +186,12 @@ describe('admin API and dashboard', () => {
 
     const anonymous = await get('/');
     const csrf = /name="csrf-token" content="([^"]+)"/.exec((await get('/', { cookie })).body)![1];
-    await t.app.inject({ method: 'POST', url: '/logout', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, payload: `_csrf=${csrf}` });
+    await t.app.inject({
+      method: 'POST',
+      url: '/logout',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: `_csrf=${csrf}`,
+    });
 
     expect(anonymous.statusCode).toBe(303);
     expect(anonymous.headers.location).toBe('/login');

@@ -25,7 +25,14 @@ function captureIo(env: NodeJS.ProcessEnv = {}) {
     env,
     waitForShutdown: () => new Promise((resolve) => (stop = resolve)),
   };
-  return { io, out, err, stop: (signal = 'SIGTERM') => stop(signal), text: () => out.join('\n'), errors: () => err.join('\n') };
+  return {
+    io,
+    out,
+    err,
+    stop: (signal = 'SIGTERM') => stop(signal),
+    text: () => out.join('\n'),
+    errors: () => err.join('\n'),
+  };
 }
 
 describe('session-guard CLI', () => {
@@ -58,20 +65,30 @@ describe('session-guard CLI', () => {
     const c = captureIo();
     const id = loadExtensionKey({}).extensionId;
 
-    const code = await main(['policy', 'export', '--format', 'chrome-linux', '--backend-url', 'http://127.0.0.1:9999/', '--data-dir', dir], c.io);
+    const code = await main(
+      ['policy', 'export', '--format', 'chrome-linux', '--backend-url', 'http://127.0.0.1:9999/', '--data-dir', dir],
+      c.io,
+    );
 
     expect(code).toBe(0);
     const policy = JSON.parse(c.text());
     expect(Object.keys(policy)).toEqual(['ExtensionSettings', '3rdparty']);
     expect(policy.ExtensionSettings).toEqual({
-      [id]: { installation_mode: 'force_installed', update_url: 'http://127.0.0.1:9999/extension/updates.xml', override_update_url: true },
+      [id]: {
+        installation_mode: 'force_installed',
+        update_url: 'http://127.0.0.1:9999/extension/updates.xml',
+        override_update_url: true,
+      },
     });
     const settings = ManagedPolicy.parse(policy['3rdparty'].extensions[id]);
     expect(settings.backendUrl).toBe('http://127.0.0.1:9999');
     expect(settings.enrollmentToken.length).toBeGreaterThanOrEqual(32);
     await expect(importSpkiPublicKey(settings.verdictPublicKey)).resolves.toBeTruthy();
     const store = await openStore({ dataDir: dir });
-    expect(settings).toMatchObject({ enrollmentToken: store.secrets.enrollmentToken, verdictPublicKey: store.secrets.verdictKeys.publicSpki });
+    expect(settings).toMatchObject({
+      enrollmentToken: store.secrets.enrollmentToken,
+      verdictPublicKey: store.secrets.verdictKeys.publicSpki,
+    });
     await store.close();
   });
 
@@ -121,7 +138,10 @@ describe('session-guard CLI', () => {
     await writeFile(file, JSON.stringify({ mode: 'monitor' }));
     const c = captureIo();
 
-    const exit = main(['serve', '--port', '0', '--data-dir', dir, '--policy', file, '--tor-exit-list', 'exits.txt'], c.io);
+    const exit = main(
+      ['serve', '--port', '0', '--data-dir', dir, '--policy', file, '--tor-exit-list', 'exits.txt'],
+      c.io,
+    );
     const deadline = Date.now() + 10_000;
     while (!c.text().includes('Managed policy') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
 
@@ -172,29 +192,41 @@ describe('session-guard CLI', () => {
     expect(await exited).toBe(0);
   });
 
-  it.skipIf(!DIALECTS.includes('postgres'))('two replicas on one PostgreSQL share the secrets and the admin password', async () => {
-    const database = await createPostgresDatabase();
-    const replicas = [captureIo(), captureIo()];
-    const exits = replicas.map((c) => main(['serve', '--port', '0', '--data-dir', dir, '--database-url', database.url], c.io));
-    const deadline = Date.now() + 20_000;
-    while (!replicas.every((c) => c.text().includes('Managed policy')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  it.skipIf(!DIALECTS.includes('postgres'))(
+    'two replicas on one PostgreSQL share the secrets and the admin password',
+    async () => {
+      const database = await createPostgresDatabase();
+      const replicas = [captureIo(), captureIo()];
+      const exits = replicas.map((c) =>
+        main(['serve', '--port', '0', '--data-dir', dir, '--database-url', database.url], c.io),
+      );
+      const deadline = Date.now() + 20_000;
+      while (!replicas.every((c) => c.text().includes('Managed policy')) && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 20));
 
-    const urls = replicas.map((c) => /listening on (\S+)/.exec(c.text())![1]);
-    const generated = replicas.filter((c) => /Admin password \(shown once\)/.test(c.text()));
-    const readiness = await Promise.all(urls.map(async (u) => (await fetch(`${u}/readyz`)).json()));
-    const exported = captureIo();
-    await main(['policy', 'export', '--format', 'chrome-linux', '--database-url', database.url], exported.io);
-    const id = loadExtensionKey({}).extensionId;
-    const settings = JSON.parse(exported.text())['3rdparty'].extensions[id];
+      const urls = replicas.map((c) => /listening on (\S+)/.exec(c.text())![1]);
+      const generated = replicas.filter((c) => /Admin password \(shown once\)/.test(c.text()));
+      const readiness = await Promise.all(urls.map(async (u) => (await fetch(`${u}/readyz`)).json()));
+      const exported = captureIo();
+      await main(['policy', 'export', '--format', 'chrome-linux', '--database-url', database.url], exported.io);
+      const id = loadExtensionKey({}).extensionId;
+      const settings = JSON.parse(exported.text())['3rdparty'].extensions[id];
 
-    expect(generated).toHaveLength(1);
-    expect(replicas.map((c) => c.text())).toEqual([expect.stringContaining('Database: PostgreSQL at postgres://sg_test:***@'), expect.anything()]);
-    expect(readiness).toMatchObject([{ status: 'ready', database: 'postgres' }, { status: 'ready', database: 'postgres' }]);
-    const store = await openStore({ dataDir: dir, databaseUrl: database.url });
-    expect(settings.enrollmentToken).toBe(store.secrets.enrollmentToken);
-    await store.close();
-    replicas.forEach((c) => c.stop());
-    expect(await Promise.all(exits)).toEqual([0, 0]);
-    await database.drop();
-  });
+      expect(generated).toHaveLength(1);
+      expect(replicas.map((c) => c.text())).toEqual([
+        expect.stringContaining('Database: PostgreSQL at postgres://sg_test:***@'),
+        expect.anything(),
+      ]);
+      expect(readiness).toMatchObject([
+        { status: 'ready', database: 'postgres' },
+        { status: 'ready', database: 'postgres' },
+      ]);
+      const store = await openStore({ dataDir: dir, databaseUrl: database.url });
+      expect(settings.enrollmentToken).toBe(store.secrets.enrollmentToken);
+      await store.close();
+      replicas.forEach((c) => c.stop());
+      expect(await Promise.all(exits)).toEqual([0, 0]);
+      await database.drop();
+    },
+  );
 });

@@ -35,8 +35,12 @@ describe('dashboard pages', () => {
       expect(res.body, url).not.toMatch(/<script(?![^>]*\ssrc=)[^>]*>/);
       expect(res.body, url).not.toMatch(/\sstyle=/);
       expect(res.body, url).not.toMatch(/\son[a-z]+=/);
-      const ids = [...res.body.matchAll(/<(?:input|select|textarea)(?![^>]*type="hidden")[^>]*\sid="([^"]+)"/g)].map((m) => m[1]);
-      const unlabelled = [...res.body.matchAll(/<(?:input|select|textarea)(?![^>]*type="hidden")(?![^>]*\sid=)[^>]*>/g)];
+      const ids = [...res.body.matchAll(/<(?:input|select|textarea)(?![^>]*type="hidden")[^>]*\sid="([^"]+)"/g)].map(
+        (m) => m[1],
+      );
+      const unlabelled = [
+        ...res.body.matchAll(/<(?:input|select|textarea)(?![^>]*type="hidden")(?![^>]*\sid=)[^>]*>/g),
+      ];
       expect(unlabelled, url).toEqual([]);
       for (const id of ids) expect(res.body, `${url} #${id}`).toContain(`<label for="${id}"`);
     }
@@ -51,9 +55,20 @@ describe('dashboard pages', () => {
     await t.enroll(device);
     await t.store.db.updateTable('devices').set({ user_agent: XSS }).where('id', '=', device.id).execute();
     const fingerprint = { ...fakeFingerprint(), webgl: { vendor: XSS, renderer: '"><svg onload=alert(1)>' } };
-    await t.post('/v1/signals', device, fakeBatch(device.id, [fakeHeartbeat({ at: t.clock.now, fingerprint }), ...fakeDownloadBurst(3, t.clock.now)], { sentAt: t.clock.now }));
-    const [{ id }] = (await t.app.inject({ method: 'GET', url: '/api/verdicts', headers: { cookie: session.cookie } })).json().verdicts;
-    await t.store.db.updateTable('findings').set({ summary: XSS, evidence: JSON.stringify({ note: XSS }) }).execute();
+    await t.post(
+      '/v1/signals',
+      device,
+      fakeBatch(device.id, [fakeHeartbeat({ at: t.clock.now, fingerprint }), ...fakeDownloadBurst(3, t.clock.now)], {
+        sentAt: t.clock.now,
+      }),
+    );
+    const [{ id }] = (
+      await t.app.inject({ method: 'GET', url: '/api/verdicts', headers: { cookie: session.cookie } })
+    ).json().verdicts;
+    await t.store.db
+      .updateTable('findings')
+      .set({ summary: XSS, evidence: JSON.stringify({ note: XSS }) })
+      .execute();
 
     for (const url of ['/devices', `/devices/${device.id}`, `/verdicts/${id}`, '/findings']) {
       const body = (await page(url)).body;
@@ -66,7 +81,11 @@ describe('dashboard pages', () => {
 
   it('shows the overview: policy mode, devices reporting vs enrolled, charts, and the Tor list as not configured', async () => {
     const device = await t.enroll();
-    await t.post('/v1/signals', device, fakeBatch(device.id, fakeDownloadBurst(3, t.clock.now), { sentAt: t.clock.now }));
+    await t.post(
+      '/v1/signals',
+      device,
+      fakeBatch(device.id, fakeDownloadBurst(3, t.clock.now), { sentAt: t.clock.now }),
+    );
 
     const body = (await page('/')).body;
 
@@ -80,7 +99,18 @@ describe('dashboard pages', () => {
   });
 
   it('shows the Tor exit list age when a list source is configured', async () => {
-    const withTor = await createTestApp({ context: { torList: { status: () => ({ source: '/etc/tor/exits.txt', loadedAt: Date.now() - 3 * 3_600_000, entries: 1234, stale: false }) } } });
+    const withTor = await createTestApp({
+      context: {
+        torList: {
+          status: () => ({
+            source: '/etc/tor/exits.txt',
+            loadedAt: Date.now() - 3 * 3_600_000,
+            entries: 1234,
+            stale: false,
+          }),
+        },
+      },
+    });
     try {
       const s = await signIn(withTor.app, withTor.store.db);
       const body = (await withTor.app.inject({ method: 'GET', url: '/', headers: { cookie: s.cookie } })).body;
@@ -95,21 +125,40 @@ describe('dashboard pages', () => {
   it('edits the policy through a review step that shows the diff before saving, and keeps the history', async () => {
     const draft = JSON.stringify({ mode: 'monitor', detectors }, null, 2);
     const review = await postForm(t.app, '/policy/review', session, { _csrf: session.csrf, document: draft });
-    const invalid = await postForm(t.app, '/policy/review', session, { _csrf: session.csrf, document: '{"mode":"sometimes"}' });
+    const invalid = await postForm(t.app, '/policy/review', session, {
+      _csrf: session.csrf,
+      document: '{"mode":"sometimes"}',
+    });
     const base = /name="baseVersion" value="(\d+)"/.exec(review.body)![1];
-    const saved = await postForm(t.app, '/policy', session, { _csrf: session.csrf, document: draft, baseVersion: base });
-    const stale = await postForm(t.app, '/policy', session, { _csrf: session.csrf, document: draft.replace('monitor', 'enforce'), baseVersion: base });
+    const saved = await postForm(t.app, '/policy', session, {
+      _csrf: session.csrf,
+      document: draft,
+      baseVersion: base,
+    });
+    const stale = await postForm(t.app, '/policy', session, {
+      _csrf: session.csrf,
+      document: draft.replace('monitor', 'enforce'),
+      baseVersion: base,
+    });
 
     expect(review.statusCode).toBe(200);
-    expect(review.body).toContain('<span class="remove"><span class="visually-hidden">removed: </span>-   &quot;mode&quot;: &quot;enforce&quot;,</span>');
-    expect(review.body).toContain('<span class="add"><span class="visually-hidden">added: </span>+   &quot;mode&quot;: &quot;monitor&quot;,</span>');
+    expect(review.body).toContain(
+      '<span class="remove"><span class="visually-hidden">removed: </span>-   &quot;mode&quot;: &quot;enforce&quot;,</span>',
+    );
+    expect(review.body).toContain(
+      '<span class="add"><span class="visually-hidden">added: </span>+   &quot;mode&quot;: &quot;monitor&quot;,</span>',
+    );
     expect(invalid.statusCode).toBe(400);
     expect(invalid.body).toContain('<code>mode</code>');
     expect(saved.statusCode).toBe(303);
     expect(saved.headers.location).toBe(`/policy?saved=${Number(base) + 1}`);
     expect(stale.statusCode).toBe(409);
     const history = (await page('/policy')).body;
-    expect(history).toMatch(new RegExp(`v${Number(base) + 1}</a></td><td>[^<]+</td><td>dashboard:[0-9a-f]{8}</td>\\s*<td>monitor</td><td>mode</td>`));
+    expect(history).toMatch(
+      new RegExp(
+        `v${Number(base) + 1}</a></td><td>[^<]+</td><td>dashboard:[0-9a-f]{8}</td>\\s*<td>monitor</td><td>mode</td>`,
+      ),
+    );
     expect((await page(`/policy/versions/${Number(base) + 1}`)).body).toContain('Changes from version');
   });
 
@@ -127,12 +176,19 @@ describe('dashboard pages', () => {
 
   it('creates a token and a webhook from the Integrations page, showing each secret once', async () => {
     const token = await postForm(t.app, '/settings/tokens', session, { _csrf: session.csrf, label: 'splunk' });
-    const hook = await postForm(t.app, '/settings/webhooks', session, { _csrf: session.csrf, url: 'https://siem.example.com/hook', events: ['verdict.issued', 'finding.recorded'] });
+    const hook = await postForm(t.app, '/settings/webhooks', session, {
+      _csrf: session.csrf,
+      url: 'https://siem.example.com/hook',
+      events: ['verdict.issued', 'finding.recorded'],
+    });
     const later = (await page('/settings')).body;
 
     const secret = /id="new-secret-value">(sgt_[^<]+)</.exec(token.body)![1];
     const whsec = /id="new-secret-value">(whsec_[^<]+)</.exec(hook.body)![1];
-    expect((await t.app.inject({ method: 'GET', url: '/api/verdicts', headers: { authorization: `Bearer ${secret}` } })).statusCode).toBe(200);
+    expect(
+      (await t.app.inject({ method: 'GET', url: '/api/verdicts', headers: { authorization: `Bearer ${secret}` } }))
+        .statusCode,
+    ).toBe(200);
     expect(later).not.toContain(secret);
     expect(later).not.toContain(whsec);
     expect(later).toContain('verdict.issued, finding.recorded');
@@ -146,7 +202,9 @@ describe('live feed (server-sent events)', () => {
       const session = await signIn(t.app, t.store.db);
       await t.app.listen({ port: 0, host: '127.0.0.1' });
       const port = (t.app.server.address() as AddressInfo).port;
-      const response = await fetch(`http://127.0.0.1:${port}/api/events?since=${Date.now()}`, { headers: { cookie: session.cookie } });
+      const response = await fetch(`http://127.0.0.1:${port}/api/events?since=${Date.now()}`, {
+        headers: { cookie: session.cookie },
+      });
       expect(response.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
       expect(response.headers.get('content-security-policy')).toContain("default-src 'self'");
       const reader = response.body!.getReader();
@@ -158,12 +216,22 @@ describe('live feed (server-sent events)', () => {
       };
 
       const device = await t.enroll();
-      await t.post('/v1/signals', device, fakeBatch(device.id, fakeDownloadBurst(3, Date.now()), { sentAt: Date.now() }));
+      await t.post(
+        '/v1/signals',
+        device,
+        fakeBatch(device.id, fakeDownloadBurst(3, Date.now()), { sentAt: Date.now() }),
+      );
       const first = await readUntil(/event: verdict\nid: ([0-9a-f-]{36})\ndata: (.+)\n\n/);
       const verdict = JSON.parse(first![2]);
       await t.post('/v1/acks', device, {
-        deviceId: device.id, verdictId: verdict.id, nonce: randomUUID(), sentAt: Date.now(), outcome: 'executed', via: 'websocket',
-        cookiesCleared: 3, timings: { receivedAt: 1, verifiedAt: 2, clearedAt: 3, ackSentAt: 4 },
+        deviceId: device.id,
+        verdictId: verdict.id,
+        nonce: randomUUID(),
+        sentAt: Date.now(),
+        outcome: 'executed',
+        via: 'websocket',
+        cookiesCleared: 3,
+        timings: { receivedAt: 1, verifiedAt: 2, clearedAt: 3, ackSentAt: 4 },
       });
       const acked = await readUntil(/event: verdict\nid: [0-9a-f-]{36}\ndata: (.+"outcome":"executed".+)\n\n/);
       await reader.cancel();

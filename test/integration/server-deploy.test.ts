@@ -43,7 +43,12 @@ function extensionBuild(root: string, version: string): string {
 /** The attributes of the manifest's <app> and <updatecheck> elements. */
 function offer(xml: string) {
   const attributes = (tag: string) =>
-    Object.fromEntries([...(xml.match(new RegExp(`<${tag}\\s([^>]*?)/?>`))?.[1] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
+    Object.fromEntries(
+      [...(xml.match(new RegExp(`<${tag}\\s([^>]*?)/?>`))?.[1] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map((m) => [
+        m[1],
+        m[2],
+      ]),
+    );
   return { app: attributes('app'), updatecheck: attributes('updatecheck') };
 }
 
@@ -56,7 +61,10 @@ describe.each(DIALECTS)('self-hosted distribution (%s)', (dialect) => {
   const storeFlags = () => (test.databaseUrl ? ['--database-url', test.databaseUrl] : ['--data-dir', test.dataDir]);
   const pack = async (version: string, ...extra: string[]) => {
     const c = captureIo();
-    const code = await main(['extension', 'pack', '--extension-dir', extensionBuild(root, version), ...storeFlags(), ...extra], c.io);
+    const code = await main(
+      ['extension', 'pack', '--extension-dir', extensionBuild(root, version), ...storeFlags(), ...extra],
+      c.io,
+    );
     return { code, ...c };
   };
 
@@ -76,7 +84,10 @@ describe.each(DIALECTS)('self-hosted distribution (%s)', (dialect) => {
       const res = await app.inject({ url });
 
       expect(res.statusCode).toBe(404);
-      expect(res.json()).toMatchObject({ error: 'extension_not_published', message: expect.stringContaining('extension pack') });
+      expect(res.json()).toMatchObject({
+        error: 'extension_not_published',
+        message: expect.stringContaining('extension pack'),
+      });
     }
   });
 
@@ -85,13 +96,19 @@ describe.each(DIALECTS)('self-hosted distribution (%s)', (dialect) => {
 
     expect(packed.code).toBe(0);
     expect(packed.text()).toMatch(new RegExp(`^Extension ID: ${devId}$`, 'm'));
-    const manifest = await app.inject({ url: '/extension/updates.xml?x=id%3D' + devId, headers: { host: 'guard.example.com:8443' } });
+    const manifest = await app.inject({
+      url: '/extension/updates.xml?x=id%3D' + devId,
+      headers: { host: 'guard.example.com:8443' },
+    });
     expect(manifest.statusCode).toBe(200);
     expect(manifest.headers['content-type']).toContain('xml');
     expect(manifest.body).toContain('<gupdate xmlns="http://www.google.com/update2/response" protocol="2.0">');
     const { app: appAttrs, updatecheck } = offer(manifest.body);
     expect(appAttrs).toEqual({ appid: devId });
-    expect(updatecheck).toMatchObject({ version: '1.0.0', codebase: 'http://guard.example.com:8443/extension/session-guard.crx' });
+    expect(updatecheck).toMatchObject({
+      version: '1.0.0',
+      codebase: 'http://guard.example.com:8443/extension/session-guard.crx',
+    });
     const crx = await app.inject({ url: '/extension/session-guard.crx' });
     expect(crx.statusCode).toBe(200);
     expect(crx.headers['content-type']).toBe('application/x-chrome-extension');
@@ -133,9 +150,20 @@ describe('extension pack and policy export options', () => {
     writeFileSync(keyFile, privateKey.export({ type: 'pkcs8', format: 'pem' }));
     const orgId = loadExtensionKey({ SESSION_GUARD_EXTENSION_KEY: keyFile }).extensionId;
 
-    const packed = await run(['extension', 'pack', '--extension-dir', extensionBuild(root, '1.0.0'), '--key', keyFile, '--out', join(root, 'out')]);
+    const packed = await run([
+      'extension',
+      'pack',
+      '--extension-dir',
+      extensionBuild(root, '1.0.0'),
+      '--key',
+      keyFile,
+      '--out',
+      join(root, 'out'),
+    ]);
     const exported = await run(['policy', 'export', '--format', 'chrome-linux']);
-    const withKey = await run(['policy', 'export', '--format', 'chrome-linux'], { SESSION_GUARD_EXTENSION_KEY: keyFile });
+    const withKey = await run(['policy', 'export', '--format', 'chrome-linux'], {
+      SESSION_GUARD_EXTENSION_KEY: keyFile,
+    });
 
     expect(packed.code).toBe(0);
     expect(packed.text()).toContain(`Extension ID: ${orgId}`);
@@ -151,9 +179,23 @@ describe('extension pack and policy export options', () => {
     const written: string[] = [];
 
     for (const format of ['chrome-linux', 'windows-reg', 'macos-mobileconfig', 'google-admin']) {
-      const result = await run(['policy', 'export', '--format', format, '--out', out, '--backend-url', 'https://guard.example.com']);
+      const result = await run([
+        'policy',
+        'export',
+        '--format',
+        format,
+        '--out',
+        out,
+        '--backend-url',
+        'https://guard.example.com',
+      ]);
       expect(result.code).toBe(0);
-      written.push(...result.text().split('\n').map((path) => path.slice(out.length + 1)));
+      written.push(
+        ...result
+          .text()
+          .split('\n')
+          .map((path) => path.slice(out.length + 1)),
+      );
     }
 
     expect(written).toEqual([
@@ -172,7 +214,16 @@ describe('extension pack and policy export options', () => {
     const settings = join(root, 'settings.json');
     writeFileSync(settings, JSON.stringify({ pollIntervalSeconds: 120 }));
 
-    const edge = await run(['policy', 'export', '--format', 'windows-reg', '--browser', 'edge', '--settings', settings]);
+    const edge = await run([
+      'policy',
+      'export',
+      '--format',
+      'windows-reg',
+      '--browser',
+      'edge',
+      '--settings',
+      settings,
+    ]);
 
     expect(edge.code).toBe(0);
     expect(edge.text()).toContain('[HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\Microsoft\\Edge]');
@@ -204,7 +255,10 @@ describe('extension pack and policy export options', () => {
     await run(['extension', 'pack', '--extension-dir', extensionBuild(root, '2.0.0')]);
     const app = await buildApp({ db: test.store.db, secrets: test.store.secrets, trustProxy: 1 });
 
-    const res = await app.inject({ url: '/extension/updates.xml', headers: { 'x-forwarded-proto': 'https', 'x-forwarded-host': 'guard.example.com' } });
+    const res = await app.inject({
+      url: '/extension/updates.xml',
+      headers: { 'x-forwarded-proto': 'https', 'x-forwarded-host': 'guard.example.com' },
+    });
 
     expect(offer(res.body).updatecheck.codebase).toBe('https://guard.example.com/extension/session-guard.crx');
     await app.close();

@@ -29,8 +29,18 @@ describe.each(DIALECTS)('detectors through ingest (%s)', (dialect) => {
   let t: DetectionApp;
   afterEach(async () => t?.close());
   const at = (offset = 0) => t.clock.now + offset;
-  const signin = (offset = -2000): Signal => ({ id: randomUUID(), type: 'signin_navigation', at: at(offset), sessionKey: null, step: 'signin' });
-  const cookie = (change: 'appeared' | 'changed' | 'present', lastSigninAt: number | null, fingerprint?: ClientFingerprint): Signal => ({
+  const signin = (offset = -2000): Signal => ({
+    id: randomUUID(),
+    type: 'signin_navigation',
+    at: at(offset),
+    sessionKey: null,
+    step: 'signin',
+  });
+  const cookie = (
+    change: 'appeared' | 'changed' | 'present',
+    lastSigninAt: number | null,
+    fingerprint?: ClientFingerprint,
+  ): Signal => ({
     id: randomUUID(),
     type: 'session_cookie',
     at: at(),
@@ -49,7 +59,14 @@ describe.each(DIALECTS)('detectors through ingest (%s)', (dialect) => {
     windowStart: at(endOffset - 10_000),
     windowMs: 10_000,
   });
-  const identity = (userId: string): Signal => ({ id: randomUUID(), type: 'slack_identity', at: at(-5000), sessionKey: S, teamId: 'T0TEAM01', userId });
+  const identity = (userId: string): Signal => ({
+    id: randomUUID(),
+    type: 'slack_identity',
+    at: at(-5000),
+    sessionKey: S,
+    teamId: 'T0TEAM01',
+    userId,
+  });
 
   it('binds a session to the device that signed in and ends it on a second device that shows it', async () => {
     t = await createDetectionApp(dialect, ALL_TERMINATE);
@@ -61,9 +78,16 @@ describe.each(DIALECTS)('detectors through ingest (%s)', (dialect) => {
 
     const verdicts = await t.verdicts();
     expect(verdicts).toHaveLength(1);
-    expect(verdicts[0]).toMatchObject({ reasons: ['session_fingerprint'], target: { deviceId: thief.id, sessionKey: S } });
+    expect(verdicts[0]).toMatchObject({
+      reasons: ['session_fingerprint'],
+      target: { deviceId: thief.id, sessionKey: S },
+    });
     const [finding] = await t.findings();
-    expect(finding.evidence).toMatchObject({ boundDeviceId: victim.id, reportingDeviceId: thief.id, otherDevice: true });
+    expect(finding.evidence).toMatchObject({
+      boundDeviceId: victim.id,
+      reportingDeviceId: thief.id,
+      otherDevice: true,
+    });
     const binding = await t.store.db.selectFrom('session_bindings').selectAll().executeTakeFirstOrThrow();
     expect(binding.device_id).toBe(victim.id);
   });
@@ -74,7 +98,12 @@ describe.each(DIALECTS)('detectors through ingest (%s)', (dialect) => {
     await t.send(device, [signin(), cookie('appeared', at(-2000), LINUX_LAPTOP)]);
 
     t.clock.now += DAY;
-    const updated = { ...LINUX_LAPTOP, userAgent: LINUX_LAPTOP.userAgent.replace('156.0', '157.0'), browserVersion: 'Chromium 157.0.1.2', screen: null };
+    const updated = {
+      ...LINUX_LAPTOP,
+      userAgent: LINUX_LAPTOP.userAgent.replace('156.0', '157.0'),
+      browserVersion: 'Chromium 157.0.1.2',
+      screen: null,
+    };
     await t.send(device, [fakeHeartbeat({ at: at(), sessionKey: S, fingerprint: updated })]);
     expect(await t.verdicts()).toEqual([]);
 
@@ -103,9 +132,15 @@ describe.each(DIALECTS)('detectors through ingest (%s)', (dialect) => {
 
   it('ends a session that calls one API method too often across batches, not one that calls many a little', async () => {
     // Both devices report the same session here; only the API volume is under test.
-    t = await createDetectionApp(dialect, { ...ALL_TERMINATE, detectors: { ...ALL_TERMINATE.detectors, session_fingerprint: { enabled: false } } });
+    t = await createDetectionApp(dialect, {
+      ...ALL_TERMINATE,
+      detectors: { ...ALL_TERMINATE.detectors, session_fingerprint: { enabled: false } },
+    });
     const [reader, scraper] = [await t.enroll(), await t.enroll()];
-    await t.send(reader, ['conversations.history', 'users.list', 'search.messages', 'files.list'].map((m) => apiCalls(60, 0, m)));
+    await t.send(
+      reader,
+      ['conversations.history', 'users.list', 'search.messages', 'files.list'].map((m) => apiCalls(60, 0, m)),
+    );
     await t.send(scraper, [apiCalls(60, -20_000)]);
 
     await t.send(scraper, [apiCalls(60)]);
@@ -135,18 +170,32 @@ describe.each(DIALECTS)('detectors through ingest (%s)', (dialect) => {
     await t.send(device, [identity('U0HEAVY01')]);
     for (let day = 1; day <= 5; day++) {
       const start = t.clock.now - day * DAY;
-      await t.send(device, Array.from({ length: 40 }, (_, i) => fakeDownload({ at: start + i * 60_000, sessionKey: S, bytes: 1000 })));
+      await t.send(
+        device,
+        Array.from({ length: 40 }, (_, i) => fakeDownload({ at: start + i * 60_000, sessionKey: S, bytes: 1000 })),
+      );
     }
     const before = (await t.findings()).length;
 
-    await t.send(device, Array.from({ length: 30 }, (_, i) => fakeDownload({ at: at(i * 1000), sessionKey: S, bytes: 1000 })));
+    await t.send(
+      device,
+      Array.from({ length: 30 }, (_, i) => fakeDownload({ at: at(i * 1000), sessionKey: S, bytes: 1000 })),
+    );
     expect(await t.findings()).toHaveLength(before);
-    await t.send(device, Array.from({ length: 11 }, (_, i) => fakeDownload({ at: at(31_000 + i * 1000), sessionKey: S, bytes: 1000 })));
+    await t.send(
+      device,
+      Array.from({ length: 11 }, (_, i) => fakeDownload({ at: at(31_000 + i * 1000), sessionKey: S, bytes: 1000 })),
+    );
 
     const verdicts = await t.verdicts();
     expect(verdicts.map((v) => v.reasons)).toEqual([['excessive_downloads']]);
     expect(verdicts[0].target.userId).toBe('U0HEAVY01');
     const finding = (await t.findings()).at(-1)!;
-    expect(finding.evidence).toMatchObject({ files: 41, effectiveMaxFiles: 40, limitBasis: 'baseline', baseline: { activeDays: 5, maxDailyFiles: 40 } });
+    expect(finding.evidence).toMatchObject({
+      files: 41,
+      effectiveMaxFiles: 40,
+      limitBasis: 'baseline',
+      baseline: { activeDays: 5, maxDailyFiles: 40 },
+    });
   });
 });

@@ -18,10 +18,16 @@ describe.each(DIALECTS)('detection engine (%s)', (dialect) => {
 
   async function setup(mode: 'enforce' | 'monitor', extra: object = {}) {
     t = await createTestApp({ dialect });
-    policyVersion = await t.setPolicy({ mode, cooldownSeconds: 300, detectors: { excessive_downloads: LIMITS }, ...extra });
+    policyVersion = await t.setPolicy({
+      mode,
+      cooldownSeconds: 300,
+      detectors: { excessive_downloads: LIMITS },
+      ...extra,
+    });
     device = await t.enroll();
   }
-  const burst = (count: number) => t.post('/v1/signals', device, fakeBatch(device.id, fakeDownloadBurst(count, t.clock.now), { sentAt: t.clock.now }));
+  const burst = (count: number) =>
+    t.post('/v1/signals', device, fakeBatch(device.id, fakeDownloadBurst(count, t.clock.now), { sentAt: t.clock.now }));
 
   it('ends the session when downloads exceed the window: one signed verdict, verifiable with the exported key', async () => {
     await setup('enforce');
@@ -53,7 +59,12 @@ describe.each(DIALECTS)('detection engine (%s)', (dialect) => {
 
     const findings = await t.store.db.selectFrom('findings').selectAll().execute();
     expect(findings).toHaveLength(1);
-    expect(findings[0]).toMatchObject({ reason: 'excessive_downloads', mode: 'enforce', policy_version: policyVersion, outcome: 'verdict_issued' });
+    expect(findings[0]).toMatchObject({
+      reason: 'excessive_downloads',
+      mode: 'enforce',
+      policy_version: policyVersion,
+      outcome: 'verdict_issued',
+    });
     expect(JSON.parse(findings[0].evidence)).toMatchObject({ files: 6, maxFiles: 5 });
   });
 
@@ -67,7 +78,10 @@ describe.each(DIALECTS)('detection engine (%s)', (dialect) => {
     expect(await t.store.db.selectFrom('verdicts').selectAll().execute()).toHaveLength(0);
     const [finding] = await t.store.db.selectFrom('findings').selectAll().execute();
     expect(finding).toMatchObject({ mode: 'monitor', outcome: 'would_terminate', verdict_id: null });
-    expect(JSON.parse(finding.evidence).wouldBeVerdict).toMatchObject({ action: 'terminate', reasons: ['excessive_downloads'] });
+    expect(JSON.parse(finding.evidence).wouldBeVerdict).toMatchObject({
+      action: 'terminate',
+      reasons: ['excessive_downloads'],
+    });
     expect(pushed).toHaveLength(0);
   });
 
@@ -107,7 +121,11 @@ describe.each(DIALECTS)('detection engine (%s)', (dialect) => {
     await burst(8);
     await t.setPolicy({ detectors: { excessive_downloads: LIMITS } });
 
-    await t.post('/v1/signals', device, fakeBatch(device.id, [fakeHeartbeat(), ...fakeDownloadBurst(2, t.clock.now + 120_000)]));
+    await t.post(
+      '/v1/signals',
+      device,
+      fakeBatch(device.id, [fakeHeartbeat(), ...fakeDownloadBurst(2, t.clock.now + 120_000)]),
+    );
 
     expect(await t.store.db.selectFrom('findings').selectAll().execute()).toHaveLength(0);
   });

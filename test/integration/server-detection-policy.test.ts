@@ -25,8 +25,22 @@ describe.each(DIALECTS)('policy in the engine (%s)', (dialect) => {
   let t: DetectionApp;
   afterEach(async () => t?.close());
   const key = () => randomUUID().replace(/-/g, '').repeat(2);
-  const identity = (userId: string): Signal => ({ id: randomUUID(), type: 'slack_identity', at: t.clock.now - 1000, sessionKey: null, teamId: 'T0TEAM01', userId });
-  const injected = (): Signal => ({ id: randomUUID(), type: 'session_cookie', at: t.clock.now, sessionKey: key(), change: 'appeared', lastSigninAt: null });
+  const identity = (userId: string): Signal => ({
+    id: randomUUID(),
+    type: 'slack_identity',
+    at: t.clock.now - 1000,
+    sessionKey: null,
+    teamId: 'T0TEAM01',
+    userId,
+  });
+  const injected = (): Signal => ({
+    id: randomUUID(),
+    type: 'session_cookie',
+    at: t.clock.now,
+    sessionKey: key(),
+    change: 'appeared',
+    lastSigninAt: null,
+  });
   const scrape = (): Signal => ({
     id: randomUUID(),
     type: 'api_calls',
@@ -50,7 +64,9 @@ describe.each(DIALECTS)('policy in the engine (%s)', (dialect) => {
     await t.send(device, [injected()]);
 
     expect(await t.verdicts()).toEqual([]);
-    expect(await t.findings()).toMatchObject([{ reason: 'session_cookie_injection', outcome: 'excluded', subject: 'U0EXEC001' }]);
+    expect(await t.findings()).toMatchObject([
+      { reason: 'session_cookie_injection', outcome: 'excluded', subject: 'U0EXEC001' },
+    ]);
   });
 
   it('excludes a device by id while its user is unknown', async () => {
@@ -79,7 +95,10 @@ describe.each(DIALECTS)('policy in the engine (%s)', (dialect) => {
       ['session_cookie_injection', laptop.id, 'U0ANALYST'],
       ['unexpected_api_call_volume', desktop.id, 'U0ANALYST'],
     ]);
-    expect((await t.findings()).map((f) => f.reason)).toEqual(['session_cookie_injection', 'unexpected_api_call_volume']);
+    expect((await t.findings()).map((f) => f.reason)).toEqual([
+      'session_cookie_injection',
+      'unexpected_api_call_volume',
+    ]);
   });
 
   it('keeps the cooldown when the user becomes known after the device’s first verdict', async () => {
@@ -122,14 +141,20 @@ describe.each(DIALECTS)('policy in the engine (%s)', (dialect) => {
       ['would_terminate', enforceVersion - 1],
       ['verdict_issued', enforceVersion],
     ]);
-    expect(findings[0].evidence.wouldBeVerdict).toMatchObject({ reasons: ['session_cookie_injection'], target: { userId: 'U0ANALYST' } });
+    expect(findings[0].evidence.wouldBeVerdict).toMatchObject({
+      reasons: ['session_cookie_injection'],
+      target: { userId: 'U0ANALYST' },
+    });
     expect((await t.verdicts()).map((v) => v.policyVersion)).toEqual([enforceVersion]);
   });
 
   it('turns a disabled detector off and an alert-only one into an alert', async () => {
     t = await createDetectionApp(dialect, {
       ...POLICY,
-      detectors: { session_cookie_injection: { enabled: false }, unexpected_api_call_volume: { action: 'alert', maxCallsPerMinute: 100 } },
+      detectors: {
+        session_cookie_injection: { enabled: false },
+        unexpected_api_call_volume: { action: 'alert', maxCallsPerMinute: 100 },
+      },
     });
     const device = await t.enroll();
 

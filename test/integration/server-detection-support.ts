@@ -29,7 +29,9 @@ export interface DetectionApp extends TestStore {
   setPolicy(input: OrgPolicyInput): Promise<number>;
   enroll(): Promise<FakeDevice>;
   send(device: FakeDevice, signals: Signal[], options?: SendOptions): Promise<number>;
-  findings(): Promise<{ reason: string; outcome: string; subject: string; device_id: string; policy_version: number; evidence: any }[]>;
+  findings(): Promise<
+    { reason: string; outcome: string; subject: string; device_id: string; policy_version: number; evidence: any }[]
+  >;
   verdicts(): Promise<VerdictPayload[]>;
   close(): Promise<void>;
 }
@@ -42,7 +44,14 @@ export async function createDetectionApp(
   const test = await createTestStore(dialect);
   const clock = { now: Date.parse('2025-03-03T10:00:00Z') };
   const hub = createLocalHub();
-  const app = await buildApp({ db: test.store.db, dialect: test.store.dialect, secrets: test.store.secrets, hub, now: () => clock.now, ...deps });
+  const app = await buildApp({
+    db: test.store.db,
+    dialect: test.store.dialect,
+    secrets: test.store.secrets,
+    hub,
+    now: () => clock.now,
+    ...deps,
+  });
   const setPolicy = async (input: OrgPolicyInput) =>
     (await applyPolicy(test.store.db, OrgPolicy.parse(input), 'test', clock.now)).active.version;
   await setPolicy(policy);
@@ -56,7 +65,13 @@ export async function createDetectionApp(
     async enroll() {
       const device = await fakeDevice();
       const payload = JSON.stringify(enrollRequest(device, test.store.secrets.enrollmentToken, { sentAt: clock.now }));
-      const res = await app.inject({ method: 'POST', url: '/v1/enroll', payload, headers: await signedHeaders(device, payload), remoteAddress: OFFICE_IP });
+      const res = await app.inject({
+        method: 'POST',
+        url: '/v1/enroll',
+        payload,
+        headers: await signedHeaders(device, payload),
+        remoteAddress: OFFICE_IP,
+      });
       if (res.statusCode !== 200) throw new Error(`enroll failed: ${res.statusCode} ${res.body}`);
       return device;
     },
@@ -64,7 +79,13 @@ export async function createDetectionApp(
       const payload = JSON.stringify({ deviceId: device.id, batchId: randomUUID(), sentAt: clock.now, signals });
       const headers: Record<string, string> = await signedHeaders(device, payload);
       if (options.forwardedFor) headers['x-forwarded-for'] = options.forwardedFor;
-      const res = await app.inject({ method: 'POST', url: '/v1/signals', payload, headers, remoteAddress: options.ip ?? OFFICE_IP });
+      const res = await app.inject({
+        method: 'POST',
+        url: '/v1/signals',
+        payload,
+        headers,
+        remoteAddress: options.ip ?? OFFICE_IP,
+      });
       if (res.statusCode !== 200) throw new Error(`signals refused: ${res.statusCode} ${res.body}`);
       return res.statusCode;
     },

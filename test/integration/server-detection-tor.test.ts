@@ -87,7 +87,10 @@ describe.each(DIALECTS)('tor (%s)', (dialect) => {
     await writeFile(file, `185.220.101.9\n${EXIT}\n`);
     const refreshed = await t.app.inject({ method: 'POST', url: '/api/tor-exit-list/refresh', headers: auth });
 
-    expect(ready).toMatchObject({ status: 'ready', torExitList: { status: 'fresh', entries: 1, source: file, stale: false } });
+    expect(ready).toMatchObject({
+      status: 'ready',
+      torExitList: { status: 'fresh', entries: 1, source: file, stale: false },
+    });
     expect(unauthenticated.statusCode).toBe(401);
     expect(refreshed.json()).toMatchObject({ status: 'fresh', entries: 2, error: null });
     const device = await t.enroll();
@@ -105,7 +108,9 @@ describe.each(DIALECTS)('tor (%s)', (dialect) => {
     t = await createDetectionApp(dialect, POLICY, { torList: list });
     const token = await createApiToken(t.store.db, 'test', t.clock.now);
 
-    const status = (await t.app.inject({ url: '/api/tor-exit-list', headers: { authorization: `Bearer ${token}` } })).json();
+    const status = (
+      await t.app.inject({ url: '/api/tor-exit-list', headers: { authorization: `Bearer ${token}` } })
+    ).json();
     const metrics = (await t.app.inject({ url: '/metrics' })).body;
 
     expect(status).toMatchObject({ status: 'stale', stale: true, entries: 1305, asOf: published * 1000 });
@@ -129,7 +134,9 @@ describe.each(DIALECTS)('tor (%s)', (dialect) => {
 
     await t.send(device, beat(), { ip: EXIT });
 
-    expect((await t.app.inject({ url: '/readyz' })).json()).toMatchObject({ torExitList: { status: 'unconfigured', stale: true } });
+    expect((await t.app.inject({ url: '/readyz' })).json()).toMatchObject({
+      torExitList: { status: 'unconfigured', stale: true },
+    });
     expect(await t.findings()).toEqual([]);
   });
 });

@@ -38,7 +38,9 @@ describe.each(DIALECTS)('device keys (%s)', (dialect) => {
   it('links the old key to the new one and refuses the old key afterwards', async () => {
     const old = await t.enroll();
     await t.post('/v1/signals', old, {
-      deviceId: old.id, batchId: randomUUID(), sentAt: t.clock.now,
+      deviceId: old.id,
+      batchId: randomUUID(),
+      sentAt: t.clock.now,
       signals: [{ id: randomUUID(), at: t.clock.now, type: 'slack_identity', teamId: 'T0TEAM1', userId: 'U0USER1' }],
     });
     const next = await fakeDevice();
@@ -84,11 +86,18 @@ describe.each(DIALECTS)('device keys (%s)', (dialect) => {
     await revokeDevice(t.store.db, device.id, 'test', t.clock.now);
 
     const signals = await t.post('/v1/signals', device, {
-      deviceId: device.id, batchId: randomUUID(), sentAt: t.clock.now,
+      deviceId: device.id,
+      batchId: randomUUID(),
+      sentAt: t.clock.now,
       signals: [{ id: randomUUID(), at: t.clock.now, type: 'heartbeat' }],
     });
     const payload = JSON.stringify(enrollRequest(device, t.store.secrets.enrollmentToken, { sentAt: t.clock.now }));
-    const enroll = await t.app.inject({ method: 'POST', url: '/v1/enroll', payload, headers: await signedHeaders(device, payload) });
+    const enroll = await t.app.inject({
+      method: 'POST',
+      url: '/v1/enroll',
+      payload,
+      headers: await signedHeaders(device, payload),
+    });
 
     expect(signals.statusCode).toBe(403);
     expect((await poll(device)).statusCode).toBe(403);

@@ -22,7 +22,12 @@ describe('POST /v1/enroll', () => {
     const device = await fakeDevice();
     const payload = JSON.stringify(enrollRequest(device, t.store.secrets.enrollmentToken));
 
-    const res = await t.app.inject({ method: 'POST', url: '/v1/enroll', payload, headers: await signedHeaders(device, payload) });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/v1/enroll',
+      payload,
+      headers: await signedHeaders(device, payload),
+    });
 
     expect(res.statusCode).toBe(200);
     const body = EnrollResponse.parse(res.json());
@@ -38,7 +43,12 @@ describe('POST /v1/enroll', () => {
     const ids: string[] = [];
     for (let i = 0; i < 2; i++) {
       const payload = JSON.stringify(enrollRequest(device, t.store.secrets.enrollmentToken));
-      const res = await t.app.inject({ method: 'POST', url: '/v1/enroll', payload, headers: await signedHeaders(device, payload) });
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/v1/enroll',
+        payload,
+        headers: await signedHeaders(device, payload),
+      });
       ids.push(res.json().deviceId);
     }
 
@@ -51,7 +61,12 @@ describe('POST /v1/enroll', () => {
     const before = await snapshot(t.store);
     const payload = JSON.stringify(enrollRequest(device, 'x'.repeat(43)));
 
-    const res = await t.app.inject({ method: 'POST', url: '/v1/enroll', payload, headers: await signedHeaders(device, payload) });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/v1/enroll',
+      payload,
+      headers: await signedHeaders(device, payload),
+    });
 
     expect(res.statusCode).toBe(401);
     expect(res.json().error).toBe('bad_enrollment_token');
@@ -72,9 +87,16 @@ describe('POST /v1/enroll', () => {
 
   it('refuses a request sent outside the allowed clock skew', async () => {
     const device = await fakeDevice();
-    const payload = JSON.stringify(enrollRequest(device, t.store.secrets.enrollmentToken, { sentAt: Date.now() - 10 * 60_000 }));
+    const payload = JSON.stringify(
+      enrollRequest(device, t.store.secrets.enrollmentToken, { sentAt: Date.now() - 10 * 60_000 }),
+    );
 
-    const res = await t.app.inject({ method: 'POST', url: '/v1/enroll', payload, headers: await signedHeaders(device, payload) });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/v1/enroll',
+      payload,
+      headers: await signedHeaders(device, payload),
+    });
 
     expect(res.statusCode).toBe(401);
     expect(res.json().error).toBe('stale_request');
@@ -94,7 +116,10 @@ describe('POST /v1/enroll', () => {
   it('answers 400 naming the field when the body has the wrong shape', async () => {
     const device = await fakeDevice();
 
-    const res = await enroll({ ...enrollRequest(device, t.store.secrets.enrollmentToken), nonce: 'not-a-uuid' }, device);
+    const res = await enroll(
+      { ...enrollRequest(device, t.store.secrets.enrollmentToken), nonce: 'not-a-uuid' },
+      device,
+    );
 
     expect(res.statusCode).toBe(400);
     expect(res.json().issues).toEqual(expect.arrayContaining([expect.objectContaining({ path: 'nonce' })]));

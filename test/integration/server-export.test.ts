@@ -16,12 +16,12 @@ function parseCsv(text: string): string[][] {
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (cell += '"'), i++;
+      if (c === '"' && text[i + 1] === '"') ((cell += '"'), i++);
       else if (c === '"') quoted = false;
       else cell += c;
     } else if (c === '"') quoted = true;
-    else if (c === ',') row.push(cell), (cell = '');
-    else if (c === '\r' && text[i + 1] === '\n') row.push(cell), rows.push(row), (row = []), (cell = ''), i++;
+    else if (c === ',') (row.push(cell), (cell = ''));
+    else if (c === '\r' && text[i + 1] === '\n') (row.push(cell), rows.push(row), (row = []), (cell = ''), i++);
     else cell += c;
   }
   return rows;
@@ -35,7 +35,11 @@ describe('exports', () => {
     t = await createTestApp({ policy: { detectors } });
     bearer = { authorization: `Bearer ${await createApiToken(t.store.db, 'siem', Date.now())}` };
     device = await t.enroll();
-    await t.post('/v1/signals', device, fakeBatch(device.id, fakeDownloadBurst(3, t.clock.now), { sentAt: t.clock.now }));
+    await t.post(
+      '/v1/signals',
+      device,
+      fakeBatch(device.id, fakeDownloadBurst(3, t.clock.now), { sentAt: t.clock.now }),
+    );
   });
   afterEach(async () => t.close());
 
@@ -51,8 +55,17 @@ describe('exports', () => {
     expect(header).toEqual([...VERDICT_COLUMNS]);
     expect(rest).toEqual([]);
     const record = Object.fromEntries(header.map((h, i) => [h, row[i]]));
-    expect(record).toMatchObject({ reasons: 'excessive_downloads', device_id: device.id, issued_at: new Date(t.clock.now).toISOString(), ack_outcome: '' });
-    expect((await get('/api/audit')).json().entries[0]).toMatchObject({ action: 'export.download', target: 'verdicts.csv', actor: 'token:siem' });
+    expect(record).toMatchObject({
+      reasons: 'excessive_downloads',
+      device_id: device.id,
+      issued_at: new Date(t.clock.now).toISOString(),
+      ack_outcome: '',
+    });
+    expect((await get('/api/audit')).json().entries[0]).toMatchObject({
+      action: 'export.download',
+      target: 'verdicts.csv',
+      actor: 'token:siem',
+    });
   });
 
   it('applies the list filters to exports', async () => {
@@ -66,7 +79,11 @@ describe('exports', () => {
   it('exports findings as CSV and JSON, monitor-mode ones included', async () => {
     await t.setPolicy({ mode: 'monitor', cooldownSeconds: 0, detectors });
     t.clock.now += 1000;
-    await t.post('/v1/signals', device, fakeBatch(device.id, fakeDownloadBurst(3, t.clock.now), { sentAt: t.clock.now }));
+    await t.post(
+      '/v1/signals',
+      device,
+      fakeBatch(device.id, fakeDownloadBurst(3, t.clock.now), { sentAt: t.clock.now }),
+    );
 
     const csv = parseCsv((await get('/api/exports/findings.csv')).body);
     const json = (await get('/api/exports/findings.json?mode=monitor')).json();
@@ -95,14 +112,28 @@ describe('exports', () => {
       action_id: 2,
       disposition_id: 2,
       metadata: { version: '1.3.0', product: { name: 'Session Guard' }, profiles: ['security_control'] },
-      finding_info: { types: ['excessive_downloads'], created_time: t.clock.now, analytic: { type_id: 1, name: 'excessive_downloads' } },
+      finding_info: {
+        types: ['excessive_downloads'],
+        created_time: t.clock.now,
+        analytic: { type_id: 1, name: 'excessive_downloads' },
+      },
       device: { uid: device.id },
       unmapped: { mode: 'enforce', outcome: 'verdict_issued', evidence: expect.objectContaining({ files: 3 }) },
     });
     expect(event.finding_info.uid).toBe(event.metadata.uid);
     expect(event.finding_info.attacks).toContainEqual({ technique: { uid: 'T1530' } });
     // Base event and class requirements: every required attribute is present.
-    for (const key of ['activity_id', 'category_uid', 'class_uid', 'type_uid', 'time', 'severity_id', 'metadata', 'finding_info']) expect(event).toHaveProperty(key);
+    for (const key of [
+      'activity_id',
+      'category_uid',
+      'class_uid',
+      'type_uid',
+      'time',
+      'severity_id',
+      'metadata',
+      'finding_info',
+    ])
+      expect(event).toHaveProperty(key);
     for (const key of ['uid', 'title']) expect(event.finding_info).toHaveProperty(key);
   });
 

@@ -16,7 +16,11 @@ describe('POST /v1/signals', () => {
   });
   afterEach(async () => t.close());
 
-  async function expectRejected(send: () => Promise<{ statusCode: number; json(): any }>, status: number, error?: string) {
+  async function expectRejected(
+    send: () => Promise<{ statusCode: number; json(): any }>,
+    status: number,
+    error?: string,
+  ) {
     const before = await snapshot(t.store);
 
     const res = await send();
@@ -36,7 +40,12 @@ describe('POST /v1/signals', () => {
     expect(SignalBatchResult.parse(res.json())).toEqual({ accepted: 2, duplicates: 0 });
     const rows = await t.store.db.selectFrom('signals').selectAll().orderBy('type').execute();
     expect(rows.map((r) => r.type)).toEqual(['download', 'heartbeat']);
-    expect(rows[0]).toMatchObject({ device_id: device.id, batch_id: batch.batchId, bytes: 1234, source_ip: '127.0.0.1' });
+    expect(rows[0]).toMatchObject({
+      device_id: device.id,
+      batch_id: batch.batchId,
+      bytes: 1234,
+      source_ip: '127.0.0.1',
+    });
     expect(JSON.parse(rows[0].data)).toEqual(batch.signals[1]);
   });
 
@@ -54,13 +63,21 @@ describe('POST /v1/signals', () => {
     const batch = fakeBatch(device.id, [fakeHeartbeat()]);
     await t.post('/v1/signals', device, batch);
 
-    await expectRejected(() => t.post('/v1/signals', device, { ...batch, signals: [fakeHeartbeat()] }), 409, 'replayed_batch');
+    await expectRejected(
+      () => t.post('/v1/signals', device, { ...batch, signals: [fakeHeartbeat()] }),
+      409,
+      'replayed_batch',
+    );
   });
 
   it('refuses a body signed by another key with 401', async () => {
     const intruder = await fakeDevice();
 
-    await expectRejected(() => t.post('/v1/signals', device, fakeBatch(device.id, [fakeHeartbeat()]), intruder), 401, 'bad_signature');
+    await expectRejected(
+      () => t.post('/v1/signals', device, fakeBatch(device.id, [fakeHeartbeat()]), intruder),
+      401,
+      'bad_signature',
+    );
   });
 
   it('refuses a signature over different bytes than were sent', async () => {
@@ -78,7 +95,13 @@ describe('POST /v1/signals', () => {
     const payload = JSON.stringify(fakeBatch(device.id, [fakeHeartbeat()]));
 
     await expectRejected(
-      () => t.app.inject({ method: 'POST', url: '/v1/signals', payload, headers: { 'content-type': 'application/json', [DEVICE_HEADER]: device.id } }),
+      () =>
+        t.app.inject({
+          method: 'POST',
+          url: '/v1/signals',
+          payload,
+          headers: { 'content-type': 'application/json', [DEVICE_HEADER]: device.id },
+        }),
       401,
       'missing_signature',
     );
@@ -87,7 +110,11 @@ describe('POST /v1/signals', () => {
   it('refuses an unknown device with 401 and says to enroll', async () => {
     const stranger = await fakeDevice();
 
-    const res = await expectRejected(() => t.post('/v1/signals', stranger, fakeBatch(stranger.id, [fakeHeartbeat()])), 401, 'unknown_device');
+    const res = await expectRejected(
+      () => t.post('/v1/signals', stranger, fakeBatch(stranger.id, [fakeHeartbeat()])),
+      401,
+      'unknown_device',
+    );
 
     expect(res.json().message).toMatch(/enroll/);
   });
@@ -95,7 +122,11 @@ describe('POST /v1/signals', () => {
   it('refuses a batch naming another device than the header', async () => {
     const other = await t.enroll();
 
-    await expectRejected(() => t.post('/v1/signals', device, fakeBatch(other.id, [fakeHeartbeat()])), 401, 'device_mismatch');
+    await expectRejected(
+      () => t.post('/v1/signals', device, fakeBatch(other.id, [fakeHeartbeat()])),
+      401,
+      'device_mismatch',
+    );
   });
 
   it('refuses a batch whose sentAt is outside the clock skew', async () => {
@@ -135,7 +166,11 @@ describe('POST /v1/signals', () => {
       t.app.inject({
         method: 'OPTIONS',
         url: '/v1/signals',
-        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': `${DEVICE_HEADER},${SIGNATURE_HEADER}` },
+        headers: {
+          origin,
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': `${DEVICE_HEADER},${SIGNATURE_HEADER}`,
+        },
       });
 
     const ok = await preflight('chrome-extension://abcdefghijklmnopabcdefghijklmnop');

@@ -5,7 +5,9 @@ import { createTestApp, type TestApp } from './server-support/test-app';
 describe('/openapi.json and /metrics', () => {
   let t: TestApp;
   beforeEach(async () => {
-    t = await createTestApp({ policy: { detectors: { excessive_downloads: { maxFiles: 2, maxBytes: 1e9, windowSeconds: 60 } } } });
+    t = await createTestApp({
+      policy: { detectors: { excessive_downloads: { maxFiles: 2, maxBytes: 1e9, windowSeconds: 60 } } },
+    });
   });
   afterEach(async () => t.close());
 
@@ -13,14 +15,29 @@ describe('/openapi.json and /metrics', () => {
     const doc = (await t.app.inject({ method: 'GET', url: '/openapi.json' })).json();
 
     expect(doc.openapi).toBe('3.1.0');
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/enroll', '/v1/signals', '/v1/verdicts/poll', '/v1/acks', '/api/verdicts', '/api/policy', '/extension/updates.xml', '/extension/session-guard.crx']));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/v1/enroll',
+        '/v1/signals',
+        '/v1/verdicts/poll',
+        '/v1/acks',
+        '/api/verdicts',
+        '/api/policy',
+        '/extension/updates.xml',
+        '/extension/session-guard.crx',
+      ]),
+    );
     const batch = doc.paths['/v1/signals'].post.requestBody.content['application/json'].schema;
     expect(batch.properties.signals.maxItems).toBe(500);
   });
 
   it('counts signals, findings and refusals in Prometheus format', async () => {
     const device = await t.enroll();
-    await t.post('/v1/signals', device, fakeBatch(device.id, fakeDownloadBurst(3, t.clock.now), { sentAt: t.clock.now }));
+    await t.post(
+      '/v1/signals',
+      device,
+      fakeBatch(device.id, fakeDownloadBurst(3, t.clock.now), { sentAt: t.clock.now }),
+    );
     await t.post('/v1/signals', device, '{');
 
     const res = await t.app.inject({ method: 'GET', url: '/metrics' });

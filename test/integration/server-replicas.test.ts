@@ -43,10 +43,24 @@ describe.runIf(process.env.SESSION_GUARD_TEST_POSTGRES !== '0')('replicas sharin
     const a = await replica(database.url);
     const b = await replica(database.url);
     try {
-      await applyPolicy(a.store.db, OrgPolicy.parse({ detectors: { excessive_downloads: { maxFiles: 2 } } }), 'test', Date.now());
+      await applyPolicy(
+        a.store.db,
+        OrgPolicy.parse({ detectors: { excessive_downloads: { maxFiles: 2 } } }),
+        'test',
+        Date.now(),
+      );
       const device = await fakeDevice();
       const enroll = JSON.stringify(enrollRequest(device, a.store.secrets.enrollmentToken, { sentAt: Date.now() }));
-      expect((await a.app.inject({ method: 'POST', url: '/v1/enroll', payload: enroll, headers: await signedHeaders(device, enroll) })).statusCode).toBe(200);
+      expect(
+        (
+          await a.app.inject({
+            method: 'POST',
+            url: '/v1/enroll',
+            payload: enroll,
+            headers: await signedHeaders(device, enroll),
+          })
+        ).statusCode,
+      ).toBe(200);
 
       const socket = new WebSocket(b.ws);
       const messages: ServerMessage[] = [];
@@ -54,13 +68,24 @@ describe.runIf(process.env.SESSION_GUARD_TEST_POSTGRES !== '0')('replicas sharin
         const message = ServerMessage.parse(JSON.parse(String(data)));
         messages.push(message);
         if (message.type === 'challenge')
-          socket.send(JSON.stringify({ type: 'auth', deviceId: device.id, signature: await device.sign(streamAuthText(message.challenge)) }));
+          socket.send(
+            JSON.stringify({
+              type: 'auth',
+              deviceId: device.id,
+              signature: await device.sign(streamAuthText(message.challenge)),
+            }),
+          );
       });
       await expect.poll(() => messages.some((m) => m.type === 'ready')).toBe(true);
 
       const batch = JSON.stringify(fakeBatch(device.id, fakeDownloadBurst(3, Date.now()), { sentAt: Date.now() }));
       const issuedAt = Date.now();
-      const ingest = await a.app.inject({ method: 'POST', url: '/v1/signals', payload: batch, headers: await signedHeaders(device, batch) });
+      const ingest = await a.app.inject({
+        method: 'POST',
+        url: '/v1/signals',
+        payload: batch,
+        headers: await signedHeaders(device, batch),
+      });
       expect(ingest.statusCode).toBe(200);
 
       await expect.poll(() => messages.some((m) => m.type === 'verdict'), { timeout: 5000, interval: 20 }).toBe(true);

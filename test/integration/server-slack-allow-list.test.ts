@@ -26,7 +26,11 @@ afterEach(async () => {
 describe.each(DIALECTS)('allow-list sync (%s)', (dialect) => {
   it('merges the policy’s IPv4 CIDRs into Slack’s list once, and takes them out when the policy drops them', async () => {
     fake.allowList = { trusted_cidr: ['192.0.2.0/24'], trusted_asns: [64500] };
-    t = await createSlackTestApp(dialect, { syncTrustedCidrsToSlack: true, trustedCidrs: ['203.0.113.0/24', '2001:db8::/32'] }, fake);
+    t = await createSlackTestApp(
+      dialect,
+      { syncTrustedCidrsToSlack: true, trustedCidrs: ['203.0.113.0/24', '2001:db8::/32'] },
+      fake,
+    );
     await t.connect();
 
     await t.slack.tick();
@@ -44,14 +48,21 @@ describe.each(DIALECTS)('allow-list sync (%s)', (dialect) => {
 
   it('names the IPv6 CIDRs Slack cannot take, and reads without writing when Slack already has the rest', async () => {
     fake.allowList = { trusted_cidr: ['203.0.113.0/24'], trusted_asns: [] };
-    t = await createSlackTestApp(dialect, { syncTrustedCidrsToSlack: true, trustedCidrs: ['203.0.113.0/24', '2001:db8::/32'] }, fake);
+    t = await createSlackTestApp(
+      dialect,
+      { syncTrustedCidrsToSlack: true, trustedCidrs: ['203.0.113.0/24', '2001:db8::/32'] },
+      fake,
+    );
     await t.connect();
 
     await t.slack.tick();
 
     expect(fake.callsTo('admin.audit.anomaly.allow.getItem')).toHaveLength(1);
     expect(fake.callsTo('admin.audit.anomaly.allow.updateItem')).toEqual([]);
-    expect((await t.api('GET', '/api/slack/connection')).body.allowList).toMatchObject({ skipped: ['2001:db8::/32'], pushed: [] });
+    expect((await t.api('GET', '/api/slack/connection')).body.allowList).toMatchObject({
+      skipped: ['2001:db8::/32'],
+      pushed: [],
+    });
   });
 
   it('asks Slack nothing when the policy does not ask for a sync', async () => {

@@ -32,13 +32,36 @@ afterEach(async () => {
 
 const seconds = () => Math.floor(t.clock.now / 1000);
 const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
-const runtime = (): SlackRuntime => ({ db: t.store.db, now: () => t.clock.now, hub: createLocalHub(), verdictKeys: t.store.secrets.verdictKeys, metrics: createMetrics(), log: quiet });
+const runtime = (): SlackRuntime => ({
+  db: t.store.db,
+  now: () => t.clock.now,
+  hub: createLocalHub(),
+  verdictKeys: t.store.secrets.verdictKeys,
+  metrics: createMetrics(),
+  log: quiet,
+});
 const connector = (maxPagesPerPoll = 20): AuditConnector =>
-  createAuditConnector({ ...t.slack.context, now: () => t.clock.now }, runtime, { lookbackSeconds: 3600, overlapSeconds: 300, requestGapMs: 0, pollMs: 1000, pageLimit: 2, maxPagesPerPoll });
+  createAuditConnector({ ...t.slack.context, now: () => t.clock.now }, runtime, {
+    lookbackSeconds: 3600,
+    overlapSeconds: 300,
+    requestGapMs: 0,
+    pollMs: 1000,
+    pageLimit: 2,
+    maxPagesPerPoll,
+  });
 const anomaly = (id: string, at: number, reason = 'tor') =>
-  auditEntry({ id, at, userId: SLACK_USER, action: 'anomaly', ip: '198.51.100.66', details: { reason: [reason], ip_address: '198.51.100.66' } });
-const stored = async () => (await t.store.db.selectFrom('slack_audit_entries').select('id').orderBy('id').execute()).map((r) => r.id);
-const findingsOf = async (detector: string) => t.store.db.selectFrom('findings').selectAll().where('detector', '=', detector).orderBy('event_at').execute();
+  auditEntry({
+    id,
+    at,
+    userId: SLACK_USER,
+    action: 'anomaly',
+    ip: '198.51.100.66',
+    details: { reason: [reason], ip_address: '198.51.100.66' },
+  });
+const stored = async () =>
+  (await t.store.db.selectFrom('slack_audit_entries').select('id').orderBy('id').execute()).map((r) => r.id);
+const findingsOf = async (detector: string) =>
+  t.store.db.selectFrom('findings').selectAll().where('detector', '=', detector).orderBy('event_at').execute();
 const auditRequests = () => fake.callsTo('audit/v1/logs').map((c) => c.params);
 
 describe.each(DIALECTS)('Slack audit-log connector (%s)', (dialect) => {
@@ -61,7 +84,17 @@ describe.each(DIALECTS)('Slack audit-log connector (%s)', (dialect) => {
     expect(auditRequests()[1]).toMatchObject({ cursor: expect.any(String) }); // resumed mid-window, not from scratch
     expect(await stored()).toEqual(['a0', 'a1', 'a2', 'a3', 'a4', 'a5', 'a6', 'late', 'new']);
     const findings = await findingsOf('slack_anomaly');
-    expect(findings.map((f) => JSON.parse(f.evidence).slackEntryId).sort()).toEqual(['a0', 'a1', 'a2', 'a3', 'a4', 'a5', 'a6', 'late', 'new']);
+    expect(findings.map((f) => JSON.parse(f.evidence).slackEntryId).sort()).toEqual([
+      'a0',
+      'a1',
+      'a2',
+      'a3',
+      'a4',
+      'a5',
+      'a6',
+      'late',
+      'new',
+    ]);
     const state = await t.store.db.selectFrom('slack_audit_state').selectAll().executeTakeFirstOrThrow();
     expect(Number(state.entries_seen)).toBe(9);
   });
@@ -76,7 +109,11 @@ describe.each(DIALECTS)('Slack audit-log connector (%s)', (dialect) => {
 
     expect(await stored()).toEqual(['r0', 'r1', 'r2', 'r3', 'r4']);
     expect((await findingsOf('slack_anomaly')).length).toBe(5);
-    expect((await t.api('GET', '/api/slack/connection')).body.auditLog).toMatchObject({ entriesSeen: 5, pendingEntries: 0, lastError: null });
+    expect((await t.api('GET', '/api/slack/connection')).body.auditLog).toMatchObject({
+      entriesSeen: 5,
+      pendingEntries: 0,
+      lastError: null,
+    });
   });
 
   it('stops asking while Slack says 429, for as long as Retry-After says', async () => {
@@ -98,11 +135,24 @@ describe.each(DIALECTS)('Slack audit-log connector (%s)', (dialect) => {
   });
 
   it('turns a Slack anomaly into findings with Slack’s reason codes, linked to the user’s device and verdicts', async () => {
-    t = await createSlackTestApp(dialect, { detectors: { excessive_downloads: { maxFiles: 2, maxBytes: 1e12, windowSeconds: 60 } } }, fake);
+    t = await createSlackTestApp(
+      dialect,
+      { detectors: { excessive_downloads: { maxFiles: 2, maxBytes: 1e12, windowSeconds: 60 } } },
+      fake,
+    );
     await t.connect();
     const device = await t.guardedDevice();
     const verdictId = await t.triggerVerdict(device);
-    fake.audit.push(auditEntry({ id: 'anom-1', at: seconds() - 30, userId: SLACK_USER, action: 'anomaly', ip: '198.51.100.66', details: { reason: ['tor', 'ip_address'], previous_ip_address: OFFICE_IP } }));
+    fake.audit.push(
+      auditEntry({
+        id: 'anom-1',
+        at: seconds() - 30,
+        userId: SLACK_USER,
+        action: 'anomaly',
+        ip: '198.51.100.66',
+        details: { reason: ['tor', 'ip_address'], previous_ip_address: OFFICE_IP },
+      }),
+    );
 
     await t.slack.tick();
 
@@ -111,7 +161,12 @@ describe.each(DIALECTS)('Slack audit-log connector (%s)', (dialect) => {
       ['tor', 'alert', device.id, SLACK_USER],
       ['ip_address', 'alert', device.id, SLACK_USER],
     ]);
-    expect(JSON.parse(findings[0].evidence)).toMatchObject({ slackEntryId: 'anom-1', devices: [device.id], verdictIds: [verdictId], previousIp: OFFICE_IP });
+    expect(JSON.parse(findings[0].evidence)).toMatchObject({
+      slackEntryId: 'anom-1',
+      devices: [device.id],
+      verdictIds: [verdictId],
+      previousIp: OFFICE_IP,
+    });
   });
 
   it('records activity from an unknown address as session_used_off_device, and leaves the device’s own alone', async () => {
@@ -119,40 +174,105 @@ describe.each(DIALECTS)('Slack audit-log connector (%s)', (dialect) => {
     await t.connect();
     await t.guardedDevice();
     fake.audit.push(
-      auditEntry({ id: 'own', at: seconds() - 20, userId: SLACK_USER, action: 'file_downloaded', ip: OFFICE_IP, ua: BROWSER_UA }),
-      auditEntry({ id: 'admin', at: seconds() - 15, userId: 'W0SGADMIN1', action: 'user_session_reset_by_admin', ip: '192.0.2.99' }),
-      auditEntry({ id: 'stolen', at: seconds() - 10, userId: SLACK_USER, action: 'file_downloaded', ip: '198.51.100.7', ua: 'python-requests/2.31', sessionId: '777' }),
+      auditEntry({
+        id: 'own',
+        at: seconds() - 20,
+        userId: SLACK_USER,
+        action: 'file_downloaded',
+        ip: OFFICE_IP,
+        ua: BROWSER_UA,
+      }),
+      auditEntry({
+        id: 'admin',
+        at: seconds() - 15,
+        userId: 'W0SGADMIN1',
+        action: 'user_session_reset_by_admin',
+        ip: '192.0.2.99',
+      }),
+      auditEntry({
+        id: 'stolen',
+        at: seconds() - 10,
+        userId: SLACK_USER,
+        action: 'file_downloaded',
+        ip: '198.51.100.7',
+        ua: 'python-requests/2.31',
+        sessionId: '777',
+      }),
     );
 
     await t.slack.tick();
 
     const [finding, ...more] = await findingsOf('session_used_off_device');
     expect(more).toEqual([]);
-    expect(finding).toMatchObject({ reason: 'session_used_off_device', outcome: 'alert', subject: SLACK_USER, signal_id: 'slack-audit:stolen', verdict_id: null });
-    expect(JSON.parse(finding.evidence)).toMatchObject({ ip: '198.51.100.7', slackSessionId: '777', unknownAddress: true, unknownUserAgent: true });
+    expect(finding).toMatchObject({
+      reason: 'session_used_off_device',
+      outcome: 'alert',
+      subject: SLACK_USER,
+      signal_id: 'slack-audit:stolen',
+      verdict_id: null,
+    });
+    expect(JSON.parse(finding.evidence)).toMatchObject({
+      ip: '198.51.100.7',
+      slackSessionId: '777',
+      unknownAddress: true,
+      unknownUserAgent: true,
+    });
     const results = await t.store.db.selectFrom('slack_audit_entries').select(['id', 'result']).orderBy('id').execute();
     expect(results.map((r) => [r.id, JSON.parse(r.result!).correlation ?? JSON.parse(r.result!).skipped])).toEqual([
-      ['admin', 'connection_user'], ['own', 'on_device'], ['stolen', 'off_device'],
+      ['admin', 'connection_user'],
+      ['own', 'on_device'],
+      ['stolen', 'off_device'],
     ]);
   });
 
   it('under a terminating policy ends both halves: a verdict for the device and the session at Slack', async () => {
-    t = await createSlackTestApp(dialect, { serverSideRevocation: 'session', detectors: { session_used_off_device: { action: 'terminate' } } }, fake);
+    t = await createSlackTestApp(
+      dialect,
+      { serverSideRevocation: 'session', detectors: { session_used_off_device: { action: 'terminate' } } },
+      fake,
+    );
     fake.sessions = [
-      { session_id: 701, team_id: 'T0SGUARD01', user_id: SLACK_USER, created: { device_hardware: 'Computer', os: 'Linux', ip: OFFICE_IP } },
-      { session_id: 777, team_id: 'T0SGUARD01', user_id: SLACK_USER, created: { device_hardware: 'Computer', os: 'Linux', ip: OFFICE_IP }, recent: { device_hardware: 'Computer', os: 'Linux', ip: OFFICE_IP } },
+      {
+        session_id: 701,
+        team_id: 'T0SGUARD01',
+        user_id: SLACK_USER,
+        created: { device_hardware: 'Computer', os: 'Linux', ip: OFFICE_IP },
+      },
+      {
+        session_id: 777,
+        team_id: 'T0SGUARD01',
+        user_id: SLACK_USER,
+        created: { device_hardware: 'Computer', os: 'Linux', ip: OFFICE_IP },
+        recent: { device_hardware: 'Computer', os: 'Linux', ip: OFFICE_IP },
+      },
     ];
     await t.connect();
     const device = await t.guardedDevice();
-    fake.audit.push(auditEntry({ id: 'stolen-2', at: seconds() - 10, userId: SLACK_USER, action: 'file_downloaded', ip: '198.51.100.7', sessionId: '777' }));
+    fake.audit.push(
+      auditEntry({
+        id: 'stolen-2',
+        at: seconds() - 10,
+        userId: SLACK_USER,
+        action: 'file_downloaded',
+        ip: '198.51.100.7',
+        sessionId: '777',
+      }),
+    );
 
     await t.slack.tick();
     await t.slack.tick();
 
     const [finding] = await findingsOf('session_used_off_device');
     expect(finding).toMatchObject({ outcome: 'verdict_issued', device_id: device.id, action: 'terminate' });
-    const verdict = await t.store.db.selectFrom('verdicts').selectAll().where('id', '=', finding.verdict_id!).executeTakeFirstOrThrow();
-    expect(JSON.parse(verdict.payload)).toMatchObject({ reasons: ['session_used_off_device'], target: { deviceId: device.id, userId: SLACK_USER } });
+    const verdict = await t.store.db
+      .selectFrom('verdicts')
+      .selectAll()
+      .where('id', '=', finding.verdict_id!)
+      .executeTakeFirstOrThrow();
+    expect(JSON.parse(verdict.payload)).toMatchObject({
+      reasons: ['session_used_off_device'],
+      target: { deviceId: device.id, userId: SLACK_USER },
+    });
     expect(await t.poll(device)).toEqual([verdict.id]); // the device-side half: the device is told to clear its cookies
     const poll = await t.api('GET', `/api/verdicts/${verdict.id}/server-side`);
     expect(poll.body.revocation).toMatchObject({ status: 'done', mode: 'session' });

@@ -19,7 +19,10 @@ import { createSlackTestApp, downloadsPolicy, type SlackTestApp } from './server
 let fake: FakeSlackApi;
 let t: SlackTestApp | undefined;
 let logs = '';
-const logger = { level: 'trace', stream: new Writable({ write: (chunk, _enc, done) => ((logs += String(chunk)), done()) }) };
+const logger = {
+  level: 'trace',
+  stream: new Writable({ write: (chunk, _enc, done) => ((logs += String(chunk)), done()) }),
+};
 const ownerScopes = () => fake.tokens.get(FAKE_TOKEN)!;
 
 beforeAll(async () => {
@@ -56,9 +59,26 @@ describe.each(DIALECTS)('Slack connection (%s)', (dialect) => {
     await t.slack.tick();
 
     expect(put.status).toBe(200);
-    expect(put.body).toMatchObject({ connected: true, teamId: 'T0SGADMIN1', enterpriseId: 'E0SGUARD01', missingScopes: [], keyMatches: true, lastTest: { ok: true } });
+    expect(put.body).toMatchObject({
+      connected: true,
+      teamId: 'T0SGADMIN1',
+      enterpriseId: 'E0SGUARD01',
+      missingScopes: [],
+      keyMatches: true,
+      lastTest: { ok: true },
+    });
     const answers = await Promise.all(
-      ['/api/slack/connection', '/api/slack/revocations', '/api/verdicts', '/api/findings', '/api/audit', '/api/exports/verdicts.json', '/api/exports/findings.csv', '/api/exports/findings.ocsf.json', '/openapi.json'].map((u) => t!.api('GET', u)),
+      [
+        '/api/slack/connection',
+        '/api/slack/revocations',
+        '/api/verdicts',
+        '/api/findings',
+        '/api/audit',
+        '/api/exports/verdicts.json',
+        '/api/exports/findings.csv',
+        '/api/exports/findings.ocsf.json',
+        '/openapi.json',
+      ].map((u) => t!.api('GET', u)),
     );
     for (const answer of [put, ...answers]) expect(answer.text).not.toContain(FAKE_TOKEN);
     expect(logs.length).toBeGreaterThan(1000);
@@ -66,7 +86,8 @@ describe.each(DIALECTS)('Slack connection (%s)', (dialect) => {
     const row = await t.store.db.selectFrom('slack_connection').selectAll().executeTakeFirstOrThrow();
     expect(JSON.stringify(row)).not.toContain(FAKE_TOKEN);
     if (dialect === 'sqlite') {
-      for (const file of readdirSync(t.dataDir)) expect(readFileSync(join(t.dataDir, file)).includes(FAKE_TOKEN), file).toBe(false);
+      for (const file of readdirSync(t.dataDir))
+        expect(readFileSync(join(t.dataDir, file)).includes(FAKE_TOKEN), file).toBe(false);
     }
   });
 
@@ -101,7 +122,11 @@ describe.each(DIALECTS)('Slack connection (%s)', (dialect) => {
     expect(del.body).toEqual({ disconnected: true });
     expect((await t.api('GET', '/api/slack/connection')).body.connection.connected).toBe(false);
     const audit = await t.api('GET', '/api/audit?limit=20');
-    expect(audit.body.entries.map((e: any) => e.action).filter((a: string) => a.startsWith('slack.'))).toEqual(['slack.disconnect', 'slack.test', 'slack.connect']);
+    expect(audit.body.entries.map((e: any) => e.action).filter((a: string) => a.startsWith('slack.'))).toEqual([
+      'slack.disconnect',
+      'slack.test',
+      'slack.connect',
+    ]);
     expect(audit.text).not.toContain(FAKE_TOKEN);
   });
 
@@ -109,9 +134,12 @@ describe.each(DIALECTS)('Slack connection (%s)', (dialect) => {
     t = await createSlackTestApp(dialect, {}, fake);
 
     const codes = await Promise.all(
-      [['GET', '/api/slack/connection'], ['PUT', '/api/slack/connection'], ['DELETE', '/api/slack/connection'], ['GET', '/api/verdicts/x/server-side']].map(
-        async ([method, url]) => (await t!.app.inject({ method: method as 'GET', url })).statusCode,
-      ),
+      [
+        ['GET', '/api/slack/connection'],
+        ['PUT', '/api/slack/connection'],
+        ['DELETE', '/api/slack/connection'],
+        ['GET', '/api/verdicts/x/server-side'],
+      ].map(async ([method, url]) => (await t!.app.inject({ method: method as 'GET', url })).statusCode),
     );
 
     expect(codes).toEqual([401, 401, 401, 401]);
@@ -122,7 +150,12 @@ describe('session-guard slack (CLI)', () => {
   let dir: string;
   const out: string[] = [];
   const err: string[] = [];
-  const io = (env: NodeJS.ProcessEnv): CliIo => ({ stdout: (x) => void out.push(x), stderr: (x) => void err.push(x), env, waitForShutdown: () => new Promise(() => undefined) });
+  const io = (env: NodeJS.ProcessEnv): CliIo => ({
+    stdout: (x) => void out.push(x),
+    stderr: (x) => void err.push(x),
+    env,
+    waitForShutdown: () => new Promise(() => undefined),
+  });
   const env = () => ({ SESSION_GUARD_SLACK_API_URL: fake.apiUrl, SESSION_GUARD_SLACK_AUDIT_URL: fake.auditUrl });
 
   afterEach(async () => {
@@ -164,7 +197,10 @@ describe('session-guard slack (CLI)', () => {
     await writeFile(file, FAKE_TOKEN);
     await main(['slack', 'connect', '--token-file', file, '--data-dir', dir], io(env()));
 
-    const code = await main(['slack', 'test', '--data-dir', dir], io({ ...env(), SESSION_GUARD_SECRET_KEY: randomBytes(32).toString('base64') }));
+    const code = await main(
+      ['slack', 'test', '--data-dir', dir],
+      io({ ...env(), SESSION_GUARD_SECRET_KEY: randomBytes(32).toString('base64') }),
+    );
 
     expect(code).toBe(1);
     expect(out.at(-1)).toMatch(/FAILED: auth\.test: key_mismatch/);

@@ -30,8 +30,11 @@ afterEach(async () => {
 });
 
 const session = (id: number, ip: string, os = 'Linux') => ({
-  session_id: id, team_id: 'T0SGUARD01', user_id: SLACK_USER,
-  created: { device_hardware: 'Computer', os, ip }, recent: { device_hardware: 'Computer', os, ip },
+  session_id: id,
+  team_id: 'T0SGUARD01',
+  user_id: SLACK_USER,
+  created: { device_hardware: 'Computer', os, ip },
+  recent: { device_hardware: 'Computer', os, ip },
 });
 const timeline = async (verdictId: string) => (await t.api('GET', `/api/verdicts/${verdictId}/server-side`)).body;
 
@@ -63,11 +66,19 @@ describe.each(DIALECTS)('server-side revocation (%s)', (dialect) => {
     await t.slack.tick();
     await t.slack.tick();
 
-    expect(fake.callsTo('admin.users.session.invalidate').map((c) => c.params)).toEqual([{ session_id: 1002, team_id: 'T0SGUARD01' }]);
+    expect(fake.callsTo('admin.users.session.invalidate').map((c) => c.params)).toEqual([
+      { session_id: 1002, team_id: 'T0SGUARD01' },
+    ]);
     expect(fake.callsTo('admin.users.session.reset')).toEqual([]);
     expect(fake.sessions.map((s) => s.session_id)).toEqual([1001]);
     const kinds = (await timeline(verdictId)).timeline.map((e: any) => [e.kind, e.detail.sessionId ?? null]);
-    expect(kinds).toEqual([['queued', null], ['call', null], ['kept', '1001'], ['invalidated', '1002'], ['done', null]]);
+    expect(kinds).toEqual([
+      ['queued', null],
+      ['call', null],
+      ['kept', '1001'],
+      ['invalidated', '1002'],
+      ['done', null],
+    ]);
   });
 
   it('asks Slack for nothing when the verdict’s policy says none', async () => {
@@ -118,7 +129,10 @@ describe.each(DIALECTS)('server-side revocation (%s)', (dialect) => {
 
     const view = await timeline(verdictId);
     expect(view.revocation).toMatchObject({ status: 'done', attempts: 3 });
-    expect(view.timeline.filter((e: any) => e.kind === 'retry').map((e: any) => e.detail.error)).toEqual(['internal_error', 'internal_error']);
+    expect(view.timeline.filter((e: any) => e.kind === 'retry').map((e: any) => e.detail.error)).toEqual([
+      'internal_error',
+      'internal_error',
+    ]);
   });
 
   it.each([
@@ -138,7 +152,11 @@ describe.each(DIALECTS)('server-side revocation (%s)', (dialect) => {
 
     const view = await timeline(verdictId);
     expect(view.revocation).toMatchObject({ status: 'failed', attempts: 1, lastError: expect.stringContaining(code) });
-    expect(view.timeline.map((e: any) => [e.kind, e.detail.error ?? null])).toEqual([['queued', null], ['call', code], ['failed', code]]);
+    expect(view.timeline.map((e: any) => [e.kind, e.detail.error ?? null])).toEqual([
+      ['queued', null],
+      ['call', code],
+      ['failed', code],
+    ]);
     expect(fake.callsTo('admin.users.session.reset')).toHaveLength(1);
     expect((await t.api('GET', '/api/slack/revocations?status=failed')).body.revocations).toHaveLength(1);
   });
@@ -151,7 +169,10 @@ describe.each(DIALECTS)('server-side revocation (%s)', (dialect) => {
     const verdictId = await t.triggerVerdict(device);
     await t.slack.tick();
 
-    expect((await timeline(verdictId)).revocation).toMatchObject({ status: 'failed', lastError: expect.stringContaining('no_slack_user') });
+    expect((await timeline(verdictId)).revocation).toMatchObject({
+      status: 'failed',
+      lastError: expect.stringContaining('no_slack_user'),
+    });
     expect(fake.callsTo('admin.users.session.reset')).toEqual([]);
   });
 

@@ -22,7 +22,8 @@ import { createTestStore, type TestDialect, type TestStore } from './server-supp
 
 export const OFFICE_IP = '203.0.113.10';
 export const SLACK_USER = 'U0SGUARD01';
-export const BROWSER_UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36';
+export const BROWSER_UA =
+  'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36';
 
 export interface SlackTestApp extends TestStore {
   app: FastifyInstance;
@@ -44,32 +45,72 @@ export interface SlackTestApp extends TestStore {
   close(): Promise<void>;
 }
 
-export async function createSlackTestApp(dialect: TestDialect, policy: OrgPolicyInput, fake?: FakeSlackApi, logger?: AppDeps['logger']): Promise<SlackTestApp> {
+export async function createSlackTestApp(
+  dialect: TestDialect,
+  policy: OrgPolicyInput,
+  fake?: FakeSlackApi,
+  logger?: AppDeps['logger'],
+): Promise<SlackTestApp> {
   const test = await createTestStore(dialect);
   const api = fake ?? (await startFakeSlackApi());
   const clock = { now: Date.parse('2025-11-03T10:00:00Z') };
-  const config = { ...resolveSlackConfig({}, { SESSION_GUARD_SLACK_API_URL: api.apiUrl, SESSION_GUARD_SLACK_AUDIT_URL: api.auditUrl }), auditRequestGapMs: 0, retryDelaysMs: [1000, 5000] };
-  const key = loadSecretKey({ env: { SESSION_GUARD_SECRET_KEY: randomBytes(32).toString('base64') }, dataDir: test.dataDir });
+  const config = {
+    ...resolveSlackConfig({}, { SESSION_GUARD_SLACK_API_URL: api.apiUrl, SESSION_GUARD_SLACK_AUDIT_URL: api.auditUrl }),
+    auditRequestGapMs: 0,
+    retryDelaysMs: [1000, 5000],
+  };
+  const key = loadSecretKey({
+    env: { SESSION_GUARD_SECRET_KEY: randomBytes(32).toString('base64') },
+    dataDir: test.dataDir,
+  });
   const slack = createSlackService({ db: test.store.db, config, key: () => key, timers: false });
-  const app = await buildApp({ db: test.store.db, dialect: test.store.dialect, secrets: test.store.secrets, hub: createLocalHub(), now: () => clock.now, slack, logger });
+  const app = await buildApp({
+    db: test.store.db,
+    dialect: test.store.dialect,
+    secrets: test.store.secrets,
+    hub: createLocalHub(),
+    now: () => clock.now,
+    slack,
+    logger,
+  });
   const token = (await issueApiToken(test.store.db, 'slack-tests', clock.now)).token;
-  const setPolicy = async (input: OrgPolicyInput) => (await applyPolicy(test.store.db, OrgPolicy.parse(input), 'test', clock.now)).active.version;
+  const setPolicy = async (input: OrgPolicyInput) =>
+    (await applyPolicy(test.store.db, OrgPolicy.parse(input), 'test', clock.now)).active.version;
   await setPolicy(policy);
 
   const send = async (device: FakeDevice, signals: Signal[], ip = OFFICE_IP) => {
     const payload = JSON.stringify({ deviceId: device.id, batchId: randomUUID(), sentAt: clock.now, signals });
-    const res = await app.inject({ method: 'POST', url: '/v1/signals', payload, headers: await signedHeaders(device, payload), remoteAddress: ip });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/signals',
+      payload,
+      headers: await signedHeaders(device, payload),
+      remoteAddress: ip,
+    });
     if (res.statusCode !== 200) throw new Error(`signals refused: ${res.statusCode} ${res.body}`);
   };
   const enroll = async () => {
     const device = await fakeDevice();
-    const payload = JSON.stringify(enrollRequest(device, test.store.secrets.enrollmentToken, { sentAt: clock.now, userAgent: BROWSER_UA }));
-    const res = await app.inject({ method: 'POST', url: '/v1/enroll', payload, headers: await signedHeaders(device, payload), remoteAddress: OFFICE_IP });
+    const payload = JSON.stringify(
+      enrollRequest(device, test.store.secrets.enrollmentToken, { sentAt: clock.now, userAgent: BROWSER_UA }),
+    );
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/enroll',
+      payload,
+      headers: await signedHeaders(device, payload),
+      remoteAddress: OFFICE_IP,
+    });
     if (res.statusCode !== 200) throw new Error(`enroll failed: ${res.statusCode} ${res.body}`);
     return device;
   };
   const callApi = async (method: string, url: string, payload?: unknown) => {
-    const res = await app.inject({ method: method as 'GET', url, headers: { authorization: `Bearer ${token}`, ...(payload ? { 'content-type': 'application/json' } : {}) }, ...(payload ? { payload: JSON.stringify(payload) } : {}) });
+    const res = await app.inject({
+      method: method as 'GET',
+      url,
+      headers: { authorization: `Bearer ${token}`, ...(payload ? { 'content-type': 'application/json' } : {}) },
+      ...(payload ? { payload: JSON.stringify(payload) } : {}),
+    });
     let body: any = null;
     try {
       body = res.json();
@@ -90,12 +131,19 @@ export async function createSlackTestApp(dialect: TestDialect, policy: OrgPolicy
     send,
     async guardedDevice() {
       const device = await enroll();
-      await send(device, [{ id: randomUUID(), type: 'slack_identity', at: clock.now, teamId: 'T0SGUARD01', userId: SLACK_USER }]);
+      await send(device, [
+        { id: randomUUID(), type: 'slack_identity', at: clock.now, teamId: 'T0SGUARD01', userId: SLACK_USER },
+      ]);
       return device;
     },
     async triggerVerdict(device) {
       await send(device, fakeDownloadBurst(3, clock.now));
-      const row = await test.store.db.selectFrom('verdicts').select('id').where('device_id', '=', device.id).orderBy('issued_at', 'desc').executeTakeFirstOrThrow();
+      const row = await test.store.db
+        .selectFrom('verdicts')
+        .select('id')
+        .where('device_id', '=', device.id)
+        .orderBy('issued_at', 'desc')
+        .executeTakeFirstOrThrow();
       return row.id;
     },
     async connect() {
@@ -105,8 +153,16 @@ export async function createSlackTestApp(dialect: TestDialect, policy: OrgPolicy
     api: callApi,
     async poll(device) {
       const payload = JSON.stringify({ deviceId: device.id, sentAt: clock.now, nonce: randomUUID() });
-      const res = await app.inject({ method: 'POST', url: '/v1/verdicts/poll', payload, headers: await signedHeaders(device, payload), remoteAddress: OFFICE_IP });
-      return (res.json() as { verdicts: { payload: string }[] }).verdicts.map((v) => (JSON.parse(v.payload) as { id: string }).id);
+      const res = await app.inject({
+        method: 'POST',
+        url: '/v1/verdicts/poll',
+        payload,
+        headers: await signedHeaders(device, payload),
+        remoteAddress: OFFICE_IP,
+      });
+      return (res.json() as { verdicts: { payload: string }[] }).verdicts.map(
+        (v) => (JSON.parse(v.payload) as { id: string }).id,
+      );
     },
     async close() {
       await app.close();

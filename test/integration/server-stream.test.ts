@@ -60,7 +60,11 @@ describe('GET /v1/stream', () => {
   async function authenticate(client: ReturnType<typeof connect>, device: FakeDevice) {
     const challenge = await client.next('challenge');
     if (challenge.type !== 'challenge') throw new Error(`expected a challenge, got ${challenge.type}`);
-    client.send({ type: 'auth', deviceId: device.id, signature: await device.sign(streamAuthText(challenge.challenge)) });
+    client.send({
+      type: 'auth',
+      deviceId: device.id,
+      signature: await device.sign(streamAuthText(challenge.challenge)),
+    });
   }
   const trigger = (device: FakeDevice) =>
     t.post('/v1/signals', device, fakeBatch(device.id, fakeDownloadBurst(3, Date.now()), { sentAt: t.clock.now }));

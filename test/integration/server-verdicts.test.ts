@@ -9,17 +9,28 @@ describe('verdict delivery: poll and ack', () => {
   let t: TestApp;
   let device: FakeDevice;
   beforeEach(async () => {
-    t = await createTestApp({ policy: { detectors: { excessive_downloads: { maxFiles: 2, maxBytes: 1e9, windowSeconds: 60 } } } });
+    t = await createTestApp({
+      policy: { detectors: { excessive_downloads: { maxFiles: 2, maxBytes: 1e9, windowSeconds: 60 } } },
+    });
     device = await t.enroll();
   });
   afterEach(async () => t.close());
 
   async function triggerVerdict(): Promise<VerdictPayload> {
-    await t.post('/v1/signals', device, fakeBatch(device.id, fakeDownloadBurst(3, t.clock.now), { sentAt: t.clock.now }));
-    const row = await t.store.db.selectFrom('verdicts').select('payload').orderBy('issued_at', 'desc').executeTakeFirstOrThrow();
+    await t.post(
+      '/v1/signals',
+      device,
+      fakeBatch(device.id, fakeDownloadBurst(3, t.clock.now), { sentAt: t.clock.now }),
+    );
+    const row = await t.store.db
+      .selectFrom('verdicts')
+      .select('payload')
+      .orderBy('issued_at', 'desc')
+      .executeTakeFirstOrThrow();
     return VerdictPayload.parse(JSON.parse(row.payload));
   }
-  const poll = () => t.post('/v1/verdicts/poll', device, { deviceId: device.id, sentAt: t.clock.now, nonce: randomUUID() });
+  const poll = () =>
+    t.post('/v1/verdicts/poll', device, { deviceId: device.id, sentAt: t.clock.now, nonce: randomUUID() });
   const ack = (verdictId: string, overrides: Partial<VerdictAck> = {}) =>
     t.post('/v1/acks', device, {
       deviceId: device.id,
@@ -79,8 +90,19 @@ describe('verdict delivery: poll and ack', () => {
     // (250 ms server-side from finding to ack) − (60 ms the device spent after clearing)
     expect(res.json()).toEqual({ recorded: true, duplicate: false, latencyMs: 190 });
     const row = await t.store.db.selectFrom('acks').selectAll().executeTakeFirstOrThrow();
-    expect(row).toMatchObject({ verdict_id: verdict.id, outcome: 'executed', via: 'poll', cookies_cleared: 3, latency_ms: 190 });
-    expect(JSON.parse(row.timings)).toEqual({ receivedAt: 5_000, verifiedAt: 5_010, clearedAt: 5_040, ackSentAt: 5_100 });
+    expect(row).toMatchObject({
+      verdict_id: verdict.id,
+      outcome: 'executed',
+      via: 'poll',
+      cookies_cleared: 3,
+      latency_ms: 190,
+    });
+    expect(JSON.parse(row.timings)).toEqual({
+      receivedAt: 5_000,
+      verifiedAt: 5_010,
+      clearedAt: 5_040,
+      ackSentAt: 5_100,
+    });
   });
 
   it('stores an ack once: a repeat answers 200 and changes nothing', async () => {
@@ -99,8 +121,14 @@ describe('verdict delivery: poll and ack', () => {
   it('a retried ack with the very same body is also a harmless 200', async () => {
     const verdict = await triggerVerdict();
     const body = JSON.stringify({
-      deviceId: device.id, verdictId: verdict.id, nonce: randomUUID(), sentAt: t.clock.now, outcome: 'executed',
-      via: 'websocket', cookiesCleared: 1, timings: { receivedAt: 1, verifiedAt: 2, clearedAt: 3, ackSentAt: 4 },
+      deviceId: device.id,
+      verdictId: verdict.id,
+      nonce: randomUUID(),
+      sentAt: t.clock.now,
+      outcome: 'executed',
+      via: 'websocket',
+      cookiesCleared: 1,
+      timings: { receivedAt: 1, verifiedAt: 2, clearedAt: 3, ackSentAt: 4 },
     });
     await t.post('/v1/acks', device, body);
 
@@ -115,8 +143,14 @@ describe('verdict delivery: poll and ack', () => {
     const verdict = await triggerVerdict();
 
     const res = await t.post('/v1/acks', other, {
-      deviceId: other.id, verdictId: verdict.id, nonce: randomUUID(), sentAt: t.clock.now, outcome: 'executed',
-      via: 'poll', cookiesCleared: 0, timings: { receivedAt: 1, verifiedAt: 2, clearedAt: 3, ackSentAt: 4 },
+      deviceId: other.id,
+      verdictId: verdict.id,
+      nonce: randomUUID(),
+      sentAt: t.clock.now,
+      outcome: 'executed',
+      via: 'poll',
+      cookiesCleared: 0,
+      timings: { receivedAt: 1, verifiedAt: 2, clearedAt: 3, ackSentAt: 4 },
     });
 
     expect(res.statusCode).toBe(422);

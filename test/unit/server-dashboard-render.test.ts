@@ -27,7 +27,8 @@ describe('dashboard HTML', () => {
   it('escapes every interpolated value unless it is already safe HTML', () => {
     const hostile = '<script>alert("x")</script>&\'';
 
-    const out = html`<p title="${hostile}">${hostile}${[hostile, html`<b>ok</b>`]}${null}${undefined}${false}${0}</p>`.value;
+    const out = html`<p title="${hostile}">${hostile}${[hostile, html`<b>ok</b>`]}${null}${undefined}${false}${0}</p>`
+      .value;
 
     expect(out).toBe(`<p title="${escapeHtml(hostile)}">${escapeHtml(hostile)}${escapeHtml(hostile)}<b>ok</b>0</p>`);
     expect(out).not.toContain('<script>');
@@ -35,7 +36,14 @@ describe('dashboard HTML', () => {
   });
 
   it('lays out a signed-in page with a skip link, labelled navigation, the CSRF token and module scripts only', () => {
-    const page = layout({ title: 'Verdicts <1>', csrf: 'tok"en', active: '/verdicts', scripts: ['live.js'], body: html`<h1>x</h1>`, renderedAt: 5 });
+    const page = layout({
+      title: 'Verdicts <1>',
+      csrf: 'tok"en',
+      active: '/verdicts',
+      scripts: ['live.js'],
+      body: html`<h1>x</h1>`,
+      renderedAt: 5,
+    });
 
     expect(page).toContain('<a class="skip" href="#main">Skip to content</a>');
     expect(page).toContain('<nav aria-label="Main">');
@@ -49,7 +57,19 @@ describe('dashboard HTML', () => {
   });
 
   it('renders a verdict row that links to the verdict and its device', () => {
-    const row = verdictRow(verdict({ ack: { outcome: 'executed', detail: null, via: 'websocket', cookiesCleared: 3, receivedAt: 1, timings: { receivedAt: 1, verifiedAt: 2, clearedAt: 3, ackSentAt: 4 }, latencyMs: 412 } })).value;
+    const row = verdictRow(
+      verdict({
+        ack: {
+          outcome: 'executed',
+          detail: null,
+          via: 'websocket',
+          cookiesCleared: 3,
+          receivedAt: 1,
+          timings: { receivedAt: 1, verifiedAt: 2, clearedAt: 3, ackSentAt: 4 },
+          latencyMs: 412,
+        },
+      }),
+    ).value;
 
     expect(row).toContain('<a href="/verdicts/6f1c1b1e-0000-4000-8000-000000000001">2025-09-01 08:30:00 UTC</a>');
     expect(row).toContain('<a href="/devices/dev-0123456789abcdef"><code>dev-01234567…</code></a>');

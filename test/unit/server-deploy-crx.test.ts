@@ -24,7 +24,10 @@ let dir: string;
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'sg-crx-'));
   mkdirSync(join(dir, 'ext', 'icon'), { recursive: true });
-  writeFileSync(join(dir, 'ext', 'manifest.json'), JSON.stringify({ manifest_version: 3, name: 'T', version: '1.2.3', key: 'stale' }));
+  writeFileSync(
+    join(dir, 'ext', 'manifest.json'),
+    JSON.stringify({ manifest_version: 3, name: 'T', version: '1.2.3', key: 'stale' }),
+  );
   writeFileSync(join(dir, 'ext', 'background.js'), 'console.log("hello");\n'.repeat(200));
   writeFileSync(join(dir, 'ext', 'icon', '16.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 1, 2, 3]));
   writeFileSync(join(dir, 'ext', '.DS_Store'), 'hidden');
@@ -59,23 +62,33 @@ describe('CRX3 packing', () => {
     expect(crxId.bytes.toString('hex')).toBe(createHash('sha256').update(publicKey.bytes).digest('hex').slice(0, 32));
   });
 
-  it.skipIf(!hasUnzip)('carries a ZIP that unzip reads back: every file, the manifest key set to the signing key, no hidden files', () => {
-    const { crx } = packExtension(join(dir, 'ext'), devKey.privateKey);
-    writeFileSync(join(dir, 'payload.zip'), readCrx3(crx).zip);
+  it.skipIf(!hasUnzip)(
+    'carries a ZIP that unzip reads back: every file, the manifest key set to the signing key, no hidden files',
+    () => {
+      const { crx } = packExtension(join(dir, 'ext'), devKey.privateKey);
+      writeFileSync(join(dir, 'payload.zip'), readCrx3(crx).zip);
 
-    const test = spawnSync('unzip', ['-t', join(dir, 'payload.zip')], { encoding: 'utf8' });
-    const out = join(dir, 'out');
-    spawnSync('unzip', ['-q', join(dir, 'payload.zip'), '-d', out]);
+      const test = spawnSync('unzip', ['-t', join(dir, 'payload.zip')], { encoding: 'utf8' });
+      const out = join(dir, 'out');
+      spawnSync('unzip', ['-q', join(dir, 'payload.zip'), '-d', out]);
 
-    expect(test.status, test.stdout).toBe(0);
-    expect(readFileSync(join(out, 'background.js'))).toEqual(readFileSync(join(dir, 'ext', 'background.js')));
-    expect(readFileSync(join(out, 'icon', '16.png'))).toEqual(readFileSync(join(dir, 'ext', 'icon', '16.png')));
-    expect(JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'))).toEqual({ manifest_version: 3, name: 'T', version: '1.2.3', key: devKey.manifestKey });
-    expect(test.stdout).not.toContain('.DS_Store');
-  });
+      expect(test.status, test.stdout).toBe(0);
+      expect(readFileSync(join(out, 'background.js'))).toEqual(readFileSync(join(dir, 'ext', 'background.js')));
+      expect(readFileSync(join(out, 'icon', '16.png'))).toEqual(readFileSync(join(dir, 'ext', 'icon', '16.png')));
+      expect(JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'))).toEqual({
+        manifest_version: 3,
+        name: 'T',
+        version: '1.2.3',
+        key: devKey.manifestKey,
+      });
+      expect(test.stdout).not.toContain('.DS_Store');
+    },
+  );
 
   it('is byte-for-byte reproducible for the same build and key', () => {
-    expect(packExtension(join(dir, 'ext'), devKey.privateKey).sha256).toBe(packExtension(join(dir, 'ext'), devKey.privateKey).sha256);
+    expect(packExtension(join(dir, 'ext'), devKey.privateKey).sha256).toBe(
+      packExtension(join(dir, 'ext'), devKey.privateKey).sha256,
+    );
   });
 
   it('an org key gives another extension ID, the one Chromium derives from it', () => {
@@ -121,13 +134,22 @@ describe('CRX3 verification', () => {
     const signedHeaderData = bytesField(1, devId);
     const length = Buffer.alloc(4);
     length.writeUInt32LE(signedHeaderData.length);
-    const signature = sign('sha256', Buffer.concat([Buffer.from('CRX3 SignedData\x00', 'latin1'), length, signedHeaderData, zip]), other);
+    const signature = sign(
+      'sha256',
+      Buffer.concat([Buffer.from('CRX3 SignedData\x00', 'latin1'), length, signedHeaderData, zip]),
+      other,
+    );
     const spki = createPublicKey(other).export({ type: 'spki', format: 'der' });
-    const header = Buffer.concat([bytesField(2, Buffer.concat([bytesField(1, spki), bytesField(2, signature)])), bytesField(10000, signedHeaderData)]);
+    const header = Buffer.concat([
+      bytesField(2, Buffer.concat([bytesField(1, spki), bytesField(2, signature)])),
+      bytesField(10000, signedHeaderData),
+    ]);
     const prefix = Buffer.from([0x43, 0x72, 0x32, 0x34, 3, 0, 0, 0, 0, 0, 0, 0]);
     prefix.writeUInt32LE(header.length, 8);
 
-    expect(() => readCrx3(Buffer.concat([prefix, header, zip]))).toThrow(/no CRX proof is signed by the key the crx_id names/);
+    expect(() => readCrx3(Buffer.concat([prefix, header, zip]))).toThrow(
+      /no CRX proof is signed by the key the crx_id names/,
+    );
   });
 
   it.each([

@@ -6,10 +6,17 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { loadExtensionKey } from '../../src/server/extension-key';
-import { exportManagedPolicy, type ExportFile, type ExportFormat, type ManagedPolicyInput } from '../../src/server/policy/managed-policy-export';
+import {
+  exportManagedPolicy,
+  type ExportFile,
+  type ExportFormat,
+  type ManagedPolicyInput,
+} from '../../src/server/policy/managed-policy-export';
 
 export type SchemaType = 'string' | 'integer' | 'number' | 'boolean' | 'array' | 'object';
-export const SCHEMA = JSON.parse(readFileSync(new URL('../../public/managed_schema.json', import.meta.url), 'utf8')) as {
+export const SCHEMA = JSON.parse(
+  readFileSync(new URL('../../public/managed_schema.json', import.meta.url), 'utf8'),
+) as {
   properties: Record<string, { type: SchemaType }>;
 };
 export const SCHEMA_KEYS = Object.keys(SCHEMA.properties).sort();
@@ -26,7 +33,9 @@ const SAMPLE: Record<SchemaType, unknown> = {
 };
 
 export const ID = loadExtensionKey({}).extensionId;
-const VERDICT_KEY = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'der' }).toString('base64');
+const VERDICT_KEY = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+  .publicKey.export({ type: 'spki', format: 'der' })
+  .toString('base64');
 export const REQUIRED = {
   backendUrl: 'https://guard.example.com',
   enrollmentToken: 'enroll_0123456789abcdef0123',
@@ -38,11 +47,20 @@ export const EVERY_KEY: Record<string, unknown> = Object.fromEntries(
 );
 export const EXPECTED_SETTINGS: Record<string, unknown> = { ...EVERY_KEY, ...REQUIRED };
 export const FORCE_INSTALL = {
-  [ID]: { installation_mode: 'force_installed', update_url: 'https://guard.example.com/extension/updates.xml', override_update_url: true },
+  [ID]: {
+    installation_mode: 'force_installed',
+    update_url: 'https://guard.example.com/extension/updates.xml',
+    override_update_url: true,
+  },
 };
 
-export const input = (settings: Record<string, unknown> = EVERY_KEY): ManagedPolicyInput => ({ extensionId: ID, ...REQUIRED, settings });
-export const files = (format: ExportFormat, settings?: Record<string, unknown>): ExportFile[] => exportManagedPolicy(format, input(settings));
+export const input = (settings: Record<string, unknown> = EVERY_KEY): ManagedPolicyInput => ({
+  extensionId: ID,
+  ...REQUIRED,
+  settings,
+});
+export const files = (format: ExportFormat, settings?: Record<string, unknown>): ExportFile[] =>
+  exportManagedPolicy(format, input(settings));
 export const file = (format: ExportFormat, browser = 'chrome', settings?: Record<string, unknown>): ExportFile =>
   files(format, settings).find((f) => f.browser === browser || f.browser === 'any')!;
 

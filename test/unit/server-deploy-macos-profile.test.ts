@@ -7,7 +7,16 @@
 import { spawnSync } from 'node:child_process';
 import { parse } from 'plist';
 import { describe, expect, it } from 'vitest';
-import { EXPECTED_SETTINGS, FORCE_INSTALL, ID, SCHEMA_KEYS, file, files, schemaType, type SchemaType } from './server-deploy-fixture';
+import {
+  EXPECTED_SETTINGS,
+  FORCE_INSTALL,
+  ID,
+  SCHEMA_KEYS,
+  file,
+  files,
+  schemaType,
+  type SchemaType,
+} from './server-deploy-fixture';
 
 const UUID = /^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$/;
 const DOMAINS = { chrome: 'com.google.Chrome', edge: 'com.microsoft.Edge' } as const;
@@ -43,7 +52,9 @@ describe.each(['chrome', 'edge'] as const)('macos-mobileconfig for %s', (browser
     expect(new Set(uuids).size).toBe(3);
     for (const p of payloads) {
       expect(p).toMatchObject({ PayloadVersion: 1, PayloadEnabled: true });
-      expect(String(p.PayloadIdentifier)).toMatch(new RegExp(`^${String(top.PayloadIdentifier).replace(/\./g, '\\.')}\\.`));
+      expect(String(p.PayloadIdentifier)).toMatch(
+        new RegExp(`^${String(top.PayloadIdentifier).replace(/\./g, '\\.')}\\.`),
+      );
       expect(typeof p.PayloadDisplayName).toBe('string');
     }
   });
@@ -74,7 +85,14 @@ payload = profile["PayloadContent"][1]
 print(json.dumps({k: type(v).__name__ for k, v in payload.items() if not k.startswith("Payload")}))
 `;
 const hasPython = spawnSync('python3', ['-c', 'import plistlib'], { stdio: 'ignore' }).status === 0;
-const PYTHON_TYPE: Record<SchemaType, string> = { string: 'str', integer: 'int', number: 'float', boolean: 'bool', array: 'list', object: 'dict' };
+const PYTHON_TYPE: Record<SchemaType, string> = {
+  string: 'str',
+  integer: 'int',
+  number: 'float',
+  boolean: 'bool',
+  array: 'list',
+  object: 'dict',
+};
 
 describe('macos-mobileconfig files', () => {
   it.skipIf(!hasPython)('are read by Python’s strict plistlib with each key’s schema type', () => {
@@ -96,7 +114,9 @@ describe('macos-mobileconfig files', () => {
   it('escape XML in strings', () => {
     const contact = 'Security <security@example.com> & desk';
 
-    const [, extensionPayload] = (parse(file('macos-mobileconfig', 'chrome', { supportContact: contact }).text) as Payload).PayloadContent as Payload[];
+    const [, extensionPayload] = (
+      parse(file('macos-mobileconfig', 'chrome', { supportContact: contact }).text) as Payload
+    ).PayloadContent as Payload[];
 
     expect(extensionPayload.supportContact).toBe(contact);
   });

@@ -50,7 +50,10 @@ function readQuoted(text: string, at: number, line: number): [string, number] {
 }
 
 function hexBytes(list: string, line: number): Buffer {
-  const parts = list.split(',').map((p) => p.trim()).filter((p) => p.length > 0);
+  const parts = list
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p.length > 0);
   for (const p of parts) if (!/^[0-9a-fA-F]{2}$/.test(p)) throw new Error(`line ${line}: bad hex byte "${p}"`);
   return Buffer.from(parts.map((p) => parseInt(p, 16)));
 }
@@ -121,7 +124,8 @@ export function readRegFile(input: string | Buffer): Registry {
       if (!ROOTS.test(path)) throw new Error(`line ${line}: "${path}" is not a registry key path`);
       if (section[1] === '-') {
         deleted.push(path);
-        for (const key of [...keys.keys()]) if (key === path.toLowerCase() || key.startsWith(`${path.toLowerCase()}\\`)) keys.delete(key);
+        for (const key of [...keys.keys()])
+          if (key === path.toLowerCase() || key.startsWith(`${path.toLowerCase()}\\`)) keys.delete(key);
         current = undefined;
         continue;
       }

@@ -7,7 +7,17 @@
  */
 import { describe, expect, it } from 'vitest';
 import { exportManagedPolicy } from '../../src/server/policy/managed-policy-export';
-import { EXPECTED_SETTINGS, FORCE_INSTALL, ID, SCHEMA_KEYS, file, files, input, schemaType, type SchemaType } from './server-deploy-fixture';
+import {
+  EXPECTED_SETTINGS,
+  FORCE_INSTALL,
+  ID,
+  SCHEMA_KEYS,
+  file,
+  files,
+  input,
+  schemaType,
+  type SchemaType,
+} from './server-deploy-fixture';
 import { readRegFile } from './server-deploy-reg-reader';
 
 const ROOTS = {
@@ -41,7 +51,10 @@ describe.each(['chrome', 'edge'] as const)('windows-reg for %s', (browser) => {
       const type = schemaType(name);
       const expected = EXPECTED_SETTINGS[name];
       if (REG_TYPE[type] === 'subkey') {
-        expect([...registry.get(`${policyKey(browser)}\\${name}`)!.values()].map((v) => v.value), name).toEqual(expected);
+        expect(
+          [...registry.get(`${policyKey(browser)}\\${name}`)!.values()].map((v) => v.value),
+          name,
+        ).toEqual(expected);
         continue;
       }
       const value = values.get(name);
@@ -85,9 +98,11 @@ describe('windows-reg files', () => {
 
     const [chrome] = exportManagedPolicy('windows-reg', input({ supportContact: contact }));
 
-    expect(readRegFile(chrome.bytes).get(policyKey('chrome'))?.get('supportContact')).toEqual({ type: 'REG_SZ', value: contact });
+    expect(readRegFile(chrome.bytes).get(policyKey('chrome'))?.get('supportContact')).toEqual({
+      type: 'REG_SZ',
+      value: contact,
+    });
   });
-
 });
 
 describe('the .reg reader itself', () => {
@@ -102,7 +117,8 @@ describe('the .reg reader itself', () => {
   });
 
   it('reads hex data continued over lines', () => {
-    const text = 'Windows Registry Editor Version 5.00\r\n[HKEY_CURRENT_USER\\X]\r\n"s"=hex(1):68,00,\\\r\n  69,00,00,00\r\n"d"=dword:0000002a\r\n';
+    const text =
+      'Windows Registry Editor Version 5.00\r\n[HKEY_CURRENT_USER\\X]\r\n"s"=hex(1):68,00,\\\r\n  69,00,00,00\r\n"d"=dword:0000002a\r\n';
 
     expect(Object.fromEntries(readRegFile(text).get('HKEY_CURRENT_USER\\X')!)).toEqual({
       s: { type: 'REG_SZ', value: 'hi' },

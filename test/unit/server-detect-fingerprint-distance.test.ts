@@ -43,7 +43,9 @@ describe('fingerprint distance', () => {
   it('counts another device model, when both sides name one', () => {
     const phone = laptop({ mobile: true, model: 'SM-S918B' });
 
-    expect(fingerprintDistance(phone, { ...phone, model: 'Pixel 9' }).differences.map((d) => d.component)).toEqual(['model']);
+    expect(fingerprintDistance(phone, { ...phone, model: 'Pixel 9' }).differences.map((d) => d.component)).toEqual([
+      'model',
+    ]);
     expect(fingerprintDistance(phone, { ...phone, model: 'Pixel 9' }).mismatch).toBe(true);
     expect(fingerprintDistance(LINUX_LAPTOP, laptop({ model: '' })).score).toBe(0);
   });
@@ -63,7 +65,15 @@ describe('fingerprint distance', () => {
   });
 
   it('skips what either side could not read', () => {
-    const blind = laptop({ webgl: null, architecture: null, bitness: null, mobile: null, hardwareConcurrency: null, deviceMemory: null, platform: 'unknown' });
+    const blind = laptop({
+      webgl: null,
+      architecture: null,
+      bitness: null,
+      mobile: null,
+      hardwareConcurrency: null,
+      deviceMemory: null,
+      platform: 'unknown',
+    });
 
     expect(fingerprintDistance(LINUX_LAPTOP, blind).score).toBe(0);
   });
@@ -78,7 +88,13 @@ describe('fingerprint distance', () => {
     const distance = fingerprintDistance(LINUX_LAPTOP, WINDOWS_PC);
 
     expect(distance.mismatch).toBe(true);
-    expect(distance.differences.map((d) => d.component)).toEqual(['os', 'gpu', 'timezone', 'languages', 'hardwareConcurrency']);
+    expect(distance.differences.map((d) => d.component)).toEqual([
+      'os',
+      'gpu',
+      'timezone',
+      'languages',
+      'hardwareConcurrency',
+    ]);
     expect(distance.differences[0]).toMatchObject({ bound: 'linux', seen: 'windows' });
   });
 });
@@ -99,14 +115,26 @@ describe('fingerprint components', () => {
   });
 
   it('names the browser, with headless Chromium as Chrome', () => {
-    expect(browserFamily('Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/156.0.0.0 Safari/537.36')).toBe('chrome');
-    expect(browserFamily('Mozilla/5.0 (Windows NT 10.0) AppleWebKit/537.36 Chrome/156.0.0.0 Safari/537.36 Edg/156.0.0.0')).toBe('edge');
+    expect(
+      browserFamily(
+        'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/156.0.0.0 Safari/537.36',
+      ),
+    ).toBe('chrome');
+    expect(
+      browserFamily('Mozilla/5.0 (Windows NT 10.0) AppleWebKit/537.36 Chrome/156.0.0.0 Safari/537.36 Edg/156.0.0.0'),
+    ).toBe('edge');
     expect(browserFamily('Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0')).toBe('firefox');
   });
 
   it('reads the GPU without its driver version', () => {
-    const before = gpuIdentity({ vendor: 'Google Inc. (NVIDIA)', renderer: 'ANGLE (NVIDIA, NVIDIA GeForce RTX 3060 Direct3D11 vs_5_0 ps_5_0, D3D11-31.0.15.3623)' });
-    const after = gpuIdentity({ vendor: 'Google Inc. (NVIDIA)', renderer: 'ANGLE (NVIDIA, NVIDIA GeForce RTX 3060 Direct3D11 vs_5_0 ps_5_0, D3D11-32.0.15.6094)' });
+    const before = gpuIdentity({
+      vendor: 'Google Inc. (NVIDIA)',
+      renderer: 'ANGLE (NVIDIA, NVIDIA GeForce RTX 3060 Direct3D11 vs_5_0 ps_5_0, D3D11-31.0.15.3623)',
+    });
+    const after = gpuIdentity({
+      vendor: 'Google Inc. (NVIDIA)',
+      renderer: 'ANGLE (NVIDIA, NVIDIA GeForce RTX 3060 Direct3D11 vs_5_0 ps_5_0, D3D11-32.0.15.6094)',
+    });
 
     expect(after).toBe(before);
     expect(before).toContain('geforce rtx 3060');

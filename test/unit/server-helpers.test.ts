@@ -19,7 +19,9 @@ describe('detection-to-response latency', () => {
   });
 
   it('never reports a negative latency', () => {
-    expect(detectionToResponseMs(10_010, 10_000, { receivedAt: 0, verifiedAt: 0, clearedAt: 0, ackSentAt: 500 })).toBe(0);
+    expect(detectionToResponseMs(10_010, 10_000, { receivedAt: 0, verifiedAt: 0, clearedAt: 0, ackSentAt: 500 })).toBe(
+      0,
+    );
   });
 });
 
@@ -55,7 +57,11 @@ describe('session cookie', () => {
 
 describe('serve config', () => {
   it('defaults to 127.0.0.1:8787 and ./data', () => {
-    expect(resolveServeConfig({}, {})).toMatchObject({ host: '127.0.0.1', port: 8787, dataDir: join(process.cwd(), 'data') });
+    expect(resolveServeConfig({}, {})).toMatchObject({
+      host: '127.0.0.1',
+      port: 8787,
+      dataDir: join(process.cwd(), 'data'),
+    });
   });
 
   it('accepts port 0 and refuses nonsense', () => {
@@ -77,7 +83,11 @@ describe('policy file', () => {
     await writeFile(bad, JSON.stringify({ detectors: { excessive_downloads: { maxFiles: 'many' } } }));
     await writeFile(notJson, '{ mode: enforce');
 
-    const results = await Promise.all([loadPolicyFile(bad), loadPolicyFile(notJson), loadPolicyFile(join(dir, 'missing.json'))]);
+    const results = await Promise.all([
+      loadPolicyFile(bad),
+      loadPolicyFile(notJson),
+      loadPolicyFile(join(dir, 'missing.json')),
+    ]);
 
     expect(results.map((r) => r.ok)).toEqual([false, false, false]);
     expect(results[0].ok === false && results[0].error).toMatch(/detectors\.excessive_downloads\.maxFiles: /);
@@ -89,11 +99,41 @@ describe('policy file', () => {
 
 describe('dashboard HTML', () => {
   it('escapes every piece of data', () => {
-    expect(escapeHtml(`<img src=x onerror="alert('x')">&`)).toBe('&lt;img src=x onerror=&quot;alert(&#39;x&#39;)&quot;&gt;&amp;');
+    expect(escapeHtml(`<img src=x onerror="alert('x')">&`)).toBe(
+      '&lt;img src=x onerror=&quot;alert(&#39;x&#39;)&quot;&gt;&amp;',
+    );
 
-    const base = { id: 'v1', reasons: ['<b>'], deviceId: '"><script>', userId: null, sessionKey: null, action: 'terminate' as const, issuedAt: 0, expiresAt: 0, policyVersion: 1, findingId: 'f', detectedAt: 0 };
-    const ack = { outcome: 'executed', detail: null, via: 'poll', cookiesCleared: 1, receivedAt: 0, timings: { receivedAt: 0, verifiedAt: 0, clearedAt: 0, ackSentAt: 0 }, latencyMs: 12 };
-    const page = verdictsPage({ verdicts: [{ ...base, ack }, { ...base, id: 'v2', ack: null }], filters: {}, csrf: 'token', now: 0 });
+    const base = {
+      id: 'v1',
+      reasons: ['<b>'],
+      deviceId: '"><script>',
+      userId: null,
+      sessionKey: null,
+      action: 'terminate' as const,
+      issuedAt: 0,
+      expiresAt: 0,
+      policyVersion: 1,
+      findingId: 'f',
+      detectedAt: 0,
+    };
+    const ack = {
+      outcome: 'executed',
+      detail: null,
+      via: 'poll',
+      cookiesCleared: 1,
+      receivedAt: 0,
+      timings: { receivedAt: 0, verifiedAt: 0, clearedAt: 0, ackSentAt: 0 },
+      latencyMs: 12,
+    };
+    const page = verdictsPage({
+      verdicts: [
+        { ...base, ack },
+        { ...base, id: 'v2', ack: null },
+      ],
+      filters: {},
+      csrf: 'token',
+      now: 0,
+    });
 
     expect(page).not.toContain('<script>');
     expect(page).toContain('&lt;b&gt;');

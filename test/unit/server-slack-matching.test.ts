@@ -4,7 +4,12 @@ import { sessionUsedOffDevice } from '../../src/server/slack/correlation';
 import { osFamily } from '../../src/server/slack/device-footprint';
 import { decideSessions, type SlackSession } from '../../src/server/slack/session-match';
 
-const guarded = { addresses: new Set(['203.0.113.10']), osFamilies: new Set(['linux']), userAgents: new Set(['Mozilla/5.0 (X11; Linux x86_64) Chrome/156']), deviceIds: ['dev1'] };
+const guarded = {
+  addresses: new Set(['203.0.113.10']),
+  osFamilies: new Set(['linux']),
+  userAgents: new Set(['Mozilla/5.0 (X11; Linux x86_64) Chrome/156']),
+  deviceIds: ['dev1'],
+};
 const session = (id: number, ip: string | undefined, os = 'Linux'): SlackSession => ({
   session_id: id,
   team_id: 'T1',
@@ -17,7 +22,10 @@ describe('which Slack sessions belong to the guarded device', () => {
   it('keeps the session used from the address the device reports from, and ends the one used elsewhere', () => {
     const decisions = decideSessions([session(1, '203.0.113.10'), session(2, '198.51.100.7')], guarded);
 
-    expect(decisions.map((d) => [d.sessionId, d.action])).toEqual([['1', 'keep'], ['2', 'invalidate']]);
+    expect(decisions.map((d) => [d.sessionId, d.action])).toEqual([
+      ['1', 'keep'],
+      ['2', 'invalidate'],
+    ]);
     expect(decisions[1].why).toContain('198.51.100.7');
   });
 
@@ -46,24 +54,38 @@ describe('which Slack sessions belong to the guarded device', () => {
   });
 
   it('names OS families the way Slack and browsers write them', () => {
-    expect(['Mac OS X', 'macOS', 'Windows', 'iOS', 'iPhone OS', 'Android', 'Linux', 'Chrome OS', 'elsewhere'].map(osFamily)).toEqual([
-      'macos', 'macos', 'windows', 'ios', 'ios', 'android', 'linux', 'chromeos', null,
-    ]);
+    expect(
+      ['Mac OS X', 'macOS', 'Windows', 'iOS', 'iPhone OS', 'Android', 'Linux', 'Chrome OS', 'elsewhere'].map(osFamily),
+    ).toEqual(['macos', 'macos', 'windows', 'ios', 'ios', 'android', 'linux', 'chromeos', null]);
   });
 });
 
 describe('session_used_off_device', () => {
   const policy = { trustedCidrs: [] as string[], recentSeconds: 86_400 };
-  const activity = (ip: string | null, ua: string | null) => ({ entryId: 'e1', action: 'file_downloaded', ip, ua, sessionId: '42', at: 1_700_000_000_000 });
+  const activity = (ip: string | null, ua: string | null) => ({
+    entryId: 'e1',
+    action: 'file_downloaded',
+    ip,
+    ua,
+    sessionId: '42',
+    at: 1_700_000_000_000,
+  });
 
   it('fires for activity from an address no guarded device used', () => {
     const detection = sessionUsedOffDevice(activity('198.51.100.7', [...guarded.userAgents][0]), guarded, policy);
 
-    expect(detection?.evidence).toMatchObject({ ip: '198.51.100.7', unknownAddress: true, unknownUserAgent: false, slackSessionId: '42' });
+    expect(detection?.evidence).toMatchObject({
+      ip: '198.51.100.7',
+      unknownAddress: true,
+      unknownUserAgent: false,
+      slackSessionId: '42',
+    });
   });
 
   it('fires for a user agent no guarded device reported, from a known address', () => {
-    expect(sessionUsedOffDevice(activity('203.0.113.10', 'python-requests/2.31'), guarded, policy)?.evidence).toMatchObject({ unknownUserAgent: true });
+    expect(
+      sessionUsedOffDevice(activity('203.0.113.10', 'python-requests/2.31'), guarded, policy)?.evidence,
+    ).toMatchObject({ unknownUserAgent: true });
   });
 
   it('stays quiet for activity that looks like the guarded device', () => {
@@ -71,7 +93,9 @@ describe('session_used_off_device', () => {
   });
 
   it('counts an address inside the trusted CIDRs as known', () => {
-    expect(sessionUsedOffDevice(activity('198.51.100.7', null), guarded, { ...policy, trustedCidrs: ['198.51.100.0/24'] })).toBeNull();
+    expect(
+      sessionUsedOffDevice(activity('198.51.100.7', null), guarded, { ...policy, trustedCidrs: ['198.51.100.0/24'] }),
+    ).toBeNull();
   });
 
   it('says nothing about users without a guarded device', () => {

@@ -62,7 +62,10 @@ describe('secret key', () => {
   it('takes a base64 or hex key from SESSION_GUARD_SECRET_KEY, and the same bytes give the same id', () => {
     const bytes = randomBytes(32);
 
-    const fromBase64 = loadSecretKey({ env: { SESSION_GUARD_SECRET_KEY: bytes.toString('base64') }, dataDir: tempDir() });
+    const fromBase64 = loadSecretKey({
+      env: { SESSION_GUARD_SECRET_KEY: bytes.toString('base64') },
+      dataDir: tempDir(),
+    });
     const fromHex = loadSecretKey({ env: { SESSION_GUARD_SECRET_KEY: bytes.toString('hex') }, dataDir: tempDir() });
 
     expect(fromBase64.source).toBe('env');
@@ -70,8 +73,12 @@ describe('secret key', () => {
   });
 
   it('refuses a key that is not 32 bytes, and says how to make one', () => {
-    expect(() => loadSecretKey({ env: { SESSION_GUARD_SECRET_KEY: 'too-short' }, dataDir: tempDir() })).toThrow(SecretKeyError);
-    expect(() => loadSecretKey({ env: { SESSION_GUARD_SECRET_KEY: randomBytes(16).toString('base64') }, dataDir: tempDir() })).toThrow(/openssl rand -base64 32/);
+    expect(() => loadSecretKey({ env: { SESSION_GUARD_SECRET_KEY: 'too-short' }, dataDir: tempDir() })).toThrow(
+      SecretKeyError,
+    );
+    expect(() =>
+      loadSecretKey({ env: { SESSION_GUARD_SECRET_KEY: randomBytes(16).toString('base64') }, dataDir: tempDir() }),
+    ).toThrow(/openssl rand -base64 32/);
   });
 
   it('reads a key file and warns when others can read it', () => {

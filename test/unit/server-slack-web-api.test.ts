@@ -48,12 +48,18 @@ describe('Slack Web API client', () => {
     fake.failNext('admin.users.session.reset', { status: 500 });
     fake.failNext('admin.users.session.reset', { error: 'feature_not_enabled' });
 
-    expect((await refusal(callMethod(endpoints(), FAKE_TOKEN, 'admin.users.session.reset', { user_id: 'U1' }))).retryable).toBe(true);
-    expect(await refusal(callMethod(endpoints(), FAKE_TOKEN, 'admin.users.session.reset', { user_id: 'U1' }))).toMatchObject({ code: 'feature_not_enabled' });
+    expect(
+      (await refusal(callMethod(endpoints(), FAKE_TOKEN, 'admin.users.session.reset', { user_id: 'U1' }))).retryable,
+    ).toBe(true);
+    expect(
+      await refusal(callMethod(endpoints(), FAKE_TOKEN, 'admin.users.session.reset', { user_id: 'U1' })),
+    ).toMatchObject({ code: 'feature_not_enabled' });
   });
 
   it('reports an unreachable Slack as a retryable network error', async () => {
-    const error = await refusal(callMethod({ apiUrl: 'http://127.0.0.1:1/api', auditUrl: '' }, FAKE_TOKEN, 'auth.test'));
+    const error = await refusal(
+      callMethod({ apiUrl: 'http://127.0.0.1:1/api', auditUrl: '' }, FAKE_TOKEN, 'auth.test'),
+    );
 
     expect(error).toMatchObject({ code: 'network_error', retryable: true });
   });
@@ -67,10 +73,16 @@ describe('Slack Web API client', () => {
 
 describe('Audit Logs API client', () => {
   it('pages through a window newest first with next_cursor', async () => {
-    for (let i = 0; i < 5; i++) fake.audit.push(auditEntry({ id: `page-${i}`, at: 1000 + i, userId: 'U1', ip: '192.0.2.1' }));
+    for (let i = 0; i < 5; i++)
+      fake.audit.push(auditEntry({ id: `page-${i}`, at: 1000 + i, userId: 'U1', ip: '192.0.2.1' }));
 
     const first = await fetchAuditLogs(endpoints(), FAKE_TOKEN, { oldest: 1000, latest: 1004, limit: 3 });
-    const second = await fetchAuditLogs(endpoints(), FAKE_TOKEN, { oldest: 1000, latest: 1004, limit: 3, cursor: first.nextCursor });
+    const second = await fetchAuditLogs(endpoints(), FAKE_TOKEN, {
+      oldest: 1000,
+      latest: 1004,
+      limit: 3,
+      cursor: first.nextCursor,
+    });
 
     expect(first.entries.map((e: any) => e.id)).toEqual(['page-4', 'page-3', 'page-2']);
     expect(second.entries.map((e: any) => e.id)).toEqual(['page-1', 'page-0']);
@@ -78,9 +90,17 @@ describe('Audit Logs API client', () => {
   });
 
   it('refuses a token without auditlogs:read with missing_scope', async () => {
-    fake.tokens.set('xoxp-no-audit-scope', { teamId: 'T1', team: 't', enterpriseId: 'E1', userId: 'W1', scopes: ['admin.users:write'] });
+    fake.tokens.set('xoxp-no-audit-scope', {
+      teamId: 'T1',
+      team: 't',
+      enterpriseId: 'E1',
+      userId: 'W1',
+      scopes: ['admin.users:write'],
+    });
 
-    const error = await refusal(fetchAuditLogs(endpoints(), 'xoxp-no-audit-scope', { oldest: 0, latest: 10, limit: 10 }));
+    const error = await refusal(
+      fetchAuditLogs(endpoints(), 'xoxp-no-audit-scope', { oldest: 0, latest: 10, limit: 10 }),
+    );
 
     expect(error).toMatchObject({ code: 'missing_scope', httpStatus: 403 });
   });

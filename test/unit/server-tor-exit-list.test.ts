@@ -50,12 +50,19 @@ describe('parsing an exit list', () => {
     const parsed = parseExitList(readFileSync(SAMPLE, 'utf8'));
 
     expect(parsed.format).toBe('exit-addresses');
-    expect([...parsed.addresses].sort()).toEqual(['162.247.74.201', '185.220.101.1', '185.220.101.31', '2a0b:f4c2:2::1']);
+    expect([...parsed.addresses].sort()).toEqual([
+      '162.247.74.201',
+      '185.220.101.1',
+      '185.220.101.31',
+      '2a0b:f4c2:2::1',
+    ]);
     expect(parsed.publishedAt).toBe(Date.parse('2023-10-14T06:12:08Z'));
   });
 
   it('refuses content that is not a list, such as an error page', () => {
-    const parsed = parseExitList('<html><body>\n<h1>502 Bad Gateway</h1>\n<p>nginx</p>\n</body>\n</html>\n<!-- -->\n<x>');
+    const parsed = parseExitList(
+      '<html><body>\n<h1>502 Bad Gateway</h1>\n<p>nginx</p>\n</body>\n</html>\n<!-- -->\n<x>',
+    );
 
     expect(parsed.addresses.size).toBe(0);
     expect(looksLikeExitList(parsed)).toBe(false);
@@ -69,7 +76,14 @@ describe('the exit list in use', () => {
     const status = await list.start();
     list.stop();
 
-    expect(status).toMatchObject({ status: 'stale', stale: true, entries: 1305, format: 'torbulkexitlist', asOf: LIST_DATE, error: null });
+    expect(status).toMatchObject({
+      status: 'stale',
+      stale: true,
+      entries: 1305,
+      format: 'torbulkexitlist',
+      asOf: LIST_DATE,
+      error: null,
+    });
     expect(status.ageSeconds).toBeGreaterThan(365 * 86_400);
     expect(list.view(Date.parse('2025-06-01T00:00:00Z'))).toMatchObject({ status: 'stale' });
   });
@@ -84,7 +98,12 @@ describe('the exit list in use', () => {
   it('dates an exit-addresses list by its own timestamps, not the file time', async () => {
     const list = createTorExitList({ source: SAMPLE, now: () => Date.parse('2023-10-14T07:12:08Z') });
 
-    expect(await list.start()).toMatchObject({ status: 'fresh', entries: 4, format: 'exit-addresses', ageSeconds: 3600 });
+    expect(await list.start()).toMatchObject({
+      status: 'fresh',
+      entries: 4,
+      format: 'exit-addresses',
+      ageSeconds: 3600,
+    });
     list.stop();
   });
 
@@ -97,7 +116,8 @@ describe('the exit list in use', () => {
 
     await writeFile(file, '185.220.101.1\n127.0.0.1\n');
     const deadline = Date.now() + 5000;
-    while (!list.view(Date.now())?.addresses.has('127.0.0.1') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    while (!list.view(Date.now())?.addresses.has('127.0.0.1') && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
     list.stop();
 
     expect(list.view(Date.now())?.addresses.has('127.0.0.1')).toBe(true);
@@ -126,7 +146,11 @@ describe('the exit list in use', () => {
     await rm(file);
     const afterMissing = await list.refresh();
 
-    expect(afterEmpty).toMatchObject({ status: 'fresh', entries: 2, error: expect.stringContaining('is empty; keeping the previous 2 addresses') });
+    expect(afterEmpty).toMatchObject({
+      status: 'fresh',
+      entries: 2,
+      error: expect.stringContaining('is empty; keeping the previous 2 addresses'),
+    });
     expect(afterMissing).toMatchObject({ entries: 2, error: expect.stringContaining('ENOENT') });
     expect(list.view(Date.now())?.addresses.size).toBe(2);
   });
@@ -134,7 +158,12 @@ describe('the exit list in use', () => {
   it('is an error, not a silent empty list, when it never loaded', async () => {
     const list = createTorExitList({ source: join(dir, 'missing.txt') });
 
-    expect(await list.start()).toMatchObject({ status: 'error', stale: true, entries: 0, error: expect.stringContaining('ENOENT') });
+    expect(await list.start()).toMatchObject({
+      status: 'error',
+      stale: true,
+      entries: 0,
+      error: expect.stringContaining('ENOENT'),
+    });
     expect(list.view(Date.now())).toBeNull();
     list.stop();
   });
@@ -169,7 +198,11 @@ describe('loading from a URL', () => {
 
     await expect(readSource(url)).rejects.toThrow('HTTP 503');
     const list = createTorExitList({ source: url });
-    expect(await list.start()).toMatchObject({ status: 'error', entries: 0, error: expect.stringContaining('HTTP 503') });
+    expect(await list.start()).toMatchObject({
+      status: 'error',
+      entries: 0,
+      error: expect.stringContaining('HTTP 503'),
+    });
     list.stop();
   });
 });

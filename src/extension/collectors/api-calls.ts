@@ -40,7 +40,10 @@ const realClock: CounterClock = {
 };
 
 /** The onBeforeRequest handler: synchronous, a URL parse and a counter bump per call. */
-export function apiCallCounter(sink: SignalSink, clock: CounterClock = realClock): (details: { url: string }) => undefined {
+export function apiCallCounter(
+  sink: SignalSink,
+  clock: CounterClock = realClock,
+): (details: { url: string }) => undefined {
   const windows = new Map<string, { start: number; count: number; timer: unknown }>();
   const close = (method: string, urgent: boolean) => {
     const window = windows.get(method);
@@ -48,7 +51,10 @@ export function apiCallCounter(sink: SignalSink, clock: CounterClock = realClock
     windows.delete(method);
     clock.clearTimeout(window.timer);
     const windowMs = Math.max(1, clock.now() - window.start);
-    void sink.record({ type: 'api_calls', method, count: window.count, windowStart: window.start, windowMs }, { urgent });
+    void sink.record(
+      { type: 'api_calls', method, count: window.count, windowStart: window.start, windowMs },
+      { urgent },
+    );
   };
   return (details) => {
     const method = apiMethod(details.url);

@@ -46,7 +46,8 @@ async function fromOffscreenDocument(offscreen: OffscreenApi): Promise<PageCompo
 }
 
 export function pageComponents(): Promise<PageComponents> {
-  if (typeof document !== 'undefined' && typeof window !== 'undefined') return Promise.resolve(readPageComponents(window));
+  if (typeof document !== 'undefined' && typeof window !== 'undefined')
+    return Promise.resolve(readPageComponents(window));
   const offscreen = (globalThis as { chrome?: { offscreen?: OffscreenApi } }).chrome?.offscreen;
   if (!offscreen) return Promise.resolve(NO_PAGE);
   reading ??= fromOffscreenDocument(offscreen)

@@ -22,7 +22,10 @@ export async function deviceViews(ctx: AppContext, limit: number): Promise<Devic
   return Promise.all(rows.map((row) => withFingerprint(ctx, row)));
 }
 
-export async function deviceDetail(ctx: AppContext, id: string): Promise<{ device: DeviceView; sessions: SessionView[] } | null> {
+export async function deviceDetail(
+  ctx: AppContext,
+  id: string,
+): Promise<{ device: DeviceView; sessions: SessionView[] } | null> {
   const row = await findDeviceWithCount(ctx.db, id);
   if (!row) return null;
   const sessions = (await deviceSessions(ctx.db, id, 20)).map((s) => ({
@@ -36,6 +39,7 @@ export async function deviceDetail(ctx: AppContext, id: string): Promise<{ devic
 
 export async function revokeDeviceAs(ctx: AppContext, by: Actor, id: string): Promise<void> {
   const now = ctx.now();
-  if (!(await revokeDevice(ctx.db, id, by.actor, now))) throw new HttpError(404, 'unknown_device', 'no device with this id');
+  if (!(await revokeDevice(ctx.db, id, by.actor, now)))
+    throw new HttpError(404, 'unknown_device', 'no device with this id');
   await recordAudit(ctx.db, now, { actor: by.actor, ip: by.ip, action: 'device.revoke', target: id });
 }

@@ -64,6 +64,11 @@ export async function loadOverview(ctx: AppContext): Promise<OverviewView> {
       entries: tor?.entries ?? null,
       stale: tor?.stale ?? false,
     },
-    policy: { version: policy.version, mode: policy.policy.mode, createdAt: policy.createdAt, createdBy: policy.createdBy },
+    policy: {
+      version: policy.version,
+      mode: policy.policy.mode,
+      createdAt: policy.createdAt,
+      createdBy: policy.createdBy,
+    },
   };
 }

@@ -58,10 +58,19 @@ export async function previewPolicy(ctx: AppContext, text: string): Promise<Poli
   try {
     json = JSON.parse(text);
   } catch (error) {
-    return { ...base, valid: false, issues: [{ path: '(document)', message: `not valid JSON: ${(error as Error).message}` }] };
+    return {
+      ...base,
+      valid: false,
+      issues: [{ path: '(document)', message: `not valid JSON: ${(error as Error).message}` }],
+    };
   }
   const parsed = OrgPolicy.safeParse(json);
-  if (!parsed.success) return { ...base, valid: false, issues: zodIssues(parsed.error).map((i) => ({ ...i, path: i.path || '(document)' })) };
+  if (!parsed.success)
+    return {
+      ...base,
+      valid: false,
+      issues: zodIssues(parsed.error).map((i) => ({ ...i, path: i.path || '(document)' })),
+    };
   return {
     ...base,
     valid: true,

@@ -21,9 +21,20 @@ export async function tokenViews(db: Db): Promise<TokenView[]> {
   return (await listApiTokens(db)).map(toTokenView);
 }
 
-export async function createTokenAs(db: Db, now: number, by: Actor, label: string): Promise<{ id: string; token: string }> {
+export async function createTokenAs(
+  db: Db,
+  now: number,
+  by: Actor,
+  label: string,
+): Promise<{ id: string; token: string }> {
   const created = await issueApiToken(db, label, now);
-  await recordAudit(db, now, { actor: by.actor, ip: by.ip, action: 'token.create', target: created.id, details: { label } });
+  await recordAudit(db, now, {
+    actor: by.actor,
+    ip: by.ip,
+    action: 'token.create',
+    target: created.id,
+    details: { label },
+  });
   return created;
 }
 
@@ -31,7 +42,12 @@ export async function createTokenAs(db: Db, now: number, by: Actor, label: strin
 export async function revokeTokenAs(db: Db, now: number, by: Actor, id: string): Promise<TokenView> {
   const token = await revokeApiToken(db, id, now);
   if (!token) throw new HttpError(404, 'unknown_token', 'no token with this id (or the prefix matches several)');
-  await recordAudit(db, now, { actor: by.actor, ip: by.ip, action: 'token.revoke', target: token.id, details: { label: token.label } });
+  await recordAudit(db, now, {
+    actor: by.actor,
+    ip: by.ip,
+    action: 'token.revoke',
+    target: token.id,
+    details: { label: token.label },
+  });
   return toTokenView(token);
 }
-

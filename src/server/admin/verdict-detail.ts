@@ -31,7 +31,13 @@ export async function findingSignals(ctx: AppContext, finding: Finding): Promise
   const rows =
     start !== null && end !== null && end >= start
       ? await signalsBetween(ctx.db, finding.deviceId, start, end, MAX_SIGNALS)
-      : await signalsBetween(ctx.db, finding.deviceId, finding.eventAt - DEFAULT_LOOKBACK_MS, finding.eventAt, MAX_SIGNALS);
+      : await signalsBetween(
+          ctx.db,
+          finding.deviceId,
+          finding.eventAt - DEFAULT_LOOKBACK_MS,
+          finding.eventAt,
+          MAX_SIGNALS,
+        );
   if (!rows.some((r) => r.id === finding.signalId)) {
     const trigger = await findSignal(ctx.db, finding.signalId);
     if (trigger) rows.push(trigger);
@@ -53,7 +59,10 @@ export async function loadVerdictDetail(ctx: AppContext, id: string): Promise<Ve
       ? { title: detector.title, severity: detector.severity, attack: [...detector.attack], runbook: detector.runbook }
       : null,
     device: deviceRow
-      ? toDeviceView({ ...deviceRow, signal_count: 0 }, fingerprint && summarizeFingerprint(fingerprint.at, fingerprint.fingerprint))
+      ? toDeviceView(
+          { ...deviceRow, signal_count: 0 },
+          fingerprint && summarizeFingerprint(fingerprint.at, fingerprint.fingerprint),
+        )
       : null,
     policy: await policyVersion(ctx, Number(row.policy_version)),
     signals: finding ? (await findingSignals(ctx, finding)).map(toSignalView) : [],

@@ -59,10 +59,19 @@ export async function deliveryViews(db: Db, webhookId: string | undefined, limit
   return (await listDeliveries(db, webhookId, limit)).map(toDeliveryView);
 }
 
-export async function createWebhookAs(db: Db, now: number, by: Actor, input: unknown): Promise<WebhookView & { secret: string }> {
+export async function createWebhookAs(
+  db: Db,
+  now: number,
+  by: Actor,
+  input: unknown,
+): Promise<WebhookView & { secret: string }> {
   const parsed = WebhookCreateRequest.safeParse(input);
   if (!parsed.success) {
-    throw new HttpError(400, 'invalid_webhook', parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
+    throw new HttpError(
+      400,
+      'invalid_webhook',
+      parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '),
+    );
   }
   const request = parsed.data;
   const row: WebhookRow = {
@@ -77,21 +86,34 @@ export async function createWebhookAs(db: Db, now: number, by: Actor, input: unk
     created_by: by.actor,
   };
   await insertWebhook(db, row);
-  await recordAudit(db, now, { actor: by.actor, ip: by.ip, action: 'webhook.create', target: row.id, details: { url: row.url, events: request.events } });
+  await recordAudit(db, now, {
+    actor: by.actor,
+    ip: by.ip,
+    action: 'webhook.create',
+    target: row.id,
+    details: { url: row.url, events: request.events },
+  });
   return { ...toWebhookView(row), secret: row.secret };
 }
 
 export async function deleteWebhookAs(db: Db, now: number, by: Actor, id: string): Promise<void> {
   const row = await findWebhook(db, id);
   if (!row || !(await deleteWebhook(db, id))) throw new HttpError(404, 'unknown_webhook', 'no webhook with this id');
-  await recordAudit(db, now, { actor: by.actor, ip: by.ip, action: 'webhook.delete', target: id, details: { url: row.url } });
+  await recordAudit(db, now, {
+    actor: by.actor,
+    ip: by.ip,
+    action: 'webhook.delete',
+    target: id,
+    details: { url: row.url },
+  });
 }
 
 /** Queues a `webhook.test` event for one endpoint and sends it at once. */
 export async function testWebhookAs(ctx: AppContext, by: Actor, id: string): Promise<{ eventId: string }> {
   const row = await findWebhook(ctx.db, id);
   if (!row) throw new HttpError(404, 'unknown_webhook', 'no webhook with this id');
-  if (row.enabled !== 1) throw new HttpError(409, 'webhook_disabled', `this webhook is disabled: ${row.disabled_reason ?? 'by an admin'}`);
+  if (row.enabled !== 1)
+    throw new HttpError(409, 'webhook_disabled', `this webhook is disabled: ${row.disabled_reason ?? 'by an admin'}`);
   const now = ctx.now();
   const event = testEvent(randomUUID(), now, by.actor);
   await ctx.webhooks.enqueue(row, event);

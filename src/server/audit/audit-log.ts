@@ -71,5 +71,13 @@ export function toAuditEntry(row: AuditRow): AuditEntry {
   } catch {
     // A row written by hand; show it without details rather than fail the page.
   }
-  return { id: row.id, at: Number(row.at), actor: row.actor, action: row.action, target: row.target, ip: row.ip, details };
+  return {
+    id: row.id,
+    at: Number(row.at),
+    actor: row.actor,
+    action: row.action,
+    target: row.target,
+    ip: row.ip,
+    details,
+  };
 }

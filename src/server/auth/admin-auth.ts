@@ -35,7 +35,12 @@ export async function authenticateAdmin(db: Db, req: FastifyRequest, now: number
   if (!session) return null;
   const hash = sha256Hex(session);
   if (!(await sessionValid(db, hash, now))) return null;
-  return { kind: 'session', sessionHash: hash, csrfToken: csrfTokenFor(session), actor: `dashboard:${hash.slice(0, 8)}` };
+  return {
+    kind: 'session',
+    sessionHash: hash,
+    csrfToken: csrfTokenFor(session),
+    actor: `dashboard:${hash.slice(0, 8)}`,
+  };
 }
 
 /** Starts a dashboard session; returns the cookie value (only its hash is stored). */

@@ -11,10 +11,7 @@ import { randomToken } from './tokens';
 export const ADMIN_PASSWORD_KEY = 'admin_password_hash';
 export const ADMIN_PASSWORD_ENV = 'SESSION_GUARD_ADMIN_PASSWORD';
 
-export type AdminPasswordSource =
-  | { source: 'generated'; password: string }
-  | { source: 'env' }
-  | { source: 'stored' };
+export type AdminPasswordSource = { source: 'generated'; password: string } | { source: 'env' } | { source: 'stored' };
 
 export async function ensureAdminPassword(db: Db, env: NodeJS.ProcessEnv, now: number): Promise<AdminPasswordSource> {
   const fromEnv = env[ADMIN_PASSWORD_ENV];

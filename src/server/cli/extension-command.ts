@@ -57,11 +57,20 @@ async function packCommand(args: string[], io: CliIo): Promise<number> {
   try {
     const previous = await currentPackage(store.db);
     if (previous && previous.extensionId === pkg.extensionId && compareVersions(pkg.version, previous.version) < 0) {
-      io.stderr(`session-guard extension pack: ${pkg.version} is older than the published ${previous.version}; browsers never downgrade. Bump the version instead.`);
+      io.stderr(
+        `session-guard extension pack: ${pkg.version} is older than the published ${previous.version}; browsers never downgrade. Bump the version instead.`,
+      );
       return 1;
     }
-    if (previous && previous.extensionId === pkg.extensionId && previous.version === pkg.version && previous.sha256 !== pkg.sha256) {
-      io.stderr(`session-guard extension pack: warning: ${pkg.version} is already published; browsers that have it will not fetch this build. Bump the version to roll it out.`);
+    if (
+      previous &&
+      previous.extensionId === pkg.extensionId &&
+      previous.version === pkg.version &&
+      previous.sha256 !== pkg.sha256
+    ) {
+      io.stderr(
+        `session-guard extension pack: warning: ${pkg.version} is already published; browsers that have it will not fetch this build. Bump the version to roll it out.`,
+      );
     }
     await publishPackage(store.db, pkg, Date.now());
   } finally {
@@ -81,6 +90,7 @@ async function packCommand(args: string[], io: CliIo): Promise<number> {
 
 export async function extensionCommand(args: string[], io: CliIo): Promise<number> {
   const [sub, ...rest] = args;
-  if (sub !== 'pack') throw new UsageError(sub ? `unknown extension command "${sub}"` : 'extension needs a subcommand: pack');
+  if (sub !== 'pack')
+    throw new UsageError(sub ? `unknown extension command "${sub}"` : 'extension needs a subcommand: pack');
   return packCommand(rest, io);
 }

@@ -34,13 +34,15 @@ function readSettings(file: string | undefined): Record<string, unknown> | undef
   } catch (error) {
     throw new UsageError(`--settings ${file}: ${(error as Error).message}`);
   }
-  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new UsageError(`--settings ${file}: must hold a JSON object`);
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw new UsageError(`--settings ${file}: must hold a JSON object`);
   return parsed as Record<string, unknown>;
 }
 
 export async function policyCommand(args: string[], io: CliIo): Promise<number> {
   const [sub, ...rest] = args;
-  if (sub !== 'export') throw new UsageError(sub ? `unknown policy command "${sub}"` : 'policy needs a subcommand: export');
+  if (sub !== 'export')
+    throw new UsageError(sub ? `unknown policy command "${sub}"` : 'policy needs a subcommand: export');
   const { values } = parseArgs({ args: rest, options: OPTIONS, strict: true, allowPositionals: false });
   const format = values.format;
   if (!format) throw new UsageError(`policy export needs --format (${EXPORT_FORMATS.join(', ')})`);

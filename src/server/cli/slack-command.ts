@@ -41,10 +41,13 @@ const when = (ms: number | null) => (ms === null ? '-' : new Date(ms).toISOStrin
 export async function slackCommand(args: string[], io: CliIo): Promise<number> {
   const [sub, ...rest] = args;
   if (!sub || !SUBCOMMANDS.includes(sub)) {
-    throw new UsageError(sub ? `unknown slack command "${sub}"` : `slack needs a subcommand: ${SUBCOMMANDS.join(', ')}`);
+    throw new UsageError(
+      sub ? `unknown slack command "${sub}"` : `slack needs a subcommand: ${SUBCOMMANDS.join(', ')}`,
+    );
   }
   const { values } = parseArgs({ args: rest, options: OPTIONS, strict: true, allowPositionals: false });
-  if (sub === 'connect' && !values['token-file']) throw new UsageError('slack connect needs --token-file FILE (or - for stdin)');
+  if (sub === 'connect' && !values['token-file'])
+    throw new UsageError('slack connect needs --token-file FILE (or - for stdin)');
   const token = sub === 'connect' ? readToken(values['token-file']!) : null;
   let config;
   try {
@@ -63,10 +66,19 @@ export async function slackCommand(args: string[], io: CliIo): Promise<number> {
   };
   try {
     if (sub === 'disconnect') {
-      io.stdout((await disconnectSlack(sc, cliActor())) ? 'Slack disconnected; the token is deleted.' : 'Slack was not connected.');
+      io.stdout(
+        (await disconnectSlack(sc, cliActor()))
+          ? 'Slack disconnected; the token is deleted.'
+          : 'Slack was not connected.',
+      );
       return 0;
     }
-    const view = sub === 'connect' ? await connectSlack(sc, token!, cliActor()) : sub === 'test' ? await testConnection(sc, cliActor()) : null;
+    const view =
+      sub === 'connect'
+        ? await connectSlack(sc, token!, cliActor())
+        : sub === 'test'
+          ? await testConnection(sc, cliActor())
+          : null;
     const status = await slackStatus(sc);
     if (values.json) {
       io.stdout(JSON.stringify(status, null, 2));
@@ -74,11 +86,25 @@ export async function slackCommand(args: string[], io: CliIo): Promise<number> {
       const c = status.connection;
       io.stdout(
         [
-          c.connected ? `Slack: connected to ${c.team ?? '?'} (${c.teamId ?? '?'}${c.enterpriseId ? `, enterprise ${c.enterpriseId}` : ''}) as ${c.userId ?? '?'}` : 'Slack: not connected',
-          ...(c.connected ? [`  scopes: ${c.scopes.join(', ') || '(Slack did not say)'}${c.missingScopes.length ? `; MISSING ${c.missingScopes.join(', ')}` : ''}`] : []),
-          ...(c.lastTest ? [`  last test: ${when(c.lastTest.at)} ${c.lastTest.ok ? 'ok' : `FAILED: ${c.lastTest.error}`}`] : []),
-          ...(c.keyMatches === false ? ['  the token was sealed with another secret key: give this backend the same key, or connect again'] : []),
-          `  revocations: ${Object.entries(status.revocations.counts).map(([k, v]) => `${k} ${v}`).join(', ') || 'none yet'}`,
+          c.connected
+            ? `Slack: connected to ${c.team ?? '?'} (${c.teamId ?? '?'}${c.enterpriseId ? `, enterprise ${c.enterpriseId}` : ''}) as ${c.userId ?? '?'}`
+            : 'Slack: not connected',
+          ...(c.connected
+            ? [
+                `  scopes: ${c.scopes.join(', ') || '(Slack did not say)'}${c.missingScopes.length ? `; MISSING ${c.missingScopes.join(', ')}` : ''}`,
+              ]
+            : []),
+          ...(c.lastTest
+            ? [`  last test: ${when(c.lastTest.at)} ${c.lastTest.ok ? 'ok' : `FAILED: ${c.lastTest.error}`}`]
+            : []),
+          ...(c.keyMatches === false
+            ? ['  the token was sealed with another secret key: give this backend the same key, or connect again']
+            : []),
+          `  revocations: ${
+            Object.entries(status.revocations.counts)
+              .map(([k, v]) => `${k} ${v}`)
+              .join(', ') || 'none yet'
+          }`,
           `  audit log: ${status.auditLog.entriesSeen} entries read, last poll ${when(status.auditLog.lastPollAt)}${status.auditLog.lastError ? `, last error: ${status.auditLog.lastError}` : ''}`,
         ].join('\n'),
       );

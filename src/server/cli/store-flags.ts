@@ -8,7 +8,10 @@ export const STORE_OPTIONS = {
   'database-url': { type: 'string' },
 } as const;
 
-export function storeOptions(values: { 'data-dir'?: string; 'database-url'?: string }, env: NodeJS.ProcessEnv): DatabaseOptions {
+export function storeOptions(
+  values: { 'data-dir'?: string; 'database-url'?: string },
+  env: NodeJS.ProcessEnv,
+): DatabaseOptions {
   return {
     dataDir: resolve(values['data-dir'] ?? DEFAULTS.dataDir),
     databaseUrl: values['database-url'] ?? env.SESSION_GUARD_DATABASE_URL,

@@ -30,10 +30,18 @@ const time = (ms: number | null) => (ms === null ? '-' : new Date(ms).toISOStrin
 export async function tokenCommand(args: string[], io: CliIo): Promise<number> {
   const [sub, ...rest] = args;
   if (!sub || !SUBCOMMANDS.includes(sub)) {
-    throw new UsageError(sub ? `unknown token command "${sub}"` : `token needs a subcommand: ${SUBCOMMANDS.join(', ')}`);
+    throw new UsageError(
+      sub ? `unknown token command "${sub}"` : `token needs a subcommand: ${SUBCOMMANDS.join(', ')}`,
+    );
   }
-  const { values, positionals } = parseArgs({ args: rest, options: OPTIONS, strict: true, allowPositionals: sub === 'revoke' });
-  if (sub === 'revoke' && positionals.length !== 1) throw new UsageError('token revoke needs the token id (see token list)');
+  const { values, positionals } = parseArgs({
+    args: rest,
+    options: OPTIONS,
+    strict: true,
+    allowPositionals: sub === 'revoke',
+  });
+  if (sub === 'revoke' && positionals.length !== 1)
+    throw new UsageError('token revoke needs the token id (see token list)');
   const store = await openStore(storeOptions(values, io.env));
   try {
     const now = Date.now();
@@ -48,9 +56,21 @@ export async function tokenCommand(args: string[], io: CliIo): Promise<number> {
         io.stdout(JSON.stringify({ tokens }, null, 2));
         return 0;
       }
-      io.stdout(['ID                                    LABEL                CREATED              LAST USED            STATUS']
-        .concat(tokens.map((t) => [t.id.padEnd(37), t.label.slice(0, 20).padEnd(20), time(t.createdAt).padEnd(20), time(t.lastUsedAt).padEnd(20), t.revokedAt ? `revoked ${time(t.revokedAt)}` : 'active'].join(' ')))
-        .join('\n'));
+      io.stdout(
+        ['ID                                    LABEL                CREATED              LAST USED            STATUS']
+          .concat(
+            tokens.map((t) =>
+              [
+                t.id.padEnd(37),
+                t.label.slice(0, 20).padEnd(20),
+                time(t.createdAt).padEnd(20),
+                time(t.lastUsedAt).padEnd(20),
+                t.revokedAt ? `revoked ${time(t.revokedAt)}` : 'active',
+              ].join(' '),
+            ),
+          )
+          .join('\n'),
+      );
       return 0;
     }
     try {

@@ -25,16 +25,30 @@ const SUBCOMMANDS = ['add', 'list', 'remove'];
 export async function webhookCommand(args: string[], io: CliIo): Promise<number> {
   const [sub, ...rest] = args;
   if (!sub || !SUBCOMMANDS.includes(sub)) {
-    throw new UsageError(sub ? `unknown webhook command "${sub}"` : `webhook needs a subcommand: ${SUBCOMMANDS.join(', ')}`);
+    throw new UsageError(
+      sub ? `unknown webhook command "${sub}"` : `webhook needs a subcommand: ${SUBCOMMANDS.join(', ')}`,
+    );
   }
-  const { values, positionals } = parseArgs({ args: rest, options: OPTIONS, strict: true, allowPositionals: sub === 'remove' });
+  const { values, positionals } = parseArgs({
+    args: rest,
+    options: OPTIONS,
+    strict: true,
+    allowPositionals: sub === 'remove',
+  });
   if (sub === 'add' && !values.url) throw new UsageError('webhook add needs --url');
-  if (sub === 'remove' && positionals.length !== 1) throw new UsageError('webhook remove needs the webhook id (see webhook list)');
+  if (sub === 'remove' && positionals.length !== 1)
+    throw new UsageError('webhook remove needs the webhook id (see webhook list)');
   const store = await openStore(storeOptions(values, io.env));
   try {
     if (sub === 'list') {
       const webhooks = await webhookViews(store.db);
-      io.stdout(values.json ? JSON.stringify({ webhooks }, null, 2) : webhooks.map((w) => `${w.id}  ${w.enabled ? 'enabled ' : 'disabled'}  ${w.events.join(',')}  ${w.url}`).join('\n') || 'no webhooks');
+      io.stdout(
+        values.json
+          ? JSON.stringify({ webhooks }, null, 2)
+          : webhooks
+              .map((w) => `${w.id}  ${w.enabled ? 'enabled ' : 'disabled'}  ${w.events.join(',')}  ${w.url}`)
+              .join('\n') || 'no webhooks',
+      );
       return 0;
     }
     try {

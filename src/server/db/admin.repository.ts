@@ -59,11 +59,18 @@ export async function listApiTokens(db: Db): Promise<ApiTokenRow[]> {
 
 /** Revokes the token with this id (or unique id prefix); returns it, or undefined when none matched. */
 export async function revokeApiToken(db: Db, idOrPrefix: string, now: number): Promise<ApiTokenRow | undefined> {
-  const matches = (await listApiTokens(db)).filter((t) => t.id === idOrPrefix || (idOrPrefix.length >= 6 && t.id.startsWith(idOrPrefix)));
+  const matches = (await listApiTokens(db)).filter(
+    (t) => t.id === idOrPrefix || (idOrPrefix.length >= 6 && t.id.startsWith(idOrPrefix)),
+  );
   if (matches.length !== 1) return undefined;
   const [token] = matches;
   if (token.revoked_at === null) {
-    await db.updateTable('api_tokens').set({ revoked_at: now }).where('id', '=', token.id).where('revoked_at', 'is', null).execute();
+    await db
+      .updateTable('api_tokens')
+      .set({ revoked_at: now })
+      .where('id', '=', token.id)
+      .where('revoked_at', 'is', null)
+      .execute();
   }
   return { ...token, revoked_at: token.revoked_at ?? now };
 }

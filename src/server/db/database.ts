@@ -60,7 +60,9 @@ function openPostgres(url: string): OpenDatabase {
   // An idle pooled connection that the server closes (a restart, a failover, an admin
   // terminating it) emits 'error' on the pool; unhandled, that would end the process. The
   // pool drops the connection and opens a new one on the next query, so noting it suffices.
-  pool.on('error', (error) => console.warn(`postgres: idle connection lost (${error.message}); reconnecting on demand`));
+  pool.on('error', (error) =>
+    console.warn(`postgres: idle connection lost (${error.message}); reconnecting on demand`),
+  );
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, dialect: 'postgres', location: redactUrl(url), close: () => db.destroy() };
 }

@@ -13,7 +13,13 @@ export interface TypedSignal {
 }
 
 /** The device's signals of one type with `from <= at <= to`, oldest first. */
-export async function signalsBetween(db: Db, deviceId: string, type: string, from: number, to: number): Promise<TypedSignal[]> {
+export async function signalsBetween(
+  db: Db,
+  deviceId: string,
+  type: string,
+  from: number,
+  to: number,
+): Promise<TypedSignal[]> {
   const rows = await db
     .selectFrom('signals')
     .select(['id', 'at', 'data'])
@@ -34,13 +40,22 @@ export interface DailyDownloads {
 }
 
 /** Files and bytes downloaded per UTC day on these devices with `from <= at < to`. */
-export async function dailyDownloads(db: Db, deviceIds: readonly string[], from: number, to: number): Promise<DailyDownloads[]> {
+export async function dailyDownloads(
+  db: Db,
+  deviceIds: readonly string[],
+  from: number,
+  to: number,
+): Promise<DailyDownloads[]> {
   if (deviceIds.length === 0) return [];
   // Integer division on both dialects: `at` is an integer column (bigint on PostgreSQL).
   const day = sql<number>`at / 86400000`;
   const rows = await db
     .selectFrom('signals')
-    .select([day.as('day'), (eb) => eb.fn.countAll<number>().as('files'), (eb) => eb.fn.sum<number>('bytes').as('bytes')])
+    .select([
+      day.as('day'),
+      (eb) => eb.fn.countAll<number>().as('files'),
+      (eb) => eb.fn.sum<number>('bytes').as('bytes'),
+    ])
     .where('device_id', 'in', [...deviceIds])
     .where('type', '=', 'download')
     .where('at', '>=', from)
@@ -62,7 +77,12 @@ export async function setDeviceUser(db: Db, deviceId: string, userId: string): P
 }
 
 /** Whether any of `subjects` has a finding for `reason` detected at or after `since`. */
-export async function recentFinding(db: Db, subjects: readonly string[], reason: string, since: number): Promise<boolean> {
+export async function recentFinding(
+  db: Db,
+  subjects: readonly string[],
+  reason: string,
+  since: number,
+): Promise<boolean> {
   const row = await db
     .selectFrom('findings')
     .select('id')
@@ -75,7 +95,12 @@ export async function recentFinding(db: Db, subjects: readonly string[], reason:
 }
 
 /** Whether any of `subjects` had a verdict naming `reason` issued at or after `since`. */
-export async function recentVerdict(db: Db, subjects: readonly string[], reason: string, since: number): Promise<boolean> {
+export async function recentVerdict(
+  db: Db,
+  subjects: readonly string[],
+  reason: string,
+  since: number,
+): Promise<boolean> {
   const rows = await db
     .selectFrom('verdicts')
     .select('reasons')

@@ -39,7 +39,10 @@ export async function countDevices(db: Db, since: number): Promise<DeviceCounts>
 }
 
 /** The newest client fingerprint the device reported (heartbeat or session cookie signals). */
-export async function latestFingerprint(db: Db, deviceId: string): Promise<{ at: number; fingerprint: ClientFingerprint } | null> {
+export async function latestFingerprint(
+  db: Db,
+  deviceId: string,
+): Promise<{ at: number; fingerprint: ClientFingerprint } | null> {
   const rows = await db
     .selectFrom('signals')
     .select(['at', 'data'])
@@ -51,7 +54,8 @@ export async function latestFingerprint(db: Db, deviceId: string): Promise<{ at:
   for (const row of rows) {
     try {
       const data = JSON.parse(row.data) as { fingerprint?: ClientFingerprint };
-      if (data.fingerprint && typeof data.fingerprint === 'object') return { at: Number(row.at), fingerprint: data.fingerprint };
+      if (data.fingerprint && typeof data.fingerprint === 'object')
+        return { at: Number(row.at), fingerprint: data.fingerprint };
     } catch {
       // Stored signals were validated on the way in; a broken one is skipped, not fatal.
     }
@@ -91,7 +95,13 @@ export async function deviceSessions(db: Db, deviceId: string, limit: number): P
 }
 
 /** The device's signals with `from < at <= to` (device clock), oldest first. */
-export async function signalsBetween(db: Db, deviceId: string, from: number, to: number, limit: number): Promise<SignalRow[]> {
+export async function signalsBetween(
+  db: Db,
+  deviceId: string,
+  from: number,
+  to: number,
+  limit: number,
+): Promise<SignalRow[]> {
   return db
     .selectFrom('signals')
     .selectAll()
@@ -113,7 +123,11 @@ export async function findDeviceWithCount(db: Db, id: string): Promise<DeviceWit
     .selectFrom('devices')
     .selectAll('devices')
     .select((eb) =>
-      eb.selectFrom('signals').select(eb.fn.countAll<number>().as('n')).whereRef('signals.device_id', '=', 'devices.id').as('signal_count'),
+      eb
+        .selectFrom('signals')
+        .select(eb.fn.countAll<number>().as('n'))
+        .whereRef('signals.device_id', '=', 'devices.id')
+        .as('signal_count'),
     )
     .where('devices.id', '=', id)
     .executeTakeFirst();

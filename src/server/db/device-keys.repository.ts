@@ -16,7 +16,11 @@ export async function previousDeviceIds(db: Db, deviceId: string, max = 20): Pro
   const chain: string[] = [];
   let current = deviceId;
   while (chain.length < max) {
-    const link = await db.selectFrom('device_key_links').select('old_device_id').where('new_device_id', '=', current).executeTakeFirst();
+    const link = await db
+      .selectFrom('device_key_links')
+      .select('old_device_id')
+      .where('new_device_id', '=', current)
+      .executeTakeFirst();
     if (!link) break;
     chain.push(link.old_device_id);
     current = link.old_device_id;
@@ -47,12 +51,19 @@ export async function rotateDeviceKey(db: Db, r: Rotation): Promise<void> {
       last_ip: r.ip,
     })
     .execute();
-  await db.insertInto('device_key_links').values({ old_device_id: r.old.id, new_device_id: r.newDeviceId, rotated_at: r.now }).execute();
+  await db
+    .insertInto('device_key_links')
+    .values({ old_device_id: r.old.id, new_device_id: r.newDeviceId, rotated_at: r.now })
+    .execute();
   await db
     .updateTable('devices')
     .set({ revoked_at: r.now, revoked_by: `rotated:${r.newDeviceId}` })
     .where('id', '=', r.old.id)
     .execute();
   // The same browser keeps its Slack sessions: a binding to the old key is one to the new.
-  await db.updateTable('session_bindings').set({ device_id: r.newDeviceId }).where('device_id', '=', r.old.id).execute();
+  await db
+    .updateTable('session_bindings')
+    .set({ device_id: r.newDeviceId })
+    .where('device_id', '=', r.old.id)
+    .execute();
 }

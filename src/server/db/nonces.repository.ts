@@ -13,6 +13,9 @@ export async function claimNonce(db: Db, row: NoncesTable): Promise<boolean> {
 }
 
 export async function countNonces(db: Db): Promise<number> {
-  const row = await db.selectFrom('nonces').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('nonces')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }

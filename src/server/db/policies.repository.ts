@@ -12,15 +12,15 @@ export async function latestPolicy(db: Db): Promise<PolicyRow | undefined> {
  * Appends `document` as the next version. Two writers racing for the same version number
  * collide on the primary key; the loser retries on top of the winner.
  */
-export async function appendPolicy(
-  db: Db,
-  document: string,
-  createdBy: string,
-  now: number,
-): Promise<PolicyRow> {
+export async function appendPolicy(db: Db, document: string, createdBy: string, now: number): Promise<PolicyRow> {
   for (let attempt = 0; ; attempt++) {
     const current = await latestPolicy(db);
-    const row: PolicyRow = { version: (current ? Number(current.version) : 0) + 1, document, created_at: now, created_by: createdBy };
+    const row: PolicyRow = {
+      version: (current ? Number(current.version) : 0) + 1,
+      document,
+      created_at: now,
+      created_by: createdBy,
+    };
     try {
       await db.insertInto('policies').values(row).execute();
       return row;

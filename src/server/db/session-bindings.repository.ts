@@ -10,7 +10,11 @@ export type SessionBindingRow = SessionBindingsTable;
 
 export async function findSessionBindings(db: Db, sessionKeys: readonly string[]): Promise<SessionBindingRow[]> {
   if (sessionKeys.length === 0) return [];
-  return db.selectFrom('session_bindings').selectAll().where('session_key', 'in', [...sessionKeys]).execute();
+  return db
+    .selectFrom('session_bindings')
+    .selectAll()
+    .where('session_key', 'in', [...sessionKeys])
+    .execute();
 }
 
 export async function bindSession(db: Db, row: SessionBindingRow): Promise<SessionBindingRow> {
@@ -19,10 +23,19 @@ export async function bindSession(db: Db, row: SessionBindingRow): Promise<Sessi
     .values(row)
     .onConflict((oc) => oc.column('session_key').doNothing())
     .execute();
-  return db.selectFrom('session_bindings').selectAll().where('session_key', '=', row.session_key).executeTakeFirstOrThrow();
+  return db
+    .selectFrom('session_bindings')
+    .selectAll()
+    .where('session_key', '=', row.session_key)
+    .executeTakeFirstOrThrow();
 }
 
-export async function fillFingerprint(db: Db, sessionKey: string, deviceId: string, fingerprint: string): Promise<void> {
+export async function fillFingerprint(
+  db: Db,
+  sessionKey: string,
+  deviceId: string,
+  fingerprint: string,
+): Promise<void> {
   await db
     .updateTable('session_bindings')
     .set({ fingerprint })

@@ -6,7 +6,13 @@ import type { SignalsTable } from './signals.table';
 export type SignalRow = SignalsTable;
 
 /** A signal as stored: the columns detection queries, and the whole signal as JSON. */
-export function signalRow(signal: Signal, deviceId: string, batchId: string, receivedAt: number, ip: string | null): SignalRow {
+export function signalRow(
+  signal: Signal,
+  deviceId: string,
+  batchId: string,
+  receivedAt: number,
+  ip: string | null,
+): SignalRow {
   return {
     id: signal.id,
     device_id: deviceId,
@@ -55,6 +61,9 @@ export async function downloadsBetween(db: Db, deviceId: string, from: number, t
 }
 
 export async function countSignals(db: Db): Promise<number> {
-  const row = await db.selectFrom('signals').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('signals')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }

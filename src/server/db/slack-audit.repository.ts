@@ -15,7 +15,19 @@ const ID = 'default';
 export async function auditState(db: Db): Promise<AuditStateRow> {
   await db
     .insertInto('slack_audit_state')
-    .values({ id: ID, watermark: null, window_oldest: null, window_latest: null, cursor: null, lease_owner: null, lease_until: 0, paused_until: 0, last_poll_at: null, last_error: null, entries_seen: 0 })
+    .values({
+      id: ID,
+      watermark: null,
+      window_oldest: null,
+      window_latest: null,
+      cursor: null,
+      lease_owner: null,
+      lease_until: 0,
+      paused_until: 0,
+      last_poll_at: null,
+      last_error: null,
+      entries_seen: 0,
+    })
     .onConflict((oc) => oc.column('id').doNothing())
     .execute();
   return db.selectFrom('slack_audit_state').selectAll().where('id', '=', ID).executeTakeFirstOrThrow();
@@ -33,7 +45,12 @@ export async function acquireAuditLease(db: Db, owner: string, now: number, ttlM
 }
 
 export async function releaseAuditLease(db: Db, owner: string): Promise<void> {
-  await db.updateTable('slack_audit_state').set({ lease_owner: null, lease_until: 0 }).where('id', '=', ID).where('lease_owner', '=', owner).execute();
+  await db
+    .updateTable('slack_audit_state')
+    .set({ lease_owner: null, lease_until: 0 })
+    .where('id', '=', ID)
+    .where('lease_owner', '=', owner)
+    .execute();
 }
 
 export interface AuditProgress {
@@ -95,7 +112,12 @@ export async function insertAuditEntries(db: Db, rows: AuditEntryRow[]): Promise
   return added;
 }
 
-export async function claimPendingEntries(db: Db, now: number, lockMs: number, limit: number): Promise<AuditEntryRow[]> {
+export async function claimPendingEntries(
+  db: Db,
+  now: number,
+  lockMs: number,
+  limit: number,
+): Promise<AuditEntryRow[]> {
   const due = await db
     .selectFrom('slack_audit_entries')
     .selectAll()
@@ -119,7 +141,12 @@ export async function claimPendingEntries(db: Db, now: number, lockMs: number, l
   return claimed;
 }
 
-export async function markEntryProcessed(db: Db, id: string, now: number, result: Record<string, unknown>): Promise<void> {
+export async function markEntryProcessed(
+  db: Db,
+  id: string,
+  now: number,
+  result: Record<string, unknown>,
+): Promise<void> {
   await db
     .updateTable('slack_audit_entries')
     .set({ status: 'done', processed_at: now, locked_until: 0, result: JSON.stringify(result) })
@@ -138,12 +165,25 @@ export async function countPendingEntries(db: Db): Promise<number> {
 
 /** Whether a finding already came from this audit entry (a reprocessed entry adds none). */
 export async function findingFromEntryExists(db: Db, signalId: string, detector: string): Promise<boolean> {
-  const row = await db.selectFrom('findings').select('id').where('signal_id', '=', signalId).where('detector', '=', detector).limit(1).executeTakeFirst();
+  const row = await db
+    .selectFrom('findings')
+    .select('id')
+    .where('signal_id', '=', signalId)
+    .where('detector', '=', detector)
+    .limit(1)
+    .executeTakeFirst();
   return row !== undefined;
 }
 
 /** The user's verdicts issued at or after `since`, newest first: what an anomaly is linked to. */
 export async function recentVerdictIds(db: Db, subject: string, since: number): Promise<string[]> {
-  const rows = await db.selectFrom('verdicts').select('id').where('subject', '=', subject).where('issued_at', '>=', since).orderBy('issued_at', 'desc').limit(20).execute();
+  const rows = await db
+    .selectFrom('verdicts')
+    .select('id')
+    .where('subject', '=', subject)
+    .where('issued_at', '>=', since)
+    .orderBy('issued_at', 'desc')
+    .limit(20)
+    .execute();
   return rows.map((r) => r.id);
 }

@@ -34,7 +34,12 @@ export async function insertRevocation(db: Db, row: RevocationRow): Promise<bool
   return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
 }
 
-export async function claimDueRevocations(db: Db, now: number, lockMs: number, limit: number): Promise<RevocationRow[]> {
+export async function claimDueRevocations(
+  db: Db,
+  now: number,
+  lockMs: number,
+  limit: number,
+): Promise<RevocationRow[]> {
   const due = await db
     .selectFrom('slack_revocations')
     .selectAll()
@@ -104,14 +109,28 @@ export async function countRevocations(db: Db): Promise<Record<string, number>> 
 
 let sequence = 0;
 
-export async function appendRevocationEvent(db: Db, verdictId: string, at: number, kind: string, detail: Record<string, unknown>): Promise<void> {
+export async function appendRevocationEvent(
+  db: Db,
+  verdictId: string,
+  at: number,
+  kind: string,
+  detail: Record<string, unknown>,
+): Promise<void> {
   sequence = (sequence + 1) % 1_000_000;
   const id = `${String(at).padStart(15, '0')}-${String(sequence).padStart(6, '0')}-${randomBytes(4).toString('hex')}`;
-  await db.insertInto('slack_revocation_events').values({ id, verdict_id: verdictId, at, kind, detail: JSON.stringify(detail) }).execute();
+  await db
+    .insertInto('slack_revocation_events')
+    .values({ id, verdict_id: verdictId, at, kind, detail: JSON.stringify(detail) })
+    .execute();
 }
 
 export async function revocationEvents(db: Db, verdictId: string): Promise<RevocationEventRow[]> {
-  return db.selectFrom('slack_revocation_events').selectAll().where('verdict_id', '=', verdictId).orderBy('id').execute();
+  return db
+    .selectFrom('slack_revocation_events')
+    .selectAll()
+    .where('verdict_id', '=', verdictId)
+    .orderBy('id')
+    .execute();
 }
 
 /** The stored policy document of a version (JSON text), to read what it asked for. */

@@ -2,7 +2,12 @@
 import type { Db } from './schema';
 
 export async function verdictTimesSince(db: Db, since: number, limit = 50_000): Promise<number[]> {
-  const rows = await db.selectFrom('verdicts').select('issued_at').where('issued_at', '>=', since).limit(limit).execute();
+  const rows = await db
+    .selectFrom('verdicts')
+    .select('issued_at')
+    .where('issued_at', '>=', since)
+    .limit(limit)
+    .execute();
   return rows.map((r) => Number(r.issued_at));
 }
 

@@ -44,12 +44,19 @@ export async function searchVerdicts(db: Db, filter: SearchFilter): Promise<Verd
   if (filter.reason) q = q.where('verdicts.reasons', 'like', `%"${filter.reason}"%`);
   if (filter.user) {
     const user = filter.user;
-    q = q.where((eb) => eb.or([eb('devices.user_id', '=', user), eb('verdicts.payload', 'like', `%"userId":"${user}"%`)]));
+    q = q.where((eb) =>
+      eb.or([eb('devices.user_id', '=', user), eb('verdicts.payload', 'like', `%"userId":"${user}"%`)]),
+    );
   }
-  if (filter.device) q = q.where((eb) => eb(eb.fn('substr', ['verdicts.device_id', eb.lit(1), eb.lit(filter.device!.length)]), '=', filter.device!));
+  if (filter.device)
+    q = q.where((eb) =>
+      eb(eb.fn('substr', ['verdicts.device_id', eb.lit(1), eb.lit(filter.device!.length)]), '=', filter.device!),
+    );
   if (filter.from !== undefined) q = q.where('verdicts.issued_at', '>=', filter.from);
   if (filter.to !== undefined) q = q.where('verdicts.issued_at', '<=', filter.to);
-  return q.orderBy('verdicts.issued_at', 'desc').orderBy('verdicts.id').limit(filter.limit).execute() as Promise<VerdictSearchRow[]>;
+  return q.orderBy('verdicts.issued_at', 'desc').orderBy('verdicts.id').limit(filter.limit).execute() as Promise<
+    VerdictSearchRow[]
+  >;
 }
 
 export async function findVerdictWithAck(db: Db, id: string): Promise<VerdictSearchRow | undefined> {
@@ -79,7 +86,10 @@ export async function searchFindings(db: Db, filter: SearchFilter): Promise<Find
   let q = db.selectFrom('findings').leftJoin('devices', 'devices.id', 'findings.device_id').selectAll('findings');
   if (filter.reason) q = q.where('findings.reason', '=', filter.reason);
   if (filter.user) q = q.where('devices.user_id', '=', filter.user);
-  if (filter.device) q = q.where((eb) => eb(eb.fn('substr', ['findings.device_id', eb.lit(1), eb.lit(filter.device!.length)]), '=', filter.device!));
+  if (filter.device)
+    q = q.where((eb) =>
+      eb(eb.fn('substr', ['findings.device_id', eb.lit(1), eb.lit(filter.device!.length)]), '=', filter.device!),
+    );
   if (filter.from !== undefined) q = q.where('findings.detected_at', '>=', filter.from);
   if (filter.to !== undefined) q = q.where('findings.detected_at', '<=', filter.to);
   if (filter.mode) q = q.where('findings.mode', '=', filter.mode);
@@ -88,7 +98,11 @@ export async function searchFindings(db: Db, filter: SearchFilter): Promise<Find
 }
 
 /** Acks received at or after `since` (for the live feed: a verdict's row gains its ack). */
-export async function acksSince(db: Db, since: number, limit: number): Promise<{ verdict_id: string; received_at: number }[]> {
+export async function acksSince(
+  db: Db,
+  since: number,
+  limit: number,
+): Promise<{ verdict_id: string; received_at: number }[]> {
   return db
     .selectFrom('acks')
     .select(['verdict_id', 'received_at'])

@@ -36,7 +36,10 @@ export function packCrx3(zip: Buffer, privateKey: KeyObject): Buffer {
   const signedHeaderData = bytesField(SIGNED_DATA.crxId, crxId(spki));
   const signature = sign('sha256', signedPayload(signedHeaderData, zip), privateKey);
   const proof = Buffer.concat([bytesField(PROOF.publicKey, spki), bytesField(PROOF.signature, signature)]);
-  const header = Buffer.concat([bytesField(HEADER.sha256WithRsa, proof), bytesField(HEADER.signedHeaderData, signedHeaderData)]);
+  const header = Buffer.concat([
+    bytesField(HEADER.sha256WithRsa, proof),
+    bytesField(HEADER.signedHeaderData, signedHeaderData),
+  ]);
   const prefix = Buffer.alloc(12);
   MAGIC.copy(prefix, 0);
   prefix.writeUInt32LE(3, 4);

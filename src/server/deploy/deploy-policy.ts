@@ -42,7 +42,8 @@ export function resolveDeployPolicy(input: ManagedPolicyInput): DeployPolicy {
   const extra = input.settings ?? {};
   const known = new Set(Object.keys(ManagedPolicy.shape));
   for (const key of Object.keys(extra)) {
-    if ((EXPORT_OWNED_KEYS as readonly string[]).includes(key)) throw new PolicyInputError(`settings: ${key} is filled in by policy export`);
+    if ((EXPORT_OWNED_KEYS as readonly string[]).includes(key))
+      throw new PolicyInputError(`settings: ${key} is filled in by policy export`);
     if (!known.has(key)) throw new PolicyInputError(`settings: unknown managed policy key "${key}"`);
   }
   const result = ManagedPolicy.safeParse({
@@ -52,12 +53,16 @@ export function resolveDeployPolicy(input: ManagedPolicyInput): DeployPolicy {
     verdictPublicKey: input.verdictPublicKey,
   });
   if (!result.success) {
-    throw new PolicyInputError(result.error.issues.map((i) => `${i.path.join('.') || 'settings'}: ${i.message}`).join('; '));
+    throw new PolicyInputError(
+      result.error.issues.map((i) => `${i.path.join('.') || 'settings'}: ${i.message}`).join('; '),
+    );
   }
   const settings = result.data;
   for (const [key, value] of Object.entries(settings)) {
     if (Number.isInteger(value) && Math.abs(value as number) > MAX_POLICY_INTEGER) {
-      throw new PolicyInputError(`${key}: ${value} is larger than a browser policy integer can be (${MAX_POLICY_INTEGER})`);
+      throw new PolicyInputError(
+        `${key}: ${value} is larger than a browser policy integer can be (${MAX_POLICY_INTEGER})`,
+      );
     }
   }
   return {
@@ -76,6 +81,10 @@ export function resolveDeployPolicy(input: ManagedPolicyInput): DeployPolicy {
  */
 export function extensionSettings(policy: DeployPolicy): Record<string, unknown> {
   return {
-    [policy.extensionId]: { installation_mode: 'force_installed', update_url: policy.updateUrl, override_update_url: true },
+    [policy.extensionId]: {
+      installation_mode: 'force_installed',
+      update_url: policy.updateUrl,
+      override_update_url: true,
+    },
   };
 }

@@ -39,9 +39,11 @@ function filesUnder(root: string, dir = root): string[] {
 
 export function packExtension(dir: string, privateKey: KeyObject): ExtensionPackage {
   const manifestPath = join(dir, 'manifest.json');
-  if (!existsSync(manifestPath)) throw new Error(`no manifest.json in ${dir}: build the extension first (npm run build)`);
+  if (!existsSync(manifestPath))
+    throw new Error(`no manifest.json in ${dir}: build the extension first (npm run build)`);
   const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as Record<string, unknown>;
-  if (!isExtensionVersion(manifest.version)) throw new Error(`manifest.json: "${String(manifest.version)}" is not an extension version`);
+  if (!isExtensionVersion(manifest.version))
+    throw new Error(`manifest.json: "${String(manifest.version)}" is not an extension version`);
 
   const spki = createPublicKey(privateKey).export({ type: 'spki', format: 'der' });
   const packedManifest = { ...manifest, key: spki.toString('base64') };

@@ -16,7 +16,8 @@ function element(value: unknown, indent: string): string[] {
     if (!Number.isFinite(value)) throw new Error(`plist: ${value} is not a finite number`);
     return [Number.isInteger(value) ? `${indent}<integer>${value}</integer>` : `${indent}<real>${value}</real>`];
   }
-  if (Array.isArray(value)) return [`${indent}<array>`, ...value.flatMap((v) => element(v, `${indent}\t`)), `${indent}</array>`];
+  if (Array.isArray(value))
+    return [`${indent}<array>`, ...value.flatMap((v) => element(v, `${indent}\t`)), `${indent}</array>`];
   if (value && typeof value === 'object') {
     const entries = Object.entries(value).filter(([, v]) => v !== undefined);
     return [

@@ -24,7 +24,8 @@ function regData(name: string, value: unknown): string {
   if (typeof value === 'string') return /[\0-\x1f]/.test(value) ? hexString(value) : quote(value);
   if (typeof value === 'boolean') return `dword:${value ? '00000001' : '00000000'}`;
   if (typeof value === 'number' && Number.isInteger(value)) {
-    if (value < 0 || value > MAX_POLICY_INTEGER) throw new Error(`${name}: ${value} does not fit a policy REG_DWORD (0-${MAX_POLICY_INTEGER})`);
+    if (value < 0 || value > MAX_POLICY_INTEGER)
+      throw new Error(`${name}: ${value} does not fit a policy REG_DWORD (0-${MAX_POLICY_INTEGER})`);
     return `dword:${value.toString(16).padStart(8, '0')}`;
   }
   if (typeof value === 'number') return quote(String(value));
@@ -38,7 +39,11 @@ function extensionSections(key: string, settings: Record<string, unknown>): stri
   for (const [name, value] of Object.entries(settings)) {
     if (value === undefined) continue;
     if (Array.isArray(value)) {
-      lists.push('', `[${key}\\${name}]`, ...value.map((item, i) => `${quote(String(i + 1))}=${regData(`${name}.${i}`, item)}`));
+      lists.push(
+        '',
+        `[${key}\\${name}]`,
+        ...value.map((item, i) => `${quote(String(i + 1))}=${regData(`${name}.${i}`, item)}`),
+      );
     } else {
       values.push(`${quote(name)}=${regData(name, value)}`);
     }

@@ -72,7 +72,9 @@ async function detect(deps: EngineDeps, input: EngineInput): Promise<EngineResul
     policy: active.policy,
     sessions,
     // A rotated key is the same browser (issue #4): its sessions stay its own.
-    deviceLineage: sessions.size ? [input.device.id, ...(await previousDeviceIds(deps.db, input.device.id))] : [input.device.id],
+    deviceLineage: sessions.size
+      ? [input.device.id, ...(await previousDeviceIds(deps.db, input.device.id))]
+      : [input.device.id],
     torExitList: detectors.some((d) => d.id === 'tor') ? (deps.torList?.view?.(receivedAt) ?? null) : null,
     now: receivedAt,
   });

@@ -41,7 +41,11 @@ export async function loadState(db: Db, request: StateRequest): Promise<Detectio
   const has = (type: Signal['type']) => signals.some((s) => s.type === type);
   const to = signals[signals.length - 1].at;
   const since = (id: Detector['id']) => signals[0].at - (detectors.find((d) => d.id === id)?.lookbackMs(policy) ?? 0);
-  const parsed = async <T>(type: Signal['type'], from: number, map: (data: Signal, id: string, at: number) => T | null) =>
+  const parsed = async <T>(
+    type: Signal['type'],
+    from: number,
+    map: (data: Signal, id: string, at: number) => T | null,
+  ) =>
     (await signalsBetween(db, deviceId, type, from, to))
       .map((row) => map(JSON.parse(row.data) as Signal, row.id, row.at))
       .filter((x): x is T => x !== null);
@@ -57,14 +61,22 @@ export async function loadState(db: Db, request: StateRequest): Promise<Detectio
     downloadBaseline: downloads ? await baseline(db, request, signals) : null,
     apiCalls: apiCalls
       ? await parsed<ApiCallRecord>('api_calls', since('unexpected_api_call_volume'), (s, id) =>
-          s.type === 'api_calls' ? { id, method: s.method, windowStart: s.windowStart, windowMs: s.windowMs, count: s.count } : null,
+          s.type === 'api_calls'
+            ? { id, method: s.method, windowStart: s.windowStart, windowMs: s.windowMs, count: s.count }
+            : null,
         )
       : [],
     sessions: request.sessions,
     deviceLineage: request.deviceLineage,
-    signins: injection ? (await signalsBetween(db, deviceId, 'signin_navigation', since('session_cookie_injection'), to)).map((r) => r.at) : [],
+    signins: injection
+      ? (await signalsBetween(db, deviceId, 'signin_navigation', since('session_cookie_injection'), to)).map(
+          (r) => r.at,
+        )
+      : [],
     sessionCookieEvents: injection
-      ? await parsed<SessionCookieEvent>('session_cookie', since('session_cookie_injection'), (s, id, at) => (s.type === 'session_cookie' ? { id, at, change: s.change } : null))
+      ? await parsed<SessionCookieEvent>('session_cookie', since('session_cookie_injection'), (s, id, at) =>
+          s.type === 'session_cookie' ? { id, at, change: s.change } : null,
+        )
       : [],
     torExitList: request.torExitList,
   };

@@ -45,7 +45,8 @@ export async function recordFinding(
     else if (inCooldown && (await recentVerdict(db, subjects, reason, cooldownSince))) outcome = 'alert';
     else outcome = 'verdict_issued';
   }
-  if (inCooldown && outcome !== 'verdict_issued' && (await recentFinding(db, subjects, reason, cooldownSince))) return null;
+  if (inCooldown && outcome !== 'verdict_issued' && (await recentFinding(db, subjects, reason, cooldownSince)))
+    return null;
 
   const sessionKey = signal.sessionKey ?? null;
   const target = { deviceId: subject.deviceId, sessionKey, userId: subject.userId };
@@ -105,7 +106,11 @@ export async function recordFinding(
   });
   deps.metrics?.inc('sg_findings_total', 'Findings, by reason and outcome', { reason, outcome });
   if (verdict) {
-    deps.hub.publish(subject.deviceId, { id: verdict.payloadObject.id, payload: verdict.payload, signature: verdict.signature });
+    deps.hub.publish(subject.deviceId, {
+      id: verdict.payloadObject.id,
+      payload: verdict.payload,
+      signature: verdict.signature,
+    });
   }
   return { id: findingId, reason, outcome, verdictId: verdict?.payloadObject.id ?? null };
 }

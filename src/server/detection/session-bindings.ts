@@ -5,7 +5,12 @@
  * turning the detector on later finds every session already bound.
  */
 import { ClientFingerprint, type Signal } from '../../shared/protocol/signals';
-import { bindSession, fillFingerprint, findSessionBindings, type SessionBindingRow } from '../db/session-bindings.repository';
+import {
+  bindSession,
+  fillFingerprint,
+  findSessionBindings,
+  type SessionBindingRow,
+} from '../db/session-bindings.repository';
 import type { Db } from '../db/schema';
 import type { SessionBinding } from './define-detector';
 

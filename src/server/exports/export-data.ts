@@ -23,7 +23,8 @@ export async function exportFindings(ctx: AppContext, filter: ExportFilter): Pro
 export async function exportOcsf(ctx: AppContext, filter: ExportFilter): Promise<Record<string, unknown>[]> {
   const findings = await exportFindings(ctx, filter);
   const users = new Map<string, string | null>();
-  for (const id of new Set(findings.map((f) => f.deviceId))) users.set(id, (await findDevice(ctx.db, id))?.user_id ?? null);
+  for (const id of new Set(findings.map((f) => f.deviceId)))
+    users.set(id, (await findDevice(ctx.db, id))?.user_id ?? null);
   return findings.map((f) =>
     toOcsfDetectionFinding(
       f,

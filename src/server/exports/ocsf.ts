@@ -12,7 +12,8 @@ import type { FindingView } from '../../shared/protocol/admin';
 export const OCSF_VERSION = '1.3.0';
 const PRODUCT_VERSION = (() => {
   try {
-    return (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+    return (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string })
+      .version;
   } catch {
     return 'unknown';
   }
@@ -31,12 +32,17 @@ export interface DetectorMeta {
 }
 
 function control(outcome: string) {
-  if (outcome === 'verdict_issued') return { action_id: 2, action: 'Denied', disposition_id: 2, disposition: 'Blocked' };
+  if (outcome === 'verdict_issued')
+    return { action_id: 2, action: 'Denied', disposition_id: 2, disposition: 'Blocked' };
   if (outcome === 'excluded') return { action_id: 1, action: 'Allowed', disposition_id: 1, disposition: 'Allowed' };
   return { action_id: 1, action: 'Allowed', disposition_id: 15, disposition: 'Detected' };
 }
 
-export function toOcsfDetectionFinding(finding: FindingView, detector: DetectorMeta | undefined, userId: string | null): Record<string, unknown> {
+export function toOcsfDetectionFinding(
+  finding: FindingView,
+  detector: DetectorMeta | undefined,
+  userId: string | null,
+): Record<string, unknown> {
   const severity = SEVERITY[finding.severity] ?? { id: 0, name: 'Unknown' };
   return {
     activity_id: 1,

@@ -13,6 +13,10 @@ export function isRevoked(device: Pick<DeviceRow, 'revoked_at'>): boolean {
 
 export function refuseRevoked(device: Pick<DeviceRow, 'revoked_at'> | undefined): void {
   if (device && isRevoked(device)) {
-    throw new HttpError(DEVICE_REVOKED.status, DEVICE_REVOKED.code, 'this device key was revoked; it is no longer accepted');
+    throw new HttpError(
+      DEVICE_REVOKED.status,
+      DEVICE_REVOKED.code,
+      'this device key was revoked; it is no longer accepted',
+    );
   }
 }

@@ -38,7 +38,8 @@ export function parseJson<T>(bytes: Uint8Array, schema: z.ZodType<T>): T {
     throw new HttpError(400, 'malformed_json', 'the body is not valid JSON');
   }
   const result = schema.safeParse(json);
-  if (!result.success) throw new HttpError(400, 'invalid_body', 'the body does not match the schema', zodIssues(result.error));
+  if (!result.success)
+    throw new HttpError(400, 'invalid_body', 'the body does not match the schema', zodIssues(result.error));
   return result.data;
 }
 
@@ -52,7 +53,11 @@ export async function verifySignature(publicKey: CryptoKey, req: FastifyRequest,
 
 export function checkClock(sentAt: number, now: number): void {
   if (Math.abs(now - sentAt) > MAX_CLOCK_SKEW_MS) {
-    throw new HttpError(401, 'stale_request', `sentAt is more than ${MAX_CLOCK_SKEW_MS / 1000} s from the server clock`);
+    throw new HttpError(
+      401,
+      'stale_request',
+      `sentAt is more than ${MAX_CLOCK_SKEW_MS / 1000} s from the server clock`,
+    );
   }
 }
 
@@ -69,14 +74,16 @@ export async function verifyDeviceRequest<T extends { deviceId: string; sentAt: 
 ): Promise<VerifiedRequest<T>> {
   const bytes = rawBody(req);
   const deviceId = header(req, DEVICE_HEADER);
-  if (!deviceId || deviceId.length > 64) throw new HttpError(401, 'missing_device', `the ${DEVICE_HEADER} header is required`);
+  if (!deviceId || deviceId.length > 64)
+    throw new HttpError(401, 'missing_device', `the ${DEVICE_HEADER} header is required`);
   const device = await findDevice(ctx.db, deviceId);
   if (!device) throw new HttpError(401, 'unknown_device', 'this device is not enrolled; enroll again');
   const publicKey = await importPublicJwk(JSON.parse(device.public_key) as PublicJwk);
   await verifySignature(publicKey, req, bytes);
   refuseRevoked(device);
   const body = parseJson(bytes, schema);
-  if (body.deviceId !== device.id) throw new HttpError(401, 'device_mismatch', `the body's deviceId differs from ${DEVICE_HEADER}`);
+  if (body.deviceId !== device.id)
+    throw new HttpError(401, 'device_mismatch', `the body's deviceId differs from ${DEVICE_HEADER}`);
   checkClock(body.sentAt, ctx.now());
   return { device, body };
 }

@@ -66,6 +66,8 @@ export function exportManagedPolicy(format: ExportFormat, input: ManagedPolicyIn
         return { name: `session-guard-${browser}.reg`, browser, text, bytes: regFileBytes(text) };
       });
     case 'macos-mobileconfig':
-      return perBrowser((browser) => utf8(`session-guard-${browser}.mobileconfig`, browser, macosMobileconfig(policy, browser)));
+      return perBrowser((browser) =>
+        utf8(`session-guard-${browser}.mobileconfig`, browser, macosMobileconfig(policy, browser)),
+      );
   }
 }

@@ -17,7 +17,12 @@ export interface ActivePolicy {
 function toActive(row: PolicyRow): ActivePolicy {
   const parsed = parseOrgPolicy(JSON.parse(row.document));
   if (!parsed.ok) throw new Error(`stored policy version ${row.version} is invalid: ${parsed.error}`);
-  return { version: Number(row.version), policy: parsed.policy, createdAt: Number(row.created_at), createdBy: row.created_by };
+  return {
+    version: Number(row.version),
+    policy: parsed.policy,
+    createdAt: Number(row.created_at),
+    createdBy: row.created_by,
+  };
 }
 
 /** The newest policy; the defaults become version 1 the first time it is asked for. */

@@ -31,7 +31,9 @@ export const ackRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { 
     }
     const finding = await findFinding(ctx.db, verdict.finding_id);
     const latencyMs =
-      body.outcome === 'rejected' || !finding ? null : detectionToResponseMs(receivedAt, finding.detectedAt, body.timings);
+      body.outcome === 'rejected' || !finding
+        ? null
+        : detectionToResponseMs(receivedAt, finding.detectedAt, body.timings);
 
     await claimNonce(ctx.db, { id: body.nonce, kind: 'ack', device_id: device.id, received_at: receivedAt });
     const recorded = await insertAckOnce(ctx.db, {

@@ -37,13 +37,14 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
 export const adminApiRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
   app.addHook('onRequest', async (req) => {
     const principal = await authenticateAdmin(ctx.db, req, ctx.now());
-    if (!principal) throw new HttpError(401, 'unauthorized', 'send Authorization: Bearer <token> or sign in to the dashboard');
+    if (!principal)
+      throw new HttpError(401, 'unauthorized', 'send Authorization: Bearer <token> or sign in to the dashboard');
     req.admin = principal;
   });
   app.addHook('preHandler', async (req) => {
     const admin = req.admin!;
     if (admin.kind === 'session' && isUnsafeMethod(req.method) && !csrfValid(req, admin.csrfToken)) {
-      throw new HttpError(403, 'csrf_failed', 'send the page\'s x-csrf-token header from the dashboard\'s own origin');
+      throw new HttpError(403, 'csrf_failed', "send the page's x-csrf-token header from the dashboard's own origin");
     }
   });
   endStreamsOnClose(app, ctx);

@@ -46,7 +46,14 @@ export const eventRoutes = [
       });
       raw.write('retry: 2000\n\n');
       const close = openAdminStream(
-        { db: ctx.db, now: ctx.now, bus: ctx.adminEvents, since: query.since ?? ctx.now(), pollMs: ctx.adminStreamPollMs, onError: (err) => req.log.warn({ err }, 'admin stream poll failed') },
+        {
+          db: ctx.db,
+          now: ctx.now,
+          bus: ctx.adminEvents,
+          since: query.since ?? ctx.now(),
+          pollMs: ctx.adminStreamPollMs,
+          onError: (err) => req.log.warn({ err }, 'admin stream poll failed'),
+        },
         (type, id, data) => raw.write(`event: ${type}\nid: ${id}\ndata: ${JSON.stringify(data)}\n\n`),
       );
       const heartbeat = setInterval(() => raw.write(': keep-alive\n\n'), 15_000);

@@ -14,24 +14,55 @@ import { exportFindings, exportOcsf, exportVerdicts } from '../exports/export-da
 import { adminRoute, type AdminCall } from './admin-route';
 
 const EXPORTS = {
-  'verdicts.csv': { type: 'text/csv; charset=utf-8', build: async (ctx: AppContext, f: ExportFilter) => verdictsCsv(await exportVerdicts(ctx, f)) },
-  'verdicts.json': { type: 'application/json', build: async (ctx: AppContext, f: ExportFilter) => JSON.stringify({ verdicts: await exportVerdicts(ctx, f) }) },
-  'findings.csv': { type: 'text/csv; charset=utf-8', build: async (ctx: AppContext, f: ExportFilter) => findingsCsv(await exportFindings(ctx, f)) },
-  'findings.json': { type: 'application/json', build: async (ctx: AppContext, f: ExportFilter) => JSON.stringify({ findings: await exportFindings(ctx, f) }) },
-  'findings.ocsf.json': { type: 'application/json', build: async (ctx: AppContext, f: ExportFilter) => JSON.stringify(await exportOcsf(ctx, f)) },
+  'verdicts.csv': {
+    type: 'text/csv; charset=utf-8',
+    build: async (ctx: AppContext, f: ExportFilter) => verdictsCsv(await exportVerdicts(ctx, f)),
+  },
+  'verdicts.json': {
+    type: 'application/json',
+    build: async (ctx: AppContext, f: ExportFilter) => JSON.stringify({ verdicts: await exportVerdicts(ctx, f) }),
+  },
+  'findings.csv': {
+    type: 'text/csv; charset=utf-8',
+    build: async (ctx: AppContext, f: ExportFilter) => findingsCsv(await exportFindings(ctx, f)),
+  },
+  'findings.json': {
+    type: 'application/json',
+    build: async (ctx: AppContext, f: ExportFilter) => JSON.stringify({ findings: await exportFindings(ctx, f) }),
+  },
+  'findings.ocsf.json': {
+    type: 'application/json',
+    build: async (ctx: AppContext, f: ExportFilter) => JSON.stringify(await exportOcsf(ctx, f)),
+  },
 } as const;
 export type ExportName = keyof typeof EXPORTS;
 export const EXPORT_NAMES = Object.keys(EXPORTS) as ExportName[];
 
 /** Sends an export as a download; shared with the dashboard's export links. */
-export async function sendExport(ctx: AppContext, reply: FastifyReply, name: ExportName, filter: ExportFilter, by: { admin: AdminPrincipal; ip: string }) {
+export async function sendExport(
+  ctx: AppContext,
+  reply: FastifyReply,
+  name: ExportName,
+  filter: ExportFilter,
+  by: { admin: AdminPrincipal; ip: string },
+) {
   const spec = EXPORTS[name];
   const body = await spec.build(ctx, filter);
   const now = ctx.now();
-  await recordAudit(ctx.db, now, { actor: by.admin.actor, ip: by.ip, action: 'export.download', target: name, details: { ...filter } });
+  await recordAudit(ctx.db, now, {
+    actor: by.admin.actor,
+    ip: by.ip,
+    action: 'export.download',
+    target: name,
+    details: { ...filter },
+  });
   const stamp = new Date(now).toISOString().slice(0, 19).replace(/[:T]/g, '-');
   const file = `session-guard-${name.replace(/\.(csv|json)$/, '')}-${stamp}.${name.endsWith('.csv') ? 'csv' : 'json'}`;
-  return reply.type(spec.type).header('content-disposition', `attachment; filename="${file}"`).header('cache-control', 'no-store').send(body);
+  return reply
+    .type(spec.type)
+    .header('content-disposition', `attachment; filename="${file}"`)
+    .header('cache-control', 'no-store')
+    .send(body);
 }
 
 const exportRoute = (name: ExportName, summary: string) =>
@@ -41,7 +72,8 @@ const exportRoute = (name: ExportName, summary: string) =>
     summary,
     query: ExportFilter,
     produces: [EXPORTS[name].type.split(';')[0]],
-    handler: async ({ ctx, reply, query, admin, req }: AdminCall<ExportFilter, undefined>) => sendExport(ctx, reply, name, query, { admin, ip: req.ip }),
+    handler: async ({ ctx, reply, query, admin, req }: AdminCall<ExportFilter, undefined>) =>
+      sendExport(ctx, reply, name, query, { admin, ip: req.ip }),
   });
 
 export const exportRoutes = [

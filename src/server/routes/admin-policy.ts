@@ -12,7 +12,12 @@ import { HttpError } from '../http/http-error';
 import { currentPolicy } from '../policy/policy-store';
 import { adminRoute } from './admin-route';
 
-const Active = z.object({ version: z.number(), policy: z.record(z.string(), z.unknown()), createdAt: z.number(), createdBy: z.string() });
+const Active = z.object({
+  version: z.number(),
+  policy: z.record(z.string(), z.unknown()),
+  createdAt: z.number(),
+  createdBy: z.string(),
+});
 
 export const policyRoutes = [
   adminRoute({

@@ -85,7 +85,8 @@ export const recordRoutes = [
   adminRoute({
     method: 'GET',
     path: '/overview',
-    summary: 'Verdicts per hour (24 h), latency distribution (7 days), devices reporting vs enrolled, Tor list age, policy mode',
+    summary:
+      'Verdicts per hour (24 h), latency distribution (7 days), devices reporting vs enrolled, Tor list age, policy mode',
     response: OverviewView,
     handler: async ({ ctx }) => loadOverview(ctx),
   }),

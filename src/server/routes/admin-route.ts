@@ -54,13 +54,15 @@ function withoutEmpty(input: unknown): Record<string, unknown> {
 
 export function parseQuery<Q>(schema: z.ZodType<Q>, input: unknown): Q {
   const parsed = schema.safeParse(withoutEmpty(input));
-  if (!parsed.success) throw new HttpError(400, 'invalid_query', 'the query does not match the schema', zodIssues(parsed.error));
+  if (!parsed.success)
+    throw new HttpError(400, 'invalid_query', 'the query does not match the schema', zodIssues(parsed.error));
   return parsed.data;
 }
 
 export function parseBody<B>(schema: z.ZodType<B>, input: unknown): B {
   const parsed = schema.safeParse(input ?? {});
-  if (!parsed.success) throw new HttpError(400, 'invalid_body', 'the body does not match the schema', zodIssues(parsed.error));
+  if (!parsed.success)
+    throw new HttpError(400, 'invalid_body', 'the body does not match the schema', zodIssues(parsed.error));
   return parsed.data;
 }
 

@@ -3,7 +3,13 @@
  * `whsec_` secret are in the answer that creates them and never again.
  */
 import { z } from 'zod';
-import { DeliveryView, TokenCreateRequest, TokenView, WebhookCreateRequest, WebhookView } from '../../shared/protocol/admin';
+import {
+  DeliveryView,
+  TokenCreateRequest,
+  TokenView,
+  WebhookCreateRequest,
+  WebhookView,
+} from '../../shared/protocol/admin';
 import { createTokenAs, revokeTokenAs, tokenViews } from '../admin/token-actions';
 import { createWebhookAs, deleteWebhookAs, deliveryViews, testWebhookAs, webhookViews } from '../admin/webhook-actions';
 import { adminRoute } from './admin-route';
@@ -22,14 +28,17 @@ export const tokenRoutes = [
     summary: 'Create an API token; the answer holds its secret, shown once',
     body: TokenCreateRequest,
     response: z.object({ id: z.string(), token: z.string() }),
-    handler: async ({ ctx, body, admin, req }) => createTokenAs(ctx.db, ctx.now(), { actor: admin.actor, ip: req.ip }, body.label),
+    handler: async ({ ctx, body, admin, req }) =>
+      createTokenAs(ctx.db, ctx.now(), { actor: admin.actor, ip: req.ip }, body.label),
   }),
   adminRoute({
     method: 'DELETE',
     path: '/tokens/:id',
     summary: 'Revoke an API token (by id or a unique prefix of 6+ characters)',
     response: z.object({ token: TokenView }),
-    handler: async ({ ctx, params, admin, req }) => ({ token: await revokeTokenAs(ctx.db, ctx.now(), { actor: admin.actor, ip: req.ip }, params.id) }),
+    handler: async ({ ctx, params, admin, req }) => ({
+      token: await revokeTokenAs(ctx.db, ctx.now(), { actor: admin.actor, ip: req.ip }, params.id),
+    }),
   }),
 ];
 
@@ -44,10 +53,12 @@ export const webhookRoutes = [
   adminRoute({
     method: 'POST',
     path: '/webhooks',
-    summary: 'Add an endpoint; events are signed per Standard Webhooks with its whsec_ secret (generated unless given, shown once)',
+    summary:
+      'Add an endpoint; events are signed per Standard Webhooks with its whsec_ secret (generated unless given, shown once)',
     bodyDoc: WebhookCreateRequest,
     response: WebhookView.extend({ secret: z.string() }),
-    handler: async ({ ctx, req, admin }) => createWebhookAs(ctx.db, ctx.now(), { actor: admin.actor, ip: req.ip }, req.body),
+    handler: async ({ ctx, req, admin }) =>
+      createWebhookAs(ctx.db, ctx.now(), { actor: admin.actor, ip: req.ip }, req.body),
   }),
   adminRoute({
     method: 'DELETE',
@@ -70,7 +81,10 @@ export const webhookRoutes = [
     method: 'GET',
     path: '/webhooks/deliveries',
     summary: 'Recent deliveries: status, attempts, next attempt, last HTTP status or error',
-    query: z.object({ webhook: z.string().max(64).optional(), limit: z.coerce.number().int().min(1).max(500).default(50) }),
+    query: z.object({
+      webhook: z.string().max(64).optional(),
+      limit: z.coerce.number().int().min(1).max(500).default(50),
+    }),
     response: z.object({ deliveries: z.array(DeliveryView) }),
     handler: async ({ ctx, query }) => ({ deliveries: await deliveryViews(ctx.db, query.webhook, query.limit) }),
   }),

@@ -22,7 +22,12 @@ const form = (req: FastifyRequest) => (req.body instanceof URLSearchParams ? req
 export const dashboardFormRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
   requireDashboardSession(app, ctx);
 
-  async function renderPolicy(req: FastifyRequest, reply: FastifyReply, status: number, extra: { draft?: string; review?: Awaited<ReturnType<typeof previewPolicy>>; notice?: string } = {}) {
+  async function renderPolicy(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    status: number,
+    extra: { draft?: string; review?: Awaited<ReturnType<typeof previewPolicy>>; notice?: string } = {},
+  ) {
     const history = await policyHistory(ctx, 50);
     const page = policyPage({ current: history[0], history, csrf: sessionOf(req).csrfToken, ...extra });
     return sendPage(reply, status, page);
@@ -30,7 +35,14 @@ export const dashboardFormRoutes: FastifyPluginAsync<{ ctx: AppContext }> = asyn
 
   app.get('/policy', async (req, reply) => {
     const saved = Number((req.query as Record<string, unknown>)?.saved);
-    return renderPolicy(req, reply, 200, Number.isInteger(saved) && saved > 0 ? { notice: `Saved as version ${saved}. New findings and verdicts are decided under it.` } : {});
+    return renderPolicy(
+      req,
+      reply,
+      200,
+      Number.isInteger(saved) && saved > 0
+        ? { notice: `Saved as version ${saved}. New findings and verdicts are decided under it.` }
+        : {},
+    );
   });
 
   app.post('/policy/review', async (req, reply) => {
@@ -46,7 +58,11 @@ export const dashboardFormRoutes: FastifyPluginAsync<{ ctx: AppContext }> = asyn
     const current = await currentPolicy(ctx.db, ctx.now());
     if (current.version !== base) {
       const review = await previewPolicy(ctx, draft);
-      return renderPolicy(req, reply, 409, { draft, review, notice: `Version ${current.version} was saved by ${current.createdBy} meanwhile; review your changes against it.` });
+      return renderPolicy(req, reply, 409, {
+        draft,
+        review,
+        notice: `Version ${current.version} was saved by ${current.createdBy} meanwhile; review your changes against it.`,
+      });
     }
     let parsed: unknown;
     try {
@@ -59,7 +75,8 @@ export const dashboardFormRoutes: FastifyPluginAsync<{ ctx: AppContext }> = asyn
       if (!result.changed) return renderPolicy(req, reply, 200, { notice: 'Nothing changed; no new version.' });
       return reply.redirect(`/policy?saved=${result.version}`, 303);
     } catch (error) {
-      if (error instanceof HttpError) return renderPolicy(req, reply, 400, { draft, review: await previewPolicy(ctx, draft) });
+      if (error instanceof HttpError)
+        return renderPolicy(req, reply, 400, { draft, review: await previewPolicy(ctx, draft) });
       throw error;
     }
   });
@@ -67,7 +84,8 @@ export const dashboardFormRoutes: FastifyPluginAsync<{ ctx: AppContext }> = asyn
   app.get<{ Params: { version: string } }>('/policy/versions/:version', async (req, reply) => {
     const csrf = sessionOf(req).csrfToken;
     const view = /^\d{1,9}$/.test(req.params.version) ? await policyVersion(ctx, Number(req.params.version)) : null;
-    if (!view) return sendPage(reply, 404, messagePage('Policy version not found', 'No policy version has this number.', csrf));
+    if (!view)
+      return sendPage(reply, 404, messagePage('Policy version not found', 'No policy version has this number.', csrf));
     const previous = await policyVersion(ctx, view.version - 1);
     const diff = previous ? lineDiff(prettyJson(previous.policy), prettyJson(view.policy)) : null;
     return sendPage(reply, 200, policyVersionPage(view, diff, csrf));
@@ -77,13 +95,23 @@ export const dashboardFormRoutes: FastifyPluginAsync<{ ctx: AppContext }> = asyn
     try {
       await revokeDeviceAs(ctx, actorOf(req), req.params.id);
     } catch (error) {
-      if (error instanceof HttpError && error.statusCode === 404) return sendPage(reply, 404, messagePage('Device not found', 'No device has this id.', sessionOf(req).csrfToken));
+      if (error instanceof HttpError && error.statusCode === 404)
+        return sendPage(
+          reply,
+          404,
+          messagePage('Device not found', 'No device has this id.', sessionOf(req).csrfToken),
+        );
       throw error;
     }
     return reply.redirect('/devices?revoked=1', 303);
   });
 
-  async function renderSettings(req: FastifyRequest, reply: FastifyReply, status: number, extra: { secret?: { label: string; value: string }; notice?: string; error?: string } = {}) {
+  async function renderSettings(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    status: number,
+    extra: { secret?: { label: string; value: string }; notice?: string; error?: string } = {},
+  ) {
     const page = settingsPage({
       tokens: await tokenViews(ctx.db),
       webhooks: await webhookViews(ctx.db),
@@ -94,11 +122,16 @@ export const dashboardFormRoutes: FastifyPluginAsync<{ ctx: AppContext }> = asyn
     return sendPage(reply, status, page);
   }
 
-  const handled = async (req: FastifyRequest, reply: FastifyReply, work: () => Promise<Parameters<typeof renderSettings>[3]>) => {
+  const handled = async (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    work: () => Promise<Parameters<typeof renderSettings>[3]>,
+  ) => {
     try {
       return renderSettings(req, reply, 200, await work());
     } catch (error) {
-      if (error instanceof HttpError && error.statusCode < 500) return renderSettings(req, reply, error.statusCode, { error: error.message });
+      if (error instanceof HttpError && error.statusCode < 500)
+        return renderSettings(req, reply, error.statusCode, { error: error.message });
       throw error;
     }
   };

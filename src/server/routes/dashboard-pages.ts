@@ -41,7 +41,10 @@ function tryParse<T>(schema: z.ZodType<T>, req: FastifyRequest): { filter: T | n
     return { filter: parseQuery(schema, req.query) };
   } catch (error) {
     const issues = error instanceof HttpError ? (error.issues ?? []) : [];
-    return { filter: null, error: `Invalid filter: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ') || 'unreadable'}` };
+    return {
+      filter: null,
+      error: `Invalid filter: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ') || 'unreadable'}`,
+    };
   }
 }
 
@@ -57,7 +60,13 @@ export const dashboardPageRoutes: FastifyPluginAsync<{ ctx: AppContext }> = asyn
   app.get('/verdicts', async (req, reply) => {
     const { filter, error } = tryParse(VerdictFilter, req);
     const verdicts = filter ? (await searchVerdicts(ctx.db, filter)).map(toAdminVerdict) : [];
-    const page = verdictsPage({ verdicts, filters: filterValues(req), error, csrf: sessionOf(req).csrfToken, now: ctx.now() });
+    const page = verdictsPage({
+      verdicts,
+      filters: filterValues(req),
+      error,
+      csrf: sessionOf(req).csrfToken,
+      now: ctx.now(),
+    });
     return sendPage(reply, error ? 400 : 200, page);
   });
 
@@ -69,8 +78,14 @@ export const dashboardPageRoutes: FastifyPluginAsync<{ ctx: AppContext }> = asyn
   });
 
   app.get('/devices', async (req, reply) => {
-    const notice = (req.query as Record<string, unknown>)?.revoked ? 'The device was revoked: its key is refused from now on.' : undefined;
-    return sendPage(reply, 200, devicesPage({ devices: await deviceViews(ctx, 500), csrf: sessionOf(req).csrfToken, now: ctx.now(), notice }));
+    const notice = (req.query as Record<string, unknown>)?.revoked
+      ? 'The device was revoked: its key is refused from now on.'
+      : undefined;
+    return sendPage(
+      reply,
+      200,
+      devicesPage({ devices: await deviceViews(ctx, 500), csrf: sessionOf(req).csrfToken, now: ctx.now(), notice }),
+    );
   });
 
   app.get<{ Params: { id: string } }>('/devices/:id', async (req, reply) => {
@@ -86,7 +101,13 @@ export const dashboardPageRoutes: FastifyPluginAsync<{ ctx: AppContext }> = asyn
   app.get('/findings', async (req, reply) => {
     const { filter, error } = tryParse(FindingFilter, req);
     const findings = filter ? (await searchFindings(ctx.db, filter)).map(toFinding) : [];
-    const page = findingsPage({ findings, filters: filterValues(req), error, csrf: sessionOf(req).csrfToken, now: ctx.now() });
+    const page = findingsPage({
+      findings,
+      filters: filterValues(req),
+      error,
+      csrf: sessionOf(req).csrfToken,
+      now: ctx.now(),
+    });
     return sendPage(reply, error ? 400 : 200, page);
   });
 

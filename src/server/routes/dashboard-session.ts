@@ -15,7 +15,11 @@ export const sendPage = (reply: FastifyReply, status: number, body: string) =>
   reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(body);
 
 export function messagePage(title: string, message: string, csrf?: string): string {
-  return layout({ title, csrf, body: html`<h1>${title}</h1><p>${message}</p><p><a href="/">Back to the overview</a></p>` });
+  return layout({
+    title,
+    csrf,
+    body: html`<h1>${title}</h1><p>${message}</p><p><a href="/">Back to the overview</a></p>`,
+  });
 }
 
 export function requireDashboardSession(app: FastifyInstance, ctx: AppContext): void {
@@ -31,10 +35,21 @@ export function requireDashboardSession(app: FastifyInstance, ctx: AppContext): 
   app.addHook('preHandler', async (req, reply) => {
     const admin = req.admin as SessionPrincipal;
     if (isUnsafeMethod(req.method) && !csrfValid(req, admin.csrfToken)) {
-      return sendPage(reply, 403, messagePage('Request refused', 'This form did not come from this dashboard page (CSRF check). Reload the page and try again.', admin.csrfToken));
+      return sendPage(
+        reply,
+        403,
+        messagePage(
+          'Request refused',
+          'This form did not come from this dashboard page (CSRF check). Reload the page and try again.',
+          admin.csrfToken,
+        ),
+      );
     }
   });
 }
 
 export const sessionOf = (req: { admin?: AdminPrincipal }) => req.admin as SessionPrincipal;
-export const actorOf = (req: { admin?: AdminPrincipal; ip: string }) => ({ actor: (req.admin as SessionPrincipal).actor, ip: req.ip });
+export const actorOf = (req: { admin?: AdminPrincipal; ip: string }) => ({
+  actor: (req.admin as SessionPrincipal).actor,
+  ip: req.ip,
+});

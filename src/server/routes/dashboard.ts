@@ -23,11 +23,15 @@ import { messagePage, sendPage } from './dashboard-session';
 
 export const dashboardRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
   const throttle = createLoginThrottle();
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 96 * 1024 }, (_req, body, done) =>
-    done(null, new URLSearchParams(body as string)),
+  app.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'string', bodyLimit: 96 * 1024 },
+    (_req, body, done) => done(null, new URLSearchParams(body as string)),
   );
 
-  app.get('/dashboard.css', async (_req, reply) => reply.type(STYLESHEET.type).header('cache-control', 'no-cache').send(STYLESHEET.body));
+  app.get('/dashboard.css', async (_req, reply) =>
+    reply.type(STYLESHEET.type).header('cache-control', 'no-cache').send(STYLESHEET.body),
+  );
   app.get<{ Params: { name: string } }>('/assets/:name', async (req, reply) => {
     const asset = ASSETS.get(req.params.name);
     if (!asset) return reply.code(404).type('text/plain').send('not found');
@@ -53,7 +57,11 @@ export const dashboardRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (a
       ok = password.length > 0 && password.length <= 1024 && (await checkAdminPassword(ctx.db, password, now));
     } catch (error) {
       if (!(error instanceof PasswordBusyError)) throw error;
-      return sendPage(reply.header('retry-after', '5'), 429, loginPage('The server is busy. Try again in a few seconds.'));
+      return sendPage(
+        reply.header('retry-after', '5'),
+        429,
+        loginPage('The server is busy. Try again in a few seconds.'),
+      );
     }
     if (!ok) {
       throttle.failed(req.ip, now);
@@ -65,7 +73,11 @@ export const dashboardRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (a
     throttle.succeeded(req.ip);
     const session = await createAdminSession(ctx.db, now, ctx.adminSessionTtlMs);
     ctx.metrics.inc('sg_admin_sign_ins_total', 'Dashboard sign-in attempts, by result', { result: 'ok' });
-    await recordAudit(ctx.db, now, { actor: `dashboard:${sha256Hex(session).slice(0, 8)}`, ip: req.ip, action: 'auth.sign_in' });
+    await recordAudit(ctx.db, now, {
+      actor: `dashboard:${sha256Hex(session).slice(0, 8)}`,
+      ip: req.ip,
+      action: 'auth.sign_in',
+    });
     reply.header('set-cookie', sessionCookie(session, Math.floor(ctx.adminSessionTtlMs / 1000), isSecureRequest(req)));
     return reply.redirect('/', 303);
   });
@@ -74,7 +86,15 @@ export const dashboardRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (a
     const principal = await authenticateAdmin(ctx.db, req, ctx.now());
     if (principal?.kind === 'session') {
       if (!csrfValid(req, principal.csrfToken)) {
-        return sendPage(reply, 403, messagePage('Request refused', 'This sign-out did not come from this dashboard (CSRF check).', principal.csrfToken));
+        return sendPage(
+          reply,
+          403,
+          messagePage(
+            'Request refused',
+            'This sign-out did not come from this dashboard (CSRF check).',
+            principal.csrfToken,
+          ),
+        );
       }
       await deleteSession(ctx.db, principal.sessionHash);
       await recordAudit(ctx.db, ctx.now(), { actor: principal.actor, ip: req.ip, action: 'auth.sign_out' });

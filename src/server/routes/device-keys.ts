@@ -6,7 +6,12 @@
  */
 import type { FastifyPluginAsync } from 'fastify';
 import { importPublicJwk, jwkThumbprint, verify, type PublicJwk } from '../../shared/crypto/signing';
-import { DEVICE_HEADER, RotateKeyRequest, rotateKeyProofText, type RotateKeyResponse } from '../../shared/protocol/device';
+import {
+  DEVICE_HEADER,
+  RotateKeyRequest,
+  rotateKeyProofText,
+  type RotateKeyResponse,
+} from '../../shared/protocol/device';
 import type { AppContext } from '../app-context';
 import { findRotationFrom, rotateDeviceKey } from '../db/device-keys.repository';
 import { findDevice } from '../db/devices.repository';
@@ -23,7 +28,8 @@ export const deviceKeyRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (a
     if (!device) throw new HttpError(401, 'unknown_device', 'this device is not enrolled; enroll again');
     await verifySignature(await importPublicJwk(JSON.parse(device.public_key) as PublicJwk), req, bytes);
     const body = parseJson(bytes, RotateKeyRequest);
-    if (body.deviceId !== device.id) throw new HttpError(401, 'device_mismatch', `the body's deviceId differs from ${DEVICE_HEADER}`);
+    if (body.deviceId !== device.id)
+      throw new HttpError(401, 'device_mismatch', `the body's deviceId differs from ${DEVICE_HEADER}`);
     const now = ctx.now();
     checkClock(body.sentAt, now);
 
@@ -43,7 +49,8 @@ export const deviceKeyRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (a
     if (done?.new_device_id === newDeviceId) return { deviceId: newDeviceId, previousDeviceId: device.id };
     if (done) refuseRevoked({ revoked_at: done.rotated_at });
     refuseRevoked(device);
-    if (await findDevice(ctx.db, newDeviceId)) throw new HttpError(409, 'key_in_use', 'the new key is already enrolled');
+    if (await findDevice(ctx.db, newDeviceId))
+      throw new HttpError(409, 'key_in_use', 'the new key is already enrolled');
 
     await ctx.db.transaction().execute(async (trx) => {
       // A rotation enrolls the new key: its nonce is claimed as an enrollment's.

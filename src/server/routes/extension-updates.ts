@@ -14,7 +14,11 @@ export const UPDATE_MANIFEST_PATH = '/extension/updates.xml';
 export const CRX_PATH = '/extension/session-guard.crx';
 
 const notPublished = () =>
-  new HttpError(404, 'extension_not_published', 'No extension package yet: run `session-guard extension pack` against this store.');
+  new HttpError(
+    404,
+    'extension_not_published',
+    'No extension package yet: run `session-guard extension pack` against this store.',
+  );
 
 export const extensionUpdateRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
   let cached: { sha256: string; crx: Buffer } | undefined;

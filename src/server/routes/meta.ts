@@ -11,8 +11,12 @@ import { openApiDocument } from '../openapi';
 
 export const metaRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
   const document = openApiDocument();
-  ctx.metrics.gauge('sg_stream_connections', 'Authenticated verdict streams (connected devices) on this replica', () => ctx.hub.connections());
-  ctx.metrics.gauge('sg_admin_event_streams', 'Live dashboard streams on this replica', () => ctx.adminEvents.streams());
+  ctx.metrics.gauge('sg_stream_connections', 'Authenticated verdict streams (connected devices) on this replica', () =>
+    ctx.hub.connections(),
+  );
+  ctx.metrics.gauge('sg_admin_event_streams', 'Live dashboard streams on this replica', () =>
+    ctx.adminEvents.streams(),
+  );
 
   app.get('/openapi.json', async () => document);
 

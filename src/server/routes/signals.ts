@@ -30,14 +30,23 @@ export const signalRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
         throw new HttpError(409, 'replayed_batch', 'this batchId was already received');
       }
       inserted = await insertSignals(trx, rows);
-      await recordSlackIdentity(trx, device.id, body.signals.filter((s) => inserted.has(s.id)));
+      await recordSlackIdentity(
+        trx,
+        device.id,
+        body.signals.filter((s) => inserted.has(s.id)),
+      );
       await touchDevice(trx, device.id, now, ip);
     });
 
     const seen = new Set<string>();
     const fresh = body.signals.filter((s) => inserted.has(s.id) && !seen.has(s.id) && seen.add(s.id));
     ctx.metrics.inc('sg_signals_total', 'Signals received, by result', { result: 'accepted' }, fresh.length);
-    ctx.metrics.inc('sg_signals_total', 'Signals received, by result', { result: 'duplicate' }, body.signals.length - fresh.length);
+    ctx.metrics.inc(
+      'sg_signals_total',
+      'Signals received, by result',
+      { result: 'duplicate' },
+      body.signals.length - fresh.length,
+    );
     try {
       await runDetection(ctx, { device: { id: device.id, userId: device.user_id }, signals: fresh, sourceIp: ip });
     } catch (error) {

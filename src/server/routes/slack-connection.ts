@@ -5,7 +5,13 @@
  * answer ever carries the token. Without a Slack service (tests), 503.
  */
 import { z } from 'zod';
-import { ServerSideView, SlackConnectRequest, SlackConnectionView, SlackRevocationView, SlackStatusView } from '../../shared/protocol/slack';
+import {
+  ServerSideView,
+  SlackConnectRequest,
+  SlackConnectionView,
+  SlackRevocationView,
+  SlackStatusView,
+} from '../../shared/protocol/slack';
 import type { AppContext } from '../app-context';
 import { listRevocations } from '../db/slack-revocations.repository';
 import { HttpError } from '../http/http-error';
@@ -28,17 +34,20 @@ export const slackRoutes = [
   adminRoute({
     method: 'GET',
     path: '/slack/connection',
-    summary: 'The Slack connection: team, scopes, last test call, revocation counts, audit-log position, allow-list sync (never the token)',
+    summary:
+      'The Slack connection: team, scopes, last test call, revocation counts, audit-log position, allow-list sync (never the token)',
     response: SlackStatusView,
     handler: async ({ ctx }) => slackOf(ctx).status(),
   }),
   adminRoute({
     method: 'PUT',
     path: '/slack/connection',
-    summary: 'Connect Slack with an org owner token (admin.users:write, auditlogs:read); tried with auth.test, then stored encrypted',
+    summary:
+      'Connect Slack with an org owner token (admin.users:write, auditlogs:read); tried with auth.test, then stored encrypted',
     body: SlackConnectRequest,
     response: SlackConnectionView,
-    handler: async ({ ctx, body, admin, req }) => connectSlack(slackOf(ctx).context, body.token, { actor: admin.actor, ip: req.ip }),
+    handler: async ({ ctx, body, admin, req }) =>
+      connectSlack(slackOf(ctx).context, body.token, { actor: admin.actor, ip: req.ip }),
   }),
   adminRoute({
     method: 'POST',
@@ -52,7 +61,9 @@ export const slackRoutes = [
     path: '/slack/connection',
     summary: 'Forget the Slack token (revocations and the audit-log connector stop)',
     response: z.object({ disconnected: z.boolean() }),
-    handler: async ({ ctx, admin, req }) => ({ disconnected: await disconnectSlack(slackOf(ctx).context, { actor: admin.actor, ip: req.ip }) }),
+    handler: async ({ ctx, admin, req }) => ({
+      disconnected: await disconnectSlack(slackOf(ctx).context, { actor: admin.actor, ip: req.ip }),
+    }),
   }),
   adminRoute({
     method: 'GET',
@@ -60,7 +71,9 @@ export const slackRoutes = [
     summary: 'Server-side revocations, most recently updated first; filter by status',
     query: RevocationList,
     response: z.object({ revocations: z.array(SlackRevocationView) }),
-    handler: async ({ ctx, query }) => ({ revocations: (await listRevocations(slackOf(ctx).context.db, query.limit, query.status)).map(toRevocationView) }),
+    handler: async ({ ctx, query }) => ({
+      revocations: (await listRevocations(slackOf(ctx).context.db, query.limit, query.status)).map(toRevocationView),
+    }),
   }),
   adminRoute({
     method: 'GET',

@@ -18,14 +18,17 @@ export const torExitListRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async 
     const s = summary();
     return 'ageSeconds' in s && typeof s.ageSeconds === 'number' ? s.ageSeconds : -1;
   });
-  ctx.metrics.gauge('sg_tor_exit_list_stale', '1 when the Tor exit list is stale, empty, failing or not configured', () =>
-    summary().stale ? 1 : 0,
+  ctx.metrics.gauge(
+    'sg_tor_exit_list_stale',
+    '1 when the Tor exit list is stale, empty, failing or not configured',
+    () => (summary().stale ? 1 : 0),
   );
 
   // preHandler, not onRequest: the CSRF token may come in the parsed body.
   app.addHook('preHandler', async (req) => {
     const principal = await authenticateAdmin(ctx.db, req, ctx.now());
-    if (!principal) throw new HttpError(401, 'unauthorized', 'send Authorization: Bearer <token> or sign in to the dashboard');
+    if (!principal)
+      throw new HttpError(401, 'unauthorized', 'send Authorization: Bearer <token> or sign in to the dashboard');
     if (principal.kind === 'session' && isUnsafeMethod(req.method) && !csrfValid(req, principal.csrfToken)) {
       throw new HttpError(403, 'csrf', 'missing or wrong CSRF token');
     }
@@ -34,7 +37,8 @@ export const torExitListRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async 
   app.get('/tor-exit-list', async () => summary());
 
   app.post('/tor-exit-list/refresh', async () => {
-    if (!ctx.torList?.refresh) throw new HttpError(409, 'tor_list_unconfigured', 'start serve with --tor-exit-list FILE|URL');
+    if (!ctx.torList?.refresh)
+      throw new HttpError(409, 'tor_list_unconfigured', 'start serve with --tor-exit-list FILE|URL');
     await ctx.torList.refresh();
     return summary();
   });

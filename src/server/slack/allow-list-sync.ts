@@ -24,7 +24,13 @@ export interface AllowListState {
   skipped: string[];
 }
 
-export const EMPTY_ALLOW_LIST_STATE: AllowListState = { policyVersion: null, lastSyncAt: null, lastError: null, pushed: [], skipped: [] };
+export const EMPTY_ALLOW_LIST_STATE: AllowListState = {
+  policyVersion: null,
+  lastSyncAt: null,
+  lastError: null,
+  pushed: [],
+  skipped: [],
+};
 
 export interface Merge {
   next: string[];
@@ -33,10 +39,16 @@ export interface Merge {
 }
 
 /** The list to write: Slack's, less what we added and no longer want, plus what we want. */
-export function mergeAllowList(current: readonly string[], wanted: readonly string[], pushedBefore: readonly string[]): Merge {
+export function mergeAllowList(
+  current: readonly string[],
+  wanted: readonly string[],
+  pushedBefore: readonly string[],
+): Merge {
   const dropped = new Set(pushedBefore.filter((c) => !wanted.includes(c)));
   const next = [...new Set([...current.filter((c) => !dropped.has(c)), ...wanted])];
-  const pushed = [...new Set([...pushedBefore.filter((c) => wanted.includes(c)), ...wanted.filter((c) => !current.includes(c))])];
+  const pushed = [
+    ...new Set([...pushedBefore.filter((c) => wanted.includes(c)), ...wanted.filter((c) => !current.includes(c))]),
+  ];
   const changed = next.length !== current.length || next.some((c) => !current.includes(c));
   return { next, pushed, changed };
 }
@@ -46,7 +58,9 @@ export const isIpv4Cidr = (cidr: string) => /^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/.t
 export async function allowListState(sc: SlackContext): Promise<AllowListState> {
   const text = await getValue(sc.db, ALLOW_LIST_KEY);
   try {
-    return text ? { ...EMPTY_ALLOW_LIST_STATE, ...(JSON.parse(text) as Partial<AllowListState>) } : EMPTY_ALLOW_LIST_STATE;
+    return text
+      ? { ...EMPTY_ALLOW_LIST_STATE, ...(JSON.parse(text) as Partial<AllowListState>) }
+      : EMPTY_ALLOW_LIST_STATE;
   } catch {
     return EMPTY_ALLOW_LIST_STATE;
   }
@@ -58,19 +72,29 @@ export async function syncAllowList(sc: SlackContext, force = false): Promise<Al
   const active = await currentPolicy(sc.db, now);
   const state = await allowListState(sc);
   if (!active.policy.syncTrustedCidrsToSlack) return state;
-  const due = force || state.policyVersion !== active.version || (state.lastError !== null && now - (state.lastSyncAt ?? 0) >= RETRY_MS);
+  const due =
+    force ||
+    state.policyVersion !== active.version ||
+    (state.lastError !== null && now - (state.lastSyncAt ?? 0) >= RETRY_MS);
   if (!due) return state;
   const wanted = active.policy.trustedCidrs.filter(isIpv4Cidr);
   const skipped = active.policy.trustedCidrs.filter((c) => !isIpv4Cidr(c));
   let next: AllowListState;
   try {
-    const read = await withToken(sc, 'admin.audit.anomaly.allow.getItem', (token) => callMethod(sc.endpoints, token, 'admin.audit.anomaly.allow.getItem'));
-    const current = Array.isArray(read.body.trusted_cidr) ? (read.body.trusted_cidr as unknown[]).filter((c): c is string => typeof c === 'string') : [];
+    const read = await withToken(sc, 'admin.audit.anomaly.allow.getItem', (token) =>
+      callMethod(sc.endpoints, token, 'admin.audit.anomaly.allow.getItem'),
+    );
+    const current = Array.isArray(read.body.trusted_cidr)
+      ? (read.body.trusted_cidr as unknown[]).filter((c): c is string => typeof c === 'string')
+      : [];
     const asns = Array.isArray(read.body.trusted_asns) ? read.body.trusted_asns : [];
     const merge = mergeAllowList(current, wanted, state.pushed);
     if (merge.changed) {
       await withToken(sc, 'admin.audit.anomaly.allow.updateItem', (token) =>
-        callMethod(sc.endpoints, token, 'admin.audit.anomaly.allow.updateItem', { trusted_cidr: merge.next, trusted_asns: asns }),
+        callMethod(sc.endpoints, token, 'admin.audit.anomaly.allow.updateItem', {
+          trusted_cidr: merge.next,
+          trusted_asns: asns,
+        }),
       );
     }
     next = { policyVersion: active.version, lastSyncAt: now, lastError: null, pushed: merge.pushed, skipped };

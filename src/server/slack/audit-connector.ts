@@ -55,7 +55,11 @@ export interface AuditConnector {
 
 class LeaseLost extends Error {}
 
-export function createAuditConnector(sc: SlackContext, runtime: () => SlackRuntime | null, options: AuditConnectorOptions): AuditConnector {
+export function createAuditConnector(
+  sc: SlackContext,
+  runtime: () => SlackRuntime | null,
+  options: AuditConnectorOptions,
+): AuditConnector {
   const owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const leaseMs = Math.max(30_000, options.pollMs * 3);
   const limit = options.pageLimit ?? 200;
@@ -65,7 +69,18 @@ export function createAuditConnector(sc: SlackContext, runtime: () => SlackRunti
     const parsed = AuditEntry.safeParse(raw);
     if (!parsed.success) return null;
     const e = parsed.data;
-    return { id: e.id, date_create: e.date_create, action: e.action, user_id: entryUser(e), payload: JSON.stringify(raw), status: 'pending', locked_until: 0, received_at: now, processed_at: null, result: null };
+    return {
+      id: e.id,
+      date_create: e.date_create,
+      action: e.action,
+      user_id: entryUser(e),
+      payload: JSON.stringify(raw),
+      status: 'pending',
+      locked_until: 0,
+      received_at: now,
+      processed_at: null,
+      result: null,
+    };
   }
 
   async function fetch(): Promise<{ pages: number; added: number }> {
@@ -76,12 +91,16 @@ export function createAuditConnector(sc: SlackContext, runtime: () => SlackRunti
     if (state.paused_until > sc.now()) return { pages, added };
     if (!(await acquireAuditLease(sc.db, owner, sc.now(), leaseMs))) return { pages, added };
     state = await auditState(sc.db);
-    let window = state.window_latest === null ? null : { oldest: Number(state.window_oldest), latest: Number(state.window_latest), cursor: state.cursor };
+    let window =
+      state.window_latest === null
+        ? null
+        : { oldest: Number(state.window_oldest), latest: Number(state.window_latest), cursor: state.cursor };
     let watermark = state.watermark === null ? null : Number(state.watermark);
     while (pages < maxPages) {
       if (!window) {
         const latest = Math.floor(sc.now() / 1000) - 1;
-        const oldest = watermark === null ? latest - options.lookbackSeconds : Math.max(0, watermark - options.overlapSeconds);
+        const oldest =
+          watermark === null ? latest - options.lookbackSeconds : Math.max(0, watermark - options.overlapSeconds);
         if (oldest > latest) break;
         window = { oldest, latest, cursor: null };
       }
@@ -89,7 +108,9 @@ export function createAuditConnector(sc: SlackContext, runtime: () => SlackRunti
       const current = window;
       let page;
       try {
-        page = await withToken(sc, 'audit/v1/logs', (token) => fetchAuditLogs(sc.endpoints, token, { ...current, limit }));
+        page = await withToken(sc, 'audit/v1/logs', (token) =>
+          fetchAuditLogs(sc.endpoints, token, { ...current, limit }),
+        );
       } catch (error) {
         if (!(error instanceof SlackCallError)) throw error;
         if (error.code === 'invalid_cursor' && current.cursor) {
@@ -111,7 +132,12 @@ export function createAuditConnector(sc: SlackContext, runtime: () => SlackRunti
         await sc.db.transaction().execute(async (trx) => {
           const n = await insertAuditEntries(trx, rows);
           const saved = await saveAuditProgress(trx, owner, {
-            watermark: nextWatermark, windowOldest: next?.oldest ?? null, windowLatest: next?.latest ?? null, cursor: next?.cursor ?? null, lastPollAt: now, added: n,
+            watermark: nextWatermark,
+            windowOldest: next?.oldest ?? null,
+            windowLatest: next?.latest ?? null,
+            cursor: next?.cursor ?? null,
+            lastPollAt: now,
+            added: n,
           });
           if (!saved) throw new LeaseLost();
           added += n;

@@ -17,7 +17,9 @@ export const AuditEntry = z.looseObject({
   entity: Party.optional(),
   context: z
     .looseObject({
-      location: z.looseObject({ type: z.string().optional(), id: z.string().optional(), name: z.string().optional() }).optional(),
+      location: z
+        .looseObject({ type: z.string().optional(), id: z.string().optional(), name: z.string().optional() })
+        .optional(),
       ua: z.string().optional(),
       ip_address: z.string().optional(),
       session_id: z.union([z.string(), z.number()]).optional(),
@@ -50,6 +52,8 @@ export function entryPlace(entry: AuditEntry): { ip: string | null; ua: string |
 export function anomalyReasons(entry: AuditEntry): string[] {
   const raw = entry.details?.reason;
   const list = Array.isArray(raw) ? raw : raw === undefined ? [] : [raw];
-  const codes = list.filter((r): r is string => typeof r === 'string').map((r) => (/^[a-z0-9_]{1,64}$/.test(r) ? r : 'unknown'));
+  const codes = list
+    .filter((r): r is string => typeof r === 'string')
+    .map((r) => (/^[a-z0-9_]{1,64}$/.test(r) ? r : 'unknown'));
   return codes.length ? [...new Set(codes)] : ['unknown'];
 }

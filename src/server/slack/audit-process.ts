@@ -29,7 +29,12 @@ export function stableId(text: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
-async function recordAnomaly(rt: SlackRuntime, active: ActivePolicy, entry: AuditEntry, userId: string | null): Promise<string[]> {
+async function recordAnomaly(
+  rt: SlackRuntime,
+  active: ActivePolicy,
+  entry: AuditEntry,
+  userId: string | null,
+): Promise<string[]> {
   const at = entry.date_create * 1000;
   const place = entryPlace(entry);
   const footprint = userId ? await loadFootprint(rt.db, userId, at - 86_400_000, at + FOOTPRINT_GRACE_MS) : null;
@@ -42,18 +47,35 @@ async function recordAnomaly(rt: SlackRuntime, active: ActivePolicy, entry: Audi
     const inserted = await rt.db
       .insertInto('findings')
       .values({
-        id, detector: ANOMALY_DETECTOR, reason, severity: 'high',
+        id,
+        detector: ANOMALY_DETECTOR,
+        reason,
+        severity: 'high',
         subject: userId ?? `slack:${entry.entity?.type ?? 'unknown'}`,
         device_id: footprint?.latestDeviceId ?? '',
-        session_key: null, signal_id: `slack-audit:${entry.id}`,
-        policy_version: active.version, mode: active.policy.mode, action: 'alert', outcome: 'alert', verdict_id: null,
+        session_key: null,
+        signal_id: `slack-audit:${entry.id}`,
+        policy_version: active.version,
+        mode: active.policy.mode,
+        action: 'alert',
+        outcome: 'alert',
+        verdict_id: null,
         summary: `Slack flagged ${reason} for ${userId ?? 'a non-user entity'}${place.ip ? ` from ${place.ip}` : ''}`,
         evidence: JSON.stringify({
-          slackEntryId: entry.id, slackReasons: reasons, slackSessionId: place.sessionId, ip: place.ip, userAgent: place.ua,
-          previousIp: d.previous_ip_address ?? null, previousUserAgent: d.previous_ua ?? null, location: entry.context?.location ?? null,
-          userId, devices: footprint?.deviceIds ?? [], verdictIds,
+          slackEntryId: entry.id,
+          slackReasons: reasons,
+          slackSessionId: place.sessionId,
+          ip: place.ip,
+          userAgent: place.ua,
+          previousIp: d.previous_ip_address ?? null,
+          previousUserAgent: d.previous_ua ?? null,
+          location: entry.context?.location ?? null,
+          userId,
+          devices: footprint?.deviceIds ?? [],
+          verdictIds,
         }),
-        event_at: at, detected_at: rt.now(),
+        event_at: at,
+        detected_at: rt.now(),
       })
       .onConflict((oc) => oc.column('id').doNothing())
       .executeTakeFirst();
@@ -65,11 +87,17 @@ async function recordAnomaly(rt: SlackRuntime, active: ActivePolicy, entry: Audi
   return ids;
 }
 
-async function correlate(rt: SlackRuntime, active: ActivePolicy, entry: AuditEntry, userId: string): Promise<Record<string, unknown>> {
+async function correlate(
+  rt: SlackRuntime,
+  active: ActivePolicy,
+  entry: AuditEntry,
+  userId: string,
+): Promise<Record<string, unknown>> {
   const config = active.policy.detectors.session_used_off_device;
   if (!config.enabled) return { correlation: 'disabled' };
   const signalId = `slack-audit:${entry.id}`;
-  if (await findingFromEntryExists(rt.db, signalId, SESSION_USED_OFF_DEVICE.id)) return { correlation: 'already_recorded' };
+  if (await findingFromEntryExists(rt.db, signalId, SESSION_USED_OFF_DEVICE.id))
+    return { correlation: 'already_recorded' };
   const at = entry.date_create * 1000;
   const footprint = await loadFootprint(rt.db, userId, at - config.recentSeconds * 1000, at + FOOTPRINT_GRACE_MS);
   if (!footprint.latestDeviceId) return { correlation: 'not_guarded' };
@@ -83,7 +111,12 @@ async function correlate(rt: SlackRuntime, active: ActivePolicy, entry: AuditEnt
   const finding = await withSubjectLock(subject.deviceId, () =>
     recordFinding(rt, active, SESSION_USED_OFF_DEVICE, detection, { id: signalId, at, sessionKey: null }, subject),
   );
-  return { correlation: 'off_device', findingId: finding?.id ?? null, outcome: finding?.outcome ?? 'cooldown', verdictId: finding?.verdictId ?? null };
+  return {
+    correlation: 'off_device',
+    findingId: finding?.id ?? null,
+    outcome: finding?.outcome ?? 'cooldown',
+    verdictId: finding?.verdictId ?? null,
+  };
 }
 
 /** Turns one stored entry into findings; returns what it concluded (kept on the entry row). */

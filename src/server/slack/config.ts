@@ -49,22 +49,42 @@ function url(name: string, value: string): string {
 function seconds(name: string, text: string | undefined, fallback: number, min: number): number {
   if (text === undefined || text === '') return fallback;
   const value = Number(text);
-  if (!/^\d+$/.test(text) || value < min) throw new ConfigError(`${name} must be a whole number of seconds, at least ${min}, got "${text}"`);
+  if (!/^\d+$/.test(text) || value < min)
+    throw new ConfigError(`${name} must be a whole number of seconds, at least ${min}, got "${text}"`);
   return value;
 }
 
 export function resolveSlackConfig(flags: SlackFlags, env: NodeJS.ProcessEnv): SlackConfig {
   const retry = env.SESSION_GUARD_SLACK_RETRY_SECONDS;
-  const retrySeconds = retry ? retry.split(',').map((s, i) => seconds(`SESSION_GUARD_SLACK_RETRY_SECONDS[${i}]`, s.trim(), 0, 0)) : [...SLACK_DEFAULTS.retrySeconds];
+  const retrySeconds = retry
+    ? retry.split(',').map((s, i) => seconds(`SESSION_GUARD_SLACK_RETRY_SECONDS[${i}]`, s.trim(), 0, 0))
+    : [...SLACK_DEFAULTS.retrySeconds];
   return {
     endpoints: {
-      apiUrl: url('--slack-api-url', flags['slack-api-url'] ?? env.SESSION_GUARD_SLACK_API_URL ?? SLACK_DEFAULTS.apiUrl),
-      auditUrl: url('--slack-audit-url', flags['slack-audit-url'] ?? env.SESSION_GUARD_SLACK_AUDIT_URL ?? SLACK_DEFAULTS.auditUrl),
+      apiUrl: url(
+        '--slack-api-url',
+        flags['slack-api-url'] ?? env.SESSION_GUARD_SLACK_API_URL ?? SLACK_DEFAULTS.apiUrl,
+      ),
+      auditUrl: url(
+        '--slack-audit-url',
+        flags['slack-audit-url'] ?? env.SESSION_GUARD_SLACK_AUDIT_URL ?? SLACK_DEFAULTS.auditUrl,
+      ),
     },
     secretKeyFile: flags['secret-key-file'],
-    auditPollMs: seconds('SESSION_GUARD_SLACK_AUDIT_POLL_SECONDS', env.SESSION_GUARD_SLACK_AUDIT_POLL_SECONDS, 60, 1) * 1000,
-    auditLookbackSeconds: seconds('SESSION_GUARD_SLACK_AUDIT_LOOKBACK_SECONDS', env.SESSION_GUARD_SLACK_AUDIT_LOOKBACK_SECONDS, 3600, 0),
-    auditOverlapSeconds: seconds('SESSION_GUARD_SLACK_AUDIT_OVERLAP_SECONDS', env.SESSION_GUARD_SLACK_AUDIT_OVERLAP_SECONDS, 300, 0),
+    auditPollMs:
+      seconds('SESSION_GUARD_SLACK_AUDIT_POLL_SECONDS', env.SESSION_GUARD_SLACK_AUDIT_POLL_SECONDS, 60, 1) * 1000,
+    auditLookbackSeconds: seconds(
+      'SESSION_GUARD_SLACK_AUDIT_LOOKBACK_SECONDS',
+      env.SESSION_GUARD_SLACK_AUDIT_LOOKBACK_SECONDS,
+      3600,
+      0,
+    ),
+    auditOverlapSeconds: seconds(
+      'SESSION_GUARD_SLACK_AUDIT_OVERLAP_SECONDS',
+      env.SESSION_GUARD_SLACK_AUDIT_OVERLAP_SECONDS,
+      300,
+      0,
+    ),
     auditRequestGapMs: 1500,
     retryDelaysMs: retrySeconds.map((s) => s * 1000),
   };

@@ -6,7 +6,13 @@
  */
 import type { SlackConnectionView } from '../../shared/protocol/slack';
 import { recordAudit } from '../audit/audit-log';
-import { deleteSlackConnection, getSlackConnection, recordSlackTest, saveSlackConnection, type SlackConnectionRow } from '../db/slack-connection.repository';
+import {
+  deleteSlackConnection,
+  getSlackConnection,
+  recordSlackTest,
+  saveSlackConnection,
+  type SlackConnectionRow,
+} from '../db/slack-connection.repository';
 import { resetAuditPosition } from '../db/slack-audit.repository';
 import { HttpError } from '../http/http-error';
 import type { Actor, SlackContext } from './context';
@@ -19,7 +25,12 @@ export const REQUIRED_SCOPES = ['admin.users:write', 'auditlogs:read'] as const;
 const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : null);
 
 function scopesOf(row: SlackConnectionRow | undefined): string[] {
-  return row?.scopes ? row.scopes.split(',').map((s) => s.trim()).filter(Boolean) : [];
+  return row?.scopes
+    ? row.scopes
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : [];
 }
 
 export function missingScopes(scopes: readonly string[]): string[] {
@@ -49,19 +60,36 @@ export async function connectionView(sc: SlackContext): Promise<SlackConnectionV
     connectedBy: row?.connected_by ?? null,
     keyId: row?.key_id ?? null,
     keyMatches: row ? keyMatches(sc, row) : null,
-    lastTest: row?.last_test_at != null ? { at: Number(row.last_test_at), ok: row.last_test_ok === 1, error: row.last_test_error } : null,
+    lastTest:
+      row?.last_test_at != null
+        ? { at: Number(row.last_test_at), ok: row.last_test_ok === 1, error: row.last_test_error }
+        : null,
   };
 }
 
 /** Runs `work` with the token in clear; a missing connection or key is a SlackCallError too. */
 export async function withToken<T>(sc: SlackContext, method: string, work: (token: string) => Promise<T>): Promise<T> {
   const row = await getSlackConnection(sc.db);
-  if (!row) throw new SlackCallError(method, 'not_connected', null, null, 'connect Slack first: session-guard slack connect, or PUT /api/slack/connection');
+  if (!row)
+    throw new SlackCallError(
+      method,
+      'not_connected',
+      null,
+      null,
+      'connect Slack first: session-guard slack connect, or PUT /api/slack/connection',
+    );
   let token: string;
   try {
     token = unseal(sc.key(), { sealed: row.token_sealed, keyId: row.key_id });
   } catch (error) {
-    if (error instanceof VaultError || error instanceof SecretKeyError) throw new SlackCallError(method, error instanceof VaultError ? error.code : 'secret_key_unusable', null, null, error.message);
+    if (error instanceof VaultError || error instanceof SecretKeyError)
+      throw new SlackCallError(
+        method,
+        error instanceof VaultError ? error.code : 'secret_key_unusable',
+        null,
+        null,
+        error.message,
+      );
     throw error;
   }
   return work(token);
@@ -73,7 +101,8 @@ export async function connectSlack(sc: SlackContext, token: string, by: Actor): 
   try {
     answer = await callMethod(sc.endpoints, token, 'auth.test');
   } catch (error) {
-    if (error instanceof SlackCallError) throw new HttpError(400, 'slack_refused', `Slack refused the token: ${error.message}`);
+    if (error instanceof SlackCallError)
+      throw new HttpError(400, 'slack_refused', `Slack refused the token: ${error.message}`);
     throw error;
   }
   const { body } = answer;
@@ -96,9 +125,21 @@ export async function connectSlack(sc: SlackContext, token: string, by: Actor): 
     last_test_error: null,
   });
   // Another org's audit log has nothing to do with the old position.
-  if (previous && (previous.team_id !== teamId || previous.enterprise_id !== str(body.enterprise_id))) await resetAuditPosition(sc.db);
+  if (previous && (previous.team_id !== teamId || previous.enterprise_id !== str(body.enterprise_id)))
+    await resetAuditPosition(sc.db);
   const view = await connectionView(sc);
-  await recordAudit(sc.db, now, { actor: by.actor, ip: by.ip, action: 'slack.connect', target: teamId, details: { team: view.team, enterpriseId: view.enterpriseId, scopes: view.scopes, missingScopes: view.missingScopes } });
+  await recordAudit(sc.db, now, {
+    actor: by.actor,
+    ip: by.ip,
+    action: 'slack.connect',
+    target: teamId,
+    details: {
+      team: view.team,
+      enterpriseId: view.enterpriseId,
+      scopes: view.scopes,
+      missingScopes: view.missingScopes,
+    },
+  });
   sc.log?.info({ teamId, scopes: view.scopes }, 'slack connected');
   return view;
 }
@@ -115,7 +156,13 @@ export async function testConnection(sc: SlackContext, by?: Actor): Promise<Slac
     error = e.message;
   }
   await recordSlackTest(sc.db, now, error);
-  if (by) await recordAudit(sc.db, now, { actor: by.actor, ip: by.ip, action: 'slack.test', details: { ok: error === null, error } });
+  if (by)
+    await recordAudit(sc.db, now, {
+      actor: by.actor,
+      ip: by.ip,
+      action: 'slack.test',
+      details: { ok: error === null, error },
+    });
   return connectionView(sc);
 }
 

@@ -75,7 +75,9 @@ export async function loadFootprint(db: Db, userId: string, from: number, to: nu
     try {
       const fp = (JSON.parse(row.data) as FingerprintData).fingerprint;
       if (typeof fp?.userAgent === 'string' && fp.userAgent) footprint.userAgents.add(fp.userAgent.trim());
-      const os = osFamily(typeof fp?.platform === 'string' ? fp.platform : null) ?? osFamily(typeof fp?.userAgent === 'string' ? fp.userAgent : null);
+      const os =
+        osFamily(typeof fp?.platform === 'string' ? fp.platform : null) ??
+        osFamily(typeof fp?.userAgent === 'string' ? fp.userAgent : null);
       if (os) footprint.osFamilies.add(os);
     } catch {
       // Stored signals were validated on the way in; a broken one adds nothing.

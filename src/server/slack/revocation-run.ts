@@ -24,7 +24,10 @@ export type Timeline = (kind: string, detail: Record<string, unknown>) => Promis
 
 /** A refusal no retry can change (no user to act on). */
 export class PermanentError extends Error {
-  constructor(readonly code: string, message: string) {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
     super(`${code}: ${message}`);
   }
 }
@@ -44,7 +47,14 @@ async function call(sc: SlackContext, timeline: Timeline, method: string, params
   } catch (error) {
     if (error instanceof SlackCallError) {
       sc.metrics?.inc('sg_slack_calls_total', 'Slack API calls, by method and result', { method, result: error.code });
-      await timeline('call', { method, ok: false, error: error.code, httpStatus: error.httpStatus, retryAfterMs: error.retryAfterMs, detail: error.detail });
+      await timeline('call', {
+        method,
+        ok: false,
+        error: error.code,
+        httpStatus: error.httpStatus,
+        retryAfterMs: error.retryAfterMs,
+        detail: error.detail,
+      });
     }
     throw error;
   }
@@ -54,7 +64,11 @@ async function listSessions(sc: SlackContext, timeline: Timeline, userId: string
   const sessions: SlackSession[] = [];
   let cursor: string | undefined;
   for (let page = 0; page < 50; page++) {
-    const body = await call(sc, timeline, 'admin.users.session.list', { user_id: userId, limit: 1000, ...(cursor ? { cursor } : {}) });
+    const body = await call(sc, timeline, 'admin.users.session.list', {
+      user_id: userId,
+      limit: 1000,
+      ...(cursor ? { cursor } : {}),
+    });
     const found = Array.isArray(body.active_sessions) ? (body.active_sessions as SlackSession[]) : [];
     sessions.push(...found.filter((s) => s && (typeof s.session_id === 'number' || typeof s.session_id === 'string')));
     const next = (body.response_metadata as { next_cursor?: string } | undefined)?.next_cursor;
@@ -72,7 +86,13 @@ async function sessionsSeenOffDevice(sc: SlackContext, verdict: VerdictRow): Pro
   return new Set(typeof id === 'string' || typeof id === 'number' ? [String(id)] : []);
 }
 
-export async function runRevocation(sc: SlackContext, job: RevocationRow, verdict: VerdictRow, userId: string, timeline: Timeline): Promise<void> {
+export async function runRevocation(
+  sc: SlackContext,
+  job: RevocationRow,
+  verdict: VerdictRow,
+  userId: string,
+  timeline: Timeline,
+): Promise<void> {
   if (job.mode === 'user') {
     await call(sc, timeline, 'admin.users.session.reset', { user_id: userId });
     await timeline('reset', { method: 'admin.users.session.reset', ok: true, userId });
@@ -83,7 +103,9 @@ export async function runRevocation(sc: SlackContext, job: RevocationRow, verdic
   const footprint = await loadFootprint(sc.db, userId, now - FOOTPRINT_WINDOW_MS, now);
   const decisions = decideSessions(sessions, footprint, await sessionsSeenOffDevice(sc, verdict));
   const done = new Set(
-    (await revocationEvents(sc.db, job.verdict_id)).filter((e) => e.kind === 'invalidated').map((e) => String((JSON.parse(e.detail) as { sessionId?: unknown }).sessionId)),
+    (await revocationEvents(sc.db, job.verdict_id))
+      .filter((e) => e.kind === 'invalidated')
+      .map((e) => String((JSON.parse(e.detail) as { sessionId?: unknown }).sessionId)),
   );
   for (const d of decisions) {
     if (d.action === 'keep') {
@@ -91,13 +113,24 @@ export async function runRevocation(sc: SlackContext, job: RevocationRow, verdic
       continue;
     }
     if (done.has(d.sessionId)) continue;
-    const teamId = d.teamId ?? (sessions.find((s) => String(s.session_id) === d.sessionId)?.team_id ?? null);
+    const teamId = d.teamId ?? sessions.find((s) => String(s.session_id) === d.sessionId)?.team_id ?? null;
     try {
-      await call(sc, timeline, 'admin.users.session.invalidate', { session_id: Number(d.sessionId) || d.sessionId, ...(teamId ? { team_id: teamId } : {}) });
+      await call(sc, timeline, 'admin.users.session.invalidate', {
+        session_id: Number(d.sessionId) || d.sessionId,
+        ...(teamId ? { team_id: teamId } : {}),
+      });
     } catch (error) {
       // Gone already (ended by Slack, the user or an earlier attempt): what we wanted.
-      if (!(error instanceof SlackCallError) || !['invalid_session', 'session_not_found'].includes(error.code)) throw error;
+      if (!(error instanceof SlackCallError) || !['invalid_session', 'session_not_found'].includes(error.code))
+        throw error;
     }
-    await timeline('invalidated', { method: 'admin.users.session.invalidate', sessionId: d.sessionId, teamId, ip: d.ip, os: d.os, why: d.why });
+    await timeline('invalidated', {
+      method: 'admin.users.session.invalidate',
+      sessionId: d.sessionId,
+      teamId,
+      ip: d.ip,
+      os: d.os,
+      why: d.why,
+    });
   }
 }

@@ -64,34 +64,68 @@ export function createRevocationWorker(sc: SlackContext, options: RevocationOpti
       const now = sc.now();
       const status = mode === 'none' ? 'not_requested' : 'pending';
       const created = await insertRevocation(sc.db, {
-        verdict_id: verdict.id, device_id: verdict.device_id, user_id: null, mode, status,
-        attempts: 0, next_attempt_at: now, locked_until: 0, last_error: null, created_at: now, updated_at: now,
+        verdict_id: verdict.id,
+        device_id: verdict.device_id,
+        user_id: null,
+        mode,
+        status,
+        attempts: 0,
+        next_attempt_at: now,
+        locked_until: 0,
+        last_error: null,
+        created_at: now,
+        updated_at: now,
       });
-      if (created && status === 'pending') await appendRevocationEvent(sc.db, verdict.id, now, 'queued', { mode, policyVersion: Number(verdict.policy_version) });
+      if (created && status === 'pending')
+        await appendRevocationEvent(sc.db, verdict.id, now, 'queued', {
+          mode,
+          policyVersion: Number(verdict.policy_version),
+        });
     }
   }
 
   async function work(job: RevocationRow): Promise<void> {
-    const timeline = (kind: string, detail: Record<string, unknown>) => appendRevocationEvent(sc.db, job.verdict_id, sc.now(), kind, detail);
+    const timeline = (kind: string, detail: Record<string, unknown>) =>
+      appendRevocationEvent(sc.db, job.verdict_id, sc.now(), kind, detail);
     const attempts = job.attempts + 1;
     let userId: string | null = job.user_id;
     try {
       const verdict = await findVerdict(sc.db, job.verdict_id);
       if (!verdict) throw new PermanentError('unknown_verdict', 'the verdict is gone from the store');
       userId = await verdictUser(sc, verdict);
-      if (!userId) throw new PermanentError('no_slack_user', "the device has not reported its Slack user (slack_identity), so there is no one to end sessions for");
+      if (!userId)
+        throw new PermanentError(
+          'no_slack_user',
+          'the device has not reported its Slack user (slack_identity), so there is no one to end sessions for',
+        );
       await runRevocation(sc, job, verdict, userId, timeline);
       const now = sc.now();
-      await updateRevocation(sc.db, job.verdict_id, { status: 'done', attempts, nextAttemptAt: now, lastError: null, userId, now });
+      await updateRevocation(sc.db, job.verdict_id, {
+        status: 'done',
+        attempts,
+        nextAttemptAt: now,
+        lastError: null,
+        userId,
+        now,
+      });
       await timeline('done', { mode: job.mode, userId, attempts });
-      sc.metrics?.inc('sg_slack_revocations_total', 'Server-side revocations, by mode and result', { mode: job.mode, result: 'done' });
+      sc.metrics?.inc('sg_slack_revocations_total', 'Server-side revocations, by mode and result', {
+        mode: job.mode,
+        result: 'done',
+      });
       sc.log?.info({ verdictId: job.verdict_id, mode: job.mode, userId }, 'slack sessions ended');
     } catch (error) {
       await fail(job, attempts, userId, error, timeline);
     }
   }
 
-  async function fail(job: RevocationRow, attempts: number, userId: string | null, error: unknown, timeline: (k: string, d: Record<string, unknown>) => Promise<void>) {
+  async function fail(
+    job: RevocationRow,
+    attempts: number,
+    userId: string | null,
+    error: unknown,
+    timeline: (k: string, d: Record<string, unknown>) => Promise<void>,
+  ) {
     const now = sc.now();
     const slack = error instanceof SlackCallError ? error : null;
     const message = slack?.message ?? (error as Error).message;
@@ -99,7 +133,14 @@ export function createRevocationWorker(sc: SlackContext, options: RevocationOpti
     if (slack?.code === 'ratelimited') {
       // Not a failure: Slack said when. The attempt is not counted.
       const next = now + Math.max(slack.retryAfterMs ?? 60_000, 1000);
-      await updateRevocation(sc.db, job.verdict_id, { status: 'pending', attempts: job.attempts, nextAttemptAt: next, lastError: message, userId, now });
+      await updateRevocation(sc.db, job.verdict_id, {
+        status: 'pending',
+        attempts: job.attempts,
+        nextAttemptAt: next,
+        lastError: message,
+        userId,
+        now,
+      });
       await timeline('retry', { error: code, retryAfterMs: slack.retryAfterMs, nextAttemptAt: next });
       return;
     }
@@ -107,14 +148,31 @@ export function createRevocationWorker(sc: SlackContext, options: RevocationOpti
     const delay = retryable ? options.retryDelaysMs[attempts - 1] : undefined;
     if (delay !== undefined) {
       const next = now + Math.round(delay * (0.9 + Math.random() * 0.2));
-      await updateRevocation(sc.db, job.verdict_id, { status: 'pending', attempts, nextAttemptAt: next, lastError: message, userId, now });
+      await updateRevocation(sc.db, job.verdict_id, {
+        status: 'pending',
+        attempts,
+        nextAttemptAt: next,
+        lastError: message,
+        userId,
+        now,
+      });
       await timeline('retry', { error: code, message, attempt: attempts, nextAttemptAt: next });
       sc.log?.warn({ verdictId: job.verdict_id, error: code, attempt: attempts }, 'slack revocation will be retried');
       return;
     }
-    await updateRevocation(sc.db, job.verdict_id, { status: 'failed', attempts, nextAttemptAt: now, lastError: message, userId, now });
+    await updateRevocation(sc.db, job.verdict_id, {
+      status: 'failed',
+      attempts,
+      nextAttemptAt: now,
+      lastError: message,
+      userId,
+      now,
+    });
     await timeline('failed', { error: code, message, attempts });
-    sc.metrics?.inc('sg_slack_revocations_total', 'Server-side revocations, by mode and result', { mode: job.mode, result: 'failed' });
+    sc.metrics?.inc('sg_slack_revocations_total', 'Server-side revocations, by mode and result', {
+      mode: job.mode,
+      result: 'failed',
+    });
     sc.log?.error({ verdictId: job.verdict_id, error: code, attempts }, 'slack revocation failed');
   }
 

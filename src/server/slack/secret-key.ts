@@ -33,9 +33,13 @@ export class SecretKeyError extends Error {}
 
 export function parseKeyText(text: string, where: string): Buffer {
   const value = text.trim();
-  const bytes = /^[0-9a-fA-F]{64}$/.test(value) ? Buffer.from(value, 'hex') : Buffer.from(value.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
+  const bytes = /^[0-9a-fA-F]{64}$/.test(value)
+    ? Buffer.from(value, 'hex')
+    : Buffer.from(value.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
   if (bytes.length !== 32 || !/^[A-Za-z0-9+/=_-]+$/.test(value)) {
-    throw new SecretKeyError(`${where} must hold 32 bytes as base64 (44 characters) or hex (64 characters); make one with: openssl rand -base64 32`);
+    throw new SecretKeyError(
+      `${where} must hold 32 bytes as base64 (44 characters) or hex (64 characters); make one with: openssl rand -base64 32`,
+    );
   }
   return bytes;
 }
@@ -44,7 +48,12 @@ export function keyId(bytes: Buffer): string {
   return createHmac('sha256', bytes).update('session-guard secret key id').digest('hex').slice(0, 16);
 }
 
-function make(bytes: Buffer, source: SecretKey['source'], path: string | null, warning: string | null = null): SecretKey {
+function make(
+  bytes: Buffer,
+  source: SecretKey['source'],
+  path: string | null,
+  warning: string | null = null,
+): SecretKey {
   return { bytes, id: keyId(bytes), source, path, warning };
 }
 
@@ -60,7 +69,8 @@ function looseWarning(path: string): string | null {
 /** Reads (or, for the data-dir default, creates) the key. Throws SecretKeyError when one given is unusable. */
 export function loadSecretKey(options: SecretKeyOptions): SecretKey {
   const fromEnv = options.env.SESSION_GUARD_SECRET_KEY;
-  if (fromEnv !== undefined && fromEnv !== '') return make(parseKeyText(fromEnv, 'SESSION_GUARD_SECRET_KEY'), 'env', null);
+  if (fromEnv !== undefined && fromEnv !== '')
+    return make(parseKeyText(fromEnv, 'SESSION_GUARD_SECRET_KEY'), 'env', null);
   const file = options.keyFile ?? (options.env.SESSION_GUARD_SECRET_KEY_FILE || undefined);
   if (file) {
     if (!existsSync(file)) throw new SecretKeyError(`secret key file ${file} does not exist`);
@@ -75,7 +85,12 @@ export function loadSecretKey(options: SecretKeyOptions): SecretKey {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
   }
-  return make(parseKeyText(readFileSync(path, 'utf8'), `secret key file ${path}`), 'generated', path, looseWarning(path));
+  return make(
+    parseKeyText(readFileSync(path, 'utf8'), `secret key file ${path}`),
+    'generated',
+    path,
+    looseWarning(path),
+  );
 }
 
 /** Loads the key on first use only, so a backend that never connects Slack never writes one. */

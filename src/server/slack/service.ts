@@ -39,7 +39,12 @@ export interface SlackServiceOptions {
 
 export function createSlackService(options: SlackServiceOptions): SlackService {
   const timers = options.timers ?? true;
-  const context: SlackContext = { db: options.db, now: options.now ?? Date.now, endpoints: options.config.endpoints, key: options.key };
+  const context: SlackContext = {
+    db: options.db,
+    now: options.now ?? Date.now,
+    endpoints: options.config.endpoints,
+    key: options.key,
+  };
   let runtime: SlackRuntime | null = null;
   let revocations: RevocationWorker | null = null;
   let connector: AuditConnector | null = null;

@@ -46,11 +46,21 @@ export function decideSessions(
     const osText = s.recent?.os || s.created?.os || null;
     const os = osFamily(osText);
     const base = { sessionId, teamId: s.team_id ?? null, ip, os: osText };
-    if (seenOffDevice.has(sessionId)) return { ...base, action: 'invalidate', why: "Slack's audit log showed it used off the guarded devices" };
+    if (seenOffDevice.has(sessionId))
+      return { ...base, action: 'invalidate', why: "Slack's audit log showed it used off the guarded devices" };
     if (!ip) return { ...base, action: 'keep', why: 'Slack gave no address to match it by; left alone' };
-    if (!guarded.addresses.has(ip)) return { ...base, action: 'invalidate', why: `used from ${ip}, where no guarded device of this user reported from recently` };
+    if (!guarded.addresses.has(ip))
+      return {
+        ...base,
+        action: 'invalidate',
+        why: `used from ${ip}, where no guarded device of this user reported from recently`,
+      };
     if (os && guarded.osFamilies.size > 0 && !guarded.osFamilies.has(os)) {
-      return { ...base, action: 'invalidate', why: `runs ${osText}, the guarded devices run ${[...guarded.osFamilies].join(', ')}` };
+      return {
+        ...base,
+        action: 'invalidate',
+        why: `runs ${osText}, the guarded devices run ${[...guarded.osFamilies].join(', ')}`,
+      };
     }
     return { ...base, action: 'keep', why: `matches a guarded device (${ip}${os ? `, ${os}` : ''})` };
   });

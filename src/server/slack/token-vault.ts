@@ -39,7 +39,8 @@ export function unseal(key: SecretKey, stored: Sealed): string {
     );
   }
   const [version, iv, tag, body] = stored.sealed.split('.');
-  if (version !== 'v1' || !iv || !tag || body === undefined) throw new VaultError('corrupt', 'the stored Slack token is not in a known format');
+  if (version !== 'v1' || !iv || !tag || body === undefined)
+    throw new VaultError('corrupt', 'the stored Slack token is not in a known format');
   try {
     const decipher = createDecipheriv('aes-256-gcm', key.bytes, Buffer.from(iv, 'base64url'));
     decipher.setAAD(AAD);

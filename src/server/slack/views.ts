@@ -1,7 +1,13 @@
 /** Store rows as the admin API shows them (src/shared/protocol/slack.ts), and the status page's figures. */
 import type { ServerSideView, SlackRevocationView, SlackStatusView } from '../../shared/protocol/slack';
 import { auditState, countPendingEntries } from '../db/slack-audit.repository';
-import { countRevocations, findRevocation, listRevocations, revocationEvents, type RevocationRow } from '../db/slack-revocations.repository';
+import {
+  countRevocations,
+  findRevocation,
+  listRevocations,
+  revocationEvents,
+  type RevocationRow,
+} from '../db/slack-revocations.repository';
 import { findVerdict } from '../db/verdicts.repository';
 import { currentPolicy } from '../policy/policy-store';
 import { allowListState } from './allow-list-sync';
@@ -64,6 +70,12 @@ export async function slackStatus(sc: SlackContext): Promise<SlackStatusView> {
       entriesSeen: Number(state.entries_seen),
       pendingEntries: await countPendingEntries(sc.db),
     },
-    allowList: { enabled: policy.policy.syncTrustedCidrsToSlack, lastSyncAt: allow.lastSyncAt, lastError: allow.lastError, pushed: allow.pushed, skipped: allow.skipped },
+    allowList: {
+      enabled: policy.policy.syncTrustedCidrsToSlack,
+      lastSyncAt: allow.lastSyncAt,
+      lastError: allow.lastError,
+      pushed: allow.pushed,
+      skipped: allow.skipped,
+    },
   };
 }

@@ -68,7 +68,13 @@ async function send(method: string, url: string, init: RequestInit, timeoutMs: n
     response = await fetch(url, { ...init, redirect: 'error', signal: AbortSignal.timeout(timeoutMs) });
   } catch (error) {
     const timedOut = (error as Error).name === 'TimeoutError';
-    throw new SlackCallError(method, timedOut ? 'timeout' : 'network_error', null, null, timedOut ? `no answer within ${timeoutMs} ms` : (error as Error).message);
+    throw new SlackCallError(
+      method,
+      timedOut ? 'timeout' : 'network_error',
+      null,
+      null,
+      timedOut ? `no answer within ${timeoutMs} ms` : (error as Error).message,
+    );
   }
   if (response.status === 429) {
     await response.body?.cancel().catch(() => undefined);
@@ -90,13 +96,22 @@ async function send(method: string, url: string, init: RequestInit, timeoutMs: n
 }
 
 /** Calls a Web API method; resolves only when Slack said `ok: true`. */
-export function callMethod(endpoints: SlackEndpoints, token: string, method: string, params: Record<string, unknown> = {}): Promise<SlackAnswer> {
+export function callMethod(
+  endpoints: SlackEndpoints,
+  token: string,
+  method: string,
+  params: Record<string, unknown> = {},
+): Promise<SlackAnswer> {
   return send(
     method,
     `${base(endpoints.apiUrl)}/${method}`,
     {
       method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json; charset=utf-8', accept: 'application/json' },
+      headers: {
+        authorization: `Bearer ${token}`,
+        'content-type': 'application/json; charset=utf-8',
+        accept: 'application/json',
+      },
       body: JSON.stringify(params),
     },
     endpoints.timeoutMs ?? 15_000,
@@ -118,7 +133,11 @@ export interface AuditPage {
 
 /** One page of GET /logs; Slack answers newest first, `response_metadata.next_cursor` for more. */
 export async function fetchAuditLogs(endpoints: SlackEndpoints, token: string, query: AuditQuery): Promise<AuditPage> {
-  const params = new URLSearchParams({ oldest: String(query.oldest), latest: String(query.latest), limit: String(query.limit) });
+  const params = new URLSearchParams({
+    oldest: String(query.oldest),
+    latest: String(query.latest),
+    limit: String(query.limit),
+  });
   if (query.cursor) params.set('cursor', query.cursor);
   const { body } = await send(
     'audit/v1/logs',

@@ -106,7 +106,8 @@ export function createTorExitList(options: TorExitListOptions): TorExitList {
     try {
       const content = await read(from);
       const parsed = parseExitList(content.text);
-      if (!looksLikeExitList(parsed)) throw new Error(`${from} does not look like a Tor exit list (${parsed.invalidLines} unreadable lines)`);
+      if (!looksLikeExitList(parsed))
+        throw new Error(`${from} does not look like a Tor exit list (${parsed.invalidLines} unreadable lines)`);
       if (parsed.addresses.size === 0 && loaded && loaded.addresses.size > 0) {
         throw new Error(`${from} is empty; keeping the previous ${loaded.addresses.size} addresses`);
       }

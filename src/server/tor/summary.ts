@@ -15,7 +15,8 @@ export function torListSummary(list: TorListSource | null | undefined): TorListS
 
 /** "1305 addresses, stale (3 years old), from FILE" and the like, for humans. */
 export function describeTorList(summary: TorListSummary): string {
-  if (summary.status === 'unconfigured') return 'not configured (--tor-exit-list FILE|URL); the tor detector cannot fire';
+  if (summary.status === 'unconfigured')
+    return 'not configured (--tor-exit-list FILE|URL); the tor detector cannot fire';
   const s = summary as TorListStatus & { status: string };
   const age = s.ageSeconds === null || s.ageSeconds === undefined ? '' : ` (${humanAge(s.ageSeconds)} old)`;
   const error = s.error ? `; last attempt failed: ${s.error}` : '';

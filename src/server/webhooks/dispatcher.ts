@@ -27,7 +27,9 @@ import { findingEvent, verdictEvent, type QueuedEvent } from './payloads';
 import { webhookHeaders } from './signing';
 
 /** Standard Webhooks' example schedule: the delay before attempt 2, 3, … */
-export const DEFAULT_RETRY_DELAYS_MS = [5, 300, 1800, 7200, 18_000, 36_000, 50_400, 72_000, 86_400].map((s) => s * 1000);
+export const DEFAULT_RETRY_DELAYS_MS = [5, 300, 1800, 7200, 18_000, 36_000, 50_400, 72_000, 86_400].map(
+  (s) => s * 1000,
+);
 
 export interface DispatcherOptions {
   db: Db;
@@ -101,13 +103,21 @@ export function createWebhookDispatcher(options: DispatcherOptions): WebhookDisp
     return events;
   }
 
-  const queuedForAll = (webhooks: WebhookRow[], eventId: string) => webhooks.every((w) => queued.has(`${w.id}:${eventId}`));
+  const queuedForAll = (webhooks: WebhookRow[], eventId: string) =>
+    webhooks.every((w) => queued.has(`${w.id}:${eventId}`));
 
   async function send(delivery: DeliveryRow, webhook: WebhookRow | undefined): Promise<void> {
     const at = now();
     const attempts = delivery.attempts + 1;
     if (!webhook || webhook.enabled !== 1) {
-      await recordAttempt(db, delivery.id, { status: 'failed', attempts: delivery.attempts, nextAttemptAt: at, httpStatus: null, error: 'endpoint disabled or deleted', now: at });
+      await recordAttempt(db, delivery.id, {
+        status: 'failed',
+        attempts: delivery.attempts,
+        nextAttemptAt: at,
+        httpStatus: null,
+        error: 'endpoint disabled or deleted',
+        now: at,
+      });
       return;
     }
     let httpStatus: number | null = null;
@@ -131,19 +141,36 @@ export function createWebhookDispatcher(options: DispatcherOptions): WebhookDisp
     }
     if (!error) {
       metrics.inc('sg_webhook_deliveries_total', 'Webhook delivery attempts, by result', { result: 'delivered' });
-      await recordAttempt(db, delivery.id, { status: 'delivered', attempts, nextAttemptAt: at, httpStatus, error: null, now: now() });
+      await recordAttempt(db, delivery.id, {
+        status: 'delivered',
+        attempts,
+        nextAttemptAt: at,
+        httpStatus,
+        error: null,
+        now: now(),
+      });
       return;
     }
     metrics.inc('sg_webhook_deliveries_total', 'Webhook delivery attempts, by result', { result: 'failed' });
     if (httpStatus === 410) {
       await disableWebhook(db, webhook.id, 'the endpoint answered 410 Gone');
-      await recordAttempt(db, delivery.id, { status: 'failed', attempts, nextAttemptAt: at, httpStatus, error, now: at });
+      await recordAttempt(db, delivery.id, {
+        status: 'failed',
+        attempts,
+        nextAttemptAt: at,
+        httpStatus,
+        error,
+        now: at,
+      });
       return;
     }
     const delay = retryDelays[attempts - 1];
     const final = delay === undefined;
     const jittered = final ? 0 : Math.max(delay * (0.9 + Math.random() * 0.2), retryAfterMs);
-    options.log?.warn({ webhookId: webhook.id, eventId: delivery.event_id, attempts, error }, 'webhook delivery failed');
+    options.log?.warn(
+      { webhookId: webhook.id, eventId: delivery.event_id, attempts, error },
+      'webhook delivery failed',
+    );
     await recordAttempt(db, delivery.id, {
       status: final ? 'failed' : 'pending',
       attempts,

@@ -23,7 +23,9 @@ export interface QueuedEvent {
 const iso = (ms: number) => new Date(ms).toISOString();
 
 export function verdictEvent(verdict: VerdictView, summary: string | null): QueuedEvent {
-  const who = verdict.userId ? `user ${verdict.userId} on device ${verdict.deviceId.slice(0, 12)}` : `device ${verdict.deviceId.slice(0, 12)}`;
+  const who = verdict.userId
+    ? `user ${verdict.userId} on device ${verdict.deviceId.slice(0, 12)}`
+    : `device ${verdict.deviceId.slice(0, 12)}`;
   const payload: WebhookEventPayload = {
     type: 'verdict.issued',
     timestamp: iso(verdict.issuedAt),

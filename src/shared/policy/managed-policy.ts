@@ -32,9 +32,7 @@ export const ManagedPolicy = z.object({
 export type ManagedPolicy = z.infer<typeof ManagedPolicy>;
 
 export type ManagedPolicyState =
-  | { status: 'missing' }
-  | { status: 'invalid'; problems: string[] }
-  | { status: 'ok'; policy: ManagedPolicy };
+  { status: 'missing' } | { status: 'invalid'; problems: string[] } | { status: 'ok'; policy: ManagedPolicy };
 
 export function readManagedPolicy(raw: unknown): ManagedPolicyState {
   if (!raw || typeof raw !== 'object' || Object.keys(raw).length === 0) return { status: 'missing' };

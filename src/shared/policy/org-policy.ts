@@ -40,7 +40,12 @@ export const OrgPolicy = z
         // session from an address or user agent none of their guarded devices used within
         // `recentSeconds` before it. Needs a Slack connection; fires on nothing without one.
         session_used_off_device: detector(true, 'alert', {
-          recentSeconds: z.number().int().min(60).max(30 * 86_400).default(86_400),
+          recentSeconds: z
+            .number()
+            .int()
+            .min(60)
+            .max(30 * 86_400)
+            .default(86_400),
         }),
       })
       .strict()

@@ -12,7 +12,9 @@ export const TimeParam = z
   .string()
   .max(40)
   .transform((text, ctx) => {
-    const ms = /^\d{1,15}$/.test(text) ? Number(text) : Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(text) ? text : `${text}Z`);
+    const ms = /^\d{1,15}$/.test(text)
+      ? Number(text)
+      : Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(text) ? text : `${text}Z`);
     if (!Number.isFinite(ms)) {
       ctx.addIssue({ code: 'custom', message: 'a time: epoch milliseconds or an ISO date such as 2025-09-01T08:00' });
       return z.NEVER;
@@ -119,7 +121,12 @@ export const DeviceView = z.object({
 });
 export type DeviceView = z.infer<typeof DeviceView>;
 
-export const SessionView = z.object({ sessionKey: z.string(), firstAt: z.number(), lastAt: z.number(), signals: z.number() });
+export const SessionView = z.object({
+  sessionKey: z.string(),
+  firstAt: z.number(),
+  lastAt: z.number(),
+  signals: z.number(),
+});
 export type SessionView = z.infer<typeof SessionView>;
 
 export const SignalView = z.object({
@@ -193,7 +200,10 @@ export const WebhookCreateRequest = z.object({
   description: z.string().max(200).default(''),
   events: z.array(WebhookEvent).min(1).default(['verdict.issued']),
   /** `whsec_` + base64 of 24–64 random bytes; generated when absent. */
-  secret: z.string().regex(/^whsec_[A-Za-z0-9+/]{32,88}={0,2}$/, 'whsec_ followed by base64 of 24 to 64 bytes').optional(),
+  secret: z
+    .string()
+    .regex(/^whsec_[A-Za-z0-9+/]{32,88}={0,2}$/, 'whsec_ followed by base64 of 24 to 64 bytes')
+    .optional(),
 });
 export type WebhookCreateRequest = z.input<typeof WebhookCreateRequest>;
 
@@ -226,7 +236,11 @@ export const DeliveryView = z.object({
 });
 export type DeliveryView = z.infer<typeof DeliveryView>;
 
-export const AuditFilter = z.object({ action: z.string().max(64).optional(), actor: z.string().max(128).optional(), limit: Limit(1000, 200) });
+export const AuditFilter = z.object({
+  action: z.string().max(64).optional(),
+  actor: z.string().max(128).optional(),
+  limit: Limit(1000, 200),
+});
 export const AuditEntryView = z.object({
   id: z.string(),
   at: z.number(),
@@ -246,7 +260,13 @@ export const OverviewView = z.object({
     p95: z.number().nullable(),
   }),
   devices: z.object({ enrolled: z.number(), reporting: z.number(), revoked: z.number(), liveStreams: z.number() }),
-  torList: z.object({ configured: z.boolean(), source: z.string().nullable(), ageMs: z.number().nullable(), entries: z.number().nullable(), stale: z.boolean() }),
+  torList: z.object({
+    configured: z.boolean(),
+    source: z.string().nullable(),
+    ageMs: z.number().nullable(),
+    entries: z.number().nullable(),
+    stale: z.boolean(),
+  }),
   policy: z.object({ version: z.number(), mode: z.string(), createdAt: z.number(), createdBy: z.string() }),
 });
 export type OverviewView = z.infer<typeof OverviewView>;

@@ -72,7 +72,6 @@ export const DownloadSignal = z.object({
   bytes: z.number().int().nonnegative(),
 });
 
-
 export const HeartbeatSignal = z.object({
   ...base,
   type: z.literal('heartbeat'),

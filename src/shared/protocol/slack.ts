@@ -7,7 +7,12 @@ import { z } from 'zod';
 
 export const SlackConnectRequest = z.object({
   /** An Enterprise Grid org owner's user token with admin.users:write and auditlogs:read. */
-  token: z.string().trim().min(10).max(512).regex(/^xox[a-z]-[A-Za-z0-9-]+$/, 'a Slack token (xoxp-…)'),
+  token: z
+    .string()
+    .trim()
+    .min(10)
+    .max(512)
+    .regex(/^xox[a-z]-[A-Za-z0-9-]+$/, 'a Slack token (xoxp-…)'),
 });
 export type SlackConnectRequest = z.infer<typeof SlackConnectRequest>;
 
@@ -45,7 +50,11 @@ export const SlackRevocationView = z.object({
 });
 export type SlackRevocationView = z.infer<typeof SlackRevocationView>;
 
-export const SlackTimelineEvent = z.object({ at: z.number(), kind: z.string(), detail: z.record(z.string(), z.unknown()) });
+export const SlackTimelineEvent = z.object({
+  at: z.number(),
+  kind: z.string(),
+  detail: z.record(z.string(), z.unknown()),
+});
 export type SlackTimelineEvent = z.infer<typeof SlackTimelineEvent>;
 
 /** GET /api/verdicts/:id/server-side: what Slack was asked to do about a verdict, step by step. */

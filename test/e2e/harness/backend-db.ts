@@ -25,9 +25,23 @@ export function storedSignals(dataDir: string, type?: string): StoredSignal[] {
   const db = open(dataDir);
   try {
     const rows = db
-      .prepare(`SELECT id, device_id, type, bytes, data FROM signals ${type ? 'WHERE type = ?' : ''} ORDER BY received_at, at`)
-      .all(...(type ? [type] : [])) as { id: string; device_id: string; type: string; bytes: number | null; data: string }[];
-    return rows.map((r) => ({ id: r.id, deviceId: r.device_id, type: r.type, bytes: r.bytes, data: JSON.parse(r.data) }));
+      .prepare(
+        `SELECT id, device_id, type, bytes, data FROM signals ${type ? 'WHERE type = ?' : ''} ORDER BY received_at, at`,
+      )
+      .all(...(type ? [type] : [])) as {
+      id: string;
+      device_id: string;
+      type: string;
+      bytes: number | null;
+      data: string;
+    }[];
+    return rows.map((r) => ({
+      id: r.id,
+      deviceId: r.device_id,
+      type: r.type,
+      bytes: r.bytes,
+      data: JSON.parse(r.data),
+    }));
   } finally {
     db.close();
   }

@@ -65,7 +65,11 @@ function spawnServer(args: string[], env: NodeJS.ProcessEnv, log: (chunk: string
   });
 }
 
-export async function startBackend(dataDir: string, orgPolicy?: object, options: BackendOptions = {}): Promise<Backend> {
+export async function startBackend(
+  dataDir: string,
+  orgPolicy?: object,
+  options: BackendOptions = {},
+): Promise<Backend> {
   const serveArgs = (port: number) => {
     const args = [CLI, 'serve', '--host', '127.0.0.1', '--port', String(port), '--data-dir', dataDir];
     if (orgPolicy) {
@@ -92,7 +96,8 @@ export async function startBackend(dataDir: string, orgPolicy?: object, options:
     port,
     dataDir,
     output: () => output,
-    exportPolicy: async () => JSON.parse(await cli('policy', 'export', '--format', 'chrome-linux', '--backend-url', url)),
+    exportPolicy: async () =>
+      JSON.parse(await cli('policy', 'export', '--format', 'chrome-linux', '--backend-url', url)),
     async api(path, init) {
       const response = await fetch(`${url}${path}`, {
         ...init,

@@ -22,7 +22,7 @@ export async function findChromium(): Promise<string> {
   const bundled = chromium.executablePath();
   if (bundled && existsSync(bundled)) return bundled;
   throw new Error(
-    'No Chromium found: run `npm test` (it installs Debian\'s chromium when it can), install it with `apt-get install chromium`, or set SESSION_GUARD_CHROMIUM.',
+    "No Chromium found: run `npm test` (it installs Debian's chromium when it can), install it with `apt-get install chromium`, or set SESSION_GUARD_CHROMIUM.",
   );
 }
 

@@ -11,15 +11,25 @@ import { storedSignals, type StoredSignal } from './backend-db';
 
 export async function devicesEnrolled(backend: Backend, count = 1): Promise<void> {
   await expect
-    .poll(async () => (await backend.api('/api/devices')).devices?.length ?? 0, { message: `${count} device(s) enrolled`, timeout: 30_000 })
+    .poll(async () => (await backend.api('/api/devices')).devices?.length ?? 0, {
+      message: `${count} device(s) enrolled`,
+      timeout: 30_000,
+    })
     .toBeGreaterThanOrEqual(count);
 }
 
 /** The stored signals of one type that satisfy `match`, once at least one has arrived. */
-export async function storedOnce(backend: Backend, type: string, match: (s: StoredSignal) => boolean = () => true): Promise<StoredSignal[]> {
+export async function storedOnce(
+  backend: Backend,
+  type: string,
+  match: (s: StoredSignal) => boolean = () => true,
+): Promise<StoredSignal[]> {
   let found: StoredSignal[] = [];
   await expect
-    .poll(() => (found = storedSignals(backend.dataDir, type).filter(match)).length, { message: `a stored ${type} signal`, timeout: 30_000 })
+    .poll(() => (found = storedSignals(backend.dataDir, type).filter(match)).length, {
+      message: `a stored ${type} signal`,
+      timeout: 30_000,
+    })
     .toBeGreaterThan(0);
   return found;
 }
@@ -31,7 +41,9 @@ export async function sessionCookie(context: BrowserContext): Promise<string | u
 
 /** Resolves when the browser no longer holds a `d` cookie (fails after `timeout`). */
 export async function sessionEnded(context: BrowserContext, timeout = 20_000): Promise<void> {
-  await expect.poll(() => sessionCookie(context), { intervals: [50], timeout, message: 'the Slack session cookie is gone' }).toBeUndefined();
+  await expect
+    .poll(() => sessionCookie(context), { intervals: [50], timeout, message: 'the Slack session cookie is gone' })
+    .toBeUndefined();
 }
 
 export async function verdictReasons(backend: Backend): Promise<string[][]> {
@@ -45,7 +57,14 @@ export async function verdictReasons(backend: Backend): Promise<string[][]> {
 export function stealSession(port: number): Promise<Record<string, string>> {
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: '127.0.0.1', port, method: 'POST', path: '/signin', headers: { host: 'slack.com' }, rejectUnauthorized: false },
+      {
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: '/signin',
+        headers: { host: 'slack.com' },
+        rejectUnauthorized: false,
+      },
       (res) => {
         res.resume();
         const jar: Record<string, string> = {};
@@ -79,13 +98,21 @@ export function slackCookie(name: string, value: string) {
 
 /** The fingerprint the extension has cached for this browser session, once it has one. */
 export async function cachedFingerprint(context: BrowserContext): Promise<Record<string, any>> {
-  const worker = context.serviceWorkers().find((w) => w.url().startsWith('chrome-extension://')) ?? (await context.waitForEvent('serviceworker'));
+  const worker =
+    context.serviceWorkers().find((w) => w.url().startsWith('chrome-extension://')) ??
+    (await context.waitForEvent('serviceworker'));
   let fingerprint: Record<string, any> | undefined;
   await expect
-    .poll(async () => (fingerprint = await worker.evaluate(async () => (await (globalThis as any).chrome.storage.session.get('fingerprint')).fingerprint)), {
-      message: 'the extension has read its fingerprint',
-      timeout: 30_000,
-    })
+    .poll(
+      async () =>
+        (fingerprint = await worker.evaluate(
+          async () => (await (globalThis as any).chrome.storage.session.get('fingerprint')).fingerprint,
+        )),
+      {
+        message: 'the extension has read its fingerprint',
+        timeout: 30_000,
+      },
+    )
     .toBeTruthy();
   return fingerprint!;
 }

@@ -26,7 +26,9 @@ export class ExtensionProbe {
   }
 
   async status(): Promise<Record<string, any> | undefined> {
-    return (await this.tab()).evaluate(async () => (await chrome.storage.local.get('status')).status as Record<string, any>);
+    return (await this.tab()).evaluate(
+      async () => (await chrome.storage.local.get('status')).status as Record<string, any>,
+    );
   }
 
   async notifications(): Promise<Record<string, unknown>> {
@@ -55,6 +57,8 @@ export class ExtensionProbe {
 
   /** When the tick alarm fires next (epoch ms), or null. */
   async nextTick(): Promise<number | null> {
-    return (await this.tab()).evaluate(async () => (await chrome.alarms.get('session-guard-tick'))?.scheduledTime ?? null);
+    return (await this.tab()).evaluate(
+      async () => (await chrome.alarms.get('session-guard-tick'))?.scheduledTime ?? null,
+    );
   }
 }

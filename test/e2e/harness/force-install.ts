@@ -83,7 +83,11 @@ export async function launchForceInstalled(options: ForceInstallLaunch): Promise
     executablePath: chromiumWithPolicy(options.dir, options.chromiumPath, options.policy),
     headless: true,
     args: forceInstallArgs(options.hostRules),
-    ignoreDefaultArgs: ['--disable-extensions', '--disable-component-extensions-with-background-pages', '--disable-background-networking'],
+    ignoreDefaultArgs: [
+      '--disable-extensions',
+      '--disable-component-extensions-with-background-pages',
+      '--disable-background-networking',
+    ],
     ignoreHTTPSErrors: true,
     acceptDownloads: true,
   });
@@ -121,7 +125,9 @@ export const test = base.extend<DeployFixtures>({
   },
   serviceWorker: async ({ context, packed, backend }, use) => {
     const worker = await installedWorker(context, packed.extensionId).catch((error: Error) => {
-      throw new Error(`${error.message}\nthe backend was asked for: ${distributionRequests(backend).join(', ') || 'nothing under /extension/'}`);
+      throw new Error(
+        `${error.message}\nthe backend was asked for: ${distributionRequests(backend).join(', ') || 'nothing under /extension/'}`,
+      );
     });
     await use(worker);
   },

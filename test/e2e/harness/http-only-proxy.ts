@@ -17,7 +17,13 @@ export async function startHttpOnlyProxy(target: string): Promise<HttpOnlyProxy>
   let refused = 0;
   const server = createServer((req: IncomingMessage, res) => {
     const forward = request(
-      { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: { ...req.headers, host: upstream.host } },
+      {
+        host: upstream.hostname,
+        port: upstream.port,
+        method: req.method,
+        path: req.url,
+        headers: { ...req.headers, host: upstream.host },
+      },
       (answer) => {
         res.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.pipe(res);

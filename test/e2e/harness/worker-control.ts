@@ -32,7 +32,8 @@ export class WorkerControl {
         for (const v of versions) {
           if (v.scriptURL !== script) continue;
           const last = this.transitions.at(-1)?.status;
-          if (v.runningStatus !== last) this.transitions.push({ at: Date.now(), status: v.runningStatus as RunningStatus });
+          if (v.runningStatus !== last)
+            this.transitions.push({ at: Date.now(), status: v.runningStatus as RunningStatus });
         }
       });
       await cdp.send('ServiceWorker.enable');
@@ -60,7 +61,8 @@ export class WorkerControl {
     for (;;) {
       const hit = this.transitions.find((t) => t.status === status && t.at >= since);
       if (hit) return hit.at;
-      if (Date.now() > deadline) throw new Error(`service worker not ${status} since ${since}: ${JSON.stringify(this.transitions)}`);
+      if (Date.now() > deadline)
+        throw new Error(`service worker not ${status} since ${since}: ${JSON.stringify(this.transitions)}`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }

@@ -20,7 +20,11 @@ export function csrfOf(page: string): string {
   return match[1];
 }
 
-export async function signIn(app: FastifyInstance, db: Db, headers: Record<string, string> = {}): Promise<AdminSession> {
+export async function signIn(
+  app: FastifyInstance,
+  db: Db,
+  headers: Record<string, string> = {},
+): Promise<AdminSession> {
   await ensureAdminPassword(db, { SESSION_GUARD_ADMIN_PASSWORD: ADMIN_PASSWORD }, Date.now());
   const res = await app.inject({
     method: 'POST',
@@ -34,8 +38,19 @@ export async function signIn(app: FastifyInstance, db: Db, headers: Record<strin
   return { cookie, csrf: csrfOf(page.body) };
 }
 
-export function postForm(app: FastifyInstance, url: string, session: AdminSession | null, fields: Record<string, string | string[]>, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {
+export function postForm(
+  app: FastifyInstance,
+  url: string,
+  session: AdminSession | null,
+  fields: Record<string, string | string[]>,
+  headers: Record<string, string> = {},
+): Promise<LightMyRequestResponse> {
   const body = new URLSearchParams();
   for (const [k, v] of Object.entries(fields)) for (const one of Array.isArray(v) ? v : [v]) body.append(k, one);
-  return app.inject({ method: 'POST', url, payload: body.toString(), headers: { ...FORM, ...(session ? { cookie: session.cookie } : {}), ...headers } });
+  return app.inject({
+    method: 'POST',
+    url,
+    payload: body.toString(),
+    headers: { ...FORM, ...(session ? { cookie: session.cookie } : {}), ...headers },
+  });
 }

@@ -53,7 +53,12 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   const enroll = async (device?: FakeDevice) => {
     const d = device ?? (await fakeDevice());
     const payload = JSON.stringify(enrollRequest(d, test.store.secrets.enrollmentToken, { sentAt: clock.now }));
-    const res = await app.inject({ method: 'POST', url: '/v1/enroll', payload, headers: await signedHeaders(d, payload) });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/enroll',
+      payload,
+      headers: await signedHeaders(d, payload),
+    });
     if (res.statusCode !== 200) throw new Error(`enroll failed: ${res.statusCode} ${res.body}`);
     return d;
   };

@@ -28,7 +28,13 @@ export interface TestStore {
 export async function createPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
   const cluster = await postgresCluster();
   const name = `sg_${randomBytes(6).toString('hex')}`;
-  const admin = { host: cluster.host, port: cluster.port, user: cluster.user, password: cluster.password, database: 'postgres' };
+  const admin = {
+    host: cluster.host,
+    port: cluster.port,
+    user: cluster.user,
+    password: cluster.password,
+    database: 'postgres',
+  };
   const client = new pg.Client(admin);
   await client.connect();
   await client.query(`CREATE DATABASE ${name}`);
@@ -83,9 +89,16 @@ const TABLES = ['devices', 'nonces', 'signals', 'findings', 'verdicts', 'acks', 
 export async function snapshot(store: Store): Promise<Record<string, unknown>> {
   const counts: Record<string, unknown> = {};
   for (const table of TABLES) {
-    const row = await store.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const row = await store.db
+      .selectFrom(table)
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     counts[table] = Number(row.n);
   }
-  counts.deviceState = await store.db.selectFrom('devices').select(['id', 'last_seen_at', 'last_ip']).orderBy('id').execute();
+  counts.deviceState = await store.db
+    .selectFrom('devices')
+    .select(['id', 'last_seen_at', 'last_ip'])
+    .orderBy('id')
+    .execute();
   return counts;
 }

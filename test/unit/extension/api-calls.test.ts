@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { apiCallCounter, apiMethod, EARLY_FLUSH_CALLS, WINDOW_MS, type CounterClock } from '@/src/extension/collectors/api-calls';
+import {
+  apiCallCounter,
+  apiMethod,
+  EARLY_FLUSH_CALLS,
+  WINDOW_MS,
+  type CounterClock,
+} from '@/src/extension/collectors/api-calls';
 import type { SignalDraft } from '@/src/extension/collectors/types';
 
 function fakeClock() {
@@ -28,7 +34,15 @@ function fakeClock() {
 
 function recorder() {
   const recorded: { draft: SignalDraft; urgent: boolean }[] = [];
-  return { recorded, sink: { record: async (draft: SignalDraft, options?: { urgent?: boolean }) => (recorded.push({ draft, urgent: options?.urgent ?? false }), true) } };
+  return {
+    recorded,
+    sink: {
+      record: async (draft: SignalDraft, options?: { urgent?: boolean }) => (
+        recorded.push({ draft, urgent: options?.urgent ?? false }),
+        true
+      ),
+    },
+  };
 }
 
 describe('Slack API call counting', () => {
@@ -53,8 +67,26 @@ describe('Slack API call counting', () => {
     clock.advance(WINDOW_MS);
 
     expect(recorded).toEqual([
-      { draft: { type: 'api_calls', method: 'conversations.history', count: 3, windowStart: 1_700_000_000_000, windowMs: WINDOW_MS }, urgent: false },
-      { draft: { type: 'api_calls', method: 'users.info', count: 1, windowStart: 1_700_000_000_000, windowMs: WINDOW_MS }, urgent: false },
+      {
+        draft: {
+          type: 'api_calls',
+          method: 'conversations.history',
+          count: 3,
+          windowStart: 1_700_000_000_000,
+          windowMs: WINDOW_MS,
+        },
+        urgent: false,
+      },
+      {
+        draft: {
+          type: 'api_calls',
+          method: 'users.info',
+          count: 1,
+          windowStart: 1_700_000_000_000,
+          windowMs: WINDOW_MS,
+        },
+        urgent: false,
+      },
     ]);
   });
 

@@ -10,7 +10,12 @@ async function client(status: number | 'down') {
   });
   const deps: ClientDeps = {
     backendUrl: 'https://guard.example.com',
-    identity: { id: 'device', keyPair: await generateDeviceKeyPair(), deviceId: 'device-0123456789abcdef', sessionKeySecret: 's' },
+    identity: {
+      id: 'device',
+      keyPair: await generateDeviceKeyPair(),
+      deviceId: 'device-0123456789abcdef',
+      sessionKeySecret: 's',
+    },
     extensionVersion: '0.1.0',
     onUnknownDevice: vi.fn(),
     onRevoked: vi.fn(),

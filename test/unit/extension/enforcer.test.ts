@@ -49,7 +49,10 @@ async function harness(currentSession: string | null = SESSION) {
 
 describe('enforcer', () => {
   beforeEach(async () => {
-    backendKey = (await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign', 'verify'])) as CryptoKeyPair;
+    backendKey = (await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, [
+      'sign',
+      'verify',
+    ])) as CryptoKeyPair;
   });
 
   it('ends the session on a verdict signed by the pinned key and acknowledges with ordered timings', async () => {
@@ -83,7 +86,9 @@ describe('enforcer', () => {
 
   it('ignores a verdict signed by any other key, and tells no one', async () => {
     const { deps, acks, clearCookies } = await harness();
-    const forger = (await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign'])) as CryptoKeyPair;
+    const forger = (await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, [
+      'sign',
+    ])) as CryptoKeyPair;
 
     const result = await executeVerdict(deps, await signedVerdict({}, forger.privateKey), 'websocket');
 
@@ -125,7 +130,7 @@ describe('enforcer', () => {
     expect(clearCookies).not.toHaveBeenCalled();
   });
 
-  it('executes a verdict aimed at this browser\'s session from another device id', async () => {
+  it("executes a verdict aimed at this browser's session from another device id", async () => {
     const { deps, clearCookies } = await harness(SESSION);
 
     const result = await executeVerdict(

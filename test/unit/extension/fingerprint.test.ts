@@ -5,7 +5,10 @@ import { browserVersion, readWorkerComponents } from '@/src/extension/fingerprin
 import { ClientFingerprint } from '@/src/shared/protocol';
 import { fakeNavigator } from './fakes';
 
-const page = async () => ({ screen: { width: 1920, height: 1080, colorDepth: 24, pixelRatio: 2 }, webgl: { vendor: 'Intel', renderer: 'Mesa Intel(R) UHD' } });
+const page = async () => ({
+  screen: { width: 1920, height: 1080, colorDepth: 24, pixelRatio: 2 },
+  webgl: { vendor: 'Intel', renderer: 'Mesa Intel(R) UHD' },
+});
 
 describe('client fingerprint', () => {
   beforeEach(() => fakeBrowser.reset());
@@ -27,7 +30,10 @@ describe('client fingerprint', () => {
   });
 
   it('leaves client-hint fields empty where the browser has none (Firefox)', async () => {
-    const parts = await readWorkerComponents(fakeNavigator({ userAgentData: undefined, deviceMemory: undefined }), 'UTC');
+    const parts = await readWorkerComponents(
+      fakeNavigator({ userAgentData: undefined, deviceMemory: undefined }),
+      'UTC',
+    );
 
     expect(parts.browserVersion).toBeNull();
     expect(parts.architecture).toBeNull();
@@ -36,7 +42,12 @@ describe('client fingerprint', () => {
   });
 
   it('skips GREASE brands when naming the browser version', () => {
-    expect(browserVersion([{ brand: ')Not;A=Brand', version: '99' }, { brand: 'Google Chrome', version: '156.0.1' }])).toBe('Google Chrome 156.0.1');
+    expect(
+      browserVersion([
+        { brand: ')Not;A=Brand', version: '99' },
+        { brand: 'Google Chrome', version: '156.0.1' },
+      ]),
+    ).toBe('Google Chrome 156.0.1');
     expect(browserVersion([{ brand: 'Not_A Brand', version: '8' }])).toBeNull();
   });
 

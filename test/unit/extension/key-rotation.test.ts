@@ -11,7 +11,15 @@ const DAY = 86_400_000;
 let n = 0;
 
 async function enrolled(over: Partial<Enrolled> = {}): Promise<Enrolled> {
-  return { id: 'device', keyPair: await generateDeviceKeyPair(), deviceId: 'old-device-id-0123456789', sessionKeySecret: 'c2VjcmV0', backendUrl: 'https://guard.example.com', enrolledAt: 0, ...over };
+  return {
+    id: 'device',
+    keyPair: await generateDeviceKeyPair(),
+    deviceId: 'old-device-id-0123456789',
+    sessionKeySecret: 'c2VjcmV0',
+    backendUrl: 'https://guard.example.com',
+    enrolledAt: 0,
+    ...over,
+  };
 }
 
 async function harness() {
@@ -50,11 +58,17 @@ describe('device key rotation', () => {
     expect(outcome.status).toBe('rotated');
     const [request] = requests;
     expect(request.url).toBe('https://guard.example.com/v1/devices/rotate-key');
-    expect(await verify(old.keyPair.publicKey, request.headers[SIGNATURE_HEADER], JSON.stringify(request.body))).toBe(true);
+    expect(await verify(old.keyPair.publicKey, request.headers[SIGNATURE_HEADER], JSON.stringify(request.body))).toBe(
+      true,
+    );
     const newKey = await importPublicJwk(request.body.newPublicKey);
     expect(await verify(newKey, request.body.proof, rotateKeyProofText(old.deviceId, request.body.nonce))).toBe(true);
     const stored = await db.get('identity', 'device');
-    expect(stored).toMatchObject({ deviceId: 'new-device-id-0123456789', previousDeviceIds: [old.deviceId], sessionKeySecret: old.sessionKeySecret });
+    expect(stored).toMatchObject({
+      deviceId: 'new-device-id-0123456789',
+      previousDeviceIds: [old.deviceId],
+      sessionKeySecret: old.sessionKeySecret,
+    });
     expect(stored?.pendingKeyPair).toBeUndefined();
     expect(stored?.keyPair.privateKey.extractable).toBe(false);
   });

@@ -11,7 +11,11 @@ const files = (n: number, at = T, bytes = 10) => Array.from({ length: n }, (_, i
 describe('local caps', () => {
   it('exist only when managed policy sets one, with a ten-minute window by default', () => {
     expect(localCapFrom(fakePolicy())).toBeNull();
-    expect(localCapFrom(fakePolicy({ localMaxFilesPerWindow: 5 }))).toEqual({ maxFiles: 5, maxBytes: null, windowSeconds: 600 });
+    expect(localCapFrom(fakePolicy({ localMaxFilesPerWindow: 5 }))).toEqual({
+      maxFiles: 5,
+      maxBytes: null,
+      windowSeconds: 600,
+    });
   });
 
   it('break when more files than the cap fall in the window, not at the cap', () => {
@@ -24,7 +28,11 @@ describe('local caps', () => {
   });
 
   it('break on bytes too', () => {
-    expect(findBreach(files(2, T, 600), cap, T + 10)).toMatchObject({ rule: 'localMaxBytesPerWindow', observed: 1_200, limit: 1_000 });
+    expect(findBreach(files(2, T, 600), cap, T + 10)).toMatchObject({
+      rule: 'localMaxBytesPerWindow',
+      observed: 1_200,
+      limit: 1_000,
+    });
   });
 });
 

@@ -11,7 +11,15 @@ const freshDb = () => {
 };
 
 const fakeSignal = (over: Partial<Signal> = {}): Signal =>
-  ({ id: crypto.randomUUID(), at: 1_700_000_000_000, type: 'download', source: 'downloads_api', host: 'files.slack.com', bytes: 1024, ...over }) as Signal;
+  ({
+    id: crypto.randomUUID(),
+    at: 1_700_000_000_000,
+    type: 'download',
+    source: 'downloads_api',
+    host: 'files.slack.com',
+    bytes: 1024,
+    ...over,
+  }) as Signal;
 
 function recordingSender(results: SendResult[] = []) {
   const sent: Signal[][] = [];
@@ -82,7 +90,12 @@ describe('outbox', () => {
     const after = new Outbox({ db, sender: second.sender, schedule: manualTimers().schedule });
     await after.flush();
 
-    expect(second.sent.flat().map((s) => s.id).sort()).toEqual(signals.map((s) => s.id).sort());
+    expect(
+      second.sent
+        .flat()
+        .map((s) => s.id)
+        .sort(),
+    ).toEqual(signals.map((s) => s.id).sort());
     expect(await after.pending()).toBe(0);
   });
 

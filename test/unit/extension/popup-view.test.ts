@@ -28,7 +28,9 @@ describe('popup', () => {
   });
 
   it('names each problem of an invalid policy', () => {
-    const { level, headline } = describeStatus(ProtectionStatus.parse({ policy: 'invalid', problems: ['backendUrl: must be an http(s) URL'] }));
+    const { level, headline } = describeStatus(
+      ProtectionStatus.parse({ policy: 'invalid', problems: ['backendUrl: must be an http(s) URL'] }),
+    );
 
     expect(level).toBe('bad');
     expect(headline).toContain('backendUrl: must be an http(s) URL');
@@ -36,7 +38,9 @@ describe('popup', () => {
 
   it('shows policy source, server, last report and last verdict in plain words', () => {
     const doc = fakeDocument();
-    const s = status({ lastVerdict: { id: 'v1', at: NOW - 120_000, reasons: ['excessive_downloads'], cookiesCleared: 3, local: false } });
+    const s = status({
+      lastVerdict: { id: 'v1', at: NOW - 120_000, reasons: ['excessive_downloads'], cookiesCleared: 3, local: false },
+    });
 
     const text = textOf(renderStatus(doc, s, NOW), doc);
 
@@ -44,11 +48,18 @@ describe('popup', () => {
     expect(text).toContain('Chrome managed policy');
     expect(text).toContain('https://guard.example.com: connected, verdicts arrive instantly');
     expect(text).toContain('sent 30 seconds ago');
-    expect(text).toContain('Your Slack session was ended 2 min ago by your organisation, because an unusually large number of Slack files was downloaded.');
+    expect(text).toContain(
+      'Your Slack session was ended 2 min ago by your organisation, because an unusually large number of Slack files was downloaded.',
+    );
   });
 
   it('says what is wrong when the server cannot be reached', () => {
-    const s = status({ connected: false, reachable: false, lastError: 'backend unreachable: Failed to fetch', pendingSignals: 4 });
+    const s = status({
+      connected: false,
+      reachable: false,
+      lastError: 'backend unreachable: Failed to fetch',
+      pendingSignals: 4,
+    });
 
     const table = Object.fromEntries(rows(s, NOW));
 

@@ -16,7 +16,12 @@ describe('webRequest handlers', () => {
 
     fileRequestHandler(sink)(completed());
 
-    expect(drafts).toEqual([{ draft: { type: 'download', source: 'web_request', host: 'files.slack.com', bytes: 65536 }, options: { urgent: true } }]);
+    expect(drafts).toEqual([
+      {
+        draft: { type: 'download', source: 'web_request', host: 'files.slack.com', bytes: 65536 },
+        options: { urgent: true },
+      },
+    ]);
     expect(JSON.stringify(drafts)).not.toContain('report.pdf');
   });
 

@@ -17,21 +17,33 @@ const fingerprint = () => collectFingerprint(async () => ({ screen: null, webgl:
 describe('signal sink', () => {
   it('stamps id, time and the current session, and attaches the fingerprint to heartbeats and session changes', async () => {
     const { t, accepted } = target();
-    const sink = createSink({ current: async () => t, sessionState: { get: async () => ({ sessionKey: SESSION, lastSigninAt: null }) }, fingerprint });
+    const sink = createSink({
+      current: async () => t,
+      sessionState: { get: async () => ({ sessionKey: SESSION, lastSigninAt: null }) },
+      fingerprint,
+    });
 
     await sink.record({ type: 'heartbeat' });
     await sink.record({ type: 'session_cookie', change: 'appeared', lastSigninAt: null }, { urgent: true });
     await sink.record({ type: 'download', source: 'web_request', host: 'files.slack.com', bytes: 5 }, { urgent: true });
 
     const [heartbeat, cookie, download] = accepted;
-    expect(heartbeat.signal).toMatchObject({ type: 'heartbeat', sessionKey: SESSION, fingerprint: { timezone: expect.any(String) } });
+    expect(heartbeat.signal).toMatchObject({
+      type: 'heartbeat',
+      sessionKey: SESSION,
+      fingerprint: { timezone: expect.any(String) },
+    });
     expect(heartbeat.signal.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(cookie).toMatchObject({ urgent: true, signal: { fingerprint: { platform: 'Linux' } } });
     expect(download.signal).not.toHaveProperty('fingerprint');
   });
 
   it('drops everything while idle, and says so', async () => {
-    const sink = createSink({ current: async () => null, sessionState: { get: async () => ({ sessionKey: null, lastSigninAt: null }) }, fingerprint });
+    const sink = createSink({
+      current: async () => null,
+      sessionState: { get: async () => ({ sessionKey: null, lastSigninAt: null }) },
+      fingerprint,
+    });
 
     expect(await sink.record({ type: 'heartbeat' })).toBe(false);
   });
@@ -39,7 +51,11 @@ describe('signal sink', () => {
   it('never holds a signal back for a fingerprint that does not come', async () => {
     vi.useFakeTimers();
     const { t, accepted } = target();
-    const sink = createSink({ current: async () => t, sessionState: { get: async () => ({ sessionKey: null, lastSigninAt: null }) }, fingerprint: () => new Promise(() => undefined) });
+    const sink = createSink({
+      current: async () => t,
+      sessionState: { get: async () => ({ sessionKey: null, lastSigninAt: null }) },
+      fingerprint: () => new Promise(() => undefined),
+    });
 
     const recorded = sink.record({ type: 'heartbeat' });
     await vi.advanceTimersByTimeAsync(FINGERPRINT_WAIT_MS);

@@ -77,7 +77,7 @@ describe('verdict stream reconnects', () => {
 
   it('spreads devices out with jitter, so a backend restart does not bring them back in step', () => {
     let seed = 42;
-    const random = () => ((seed = (seed * 16_807) % 2_147_483_647) / 2_147_483_647);
+    const random = () => (seed = (seed * 16_807) % 2_147_483_647) / 2_147_483_647;
     const devices = Array.from({ length: 1_000 }, () => stream(random));
     for (const d of devices) d.ensure();
 

@@ -43,7 +43,10 @@ describe('signature scheme', () => {
   });
 
   it('round-trips the verdict public key as base64 SPKI, the form managed policy pins', async () => {
-    const pair = (await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify'])) as CryptoKeyPair;
+    const pair = (await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, [
+      'sign',
+      'verify',
+    ])) as CryptoKeyPair;
     const spki = await exportSpkiPublicKey(pair.publicKey);
 
     const pinned = await importSpkiPublicKey(spki);

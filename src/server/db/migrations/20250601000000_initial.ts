@@ -70,7 +70,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('event_at', 'bigint', (c) => c.notNull())
     .addColumn('detected_at', 'bigint', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('findings_subject_reason').on('findings').columns(['subject', 'reason', 'detected_at']).execute();
+  await db.schema
+    .createIndex('findings_subject_reason')
+    .on('findings')
+    .columns(['subject', 'reason', 'detected_at'])
+    .execute();
   await db.schema.createIndex('findings_detected_at').on('findings').column('detected_at').execute();
 
   await db.schema
@@ -129,7 +133,18 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const table of ['api_tokens', 'admin_sessions', 'policies', 'acks', 'verdicts', 'findings', 'signals', 'nonces', 'devices', 'kv']) {
+  for (const table of [
+    'api_tokens',
+    'admin_sessions',
+    'policies',
+    'acks',
+    'verdicts',
+    'findings',
+    'signals',
+    'nonces',
+    'devices',
+    'kv',
+  ]) {
     await db.schema.dropTable(table).execute();
   }
 }

@@ -45,7 +45,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .addColumn('updated_at', 'bigint', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('slack_revocations_due').on('slack_revocations').columns(['status', 'next_attempt_at']).execute();
+  await db.schema
+    .createIndex('slack_revocations_due')
+    .on('slack_revocations')
+    .columns(['status', 'next_attempt_at'])
+    .execute();
   await db.schema.createIndex('slack_revocations_updated').on('slack_revocations').column('updated_at').execute();
 
   await db.schema
@@ -56,7 +60,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('kind', 'text', (c) => c.notNull())
     .addColumn('detail', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('slack_revocation_events_verdict').on('slack_revocation_events').columns(['verdict_id', 'at']).execute();
+  await db.schema
+    .createIndex('slack_revocation_events_verdict')
+    .on('slack_revocation_events')
+    .columns(['verdict_id', 'at'])
+    .execute();
 
   await db.schema
     .createTable('slack_audit_state')
@@ -86,11 +94,21 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('processed_at', 'bigint')
     .addColumn('result', 'text')
     .execute();
-  await db.schema.createIndex('slack_audit_entries_status').on('slack_audit_entries').columns(['status', 'date_create']).execute();
+  await db.schema
+    .createIndex('slack_audit_entries_status')
+    .on('slack_audit_entries')
+    .columns(['status', 'date_create'])
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const table of ['slack_audit_entries', 'slack_audit_state', 'slack_revocation_events', 'slack_revocations', 'slack_connection']) {
+  for (const table of [
+    'slack_audit_entries',
+    'slack_audit_state',
+    'slack_revocation_events',
+    'slack_revocations',
+    'slack_connection',
+  ]) {
     await db.schema.dropTable(table).execute();
   }
 }

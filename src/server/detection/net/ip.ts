@@ -11,7 +11,11 @@ export function canonicalIp(text: string): string | null {
   const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(trimmed);
   if (mapped) return isIP(mapped[1]) === 4 ? mapped[1] : null;
   const family = isIP(trimmed);
-  if (family === 4) return trimmed.split('.').map((part) => String(Number(part))).join('.');
+  if (family === 4)
+    return trimmed
+      .split('.')
+      .map((part) => String(Number(part)))
+      .join('.');
   if (family === 6) return new URL(`http://[${trimmed}]/`).hostname.slice(1, -1);
   return null;
 }
