@@ -6,7 +6,7 @@
 import type { ReasonCode } from '../../shared/protocol/reason-codes';
 import type { FindingRow } from './findings.repository';
 import type { Db } from './schema';
-import type { VerdictWithAck } from './verdicts.repository';
+import { selectVerdictsWithAcks, type VerdictWithAck } from './verdicts.repository';
 
 export interface SearchFilter {
   reason?: ReasonCode;
@@ -24,23 +24,7 @@ export interface VerdictSearchRow extends VerdictWithAck {
 }
 
 export async function searchVerdicts(db: Db, filter: SearchFilter): Promise<VerdictSearchRow[]> {
-  let q = db
-    .selectFrom('verdicts')
-    .leftJoin('acks', 'acks.verdict_id', 'verdicts.id')
-    .leftJoin('findings', 'findings.id', 'verdicts.finding_id')
-    .leftJoin('devices', 'devices.id', 'verdicts.device_id')
-    .selectAll('verdicts')
-    .select([
-      'findings.detected_at as detected_at',
-      'acks.outcome as ack_outcome',
-      'acks.detail as ack_detail',
-      'acks.via as ack_via',
-      'acks.cookies_cleared as ack_cookies_cleared',
-      'acks.timings as ack_timings',
-      'acks.latency_ms as ack_latency_ms',
-      'acks.received_at as ack_received_at',
-      'devices.user_id as device_user_id',
-    ]);
+  let q = selectVerdictsWithAcks(db);
   if (filter.reason) q = q.where('verdicts.reasons', 'like', `%"${filter.reason}"%`);
   if (filter.user) {
     const user = filter.user;
@@ -60,25 +44,7 @@ export async function searchVerdicts(db: Db, filter: SearchFilter): Promise<Verd
 }
 
 export async function findVerdictWithAck(db: Db, id: string): Promise<VerdictSearchRow | undefined> {
-  const rows = await db
-    .selectFrom('verdicts')
-    .leftJoin('acks', 'acks.verdict_id', 'verdicts.id')
-    .leftJoin('findings', 'findings.id', 'verdicts.finding_id')
-    .leftJoin('devices', 'devices.id', 'verdicts.device_id')
-    .selectAll('verdicts')
-    .select([
-      'findings.detected_at as detected_at',
-      'acks.outcome as ack_outcome',
-      'acks.detail as ack_detail',
-      'acks.via as ack_via',
-      'acks.cookies_cleared as ack_cookies_cleared',
-      'acks.timings as ack_timings',
-      'acks.latency_ms as ack_latency_ms',
-      'acks.received_at as ack_received_at',
-      'devices.user_id as device_user_id',
-    ])
-    .where('verdicts.id', '=', id)
-    .execute();
+  const rows = await selectVerdictsWithAcks(db).where('verdicts.id', '=', id).execute();
   return rows[0] as VerdictSearchRow | undefined;
 }
 

@@ -52,11 +52,13 @@ export interface VerdictWithAck extends VerdictRow {
   ack_received_at: number | null;
 }
 
-export async function listVerdictsWithAcks(db: Db, limit: number): Promise<VerdictWithAck[]> {
+/** Verdicts joined to their ack, finding time and device user: one query shape for every listing. */
+export function selectVerdictsWithAcks(db: Db) {
   return db
     .selectFrom('verdicts')
     .leftJoin('acks', 'acks.verdict_id', 'verdicts.id')
     .leftJoin('findings', 'findings.id', 'verdicts.finding_id')
+    .leftJoin('devices', 'devices.id', 'verdicts.device_id')
     .selectAll('verdicts')
     .select([
       'findings.detected_at as detected_at',
@@ -67,8 +69,10 @@ export async function listVerdictsWithAcks(db: Db, limit: number): Promise<Verdi
       'acks.timings as ack_timings',
       'acks.latency_ms as ack_latency_ms',
       'acks.received_at as ack_received_at',
-    ])
-    .orderBy('verdicts.issued_at', 'desc')
-    .limit(limit)
-    .execute();
+      'devices.user_id as device_user_id',
+    ]);
+}
+
+export async function listVerdictsWithAcks(db: Db, limit: number): Promise<VerdictWithAck[]> {
+  return selectVerdictsWithAcks(db).orderBy('verdicts.issued_at', 'desc').limit(limit).execute();
 }
