@@ -5,7 +5,13 @@ export interface DevicesTable {
   public_key: string;
   extension_version: string;
   user_agent: string | null;
+  /** The Slack user the device's page claims (slack_identity signals): reaches nothing beyond this device. */
   user_id: string | null;
+  /** The Slack user Slack vouched for (Sign in with Slack, issue #10), with its team, email and when. */
+  verified_user_id?: string | null;
+  verified_team_id?: string | null;
+  verified_email?: string | null;
+  verified_at?: number | null;
   enrolled_at: number;
   last_seen_at: number;
   last_ip: string | null;

@@ -12,6 +12,8 @@ export interface SignalsTable {
   source_ip: string | null;
   host: string | null;
   bytes: number | null;
+  /** 1 when `at` predates the device's previous report (issue #10): never counted into baselines. */
+  late?: number;
   /** The whole signal as received, JSON text. */
   data: string;
 }
