@@ -71,7 +71,7 @@ export async function run(): Promise<void> {
     },
     {
       name: 'webRequest.onBeforeRequest (sign-in steps)',
-      handler: signinRequestHandler(sink, () => undefined) as (d: unknown) => unknown,
+      handler: signinRequestHandler(sink) as (d: unknown) => unknown,
       events: navigationEvents() as unknown[],
     },
     {

@@ -117,7 +117,7 @@ function deviceWeek(rng: Rng, user: User, device: Device, days: number): Batch[]
       const key = rng.hex(64);
       device.sessions.push([start + 800, key]);
       send([
-        { id: id(), type: 'signin_navigation', at: start, sessionKey: null, step: 'signin' },
+        { id: id(), type: 'signin_navigation', at: start + 700, sessionKey: null, step: 'completed' },
         {
           id: id(),
           type: 'session_cookie',
@@ -166,9 +166,9 @@ function signOutAndIn(rng: Rng, device: Device, at: number, fp: ClientFingerprin
     {
       id: rng.uuid(),
       type: 'signin_navigation',
-      at: back,
+      at: back + 800, // Slack's answer in the flow set the cookie (issue #10)
       sessionKey: null,
-      step: rng.pick(['signin', 'sso', 'magic_link'] as const),
+      step: 'completed',
     },
     {
       id: rng.uuid(),

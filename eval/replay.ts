@@ -81,7 +81,13 @@ export async function replay(
       const fresh = b.signals.filter((s) => inserted.has(s.id));
       signals += fresh.length;
       await runDetection(deps, {
-        device: { id: b.deviceId, userId: users.get(b.deviceId) ?? null },
+        // Every browser here signed in to Slack as the user its page shows, so Sign in with
+        // Slack vouches for that user (a thief's browser holding a stolen cookie included).
+        device: {
+          id: b.deviceId,
+          userId: users.get(b.deviceId) ?? null,
+          verifiedUserId: users.get(b.deviceId) ?? null,
+        },
         signals: fresh,
         sourceIp: b.sourceIp,
       });

@@ -35,7 +35,7 @@ export function filterForm(
 ): SafeHtml {
   const findingsOnly =
     extra === 'findings'
-      ? html`${select('mode', 'Mode', ['monitor', 'enforce'], values.mode)}${select('outcome', 'Outcome', ['verdict_issued', 'would_terminate', 'alert', 'excluded'], values.outcome)}`
+      ? html`${select('mode', 'Mode', ['monitor', 'enforce'], values.mode)}${select('outcome', 'Outcome', ['verdict_issued', 'would_terminate', 'alert', 'excluded', 'cooldown'], values.outcome)}`
       : '';
   return html`<form class="filters" method="get" action="${action}" role="search" aria-label="Filter ${extra}">
 ${select('reason', 'Reason', REASON_CODES, values.reason)}

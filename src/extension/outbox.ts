@@ -2,9 +2,11 @@
  * The outbox: every signal and acknowledgement is written to IndexedDB before any send,
  * and deleted only after the backend accepted it, so a service-worker restart, a browser
  * restart or a backend outage loses nothing. Ids make resends harmless: the backend drops
- * duplicates. Sending is the caller's (`sender`); the outbox decides what and when.
+ * duplicates. Sending is the caller's (`sender`); the outbox decides what and when. A
+ * signal older than MAX_SIGNAL_AGE_MS (14 days offline) is dropped unsent: the backend
+ * would refuse it.
  */
-import type { Signal, VerdictAck } from '@/src/shared/protocol';
+import { MAX_SIGNAL_AGE_MS, type Signal, type VerdictAck } from '@/src/shared/protocol';
 import type { LocalDb, OutboxItem } from './local-db';
 
 export const MAX_BATCH = 200;
@@ -105,7 +107,12 @@ export class Outbox {
       const items = await db.getAllFromIndex('outbox', 'createdAt', undefined, MAX_BATCH);
       if (items.length === 0) return;
       const acks = items.filter((i) => i.kind === 'ack');
-      const signals = items.filter((i) => i.kind === 'signal');
+      // The documented maximum age (issue #10): the backend refuses older signals, and a
+      // batch holding one would be refused whole. An ack is never too old to send.
+      const oldest = this.now() - MAX_SIGNAL_AGE_MS;
+      const expired = items.filter((i) => i.kind === 'signal' && (i.body as Signal).at < oldest);
+      if (expired.length > 0) await this.settle(expired, 'reject');
+      const signals = items.filter((i) => i.kind === 'signal' && (i.body as Signal).at >= oldest);
       for (const ack of acks) {
         if (!(await this.settle([ack], await sender.sendAck(ack.body as VerdictAck)))) return;
       }

@@ -70,3 +70,26 @@ test('leaves sessions alone that came from signing in, out, and in again', async
   expect((await backend.api('/api/findings')).findings).toEqual([]);
   expect(await verdictReasons(backend)).toEqual([]);
 });
+
+test('ends an injected cookie even after a sign-in page was opened but never completed (issue #10)', async ({
+  context,
+  backend,
+  fakeSlack,
+}) => {
+  await devicesEnrolled(backend);
+  const stolen = await stealSession(fakeSlack.port);
+  const page = await context.newPage();
+  // What malware does to look legitimate: open Slack's sign-in page, then write the cookie.
+  await page.goto('https://slack.com/signin');
+  await storedOnce(backend, 'signin_navigation', (s) => s.data.step === 'signin');
+  const cdp = await context.newCDPSession(page);
+
+  for (const name of ['d', 'd-s', 'b']) {
+    const { sameSite: _sameSite, ...cookie } = slackCookie(name, stolen[name]);
+    expect((await cdp.send('Network.setCookie', { ...cookie, sameSite: 'Lax' })).success).toBe(true);
+  }
+  await sessionEnded(context);
+
+  expect(await verdictReasons(backend)).toEqual([['session_cookie_injection']]);
+  expect(storedSignals(backend.dataDir, 'signin_navigation').map((s) => s.data.step)).not.toContain('completed');
+});

@@ -85,14 +85,15 @@ describe.each(DIALECTS)('detection engine (%s)', (dialect) => {
     expect(pushed).toHaveLength(0);
   });
 
-  it('does not fire again for the same device and reason within the cooldown', async () => {
+  it('ends the session once within the cooldown and records the repeat as held by it', async () => {
     await setup('enforce');
     await burst(8);
 
     t.clock.now += 120_000;
     await burst(8);
 
-    expect(await t.store.db.selectFrom('findings').selectAll().execute()).toHaveLength(1);
+    const findings = await t.store.db.selectFrom('findings').select('outcome').orderBy('detected_at').execute();
+    expect(findings.map((f) => f.outcome)).toEqual(['verdict_issued', 'cooldown']);
     expect(await t.store.db.selectFrom('verdicts').selectAll().execute()).toHaveLength(1);
   });
 

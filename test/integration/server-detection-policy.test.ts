@@ -51,9 +51,11 @@ describe.each(DIALECTS)('policy in the engine (%s)', (dialect) => {
     windowStart: t.clock.now - 10_000,
     windowMs: 10_000,
   });
+  /** A device whose page shows `userId` and for which Slack vouched (Sign in with Slack). */
   async function deviceOf(userId: string): Promise<FakeDevice> {
     const device = await t.enroll();
     await t.send(device, [identity(userId)]);
+    await t.vouch(device, userId);
     return device;
   }
 
@@ -95,10 +97,30 @@ describe.each(DIALECTS)('policy in the engine (%s)', (dialect) => {
       ['session_cookie_injection', laptop.id, 'U0ANALYST'],
       ['unexpected_api_call_volume', desktop.id, 'U0ANALYST'],
     ]);
-    expect((await t.findings()).map((f) => f.reason)).toEqual([
-      'session_cookie_injection',
-      'unexpected_api_call_volume',
+    expect((await t.findings()).map((f) => [f.reason, f.outcome])).toEqual([
+      ['session_cookie_injection', 'verdict_issued'],
+      ['session_cookie_injection', 'cooldown'],
+      ['unexpected_api_call_volume', 'verdict_issued'],
     ]);
+  });
+
+  it('lets a claimed user spend nobody’s cooldown or exclusion but the device’s own', async () => {
+    t = await createDetectionApp(dialect, { ...POLICY, excludedUsers: ['U0EXEC001'] });
+    const verified = await deviceOf('U0ANALYST');
+    const claimsAnalyst = await t.enroll();
+    const claimsExec = await t.enroll();
+    await t.send(claimsAnalyst, [identity('U0ANALYST'), injected()]);
+    await t.send(claimsExec, [identity('U0EXEC001'), injected()]);
+
+    t.clock.now += 1000;
+    await t.send(verified, [injected()]);
+
+    expect((await t.findings()).map((f) => [f.device_id, f.subject, f.outcome])).toEqual([
+      [claimsAnalyst.id, claimsAnalyst.id, 'verdict_issued'],
+      [claimsExec.id, claimsExec.id, 'verdict_issued'],
+      [verified.id, 'U0ANALYST', 'verdict_issued'],
+    ]);
+    expect((await t.verdicts()).map((v) => v.target.userId)).toEqual([null, null, 'U0ANALYST']);
   });
 
   it('keeps the cooldown when the user becomes known after the device’s first verdict', async () => {
@@ -107,10 +129,15 @@ describe.each(DIALECTS)('policy in the engine (%s)', (dialect) => {
     await t.send(device, [injected()]);
 
     t.clock.now += 10_000;
-    await t.send(device, [identity('U0ANALYST'), injected()]);
+    await t.send(device, [identity('U0ANALYST')]);
+    await t.vouch(device, 'U0ANALYST');
+    await t.send(device, [injected()]);
 
     expect(await t.verdicts()).toHaveLength(1);
-    expect((await t.findings()).map((f) => f.subject)).toEqual([device.id]);
+    expect((await t.findings()).map((f) => [f.subject, f.outcome])).toEqual([
+      [device.id, 'verdict_issued'],
+      ['U0ANALYST', 'cooldown'],
+    ]);
   });
 
   it('ends the session again once the cooldown is over', async () => {
@@ -140,6 +167,7 @@ describe.each(DIALECTS)('policy in the engine (%s)', (dialect) => {
     expect(findings.map((f) => [f.outcome, f.policy_version])).toEqual([
       ['would_terminate', enforceVersion - 1],
       ['verdict_issued', enforceVersion],
+      ['cooldown', enforceVersion],
     ]);
     expect(findings[0].evidence.wouldBeVerdict).toMatchObject({
       reasons: ['session_cookie_injection'],

@@ -28,6 +28,8 @@ export interface DetectionApp extends TestStore {
   clock: { now: number };
   setPolicy(input: OrgPolicyInput): Promise<number>;
   enroll(): Promise<FakeDevice>;
+  /** What a completed Sign in with Slack leaves on the device row: Slack vouched for `userId`. */
+  vouch(device: FakeDevice, userId: string): Promise<void>;
   send(device: FakeDevice, signals: Signal[], options?: SendOptions): Promise<number>;
   findings(): Promise<
     { reason: string; outcome: string; subject: string; device_id: string; policy_version: number; evidence: any }[]
@@ -74,6 +76,13 @@ export async function createDetectionApp(
       });
       if (res.statusCode !== 200) throw new Error(`enroll failed: ${res.statusCode} ${res.body}`);
       return device;
+    },
+    async vouch(device, userId) {
+      await test.store.db
+        .updateTable('devices')
+        .set({ verified_user_id: userId, verified_team_id: 'T0SGUARD01', verified_at: clock.now })
+        .where('id', '=', device.id)
+        .execute();
     },
     async send(device, signals, options = {}) {
       const payload = JSON.stringify({ deviceId: device.id, batchId: randomUUID(), sentAt: clock.now, signals });

@@ -161,7 +161,7 @@ describe.each(DIALECTS)('server-side revocation (%s)', (dialect) => {
     expect((await t.api('GET', '/api/slack/revocations?status=failed')).body.revocations).toHaveLength(1);
   });
 
-  it('fails with no_slack_user when the device never said who is signed in', async () => {
+  it('fails with no_verified_slack_user when the device never said who is signed in', async () => {
     t = await createSlackTestApp(dialect, downloadsPolicy('user'), fake);
     await t.connect();
     const device = await t.enroll();
@@ -171,7 +171,7 @@ describe.each(DIALECTS)('server-side revocation (%s)', (dialect) => {
 
     expect((await timeline(verdictId)).revocation).toMatchObject({
       status: 'failed',
-      lastError: expect.stringContaining('no_slack_user'),
+      lastError: expect.stringContaining('no_verified_slack_user'),
     });
     expect(fake.callsTo('admin.users.session.reset')).toEqual([]);
   });

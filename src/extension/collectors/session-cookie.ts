@@ -1,11 +1,12 @@
 /**
  * The Slack session as the browser holds it: the `d` cookie on .slack.com (named only by a
- * keyed hash, never sent), its `d-s` timestamp, and the sign-in navigations that should
- * precede a new session. A `d` that appears or changes with no sign-in before it is what
- * pass-the-cookie looks like from here; the backend decides.
+ * keyed hash, never sent), its `d-s` timestamp, and the sign-ins that should precede a
+ * new session. A sign-in counts once Slack's own response set `d` (issue #10), not when a
+ * navigation to /signin merely started. A `d` that appears or changes with no completed
+ * sign-in before it is what pass-the-cookie looks like from here; the backend decides.
  */
 import { browser, type Browser } from 'wxt/browser';
-import { signinRequestHandler } from './request-handlers';
+import { sessionSetHandler, signinRequestHandler } from './request-handlers';
 import type { SignalSink } from './types';
 
 type Cookie = Browser.cookies.Cookie;
@@ -27,21 +28,72 @@ async function dsTimestamp(): Promise<number | null> {
   return Number.isFinite(value) ? value : null;
 }
 
+const SLACK_URLS = ['https://slack.com/*', 'https://*.slack.com/*'];
+/**
+ * Chromium stores a response's cookies before it tells extensions about the headers, so
+ * the cookie change may come first: it waits this long for Slack's answer to be seen.
+ */
+export const SIGNIN_WAIT_MS = 2_000;
+/** A completed sign-in this recent already accounts for the change. */
+const SIGNIN_FRESH_MS = 10_000;
+
+/** Completed sign-ins seen in this worker's life, so a cookie change can wait for one. */
+function signinMarks(state: SessionState) {
+  const waiters = new Set<(at: number | null) => void>();
+  return {
+    mark(at: number) {
+      void state.setLastSigninAt(at);
+      for (const wake of waiters) wake(at);
+    },
+    /** The time of a sign-in that completes within `ms`, else null. */
+    wait(ms: number): Promise<number | null> {
+      return new Promise((resolve) => {
+        const wake = (at: number | null) => {
+          clearTimeout(timer);
+          waiters.delete(wake);
+          resolve(at);
+        };
+        const timer = setTimeout(() => wake(null), ms);
+        waiters.add(wake);
+      });
+    },
+  };
+}
+
+/** `extraHeaders` (Chromium) is what makes Set-Cookie visible; Firefox shows it without. */
+function headerOptions(): string[] {
+  const extra = (browser.webRequest as { OnHeadersReceivedOptions?: { EXTRA_HEADERS?: string } })
+    .OnHeadersReceivedOptions?.EXTRA_HEADERS;
+  return extra ? ['responseHeaders', extra] : ['responseHeaders'];
+}
+
 export function watchSessionCookie(
   sink: SignalSink,
   state: SessionState,
   hash: (value: string) => Promise<string>,
 ): void {
-  browser.webRequest.onBeforeRequest.addListener(
-    signinRequestHandler(sink, (at) => void state.setLastSigninAt(at)),
-    { urls: ['https://slack.com/*', 'https://*.slack.com/*'], types: ['main_frame'] },
+  const signins = signinMarks(state);
+  browser.webRequest.onBeforeRequest.addListener(signinRequestHandler(sink), {
+    urls: SLACK_URLS,
+    types: ['main_frame'],
+  });
+  browser.webRequest.onHeadersReceived.addListener(
+    sessionSetHandler(sink, (at) => signins.mark(at)),
+    { urls: SLACK_URLS, types: ['main_frame', 'sub_frame', 'xmlhttprequest', 'other'] },
+    headerOptions() as Parameters<typeof browser.webRequest.onHeadersReceived.addListener>[2],
   );
 
   browser.cookies.onChanged.addListener(({ removed, cookie, cause }) => {
     if (!isSlackSessionCookie(cookie)) return;
     if (removed && cause === 'overwrite') return; // the add that follows reports it
     void (async () => {
-      const { sessionKey: previous, lastSigninAt } = await state.get();
+      const changedAt = Date.now();
+      const current = await state.get();
+      const { sessionKey: previous } = current;
+      let { lastSigninAt } = current;
+      if (!removed && (lastSigninAt === null || lastSigninAt < changedAt - SIGNIN_FRESH_MS)) {
+        lastSigninAt = (await signins.wait(SIGNIN_WAIT_MS)) ?? lastSigninAt;
+      }
       if (removed) {
         await state.setSessionKey(null);
         void sink.record({ type: 'session_cookie', change: 'removed', lastSigninAt }, { sessionKey: previous });

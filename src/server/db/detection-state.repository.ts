@@ -4,6 +4,7 @@
  * inclusive and in the device clock (`signals.at`).
  */
 import { sql } from 'kysely';
+import { isVerifiedAs } from '../trust/verified-user';
 import type { Db } from './schema';
 
 export interface TypedSignal {
@@ -60,15 +61,17 @@ export async function dailyDownloads(
     .where('type', '=', 'download')
     .where('at', '>=', from)
     .where('at', '<', to)
+    // Back-dated reports never raise a baseline (detection/late-signals.ts).
+    .where('late', '=', 0)
     .groupBy(day)
     .orderBy(day)
     .execute();
   return rows.map((r) => ({ day: Number(r.day), files: Number(r.files), bytes: Number(r.bytes ?? 0) }));
 }
 
-/** Every device the Slack user has been seen on. */
+/** Every device Slack vouched is this user's (issue #10): a claim alone adds no device to a baseline. */
 export async function devicesOfUser(db: Db, userId: string): Promise<string[]> {
-  const rows = await db.selectFrom('devices').select('id').where('user_id', '=', userId).execute();
+  const rows = await db.selectFrom('devices').select('id').where(isVerifiedAs(userId)).execute();
   return rows.map((r) => r.id);
 }
 

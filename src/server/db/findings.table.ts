@@ -11,7 +11,7 @@ export interface FindingsTable {
   policy_version: number;
   mode: string;
   action: string;
-  /** 'verdict_issued' | 'would_terminate' | 'alert' | 'excluded' */
+  /** 'verdict_issued' | 'would_terminate' | 'alert' | 'excluded' | 'cooldown' */
   outcome: string;
   verdict_id: string | null;
   summary: string;

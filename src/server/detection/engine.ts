@@ -17,7 +17,7 @@ import { loadState } from './load-state';
 import { recordFinding } from './record-finding';
 import { DETECTORS } from './registry';
 import { bindSessions } from './session-bindings';
-import { resolveSubject } from './subject';
+import { resolveSubject, type SubjectDevice } from './subject';
 import { withSubjectLock } from './subject-lock';
 
 /** Where the tor detector's exit list comes from (src/server/tor/exit-list.ts). */
@@ -36,13 +36,14 @@ export interface EngineDeps {
 }
 
 export interface EngineInput {
-  device: { id: string; userId: string | null };
+  /** The device; `userId` is its claimed user, `verifiedUserId` what Slack vouched for. */
+  device: SubjectDevice;
   /** Only the signals stored by this request (duplicates excluded). */
   signals: readonly Signal[];
   sourceIp: string | null;
 }
 
-export type FindingOutcome = 'verdict_issued' | 'would_terminate' | 'alert' | 'excluded';
+export type FindingOutcome = 'verdict_issued' | 'would_terminate' | 'alert' | 'excluded' | 'cooldown';
 
 export interface EngineResult {
   findings: { id: string; reason: string; outcome: FindingOutcome; verdictId: string | null }[];

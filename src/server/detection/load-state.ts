@@ -68,9 +68,11 @@ export async function loadState(db: Db, request: StateRequest): Promise<Detectio
       : [],
     sessions: request.sessions,
     deviceLineage: request.deviceLineage,
+    // Only a sign-in Slack's answer completed counts (issue #10): a navigation that merely
+    // started at slack.com/signin vouches for no cookie.
     signins: injection
-      ? (await signalsBetween(db, deviceId, 'signin_navigation', since('session_cookie_injection'), to)).map(
-          (r) => r.at,
+      ? await parsed<number>('signin_navigation', since('session_cookie_injection'), (s, _id, at) =>
+          s.type === 'signin_navigation' && s.step === 'completed' ? at : null,
         )
       : [],
     sessionCookieEvents: injection

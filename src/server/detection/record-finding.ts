@@ -3,10 +3,11 @@
  * "Org policy"): `action: terminate` issues a signed verdict in enforce mode, records the
  * would-be verdict in monitor mode, and never ends an excluded user's session. The
  * cooldown is Slack's guard against termination loops: inside `cooldownSeconds` of a
- * finding for the same subject (the user, or this device, which its findings were filed
- * under before the user was known) and reason, nothing new is recorded,
- * unless this one would end the session and none was ended for that reason yet (an alert,
- * or monitor mode, before the policy changed). A new reason is never held back.
+ * verdict (or, for alerts, a finding) for the same subject and reason, nothing new
+ * follows. Cooldown never hides a finding (issue #10): it is recorded with outcome
+ * `cooldown`, its evidence naming what it waited on. A new reason is never held back.
+ * The subject is a verified user or the device itself (subject.ts), so a device that
+ * claims someone else's identity spends nobody's cooldown but its own.
  */
 import { randomUUID } from 'node:crypto';
 import type { Signal } from '../../shared/protocol/signals';
@@ -42,18 +43,22 @@ export async function recordFinding(
   if (action === 'terminate') {
     if (isExcluded(policy, subject)) outcome = 'excluded';
     else if (policy.mode === 'monitor') outcome = 'would_terminate';
-    else if (inCooldown && (await recentVerdict(db, subjects, reason, cooldownSince))) outcome = 'alert';
+    else if (inCooldown && (await recentVerdict(db, subjects, reason, cooldownSince))) outcome = 'cooldown';
     else outcome = 'verdict_issued';
   }
-  if (inCooldown && outcome !== 'verdict_issued' && (await recentFinding(db, subjects, reason, cooldownSince)))
-    return null;
+  if (inCooldown && outcome !== 'verdict_issued' && outcome !== 'cooldown') {
+    if (await recentFinding(db, subjects, reason, cooldownSince)) outcome = 'cooldown';
+  }
 
   const sessionKey = signal.sessionKey ?? null;
   const target = { deviceId: subject.deviceId, sessionKey, userId: subject.userId };
-  const evidence =
-    outcome === 'would_terminate'
-      ? { ...detection.evidence, wouldBeVerdict: { action: 'terminate', reasons: [reason], target } }
-      : detection.evidence;
+  const evidence: Record<string, unknown> = { ...detection.evidence };
+  if (outcome === 'would_terminate') evidence.wouldBeVerdict = { action: 'terminate', reasons: [reason], target };
+  if (outcome === 'cooldown') evidence.cooldown = { seconds: policy.cooldownSeconds, subjects, action };
+  if (subject.claimedUserId && subject.claimedUserId !== subject.userId) {
+    // Kept for the admin, never acted on: Slack has not vouched for it (issue #10).
+    evidence.claimedUserId = subject.claimedUserId;
+  }
 
   const findingId = randomUUID();
   const verdict =

@@ -12,6 +12,8 @@ import { touchDevice } from '../db/devices.repository';
 import { claimNonce } from '../db/nonces.repository';
 import { insertSignals, signalRow } from '../db/signals.repository';
 import { runDetection } from '../detection/engine';
+import { markLateDownloads } from '../detection/late-signals';
+import { checkSignalTimes } from '../http/signal-times';
 import { HttpError } from '../http/http-error';
 import { verifyDeviceRequest } from '../http/signed-body';
 
@@ -22,6 +24,7 @@ export const signalRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
     const { device, body } = await verifyDeviceRequest(ctx, req, SignalBatch);
     const now = ctx.now();
     const ip = req.ip ?? null;
+    checkSignalTimes(body);
     const rows = body.signals.map((s) => signalRow(s, device.id, body.batchId, now, ip));
 
     let inserted = new Set<string>();
@@ -29,6 +32,7 @@ export const signalRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
       if (!(await claimNonce(trx, { id: body.batchId, kind: 'batch', device_id: device.id, received_at: now }))) {
         throw new HttpError(409, 'replayed_batch', 'this batchId was already received');
       }
+      await markLateDownloads(trx, device.id, rows);
       inserted = await insertSignals(trx, rows);
       await recordSlackIdentity(
         trx,
@@ -48,7 +52,11 @@ export const signalRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
       body.signals.length - fresh.length,
     );
     try {
-      await runDetection(ctx, { device: { id: device.id, userId: device.user_id }, signals: fresh, sourceIp: ip });
+      await runDetection(ctx, {
+        device: { id: device.id, userId: device.user_id, verifiedUserId: device.verified_user_id ?? null },
+        signals: fresh,
+        sourceIp: ip,
+      });
     } catch (error) {
       // The signals are stored; a detection failure must not make the device resend them.
       req.log.error({ err: error, deviceId: device.id }, 'detection failed');

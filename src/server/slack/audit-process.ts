@@ -18,6 +18,7 @@ import { AuditEntry, anomalyReasons, entryPlace, entryUser } from './audit-entry
 import type { SlackRuntime } from './context';
 import { sessionUsedOffDevice, SESSION_USED_OFF_DEVICE } from './correlation';
 import { loadFootprint } from './device-footprint';
+import { isOwnCall } from './own-calls';
 
 export const ANOMALY_DETECTOR = 'slack_anomaly';
 /** Reports arriving this long after the activity still count as "around" it. */
@@ -128,7 +129,10 @@ export async function processAuditEntry(rt: SlackRuntime, row: AuditEntryRow): P
   const userId = entryUser(entry);
   if (entry.action === 'anomaly') return { anomalyFindings: await recordAnomaly(rt, active, entry, userId) };
   if (!userId) return { skipped: 'not_a_user' };
-  // Our own admin calls (session resets, allow-list writes) are logged as the token's user.
-  if ((await getSlackConnection(rt.db))?.user_id === userId) return { skipped: 'connection_user' };
+  // Our own admin calls (session resets, allow-list writes) are logged as the token's user;
+  // only those are skipped, never everything that user does (own-calls.ts, issue #10).
+  if ((await getSlackConnection(rt.db))?.user_id === userId && (await isOwnCall(rt.db, entry))) {
+    return { skipped: 'own_call' };
+  }
   return correlate(rt, active, entry, userId);
 }

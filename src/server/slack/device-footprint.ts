@@ -7,6 +7,7 @@
  */
 import type { Db } from '../db/schema';
 import { canonicalIp } from '../detection/net/ip';
+import { isVerifiedAs } from '../trust/verified-user';
 
 export interface Footprint {
   deviceIds: string[];
@@ -39,12 +40,14 @@ interface FingerprintData {
   fingerprint?: { userAgent?: unknown; platform?: unknown };
 }
 
-/** The user's guarded (not revoked) devices and what they reported between `from` and `to` (server clock). */
+/** The user's guarded (verified, not revoked) devices and what they reported between `from` and `to` (server clock). */
 export async function loadFootprint(db: Db, userId: string, from: number, to: number): Promise<Footprint> {
   const devices = await db
     .selectFrom('devices')
     .select(['id', 'user_agent', 'last_ip', 'last_seen_at'])
-    .where('user_id', '=', userId)
+    // Only devices Slack vouched are this user's (issue #10): a device that merely claims
+    // the user would otherwise make its own address look like the user's.
+    .where(isVerifiedAs(userId))
     .where('revoked_at', 'is', null)
     .orderBy('last_seen_at', 'desc')
     .execute();

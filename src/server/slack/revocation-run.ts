@@ -7,6 +7,7 @@
  * retried job skips the sessions it already ended. Slack's errors are thrown, not eaten.
  */
 import { findDevice } from '../db/devices.repository';
+import { verifiedUserOf } from '../trust/verified-user';
 import { findFinding } from '../db/findings.repository';
 import { revocationEvents, type RevocationRow } from '../db/slack-revocations.repository';
 import type { VerdictRow } from '../db/verdicts.repository';
@@ -32,11 +33,14 @@ export class PermanentError extends Error {
   }
 }
 
-/** The Slack user the verdict names, else the one its device reported since. */
+/**
+ * The Slack user the verdict names (only ever a verified one, detection/subject.ts), else
+ * the user Slack has since vouched for on its device. A claimed user is never acted on.
+ */
 export async function verdictUser(sc: SlackContext, verdict: VerdictRow): Promise<string | null> {
   const payload = VerdictPayload.safeParse(JSON.parse(verdict.payload));
   if (payload.success && payload.data.target.userId) return payload.data.target.userId;
-  return (await findDevice(sc.db, verdict.device_id))?.user_id ?? null;
+  return verifiedUserOf(await findDevice(sc.db, verdict.device_id));
 }
 
 async function call(sc: SlackContext, timeline: Timeline, method: string, params: Record<string, unknown>) {

@@ -95,8 +95,8 @@ export function createRevocationWorker(sc: SlackContext, options: RevocationOpti
       userId = await verdictUser(sc, verdict);
       if (!userId)
         throw new PermanentError(
-          'no_slack_user',
-          'the device has not reported its Slack user (slack_identity), so there is no one to end sessions for',
+          'no_verified_slack_user',
+          'Slack has not vouched for the device’s user (Sign in with Slack), so no session is ended beyond the device',
         );
       await runRevocation(sc, job, verdict, userId, timeline);
       const now = sc.now();

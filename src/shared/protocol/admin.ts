@@ -40,7 +40,7 @@ export type VerdictFilter = z.infer<typeof VerdictFilter>;
 
 export const FindingFilter = VerdictFilter.extend({
   mode: z.enum(['monitor', 'enforce']).optional(),
-  outcome: z.enum(['verdict_issued', 'would_terminate', 'alert', 'excluded']).optional(),
+  outcome: z.enum(['verdict_issued', 'would_terminate', 'alert', 'excluded', 'cooldown']).optional(),
 });
 export type FindingFilter = z.infer<typeof FindingFilter>;
 

@@ -5,6 +5,7 @@
  * (batchId, nonce) make every signed body single-use.
  */
 import { z } from 'zod';
+import { DeviceId, Timestamp } from './bounds';
 
 export const SIGNATURE_HEADER = 'x-sg-signature';
 export const DEVICE_HEADER = 'x-sg-device';
@@ -22,7 +23,7 @@ export const PublicJwk = z.object({
 export const EnrollRequest = z.object({
   enrollmentToken: z.string().min(16).max(256),
   publicKey: PublicJwk,
-  sentAt: z.number().int(),
+  sentAt: Timestamp,
   nonce: z.uuid(),
   extensionVersion: z.string().max(32),
   userAgent: z.string().max(512).optional(),
@@ -39,8 +40,8 @@ export type EnrollResponse = z.infer<typeof EnrollResponse>;
 
 /** POST /v1/verdicts/poll — signed. */
 export const PollRequest = z.object({
-  deviceId: z.string(),
-  sentAt: z.number().int(),
+  deviceId: DeviceId,
+  sentAt: Timestamp,
   nonce: z.uuid(),
 });
 export type PollRequest = z.infer<typeof PollRequest>;
@@ -51,9 +52,9 @@ export type PollRequest = z.infer<typeof PollRequest>;
  * backend links old to new only for a device that holds both (issue #4).
  */
 export const RotateKeyRequest = z.object({
-  deviceId: z.string(),
+  deviceId: DeviceId,
   newPublicKey: PublicJwk,
-  sentAt: z.number().int(),
+  sentAt: Timestamp,
   nonce: z.uuid(),
   proof: z.string().max(128),
 });

@@ -4,10 +4,14 @@
  * host and size only. Every signal has an id so the backend drops duplicates.
  */
 import { z } from 'zod';
+import { DeviceId, MAX_TIMESTAMP_MS, Timestamp } from './bounds';
 import { ReasonCode } from './reason-codes';
 
 export const SessionKey = z.string().regex(/^[0-9a-f]{64}$/, 'a 64-character hex HMAC');
-const Timestamp = z.number().int().nonnegative();
+/** The oldest signal a device keeps and sends (its outbox prunes older ones): 14 days offline. */
+export const MAX_SIGNAL_AGE_MS = 14 * 86_400_000;
+/** Bytes of one Slack file: 1 TiB is far beyond any Slack limit. */
+const MAX_FILE_BYTES = 2 ** 40;
 const Host = z
   .string()
   .max(253)
@@ -36,12 +40,17 @@ export const ClientFingerprint = z.object({
   bitness: z.string().max(8).nullable(),
   model: z.string().max(64).nullable(),
   mobile: z.boolean().nullable(),
-  hardwareConcurrency: z.number().int().nonnegative().nullable(),
-  deviceMemory: z.number().nonnegative().nullable(),
+  hardwareConcurrency: z.number().int().nonnegative().max(4096).nullable(),
+  deviceMemory: z.number().nonnegative().max(1_048_576).nullable(),
   languages: z.array(z.string().max(35)).max(20),
   timezone: z.string().max(64),
   screen: z
-    .object({ width: z.number().int(), height: z.number().int(), colorDepth: z.number().int(), pixelRatio: z.number() })
+    .object({
+      width: z.number().int().nonnegative().max(100_000),
+      height: z.number().int().nonnegative().max(100_000),
+      colorDepth: z.number().int().nonnegative().max(64),
+      pixelRatio: z.number().nonnegative().max(100),
+    })
     .nullable(),
   webgl: z.object({ vendor: z.string().max(128), renderer: z.string().max(256) }).nullable(),
 });
@@ -52,16 +61,27 @@ export const SessionCookieSignal = z.object({
   type: z.literal('session_cookie'),
   change: z.enum(['present', 'appeared', 'changed', 'removed']),
   /** `d-s`: Unix seconds Slack ties to the session. */
-  dsTimestamp: z.number().int().nullable().optional(),
+  dsTimestamp: z
+    .number()
+    .int()
+    .nonnegative()
+    .max(MAX_TIMESTAMP_MS / 1000)
+    .nullable()
+    .optional(),
   /** The last sign-in navigation to Slack before this change, or null when none was seen. */
   lastSigninAt: Timestamp.nullable(),
   fingerprint: ClientFingerprint.optional(),
 });
 
+/**
+ * A step of Slack's sign-in flow. `completed` is the one that counts (issue #10): Slack's
+ * own answer in the flow set the `d` cookie (a Set-Cookie the browser received). The other
+ * steps are navigations that merely started; they vouch for no session.
+ */
 export const SigninNavigationSignal = z.object({
   ...base,
   type: z.literal('signin_navigation'),
-  step: z.enum(['signin', 'checkcookie', 'sso', 'magic_link', 'client']),
+  step: z.enum(['signin', 'checkcookie', 'sso', 'magic_link', 'client', 'completed']),
 });
 
 export const DownloadSignal = z.object({
@@ -69,7 +89,7 @@ export const DownloadSignal = z.object({
   type: z.literal('download'),
   source: z.enum(['downloads_api', 'web_request']),
   host: Host,
-  bytes: z.number().int().nonnegative(),
+  bytes: z.number().int().nonnegative().max(MAX_FILE_BYTES),
 });
 
 export const HeartbeatSignal = z.object({
@@ -91,7 +111,7 @@ export const ApiCallsSignal = z.object({
   ...base,
   type: z.literal('api_calls'),
   method: z.string().regex(/^[a-zA-Z][a-zA-Z0-9._]{0,79}$/),
-  count: z.number().int().positive(),
+  count: z.number().int().positive().max(1_000_000),
   windowStart: Timestamp,
   windowMs: z.number().int().positive().max(3_600_000),
 });
@@ -107,11 +127,23 @@ export const LocalVerdictSignal = z.object({
   verdictId: z.uuid(),
   reasons: z.array(ReasonCode).min(1),
   rule: z.enum(['localMaxFilesPerWindow', 'localMaxBytesPerWindow']),
-  observed: z.number().int().nonnegative(),
-  limit: z.number().int().positive(),
-  windowSeconds: z.number().int().positive(),
+  observed: z
+    .number()
+    .int()
+    .nonnegative()
+    .max(2 ** 50),
+  limit: z
+    .number()
+    .int()
+    .positive()
+    .max(2 ** 50),
+  windowSeconds: z
+    .number()
+    .int()
+    .positive()
+    .max(30 * 86_400),
   executedAt: Timestamp,
-  cookiesCleared: z.number().int().nonnegative(),
+  cookiesCleared: z.number().int().nonnegative().max(10_000),
 });
 
 export const Signal = z.discriminatedUnion('type', [
@@ -131,7 +163,7 @@ export const MAX_SIGNALS_PER_BATCH = 500;
 
 /** POST /v1/signals — the body bytes are signed (header `x-sg-signature`). */
 export const SignalBatch = z.object({
-  deviceId: z.string().min(16).max(64),
+  deviceId: DeviceId,
   batchId: z.uuid(),
   sentAt: Timestamp,
   extensionVersion: z.string().max(32).optional(),

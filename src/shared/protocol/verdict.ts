@@ -4,6 +4,7 @@
  * verifies before it parses anything.
  */
 import { z } from 'zod';
+import { DeviceId, Timestamp } from './bounds';
 import { ReasonCode } from './reason-codes';
 import { SessionKey } from './signals';
 
@@ -34,23 +35,23 @@ export type PollResponse = z.infer<typeof PollResponse>;
 
 /** Device clock, epoch ms: only differences of these are meaningful to the backend. */
 export const AckTimings = z.object({
-  receivedAt: z.number().int(),
-  verifiedAt: z.number().int(),
-  clearedAt: z.number().int(),
-  ackSentAt: z.number().int(),
+  receivedAt: Timestamp,
+  verifiedAt: Timestamp,
+  clearedAt: Timestamp,
+  ackSentAt: Timestamp,
 });
 export type AckTimings = z.infer<typeof AckTimings>;
 
 /** POST /v1/acks — signed. */
 export const VerdictAck = z.object({
-  deviceId: z.string(),
+  deviceId: DeviceId,
   verdictId: z.uuid(),
   nonce: z.uuid(),
-  sentAt: z.number().int(),
+  sentAt: Timestamp,
   outcome: z.enum(['executed', 'already_executed', 'rejected']),
   detail: z.string().max(200).optional(),
   via: z.enum(['websocket', 'poll']),
-  cookiesCleared: z.number().int().nonnegative(),
+  cookiesCleared: z.number().int().nonnegative().max(10_000),
   timings: AckTimings,
 });
 export type VerdictAck = z.infer<typeof VerdictAck>;

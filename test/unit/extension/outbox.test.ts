@@ -1,6 +1,6 @@
 import 'fake-indexeddb/auto';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { Signal, VerdictAck } from '@/src/shared/protocol';
+import { MAX_SIGNAL_AGE_MS, type Signal, type VerdictAck } from '@/src/shared/protocol';
 import { openLocalDb, resetLocalDbForTests } from '@/src/extension/local-db';
 import { Outbox, backoffDelay, type OutboxSender, type SendResult } from '@/src/extension/outbox';
 
@@ -13,7 +13,7 @@ const freshDb = () => {
 const fakeSignal = (over: Partial<Signal> = {}): Signal =>
   ({
     id: crypto.randomUUID(),
-    at: 1_700_000_000_000,
+    at: Date.now(),
     type: 'download',
     source: 'downloads_api',
     host: 'files.slack.com',
@@ -44,6 +44,22 @@ const manualTimers = () => {
 
 describe('outbox', () => {
   beforeEach(() => resetLocalDbForTests());
+
+  it('drops a signal older than the documented maximum age unsent and still sends the rest', async () => {
+    const db = await freshDb();
+    const { sender, sent } = recordingSender();
+    const now = 1_800_000_000_000;
+    const outbox = new Outbox({ db, sender, now: () => now, schedule: manualTimers().schedule });
+    const stale = fakeSignal({ at: now - MAX_SIGNAL_AGE_MS - 1 });
+    const fresh = fakeSignal({ at: now - MAX_SIGNAL_AGE_MS + 60_000 });
+
+    await outbox.addSignal(stale, false);
+    await outbox.addSignal(fresh, true);
+    await outbox.flush();
+
+    expect(sent.flat().map((s) => s.id)).toEqual([fresh.id]);
+    expect(await outbox.pending()).toBe(0);
+  });
 
   it('sends an urgent signal at once and forgets it once accepted', async () => {
     const db = await freshDb();

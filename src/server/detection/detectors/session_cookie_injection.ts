@@ -1,9 +1,11 @@
 /**
  * session_cookie_injection: the Slack session cookie `d` appears or changes with no
- * sign-in navigation to Slack before it: a cookie imported into the browser, as
+ * completed sign-in to Slack before it: a cookie imported into the browser, as
  * infostealer and pass-the-cookie tooling does (DevTools protocol, cookie editors, a
- * profile's cookie store written to). A sign-in counts when the device saw one (the
- * signal's `lastSigninAt`, or a stored `signin_navigation`) at most SIGNIN_MAX_AGE_MS
+ * profile's cookie store written to). A sign-in counts only once Slack's own answer in the
+ * flow set `d` (issue #10; a navigation that merely started proves nothing), when the
+ * device saw one (the signal's `lastSigninAt`, or a stored `signin_navigation` with step
+ * `completed`) at most SIGNIN_MAX_AGE_MS
  * before the change, and one sign-in vouches for one session: when another session change
  * came between that sign-in and this one, it counts only if this change is still part of
  * the same sign-in flow (within SAME_FLOW_MS of it, which may set the cookie twice).
