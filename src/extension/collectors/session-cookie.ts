@@ -33,7 +33,7 @@ const SLACK_URLS = ['https://slack.com/*', 'https://*.slack.com/*'];
  * Chromium stores a response's cookies before it tells extensions about the headers, so
  * the cookie change may come first: it waits this long for Slack's answer to be seen.
  */
-export const SIGNIN_WAIT_MS = 2_000;
+export const SIGNIN_WAIT_MS = 1_000;
 /** A completed sign-in this recent already accounts for the change. */
 const SIGNIN_FRESH_MS = 10_000;
 
