@@ -68,7 +68,10 @@ export async function rotateEnrollmentToken(
   await db.transaction().execute(async (trx) => {
     const previous = await currentEnrollmentToken(trx, now);
     const rotation = await readRotation(trx);
-    const retired = [{ sha256: sha256Hex(previous), retiredAt: now, expiresAt: previousExpiresAt }, ...rotation.retired];
+    const retired = [
+      { sha256: sha256Hex(previous), retiredAt: now, expiresAt: previousExpiresAt },
+      ...rotation.retired,
+    ];
     await setValue(trx, ROTATION_KEY, JSON.stringify({ rotatedAt: now, retired: retired.slice(0, MAX_RETIRED) }), now);
     await setValue(trx, CURRENT_KEY, token, now);
   });
@@ -79,11 +82,7 @@ export async function rotateEnrollmentToken(
  * Accepts the current token, or a replaced one inside its grace period; otherwise throws
  * 401 `bad_enrollment_token`, or `enrollment_token_expired` for a replaced one past it.
  */
-export async function checkEnrollmentToken(
-  db: Db,
-  presented: string,
-  now: number,
-): Promise<'current' | 'previous'> {
+export async function checkEnrollmentToken(db: Db, presented: string, now: number): Promise<'current' | 'previous'> {
   const current = await currentEnrollmentToken(db, now);
   if (constantTimeEqual(presented, current)) return 'current';
   const hash = Buffer.from(sha256Hex(presented), 'hex');

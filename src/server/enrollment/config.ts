@@ -54,7 +54,11 @@ export function resolveEnrollmentConfig(flags: EnrollmentFlags, env: NodeJS.Proc
       'SESSION_GUARD_ENROLLMENT_RATE_PER_ADDRESS',
       ENROLLMENT_DEFAULTS.perAddressPerMinute,
     ),
-    totalPerMinute: rate('enrollment-rate-total', 'SESSION_GUARD_ENROLLMENT_RATE_TOTAL', ENROLLMENT_DEFAULTS.totalPerMinute),
+    totalPerMinute: rate(
+      'enrollment-rate-total',
+      'SESSION_GUARD_ENROLLMENT_RATE_TOTAL',
+      ENROLLMENT_DEFAULTS.totalPerMinute,
+    ),
     // 0 would refuse every new device; "no quota" is simply not setting it.
     maxDevices: maxDevices === undefined || maxDevices === 0 ? null : maxDevices,
     approval: flags['enrollment-approval'] === true || yes(env.SESSION_GUARD_ENROLLMENT_APPROVAL),

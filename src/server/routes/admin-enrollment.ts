@@ -4,12 +4,7 @@
  * and read the enrollment settings. Same audited actions as the dashboard and the CLI.
  */
 import { z } from 'zod';
-import {
-  approveDeviceAs,
-  enrollmentSettings,
-  rejectDeviceAs,
-  rotateEnrollmentAs,
-} from '../admin/enrollment-actions';
+import { approveDeviceAs, enrollmentSettings, rejectDeviceAs, rotateEnrollmentAs } from '../admin/enrollment-actions';
 import { DEFAULT_GRACE_HOURS } from '../auth/enrollment-tokens';
 import { adminRoute } from './admin-route';
 
