@@ -181,7 +181,7 @@ export class ActiveGuard {
             : { enrolled: false, lastError: (error as Error).message },
         );
         const wait = pending
-          ? pendingRetryDelay()
+          ? pendingRetryDelay(Math.random, this.policy.pollIntervalSeconds)
           : Math.max(backoffDelay(attempt), error instanceof RetryLaterError ? error.retryAfterMs : 0);
         await new Promise((resolve) => setTimeout(resolve, wait));
         if (this.stopped) return never();

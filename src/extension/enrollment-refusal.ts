@@ -43,7 +43,12 @@ export async function readRefusal(response: Response): Promise<Refusal> {
   return { kind: 'stop', rejected: code === ENROLLMENT_REFUSALS.rejected.code };
 }
 
-/** Between two enrollment attempts while pending: 2 to 4 minutes, so offices behind one address stay under the rate limit. */
-export function pendingRetryDelay(random: () => number = Math.random): number {
+/**
+ * Between two enrollment attempts while pending: the policy's check-in interval
+ * (`pollIntervalSeconds`) when it sets one, else 2 to 4 minutes, so an office behind
+ * one address stays under the per-address rate limit.
+ */
+export function pendingRetryDelay(random: () => number = Math.random, pollIntervalSeconds?: number): number {
+  if (pollIntervalSeconds) return pollIntervalSeconds * 1000;
   return Math.round(120_000 + random() * 120_000);
 }

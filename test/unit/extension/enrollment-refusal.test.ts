@@ -44,9 +44,10 @@ describe('a refused enrollment (issue #10)', () => {
     await expect(attempt).rejects.toMatchObject({ retryAfterMs: 42_000 });
   });
 
-  it('asks again calmly while pending: every 2 to 4 minutes', () => {
+  it('asks again calmly while pending: every 2 to 4 minutes, or at the policy’s check-in interval', () => {
     expect(pendingRetryDelay(() => 0)).toBe(120_000);
     expect(pendingRetryDelay(() => 1)).toBe(240_000);
+    expect(pendingRetryDelay(() => 1, 30)).toBe(30_000);
   });
 
   it('shows "waiting for your administrator\'s approval" in the popup, not an error', () => {
