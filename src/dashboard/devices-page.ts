@@ -6,6 +6,7 @@
 import type { DeviceView, FingerprintSummary, SessionView, VerdictView } from '../shared/protocol/admin';
 import { csrfField, formatDuration, formatTime, html, layout, shortId, type SafeHtml } from './html';
 import { verdictTable } from './tables';
+import { approvalBadge, approvalForms, rotateTokenForm } from './device-approval';
 
 export function fingerprintText(f: FingerprintSummary | null): string {
   if (!f) return '—';
@@ -15,6 +16,8 @@ export function fingerprintText(f: FingerprintSummary | null): string {
 }
 
 function status(d: DeviceView): SafeHtml {
+  const approval = approvalBadge(d);
+  if (approval) return approval;
   if (!d.revokedAt) return html`<span class="badge ok">active</span>`;
   const rotated = d.revokedBy?.startsWith('rotated:');
   return html`<span class="badge bad">${rotated ? 'key rotated' : 'revoked'}</span>`;
@@ -48,7 +51,7 @@ export function devicesPage({ devices, csrf, now, notice }: DevicesPage): string
 <td>${d.lastIp ?? '—'}</td>
 <td><span title="${formatTime(d.lastSeenAt)}">${seen(now, d.lastSeenAt)}</span></td>
 <td>${status(d)}</td>
-<td>${revokeForm(d, csrf)}</td>
+<td>${approvalForms(d, csrf)} ${revokeForm(d, csrf)}</td>
 </tr>`,
   );
   const table =
@@ -64,7 +67,7 @@ export function devicesPage({ devices, csrf, now, notice }: DevicesPage): string
     scripts: ['confirm.js'],
     body: html`<h1>Devices and sessions</h1>
 ${notice ? html`<p class="notice" role="status">${notice}</p>` : ''}
-<p class="muted">${devices.filter((d) => !d.revokedAt).length} active, ${devices.filter((d) => d.revokedAt).length} revoked.</p>
+<p class="muted">${devices.filter((d) => !d.revokedAt).length} active, ${devices.filter((d) => d.revokedAt).length} revoked, ${devices.filter((d) => !d.revokedAt && d.approval === 'pending').length} waiting for approval. ${rotateTokenForm(csrf)}</p>
 ${table}`,
   });
 }

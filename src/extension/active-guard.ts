@@ -11,6 +11,7 @@ import { reportCurrentSession, type SessionState } from './collectors/session-co
 import type { SignalSink } from './collectors/types';
 import { enroll, isEnrolledWith, loadOrCreateIdentity, RevokedError, signText, type Enrolled } from './device-identity';
 import { executeVerdict } from './enforcer';
+import { PendingApprovalError, pendingRetryDelay, RetryLaterError } from './enrollment-refusal';
 import { claimHeartbeat } from './heartbeat';
 import { rotateKey, rotationDue } from './key-rotation';
 import { localCapFrom, type Breach } from './local-cap';
@@ -159,15 +160,30 @@ export class ActiveGuard {
       }
       try {
         const enrolled = await enroll(this.db, identity, this.policy, this.env.version);
-        await updateStatus({ enrolled: true, revoked: false, lastError: null, reachable: true });
+        await updateStatus({
+          enrolled: true,
+          revoked: false,
+          pendingApproval: false,
+          lastError: null,
+          reachable: true,
+        });
         return enrolled;
       } catch (error) {
         if (error instanceof RevokedError) {
-          this.markRevoked();
+          this.markRevoked(error.rejected);
           return never();
         }
-        await updateStatus({ enrolled: false, lastError: (error as Error).message });
-        await new Promise((resolve) => setTimeout(resolve, backoffDelay(attempt)));
+        // Waiting for an administrator is not an error: say so, and ask again calmly.
+        const pending = error instanceof PendingApprovalError;
+        await updateStatus(
+          pending
+            ? { enrolled: false, pendingApproval: true, reachable: true, lastError: null }
+            : { enrolled: false, lastError: (error as Error).message },
+        );
+        const wait = pending
+          ? pendingRetryDelay(Math.random, this.policy.pollIntervalSeconds)
+          : Math.max(backoffDelay(attempt), error instanceof RetryLaterError ? error.retryAfterMs : 0);
+        await new Promise((resolve) => setTimeout(resolve, wait));
         if (this.stopped) return never();
       }
     }
@@ -243,15 +259,18 @@ export class ActiveGuard {
     this.enrolled = this.enrollThenConnect();
   }
 
-  private markRevoked(): void {
+  private markRevoked(rejected = false): void {
     if (this.revoked) return;
     this.revoked = true;
     this.stream?.close();
     this.client = undefined;
     void updateStatus({
       revoked: true,
+      pendingApproval: false,
       connected: false,
-      lastError: 'Your security team revoked this browser’s Session Guard key; it no longer reports to them.',
+      lastError: rejected
+        ? 'Your administrator declined this browser; it does not report to them.'
+        : 'Your security team revoked this browser’s Session Guard key; it no longer reports to them.',
     });
   }
 }

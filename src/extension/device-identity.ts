@@ -6,6 +6,7 @@
 import { exportPublicJwk, generateDeviceKeyPair, sign } from '@/src/shared/crypto/signing';
 import { EnrollResponse, type EnrollRequest } from '@/src/shared/protocol';
 import type { ManagedPolicy } from '@/src/shared/policy/managed-policy';
+import { PendingApprovalError, readRefusal, RetryLaterError } from './enrollment-refusal';
 import type { Identity, LocalDb } from './local-db';
 import { signedPost } from './signed-fetch';
 
@@ -24,8 +25,12 @@ export async function loadOrCreateIdentity(db: LocalDb): Promise<Identity> {
 
 /** The backend refuses this key for good: revoked by an admin, or rotated away. */
 export class RevokedError extends Error {
-  constructor() {
-    super('this browser’s device key was revoked by your security team');
+  constructor(readonly rejected = false) {
+    super(
+      rejected
+        ? 'your administrator declined this browser'
+        : 'this browser’s device key was revoked by your security team',
+    );
   }
 }
 
@@ -50,7 +55,10 @@ export async function enroll(
     userAgent: navigator.userAgent.slice(0, 512),
   };
   const response = await signedPost(policy.backendUrl, '/v1/enroll', request, identity.keyPair.privateKey, null);
-  if (response.status === 403) throw new RevokedError();
+  const refusal = await readRefusal(response);
+  if (refusal?.kind === 'pending') throw new PendingApprovalError();
+  if (refusal?.kind === 'stop') throw new RevokedError(refusal.rejected);
+  if (refusal?.kind === 'later') throw new RetryLaterError(refusal.ms);
   if (!response.ok) throw new Error(`enrollment refused: HTTP ${response.status} ${await safeText(response)}`);
   const body = EnrollResponse.parse(await response.json());
   const enrolled: Enrolled = {

@@ -28,6 +28,12 @@ export function describe(status: ProtectionStatus | null): { level: Level; headl
       headline:
         'Disconnected: your security team revoked this browser’s Session Guard key. Local limits still apply; ask them if this is unexpected.',
     };
+  if (!status.enrolled && status.pendingApproval)
+    return {
+      level: 'warn',
+      headline:
+        "Waiting for your administrator's approval: this browser has asked to join your security team’s server and starts reporting once they approve it. Nothing to do on your side.",
+    };
   if (!status.enrolled)
     return {
       level: 'warn',
@@ -56,6 +62,8 @@ export function ago(at: number | null, now: number): string {
 function backendText(status: ProtectionStatus): string {
   if (!status.backendUrl) return 'none configured';
   if (status.revoked) return `${status.backendUrl}: refuses this browser (key revoked)`;
+  if (status.pendingApproval && !status.enrolled)
+    return `${status.backendUrl}: waiting for your administrator's approval`;
   if (status.connected) return `${status.backendUrl}: connected, verdicts arrive instantly`;
   if (status.reachable) return `${status.backendUrl}: reachable; verdicts are fetched at each check-in`;
   if (status.reachable === false) return `${status.backendUrl}: not reachable`;

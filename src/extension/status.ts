@@ -14,6 +14,8 @@ export const ProtectionStatus = z.object({
   enrolled: z.boolean().default(false),
   /** The backend refuses this device's key (revoked by an admin). */
   revoked: z.boolean().default(false),
+  /** Enrolled in approval mode: the backend waits for an administrator to approve this browser. */
+  pendingApproval: z.boolean().default(false),
   /** The live verdict channel (WebSocket) is open. */
   connected: z.boolean().default(false),
   /** The last HTTP exchange with the backend succeeded; null before the first. */

@@ -4,6 +4,7 @@
  */
 import type { ServerSecrets } from './auth/server-secrets';
 import type { DialectName } from './db/database';
+import type { EnrollmentControls } from './enrollment/controls';
 import type { Db } from './db/schema';
 import type { TorListView } from './detection/define-detector';
 import type { AdminEventBus } from './events/admin-stream';
@@ -66,4 +67,6 @@ export interface AppContext {
   torList: TorListSource | null;
   /** The Slack connection (issue #7): server-side revocation and the audit log; null without one. */
   slack: SlackService | null;
+  /** Rate limits, quota and approval mode for POST /v1/enroll (issue #10, src/server/enrollment/). */
+  enrollment: EnrollmentControls;
 }

@@ -30,6 +30,7 @@ import { createAdminEventBus } from './events/admin-stream';
 import { DEFAULT_RETRY_DELAYS_MS, IDLE_DISPATCHER } from './webhooks/dispatcher';
 import { extensionUpdateRoutes } from './routes/extension-updates';
 import { startSlack } from './slack/start';
+import { createEnrollmentControls } from './enrollment/controls';
 
 export type AppDeps = Pick<AppContext, 'db' | 'secrets'> &
   Partial<Omit<AppContext, 'db' | 'secrets' | 'verdictKeys'>> & {
@@ -58,6 +59,7 @@ export function resolveContext(deps: AppDeps): AppContext {
     webhookRetryDelaysMs: deps.webhookRetryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS,
     torList: deps.torList ?? null,
     slack: deps.slack ?? null,
+    enrollment: deps.enrollment ?? createEnrollmentControls(),
   };
 }
 

@@ -2,6 +2,7 @@
  * The `session-guard` command (bin/session-guard.mjs loads this through tsx). Returns
  * the exit code: 0 done, 1 failed, 2 wrong usage (with the usage text on stderr).
  */
+import { enrollmentCommand } from './cli/enrollment-command';
 import { extensionCommand } from './cli/extension-command';
 import { policyCommand } from './cli/policy-command';
 import { processIo, UsageError, type CliIo } from './cli/io';
@@ -18,6 +19,7 @@ const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> =
   token: tokenCommand,
   webhook: webhookCommand,
   slack: slackCommand,
+  enrollment: enrollmentCommand,
 };
 
 function isParseArgsError(error: unknown): boolean {

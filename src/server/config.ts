@@ -4,6 +4,12 @@
  */
 import { resolve } from 'node:path';
 import { resolveSlackConfig, type SlackConfig } from './slack/config';
+import {
+  EnrollmentConfigError,
+  resolveEnrollmentConfig,
+  type EnrollmentConfig,
+  type EnrollmentFlags,
+} from './enrollment/config';
 
 export interface ServeConfig {
   host: string;
@@ -29,6 +35,8 @@ export interface ServeConfig {
   trustProxy: TrustProxy;
   /** Where Slack's APIs are, the secret key file, the audit-log pace (src/server/slack/config.ts). */
   slack: SlackConfig;
+  /** Enrollment rate limits, device quota, approval mode (src/server/enrollment/config.ts). */
+  enrollment: EnrollmentConfig;
 }
 
 export type TrustProxy = false | number | string[];
@@ -37,7 +45,7 @@ export const DEFAULTS = { host: '127.0.0.1', port: 8787, dataDir: './data' } as 
 
 export class ConfigError extends Error {}
 
-export interface ServeFlags {
+export interface ServeFlags extends EnrollmentFlags {
   host?: string;
   port?: string;
   'data-dir'?: string;
@@ -117,5 +125,15 @@ export function resolveServeConfig(flags: ServeFlags, env: NodeJS.ProcessEnv): S
     logLevel: env.SESSION_GUARD_LOG_LEVEL ?? 'info',
     trustProxy: parseTrustProxy(env.SESSION_GUARD_TRUST_PROXY),
     slack: resolveSlackConfig(flags, env),
+    enrollment: enrollmentConfig(flags, env),
   };
+}
+
+function enrollmentConfig(flags: EnrollmentFlags, env: NodeJS.ProcessEnv): EnrollmentConfig {
+  try {
+    return resolveEnrollmentConfig(flags, env);
+  } catch (error) {
+    if (error instanceof EnrollmentConfigError) throw new ConfigError(error.message);
+    throw error;
+  }
 }

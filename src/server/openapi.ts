@@ -36,7 +36,16 @@ function deviceRoute(summary: string, body: z.ZodType, response: Record<string, 
       summary,
       ...(signed ? { parameters: signedHeaders } : {}),
       requestBody: { required: true, ...json(schema(body)) },
-      responses: { 200: { description: 'OK', ...json(response) }, 400: error, 401: error, 409: error, 413: error },
+      // 403: revoked, or not approved (device_pending / device_rejected, issue #10); 429 only on /v1/enroll.
+      responses: {
+        200: { description: 'OK', ...json(response) },
+        400: error,
+        401: error,
+        403: error,
+        409: error,
+        413: error,
+        ...(signed ? {} : { 429: error }),
+      },
     },
   };
 }

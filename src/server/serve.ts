@@ -21,6 +21,7 @@ import { createTorExitList, type TorExitList } from './tor/exit-list';
 import { describeTorList, torListSummary } from './tor/summary';
 import { lazySecretKey, loadSecretKey, SecretKeyError } from './slack/secret-key';
 import { createSlackService, type SlackService } from './slack/service';
+import { createEnrollmentControls } from './enrollment/controls';
 
 export const TOR_EXIT_LIST_KEY = 'tor_exit_list_source';
 
@@ -100,6 +101,7 @@ export async function startServer(config: ServeConfig, io: ServeIo): Promise<Run
       trustProxy: config.trustProxy,
       torList,
       slack,
+      enrollment: createEnrollmentControls(config.enrollment),
       logger: {
         level: config.logLevel,
         stream: process.stderr,

@@ -55,6 +55,8 @@ export function toDeviceView(row: DeviceWithCounts, fingerprint: FingerprintSumm
     revokedAt: row.revoked_at === null || row.revoked_at === undefined ? null : Number(row.revoked_at),
     revokedBy: row.revoked_by ?? null,
     fingerprint,
+    approval: row.approval ?? 'approved',
+    approvalBy: row.approval_by ?? null,
   };
 }
 

@@ -15,6 +15,10 @@ const OPTIONS = {
   'slack-api-url': { type: 'string' },
   'slack-audit-url': { type: 'string' },
   'secret-key-file': { type: 'string' },
+  'enrollment-rate-per-address': { type: 'string' },
+  'enrollment-rate-total': { type: 'string' },
+  'max-devices': { type: 'string' },
+  'enrollment-approval': { type: 'boolean' },
 } as const;
 
 export async function serveCommand(args: string[], io: CliIo): Promise<number> {

@@ -15,6 +15,14 @@ Commands:
       --slack-api-url URL      Slack Web API base (default https://slack.com/api)
       --slack-audit-url URL    Audit Logs API base (default
                                https://api.slack.com/audit/v1)
+      --enrollment-rate-per-address N   enrollments a minute from one address
+                               (IPv6: a /64), per replica (default 30; 0 = off)
+      --enrollment-rate-total N  enrollments a minute in all, per replica
+                               (default 300; 0 = off)
+      --max-devices N          device quota: enrolled, not revoked or rejected
+                               (default: none)
+      --enrollment-approval    new devices wait as pending until an admin
+                               approves them (dashboard Devices, admin API)
   policy export   Print the managed policy an admin deploys to browsers
       --format F               chrome-linux | windows-reg | macos-mobileconfig |
                                google-admin (docs/deploy.md)
@@ -34,6 +42,10 @@ Commands:
       --extension-dir DIR      the build to pack (default .output/chrome-mv3)
       --out DIR                also write DIR/session-guard.crx
       --data-dir DIR | --database-url URL   the store the backend serves from
+  enrollment rotate  Issue a new enrollment token (policy export prints it);
+                  the old one is accepted for the grace period, then refused
+      --grace-hours N          how long the old token still works (default 24)
+      --data-dir DIR | --database-url URL
   token create    Print a new bearer token for the admin API
       --label L                a name for the token (default "cli")
   token list      List tokens: id, label, created, last used, revoked (--json)
@@ -73,4 +85,6 @@ Environment:
                                  (else --secret-key-file, else <data-dir>/slack-secret.key)
   SESSION_GUARD_SLACK_API_URL, SESSION_GUARD_SLACK_AUDIT_URL   Slack's API bases
   SESSION_GUARD_SLACK_AUDIT_POLL_SECONDS   audit-log poll interval (default 60)
+  SESSION_GUARD_ENROLLMENT_RATE_PER_ADDRESS, SESSION_GUARD_ENROLLMENT_RATE_TOTAL,
+  SESSION_GUARD_MAX_DEVICES, SESSION_GUARD_ENROLLMENT_APPROVAL=1   as the serve flags
 `;

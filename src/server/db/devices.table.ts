@@ -18,4 +18,10 @@ export interface DevicesTable {
   /** Set when an admin revoked the device (issue #5): its key is refused everywhere. */
   revoked_at?: number | null;
   revoked_by?: string | null;
+  /** Approval mode (issue #10): `pending` devices are refused until an admin approves; legacy rows are `approved`. */
+  approval?: DeviceApproval;
+  approval_by?: string | null;
+  approval_at?: number | null;
 }
+
+export type DeviceApproval = 'approved' | 'pending' | 'rejected';

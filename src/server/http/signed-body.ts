@@ -9,6 +9,7 @@ import { importPublicJwk, verify, type PublicJwk } from '../../shared/crypto/sig
 import { DEVICE_HEADER, MAX_CLOCK_SKEW_MS, SIGNATURE_HEADER } from '../../shared/protocol/device';
 import type { AppContext } from '../app-context';
 import { findDevice, type DeviceRow } from '../db/devices.repository';
+import { refuseUnapproved } from './device-approval';
 import { refuseRevoked } from './device-revocation';
 import { HttpError, zodIssues } from './http-error';
 
@@ -81,6 +82,7 @@ export async function verifyDeviceRequest<T extends { deviceId: string; sentAt: 
   const publicKey = await importPublicJwk(JSON.parse(device.public_key) as PublicJwk);
   await verifySignature(publicKey, req, bytes);
   refuseRevoked(device);
+  refuseUnapproved(device);
   const body = parseJson(bytes, schema);
   if (body.deviceId !== device.id)
     throw new HttpError(401, 'device_mismatch', `the body's deviceId differs from ${DEVICE_HEADER}`);

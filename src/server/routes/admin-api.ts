@@ -10,6 +10,7 @@ import type { AppContext } from '../app-context';
 import { authenticateAdmin, type AdminPrincipal } from '../auth/admin-auth';
 import { csrfValid, isUnsafeMethod } from '../auth/csrf';
 import { HttpError } from '../http/http-error';
+import { enrollmentRoutes } from './admin-enrollment';
 import { endStreamsOnClose, eventRoutes } from './admin-events';
 import { exportRoutes } from './admin-exports';
 import { policyRoutes } from './admin-policy';
@@ -32,6 +33,7 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
   ...exportRoutes,
   ...eventRoutes,
   ...slackRoutes,
+  ...enrollmentRoutes,
 ];
 
 export const adminApiRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {

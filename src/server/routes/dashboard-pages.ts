@@ -78,9 +78,14 @@ export const dashboardPageRoutes: FastifyPluginAsync<{ ctx: AppContext }> = asyn
   });
 
   app.get('/devices', async (req, reply) => {
-    const notice = (req.query as Record<string, unknown>)?.revoked
+    const query = (req.query ?? {}) as Record<string, unknown>;
+    const notice = query.revoked
       ? 'The device was revoked: its key is refused from now on.'
-      : undefined;
+      : query.approved
+        ? 'The device was approved: it may report from now on.'
+        : query.rejected
+          ? 'The device was rejected: it is refused from now on.'
+          : undefined;
     return sendPage(
       reply,
       200,

@@ -17,6 +17,7 @@ import { createLoginThrottle } from '../auth/login-throttle';
 import { PasswordBusyError } from '../auth/password';
 import { sha256Hex } from '../auth/tokens';
 import { deleteSession } from '../db/admin.repository';
+import { dashboardEnrollmentRoutes } from './dashboard-enrollment';
 import { dashboardFormRoutes } from './dashboard-forms';
 import { dashboardPageRoutes } from './dashboard-pages';
 import { messagePage, sendPage } from './dashboard-session';
@@ -108,4 +109,5 @@ export const dashboardRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (a
 
   await app.register(dashboardPageRoutes, { ctx });
   await app.register(dashboardFormRoutes, { ctx });
+  await app.register(dashboardEnrollmentRoutes, { ctx });
 };

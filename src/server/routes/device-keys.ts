@@ -16,6 +16,7 @@ import type { AppContext } from '../app-context';
 import { findRotationFrom, rotateDeviceKey } from '../db/device-keys.repository';
 import { findDevice } from '../db/devices.repository';
 import { claimNonce } from '../db/nonces.repository';
+import { refuseUnapproved } from '../http/device-approval';
 import { refuseRevoked } from '../http/device-revocation';
 import { HttpError } from '../http/http-error';
 import { checkClock, header, parseJson, rawBody, verifySignature } from '../http/signed-body';
@@ -49,6 +50,7 @@ export const deviceKeyRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (a
     if (done?.new_device_id === newDeviceId) return { deviceId: newDeviceId, previousDeviceId: device.id };
     if (done) refuseRevoked({ revoked_at: done.rotated_at });
     refuseRevoked(device);
+    refuseUnapproved(device);
     if (await findDevice(ctx.db, newDeviceId))
       throw new HttpError(409, 'key_in_use', 'the new key is already enrolled');
 

@@ -12,6 +12,7 @@ import { ClientMessage, streamAuthText, type ServerMessage } from '../../shared/
 import type { AppContext } from '../app-context';
 import { findDevice, touchDevice } from '../db/devices.repository';
 import { pendingVerdicts } from '../db/verdicts.repository';
+import { approvalRefusal } from '../http/device-approval';
 import { isRevoked } from '../http/device-revocation';
 
 /** Close codes in the private range (4000–4999). */
@@ -52,6 +53,8 @@ export const streamRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
         return fail(STREAM_CLOSE.authFailed, 'authentication failed');
       }
       if (isRevoked(device)) return fail(STREAM_CLOSE.authFailed, 'device revoked');
+      const refusal = approvalRefusal(device);
+      if (refusal) return fail(STREAM_CLOSE.authFailed, refusal.code);
       if (socket.readyState !== socket.OPEN) return;
       clearTimeout(timer);
       state = 'ready';

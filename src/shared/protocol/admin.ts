@@ -118,6 +118,9 @@ export const DeviceView = z.object({
   revokedAt: z.number().nullable(),
   revokedBy: z.string().nullable(),
   fingerprint: FingerprintSummary.nullable(),
+  /** Approval mode (issue #10): pending devices wait for an admin; rejected ones are refused. */
+  approval: z.enum(['approved', 'pending', 'rejected']).default('approved'),
+  approvalBy: z.string().nullable().default(null),
 });
 export type DeviceView = z.infer<typeof DeviceView>;
 
