@@ -10,8 +10,15 @@ describe('addresses as detectors compare them', () => {
     ['2001:0db8:0000:0000:0000:0000:0000:0001', '2001:db8::1'],
     ['not an address', null],
     ['1.2.3', null],
+    ['fe80::1%eth0', 'fe80::1'],
+    ['FE80::0:1%25', 'fe80::1'],
   ])('%s is %s', (text, canonical) => {
     expect(canonicalIp(text)).toBe(canonical);
+  });
+
+  it('never throws on an IPv6 zone address, in a CIDR check either', () => {
+    expect(inCidrs('fe80::1%eth0', ['fe80::/10'])).toBe(true);
+    expect(inCidrs('fe80::1%eth0', ['10.0.0.0/8'])).toBe(false);
   });
 
   it('matches CIDRs of both families and IPv4-mapped addresses', () => {

@@ -16,7 +16,15 @@ export function canonicalIp(text: string): string | null {
       .split('.')
       .map((part) => String(Number(part)))
       .join('.');
-  if (family === 6) return new URL(`http://[${trimmed}]/`).hostname.slice(1, -1);
+  if (family === 6) {
+    // A zone id (`fe80::1%eth0`) names a local interface, not another address; URL refuses it.
+    const [address] = trimmed.split('%');
+    try {
+      return new URL(`http://[${address}]/`).hostname.slice(1, -1);
+    } catch {
+      return null;
+    }
+  }
   return null;
 }
 
