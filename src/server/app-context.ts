@@ -11,6 +11,7 @@ import type { AdminEventBus } from './events/admin-stream';
 import type { Metrics } from './metrics';
 import type { SlackService } from './slack/service';
 import type { VerdictHub } from './verdicts/hub';
+import type { StreamLimits } from './verdicts/stream-limits';
 import type { WebhookDispatcher } from './webhooks/dispatcher';
 
 /**
@@ -54,6 +55,8 @@ export interface AppContext {
   /** Origins allowed to call /v1 from a browser: exactly `chrome-extension://<id>`. */
   extensionOrigins: readonly string[];
   pollIntervalSeconds: number;
+  /** Bounds on open and authenticating verdict streams (issue #17). */
+  streamLimits: StreamLimits;
   streamAuthTimeoutMs: number;
   adminSessionTtlMs: number;
   /** Live dashboard streams are nudged through this when a verdict is issued here. */

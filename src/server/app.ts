@@ -22,6 +22,7 @@ import { streamRoutes } from './routes/stream';
 import { deviceKeyRoutes } from './routes/device-keys';
 import { verdictRoutes } from './routes/verdicts';
 import { createLocalHub } from './verdicts/hub';
+import { createStreamLimits, streamGauges } from './verdicts/stream-limits';
 import { createMetrics } from './metrics';
 import { metaRoutes } from './routes/meta';
 import { torExitListRoutes } from './routes/tor-exit-list';
@@ -50,6 +51,7 @@ export function resolveContext(deps: AppDeps): AppContext {
     now: deps.now ?? Date.now,
     extensionOrigins: deps.extensionOrigins ?? [],
     pollIntervalSeconds: deps.pollIntervalSeconds ?? 60,
+    streamLimits: deps.streamLimits ?? createStreamLimits(),
     streamAuthTimeoutMs: deps.streamAuthTimeoutMs ?? 10_000,
     adminSessionTtlMs: deps.adminSessionTtlMs ?? 12 * 3600_000,
     adminEvents: deps.adminEvents ?? createAdminEventBus(),
@@ -76,6 +78,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     bodyLimit: 256 * 1024,
   });
   installErrorHandler(app, ctx.metrics);
+  streamGauges(ctx.metrics, ctx.streamLimits);
   startAdminConsole(app, ctx, { ownDispatcher: !deps.webhooks });
   startSlack(app, ctx);
   securityHeaders(app);

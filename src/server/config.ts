@@ -4,6 +4,7 @@
  */
 import { resolve } from 'node:path';
 import { resolveSlackConfig, type SlackConfig } from './slack/config';
+import { DEFAULT_STREAM_LIMITS, type StreamLimitSettings } from './verdicts/stream-limits';
 import {
   EnrollmentConfigError,
   resolveEnrollmentConfig,
@@ -37,6 +38,8 @@ export interface ServeConfig {
   slack: SlackConfig;
   /** Enrollment rate limits, device quota, approval mode (src/server/enrollment/config.ts). */
   enrollment: EnrollmentConfig;
+  /** Verdict stream bounds (src/server/verdicts/stream-limits.ts, docs/limits.md). */
+  streamLimits: StreamLimitSettings;
 }
 
 export type TrustProxy = false | number | string[];
@@ -56,6 +59,9 @@ export interface ServeFlags extends EnrollmentFlags {
   'slack-api-url'?: string;
   'slack-audit-url'?: string;
   'secret-key-file'?: string;
+  'max-streams'?: string;
+  'max-streams-per-device'?: string;
+  'max-pending-streams'?: string;
 }
 
 export function parsePort(text: string): number {
@@ -126,7 +132,28 @@ export function resolveServeConfig(flags: ServeFlags, env: NodeJS.ProcessEnv): S
     trustProxy: parseTrustProxy(env.SESSION_GUARD_TRUST_PROXY),
     slack: resolveSlackConfig(flags, env),
     enrollment: enrollmentConfig(flags, env),
+    streamLimits: {
+      total: count('--max-streams', flags['max-streams'] ?? env.SESSION_GUARD_MAX_STREAMS, DEFAULT_STREAM_LIMITS.total),
+      perDevice: count(
+        '--max-streams-per-device',
+        flags['max-streams-per-device'] ?? env.SESSION_GUARD_MAX_STREAMS_PER_DEVICE,
+        DEFAULT_STREAM_LIMITS.perDevice,
+      ),
+      pending: count(
+        '--max-pending-streams',
+        flags['max-pending-streams'] ?? env.SESSION_GUARD_MAX_PENDING_STREAMS,
+        DEFAULT_STREAM_LIMITS.pending,
+      ),
+    },
   };
+}
+
+/** A positive whole number from a flag or the environment, else the default. */
+function count(name: string, text: string | undefined, fallback: number): number {
+  if (text === undefined || text === '') return fallback;
+  if (!/^\d+$/.test(text) || Number(text) < 1)
+    throw new ConfigError(`${name} must be a whole number from 1, got "${text}"`);
+  return Number(text);
 }
 
 function enrollmentConfig(flags: EnrollmentFlags, env: NodeJS.ProcessEnv): EnrollmentConfig {

@@ -22,6 +22,7 @@ import { describeTorList, torListSummary } from './tor/summary';
 import { lazySecretKey, loadSecretKey, SecretKeyError } from './slack/secret-key';
 import { createSlackService, type SlackService } from './slack/service';
 import { createEnrollmentControls } from './enrollment/controls';
+import { createStreamLimits } from './verdicts/stream-limits';
 
 export const TOR_EXIT_LIST_KEY = 'tor_exit_list_source';
 
@@ -102,6 +103,7 @@ export async function startServer(config: ServeConfig, io: ServeIo): Promise<Run
       torList,
       slack,
       enrollment: createEnrollmentControls(config.enrollment),
+      streamLimits: createStreamLimits(config.streamLimits),
       logger: {
         level: config.logLevel,
         stream: process.stderr,

@@ -19,6 +19,9 @@ const OPTIONS = {
   'enrollment-rate-total': { type: 'string' },
   'max-devices': { type: 'string' },
   'enrollment-approval': { type: 'boolean' },
+  'max-streams': { type: 'string' },
+  'max-streams-per-device': { type: 'string' },
+  'max-pending-streams': { type: 'string' },
 } as const;
 
 export async function serveCommand(args: string[], io: CliIo): Promise<number> {

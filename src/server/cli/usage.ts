@@ -23,6 +23,9 @@ Commands:
                                (default: none)
       --enrollment-approval    new devices wait as pending until an admin
                                approves them (dashboard Devices, admin API)
+      --max-streams N          open verdict streams per replica (default 20000)
+      --max-streams-per-device N  a newer stream closes the oldest (default 2)
+      --max-pending-streams N  streams still authenticating (default 1000)
   policy export   Print the managed policy an admin deploys to browsers
       --format F               chrome-linux | windows-reg | macos-mobileconfig |
                                google-admin (docs/deploy.md)

@@ -2,7 +2,8 @@
  * GET /v1/stream: the verdict push channel. The server speaks first with a random
  * challenge; the device answers with its id and a signature over `sg-stream:<challenge>`.
  * Then `ready`, every pending verdict, and new ones the moment they are issued. A socket
- * that has not authenticated within the timeout is closed.
+ * that has not authenticated within the timeout is closed. Open and authenticating sockets
+ * are bounded (verdicts/stream-limits.ts).
  */
 import { randomBytes } from 'node:crypto';
 import type { FastifyPluginAsync } from 'fastify';
@@ -14,6 +15,7 @@ import { findDevice, touchDevice } from '../db/devices.repository';
 import { pendingVerdicts } from '../db/verdicts.repository';
 import { approvalRefusal } from '../http/device-approval';
 import { isRevoked } from '../http/device-revocation';
+import { LIMIT_CLOSE } from '../verdicts/stream-limits';
 
 /** Close codes in the private range (4000–4999). */
 export const STREAM_CLOSE = { authFailed: 4401, authTimeout: 4408, badMessage: 4400 } as const;
@@ -33,6 +35,10 @@ function parseMessage(data: unknown): ClientMessage | null {
 
 export const streamRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
   app.get('/stream', { websocket: true }, (socket, req) => {
+    if (!ctx.streamLimits.admitPending(socket)) {
+      socket.close(LIMIT_CLOSE.tooManyPending, 'too many streams authenticating: retry later');
+      return;
+    }
     const challenge = randomBytes(32).toString('base64url');
     let state: 'challenged' | 'authenticating' | 'ready' = 'challenged';
     let unsubscribe: (() => void) | null = null;
@@ -56,6 +62,9 @@ export const streamRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
       const refusal = approvalRefusal(device);
       if (refusal) return fail(STREAM_CLOSE.authFailed, refusal.code);
       if (socket.readyState !== socket.OPEN) return;
+      if (!ctx.streamLimits.admitDevice(socket, device.id)) {
+        return fail(LIMIT_CLOSE.atCapacity, 'verdict streams at capacity: use the poll');
+      }
       clearTimeout(timer);
       state = 'ready';
       // Subscribe before reading pending verdicts so none issued in between is missed;
@@ -86,6 +95,7 @@ export const streamRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
       });
     });
     socket.on('close', () => {
+      ctx.streamLimits.release(socket);
       clearTimeout(timer);
       unsubscribe?.();
     });
