@@ -179,8 +179,9 @@ export async function ensureVerdictKeys(
     async signing() {
       const now = clock();
       if (now - cached.at >= REFRESH_MS || now < cached.at) {
-        const fresh = await load(db, secretKey, now);
-        cached = { at: now, key: fresh.signing.kid === cached.key.kid ? cached.key : fresh.signing };
+        // A failed look (the database briefly away) keeps the key in hand: it is still valid.
+        const fresh = await load(db, secretKey, now).catch(() => null);
+        cached = { at: now, key: fresh && fresh.signing.kid !== cached.key.kid ? fresh.signing : cached.key };
       }
       return cached.key;
     },
