@@ -13,7 +13,8 @@ export const ManagedPolicy = z.object({
     .url({ protocol: /^https?$/, error: 'backendUrl must be an https URL' })
     // https except on loopback (issue #10): the message names the rule, for the popup.
     .superRefine((url, ctx) => {
-      const problem = backendUrlProblem(url);
+      // Other schemes are already reported by the check above: say it once.
+      const problem = /^http:/i.test(url) ? backendUrlProblem(url) : null;
       if (problem) ctx.addIssue({ code: 'custom', message: problem });
     })
     .transform((url) => url.replace(/\/+$/, '')),

@@ -194,3 +194,13 @@ describe('reason codes the extension does not know (issue #14)', () => {
     expect(text).toContain('Slack was reached through the Tor network; made_up_anomaly');
   });
 });
+
+describe('backendUrl problems are named once', () => {
+  it('reports a non-http scheme once, not twice', () => {
+    const key = 'MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE' + 'A'.repeat(60);
+
+    const state = readManagedPolicy({ ...base, backendUrl: 'ftp://guard.example.com', verdictPublicKey: key });
+
+    expect(state.status === 'invalid' && state.problems).toEqual(['backendUrl: backendUrl must be an https URL']);
+  });
+});
