@@ -46,7 +46,7 @@ export class ActiveGuard {
     readonly policy: ManagedPolicy,
     readonly policyText: string,
     readonly db: LocalDb,
-    private readonly verdictKey: CryptoKey,
+    private readonly verdictKey: readonly CryptoKey[],
     private readonly env: GuardEnv,
   ) {
     const sender: OutboxSender = {

@@ -1,10 +1,10 @@
 /**
- * The enforcer: verifies a verdict with the key pinned in managed policy, checks that it
+ * The enforcer: verifies a verdict with the keys pinned in managed policy, checks that it
  * is current and meant for this device or its session, ends the Slack session, tells the
  * user, and acknowledges with timings. Executing the same verdict twice does nothing
  * the second time but acknowledge again (the first acknowledgement may have been lost).
  */
-import { verify } from '@/src/shared/crypto/signing';
+import { verifyWithAny } from '@/src/shared/crypto/verdict-keys';
 import { VerdictPayload, type SignedVerdict, type VerdictAck } from '@/src/shared/protocol';
 import type { LocalDb } from './local-db';
 
@@ -13,7 +13,8 @@ const EXPIRY_SKEW_MS = 60_000;
 
 export interface EnforcerDeps {
   db: LocalDb;
-  verdictKey: () => Promise<CryptoKey>;
+  /** Every key managed policy pins (verdictPublicKey and verdictPublicKeys): any may sign. */
+  verdictKey: () => Promise<CryptoKey | readonly CryptoKey[]>;
   deviceId: () => string;
   currentSessionKey: () => Promise<string | null>;
   clearCookies: () => Promise<{ cleared: number; hosts: string[] }>;
@@ -32,7 +33,7 @@ export async function executeVerdict(
   const now = deps.now ?? Date.now;
   const receivedAt = now();
 
-  if (!(await verify(await deps.verdictKey(), signed.signature, signed.payload))) {
+  if (!(await verifyWithAny(await deps.verdictKey(), signed.signature, signed.payload))) {
     // Not from our backend: nothing to acknowledge, since nothing in it can be trusted.
     return { outcome: 'rejected', detail: 'bad signature' };
   }

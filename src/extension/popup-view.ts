@@ -4,7 +4,7 @@
  * last session ended. An unconfigured or failing extension says what is wrong. Built with
  * DOM nodes and textContent only: nothing from storage is ever parsed as HTML.
  */
-import { REASON_TEXT, ReasonCode } from '@/src/shared/protocol';
+import { reasonText } from '@/src/shared/protocol';
 import { builder } from './dom';
 import type { ProtectionStatus } from './status';
 
@@ -71,9 +71,7 @@ function backendText(status: ProtectionStatus): string {
 }
 
 function verdictText(verdict: NonNullable<ProtectionStatus['lastVerdict']>, now: number): string {
-  const reasons = verdict.reasons
-    .map((r) => (ReasonCode.safeParse(r).success ? REASON_TEXT[r as ReasonCode] : r))
-    .join('; ');
+  const reasons = verdict.reasons.map(reasonText).join('; ');
   const by = verdict.local ? 'on this device by a local limit' : 'by your organisation';
   return `Your Slack session was ended ${ago(verdict.at, now)} ${by}, because ${reasons}.`;
 }

@@ -5,7 +5,8 @@
  * unconfigured extension reports nothing.
  */
 import { browser } from 'wxt/browser';
-import { importSpkiPublicKey, keyedHash } from '@/src/shared/crypto/signing';
+import { keyedHash } from '@/src/shared/crypto/signing';
+import { importVerdictKeyRing, policyVerdictKeys } from '@/src/shared/crypto/verdict-keys';
 import type { ManagedPolicy } from '@/src/shared/policy/managed-policy';
 import { ActiveGuard } from './active-guard';
 import { watchApiCalls } from './collectors/api-calls';
@@ -46,11 +47,11 @@ export function startSessionGuard(): void {
   const sink = createSink({ current, sessionState, fingerprint: () => fingerprints.get() });
 
   const activate = async (policy: ManagedPolicy, policyText: string): Promise<ActiveGuard | null> => {
-    let verdictKey: CryptoKey;
+    let verdictKey: CryptoKey[];
     try {
-      verdictKey = await importSpkiPublicKey(policy.verdictPublicKey);
-    } catch {
-      await updateStatus({ policy: 'invalid', problems: ['verdictPublicKey is not a P-256 public key'] });
+      verdictKey = await importVerdictKeyRing(policyVerdictKeys(policy));
+    } catch (error) {
+      await updateStatus({ policy: 'invalid', problems: [(error as Error).message] });
       return null;
     }
     await updateStatus({

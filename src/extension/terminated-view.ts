@@ -3,17 +3,16 @@
  * what to do, and whom to ask (the org's contact from managed policy, when it set one).
  * Built from the status record and the policy, never from the page URL's contents.
  */
-import { REASON_TEXT, ReasonCode } from '@/src/shared/protocol';
+import { reasonText } from '@/src/shared/protocol';
 import { builder, safeLink } from './dom';
 import type { ProtectionStatus } from './status';
 import type { SupportInfo } from './termination';
 
 type Verdict = NonNullable<ProtectionStatus['lastVerdict']>;
 
+/** A code this build does not know is shown as given (issue #14): the user can quote it to IT. */
 function reasonsText(reasons: string[]): string[] {
-  return reasons.map((r) =>
-    ReasonCode.safeParse(r).success ? REASON_TEXT[r as ReasonCode] : 'a security rule of your organisation',
-  );
+  return reasons.map(reasonText);
 }
 
 export function renderTerminated(doc: Document, verdict: Verdict | null, support: SupportInfo): DocumentFragment {

@@ -4,13 +4,14 @@
  * happened, what to do, whom to ask), and the verdict remembered for the popup.
  */
 import { browser } from 'wxt/browser';
-import { REASON_TEXT, type ReasonCode } from '@/src/shared/protocol';
+import { reasonText } from '@/src/shared/protocol';
 import { clearSlackSiteData } from './slack-session';
 import { updateStatus } from './status';
 
 export interface Termination {
   id: string;
-  reasons: ReasonCode[];
+  /** As the verdict gave them, known to this build or not (issue #14). */
+  reasons: string[];
   /** Ended by a local cap while the backend was unreachable. */
   local?: boolean;
 }
@@ -22,8 +23,8 @@ export interface SupportInfo {
 
 export const NOTIFICATION_PREFIX = 'verdict-';
 
-export function whyText(reasons: readonly ReasonCode[]): string {
-  return reasons.map((r) => REASON_TEXT[r] ?? r).join('; ');
+export function whyText(reasons: readonly string[]): string {
+  return reasons.map(reasonText).join('; ');
 }
 
 export function terminationMessage(

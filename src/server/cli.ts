@@ -10,6 +10,7 @@ import { serveCommand } from './cli/serve-command';
 import { slackCommand } from './cli/slack-command';
 import { tokenCommand } from './cli/token-command';
 import { USAGE } from './cli/usage';
+import { verdictKeyCommand } from './cli/verdict-key-command';
 import { webhookCommand } from './cli/webhook-command';
 
 const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> = {
@@ -20,6 +21,7 @@ const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> =
   webhook: webhookCommand,
   slack: slackCommand,
   enrollment: enrollmentCommand,
+  'verdict-key': verdictKeyCommand,
 };
 
 function isParseArgsError(error: unknown): boolean {

@@ -23,6 +23,7 @@ import { lazySecretKey, loadSecretKey, SecretKeyError } from './slack/secret-key
 import { createSlackService, type SlackService } from './slack/service';
 import { createEnrollmentControls } from './enrollment/controls';
 import { createStreamLimits } from './verdicts/stream-limits';
+import { VerdictKeyError } from './verdicts/key-seal';
 
 export const TOR_EXIT_LIST_KEY = 'tor_exit_list_source';
 
@@ -63,7 +64,15 @@ export async function startServer(config: ServeConfig, io: ServeIo): Promise<Run
     }
   }
 
-  const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
+  const store = await openStore({
+    dataDir: config.dataDir,
+    databaseUrl: config.databaseUrl,
+    env: io.env,
+    secretKeyFile: config.slack.secretKeyFile,
+  }).catch((error: unknown) => {
+    // A replica whose secret key cannot unseal the verdict keys must not start (issue #10).
+    throw error instanceof VerdictKeyError || error instanceof SecretKeyError ? new ConfigError(error.message) : error;
+  });
   let app: FastifyInstance | undefined;
   let torList: TorExitList | null = null;
   let hub: PostgresHub | null = null;

@@ -73,7 +73,20 @@ test.describe('misconfigured', () => {
     const popup = await openPopup(context, extensionId);
 
     await expect(popup.getByRole('status')).toHaveText(
-      /^Not protected: the Session Guard policy .* is invalid \(backendUrl: backendUrl must be an http\(s\) URL\)/,
+      /^Not protected: the Session Guard policy .* is invalid \(backendUrl: backendUrl must be an https URL\)/,
+      { timeout: 20_000 },
+    );
+  });
+});
+
+test.describe('plain http off loopback (issue #10)', () => {
+  test.use({ policyOverride: { backendUrl: 'http://guard.example.com' } });
+
+  test('refuses the policy and says https is required', async ({ context, extensionId }) => {
+    const popup = await openPopup(context, extensionId);
+
+    await expect(popup.getByRole('status')).toHaveText(
+      /^Not protected: the Session Guard policy .* is invalid \(backendUrl: backendUrl must use https \(plain http is allowed only on loopback/,
       { timeout: 20_000 },
     );
   });

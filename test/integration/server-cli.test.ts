@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -196,7 +197,9 @@ describe('session-guard CLI', () => {
     'two replicas on one PostgreSQL share the secrets and the admin password',
     async () => {
       const database = await createPostgresDatabase();
-      const replicas = [captureIo(), captureIo()];
+      // As deployed: one secret key for every replica and command (it seals the verdict key).
+      const env = { SESSION_GUARD_SECRET_KEY: randomBytes(32).toString('base64') };
+      const replicas = [captureIo(env), captureIo(env)];
       const exits = replicas.map((c) =>
         main(['serve', '--port', '0', '--data-dir', dir, '--database-url', database.url], c.io),
       );
@@ -207,7 +210,7 @@ describe('session-guard CLI', () => {
       const urls = replicas.map((c) => /listening on (\S+)/.exec(c.text())![1]);
       const generated = replicas.filter((c) => /Admin password \(shown once\)/.test(c.text()));
       const readiness = await Promise.all(urls.map(async (u) => (await fetch(`${u}/readyz`)).json()));
-      const exported = captureIo();
+      const exported = captureIo(env);
       await main(['policy', 'export', '--format', 'chrome-linux', '--database-url', database.url], exported.io);
       const id = loadExtensionKey({}).extensionId;
       const settings = JSON.parse(exported.text())['3rdparty'].extensions[id];
@@ -221,7 +224,7 @@ describe('session-guard CLI', () => {
         { status: 'ready', database: 'postgres' },
         { status: 'ready', database: 'postgres' },
       ]);
-      const store = await openStore({ dataDir: dir, databaseUrl: database.url });
+      const store = await openStore({ dataDir: dir, databaseUrl: database.url, env });
       expect(settings.enrollmentToken).toBe(store.secrets.enrollmentToken);
       await store.close();
       replicas.forEach((c) => c.stop());

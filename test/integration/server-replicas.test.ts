@@ -2,6 +2,10 @@
  * Two replicas on one PostgreSQL: a verdict issued by the replica that ingested the
  * signals reaches a device whose WebSocket is held by the other one, at once.
  */
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { buildApp } from '../../src/server/app';
@@ -16,8 +20,12 @@ import { createPostgresDatabase, stopPostgres } from './server-support/test-stor
 
 afterAll(stopPostgres);
 
+// Replicas share the secret key that seals the verdict signing key (issue #10).
+const SHARED_SECRET = { SESSION_GUARD_SECRET_KEY: randomBytes(32).toString('base64') };
+
 async function replica(url: string) {
-  const store = await openStore({ dataDir: '/nonexistent-unused', databaseUrl: url });
+  const dataDir = await mkdtemp(join(tmpdir(), 'sg-replica-'));
+  const store = await openStore({ dataDir, databaseUrl: url, env: SHARED_SECRET });
   const hub = createPostgresHub({ url });
   await hub.ready;
   const app = await buildApp({ db: store.db, dialect: store.dialect, secrets: store.secrets, hub });
@@ -33,6 +41,7 @@ async function replica(url: string) {
       await app.close();
       await hub.close();
       await store.close();
+      await rm(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -242,7 +242,7 @@ describe.each(DIALECTS)('repositories (%s)', (dialect) => {
     expect(t.store.secrets.enrollmentToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(t.store.secrets.sessionKeySecret).toMatch(/^[A-Za-z0-9_-]{43}$/);
 
-    const again = await ensureServerSecrets(db(), T);
+    const again = await ensureServerSecrets(db(), T, { secretKey: t.store.secretKey, dialect: t.store.dialect });
 
     expect(again.enrollmentToken).toBe(t.store.secrets.enrollmentToken);
     expect(again.verdictKeys.publicSpki).toBe(t.store.secrets.verdictKeys.publicSpki);

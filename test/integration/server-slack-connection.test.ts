@@ -202,8 +202,10 @@ describe('session-guard slack (CLI)', () => {
       io({ ...env(), SESSION_GUARD_SECRET_KEY: randomBytes(32).toString('base64') }),
     );
 
+    // The store's verdict signing key is sealed under the same secret key (issue #10), so
+    // the command stops before it reaches the token, naming the key to give it.
     expect(code).toBe(1);
-    expect(out.at(-1)).toMatch(/FAILED: auth\.test: key_mismatch/);
-    expect(out.at(-1)).toMatch(/sealed with another secret key/);
+    expect(err.join('\n')).toMatch(/was sealed with secret key [0-9a-f]{16}, this backend has [0-9a-f]{16}/);
+    expect(err.join('\n')).toContain('SESSION_GUARD_SECRET_KEY');
   });
 });

@@ -33,19 +33,23 @@ const SAMPLE: Record<SchemaType, unknown> = {
 };
 
 export const ID = loadExtensionKey({}).extensionId;
-const VERDICT_KEY = generateKeyPairSync('ec', { namedCurve: 'P-256' })
-  .publicKey.export({ type: 'spki', format: 'der' })
-  .toString('base64');
+const verdictKey = () =>
+  generateKeyPairSync('ec', { namedCurve: 'P-256' })
+    .publicKey.export({ type: 'spki', format: 'der' })
+    .toString('base64');
+const VERDICT_KEY = verdictKey();
 export const REQUIRED = {
   backendUrl: 'https://guard.example.com',
   enrollmentToken: 'enroll_0123456789abcdef0123',
   verdictPublicKey: VERDICT_KEY,
 };
+/** Filled in by policy export too, after a key rotation: the new key and the previous one. */
+export const ROTATED = { verdictPublicKeys: [VERDICT_KEY, verdictKey()] };
 /** Every optional key the schema declares, with a value of its schema type. */
 export const EVERY_KEY: Record<string, unknown> = Object.fromEntries(
-  SCHEMA_KEYS.filter((k) => !(k in REQUIRED)).map((k) => [k, SAMPLE[schemaType(k)]]),
+  SCHEMA_KEYS.filter((k) => !(k in REQUIRED) && !(k in ROTATED)).map((k) => [k, SAMPLE[schemaType(k)]]),
 );
-export const EXPECTED_SETTINGS: Record<string, unknown> = { ...EVERY_KEY, ...REQUIRED };
+export const EXPECTED_SETTINGS: Record<string, unknown> = { ...EVERY_KEY, ...REQUIRED, ...ROTATED };
 export const FORCE_INSTALL = {
   [ID]: {
     installation_mode: 'force_installed',
@@ -57,6 +61,7 @@ export const FORCE_INSTALL = {
 export const input = (settings: Record<string, unknown> = EVERY_KEY): ManagedPolicyInput => ({
   extensionId: ID,
   ...REQUIRED,
+  ...ROTATED,
   settings,
 });
 export const files = (format: ExportFormat, settings?: Record<string, unknown>): ExportFile[] =>

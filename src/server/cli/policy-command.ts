@@ -6,6 +6,7 @@
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { backendUrlProblem } from '../../shared/policy/backend-url';
 import { openStore } from '../db/open-store';
 import { BROWSER_NAMES, PolicyInputError, type Browser } from '../deploy/deploy-policy';
 import { currentPackage } from '../deploy/package-store';
@@ -53,6 +54,9 @@ export async function policyCommand(args: string[], io: CliIo): Promise<number> 
   if (!BROWSER_NAMES.includes(browser)) throw new UsageError(`--browser must be one of ${BROWSER_NAMES.join(', ')}`);
   const backendUrl = (values['backend-url'] ?? 'http://127.0.0.1:8787').replace(/\/+$/, '');
   if (!HTTP_URL.test(backendUrl)) throw new UsageError('--backend-url must be an http(s) URL');
+  // Browsers would refuse it (issue #10): say so here rather than in every popup.
+  const urlProblem = backendUrlProblem(backendUrl);
+  if (urlProblem) throw new UsageError(`--backend-url: ${urlProblem}`);
   const updateUrl = values['update-url'];
   if (updateUrl !== undefined && !HTTP_URL.test(updateUrl)) throw new UsageError('--update-url must be an http(s) URL');
   const settings = readSettings(values.settings);
@@ -67,6 +71,7 @@ export async function policyCommand(args: string[], io: CliIo): Promise<number> 
           'set SESSION_GUARD_EXTENSION_KEY to the key you packed with.',
       );
     }
+    const verdictKeys = store.secrets.verdictKeys.published;
     const files = exportManagedPolicy(format as ExportFormat, {
       extensionId,
       backendUrl,
@@ -74,6 +79,8 @@ export async function policyCommand(args: string[], io: CliIo): Promise<number> 
       settings,
       enrollmentToken: store.secrets.enrollmentToken,
       verdictPublicKey: store.secrets.verdictKeys.publicSpki,
+      // Old and new key after `verdict-key rotate`, so devices accept both while this rolls out.
+      ...(verdictKeys.length > 1 ? { verdictPublicKeys: verdictKeys.map((k) => k.publicSpki) } : {}),
     });
     if (values.out) {
       const dir = resolve(values.out);

@@ -22,7 +22,6 @@ import { cliActor } from './token-command';
 const OPTIONS = {
   'token-file': { type: 'string' },
   json: { type: 'boolean' },
-  'secret-key-file': { type: 'string' },
   'slack-api-url': { type: 'string' },
   'slack-audit-url': { type: 'string' },
   ...STORE_OPTIONS,

@@ -11,7 +11,8 @@ Commands:
       --tor-exit-list FILE|URL Tor exit list for the tor detector
       --extension-origin O     allow this browser origin on /v1 (repeatable;
                                default chrome-extension://<the extension's ID>)
-      --secret-key-file FILE   key that seals the Slack token (docs/slack-connection.md)
+      --secret-key-file FILE   key that seals the verdict keys and the Slack token
+                               (docs/deploy.md; every replica needs the same)
       --slack-api-url URL      Slack Web API base (default https://slack.com/api)
       --slack-audit-url URL    Audit Logs API base (default
                                https://api.slack.com/audit/v1)
@@ -30,7 +31,7 @@ Commands:
       --format F               chrome-linux | windows-reg | macos-mobileconfig |
                                google-admin (docs/deploy.md)
       --backend-url URL        the URL browsers reach the backend at
-                               (default http://127.0.0.1:8787)
+                               (default http://127.0.0.1:8787; https unless loopback)
       --browser B              chrome (default) or edge, for formats with one
                                file per browser (windows-reg, macos-mobileconfig)
       --out DIR                write every file of the format into DIR instead
@@ -72,6 +73,14 @@ Commands:
   slack disconnect  Delete the stored token
       --secret-key-file FILE | --slack-api-url URL   as for serve
       --data-dir DIR | --database-url URL   (every slack command)
+  verdict-key rotate  Make a new verdict signing key; it signs from now, and
+                  policy export lists it beside the previous one (docs/adr/0003)
+      --activate-in D          sign with it only after D (e.g. 24h, 7d), once the
+                               new policy has reached every browser
+  verdict-key list  Every verdict key: id, generation, signing or not (--json)
+      --data-dir DIR | --database-url URL   (every verdict-key command)
+  Every command that opens the store takes --secret-key-file FILE: the key that
+  seals the verdict signing keys and the Slack token (see SESSION_GUARD_SECRET_KEY)
 
 Options:
   -h, --help      Show this help
@@ -84,7 +93,7 @@ Environment:
                                  true/1 the one proxy in front, N hops, or proxy CIDRs
   SESSION_GUARD_TOR_REFRESH_SECONDS   re-read --tor-exit-list this often (default 3600)
   SESSION_GUARD_TOR_STALE_SECONDS     report the list stale past this age (default 86400)
-  SESSION_GUARD_SECRET_KEY       32-byte key (base64/hex) sealing the Slack token
+  SESSION_GUARD_SECRET_KEY       32-byte key (base64/hex) sealing the verdict keys and the Slack token
                                  (else --secret-key-file, else <data-dir>/slack-secret.key)
   SESSION_GUARD_SLACK_API_URL, SESSION_GUARD_SLACK_AUDIT_URL   Slack's API bases
   SESSION_GUARD_SLACK_AUDIT_POLL_SECONDS   audit-log poll interval (default 60)

@@ -3,11 +3,11 @@
  * PostgreSQL when a `postgres://` URL is given, so several replicas can share one
  * database. Both speak the same dialect-neutral schema (see migrations/).
  */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
+import { privateDataDir, privateFile } from './private-files';
 import type { Database, Db } from './schema';
 
 export type DialectName = 'sqlite' | 'postgres';
@@ -40,9 +40,10 @@ export function openDatabase(options: DatabaseOptions): OpenDatabase {
 }
 
 function openSqlite(dataDir: string): OpenDatabase {
-  mkdirSync(dataDir, { recursive: true });
+  privateDataDir(dataDir);
   const file = join(dataDir, SQLITE_FILE_NAME);
   const sqlite = new SqliteDatabase(file);
+  privateFile(file); // before WAL: SQLite gives -wal and -shm the mode of the database file
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('synchronous = NORMAL');

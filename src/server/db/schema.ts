@@ -17,6 +17,7 @@ import type {
   SlackRevocationEventsTable,
   SlackRevocationsTable,
 } from './slack.table';
+import type { VerdictKeysTable } from './verdict-keys.table';
 import type { VerdictsTable } from './verdicts.table';
 import type { WebhookDeliveriesTable, WebhooksTable } from './webhooks.table';
 import type { Kysely, Transaction } from 'kysely';
@@ -42,6 +43,7 @@ export interface Database {
   slack_revocation_events: SlackRevocationEventsTable;
   slack_audit_state: SlackAuditStateTable;
   slack_audit_entries: SlackAuditEntriesTable;
+  verdict_keys: VerdictKeysTable;
 }
 
 export type Db = Kysely<Database>;

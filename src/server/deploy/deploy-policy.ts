@@ -14,13 +14,15 @@ export type Browser = keyof typeof BROWSERS;
 export const BROWSER_NAMES = Object.keys(BROWSERS) as Browser[];
 
 /** The keys `policy export` fills in itself; a settings file may not set them. */
-export const EXPORT_OWNED_KEYS = ['backendUrl', 'enrollmentToken', 'verdictPublicKey'] as const;
+export const EXPORT_OWNED_KEYS = ['backendUrl', 'enrollmentToken', 'verdictPublicKey', 'verdictPublicKeys'] as const;
 
 export interface ManagedPolicyInput {
   extensionId: string;
   backendUrl: string;
   enrollmentToken: string;
   verdictPublicKey: string;
+  /** After a rotation: every key a verdict may be signed with, newest first (docs/adr/0003). */
+  verdictPublicKeys?: string[];
   /** Where browsers fetch the CRX; default: this backend's own update manifest. */
   updateUrl?: string;
   /** Optional managed keys (tuning), e.g. `{ pollIntervalSeconds: 60 }`. */
@@ -51,6 +53,7 @@ export function resolveDeployPolicy(input: ManagedPolicyInput): DeployPolicy {
     backendUrl: input.backendUrl,
     enrollmentToken: input.enrollmentToken,
     verdictPublicKey: input.verdictPublicKey,
+    ...(input.verdictPublicKeys ? { verdictPublicKeys: input.verdictPublicKeys } : {}),
   });
   if (!result.success) {
     throw new PolicyInputError(

@@ -63,7 +63,7 @@ export async function recordFinding(
   const findingId = randomUUID();
   const verdict =
     outcome === 'verdict_issued'
-      ? await issueVerdict(deps.verdictKeys.privateKey, {
+      ? await issueVerdict(await deps.verdictKeys.signing(), {
           reasons: [reason],
           deviceId: subject.deviceId,
           sessionKey,

@@ -7,8 +7,9 @@
  * to use the environment or a mounted secret instead (and that replicas must share it).
  */
 import { createHmac, randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { privateDataDir } from '../db/private-files';
 
 export const GENERATED_KEY_FILE = 'slack-secret.key';
 
@@ -76,7 +77,7 @@ export function loadSecretKey(options: SecretKeyOptions): SecretKey {
     if (!existsSync(file)) throw new SecretKeyError(`secret key file ${file} does not exist`);
     return make(parseKeyText(readFileSync(file, 'utf8'), `secret key file ${file}`), 'file', file, looseWarning(file));
   }
-  mkdirSync(options.dataDir, { recursive: true });
+  privateDataDir(options.dataDir);
   const path = join(options.dataDir, GENERATED_KEY_FILE);
   try {
     // `wx`: two processes starting together never overwrite each other's key.

@@ -1,11 +1,13 @@
 /**
  * Making a verdict: build the payload, check it against the wire schema, sign the exact
- * JSON text with the backend key. The extension verifies that text before parsing it.
+ * JSON text with the backend's current key, whose id (`kid`) the payload names. The
+ * extension verifies that text before parsing it.
  */
 import { randomUUID } from 'node:crypto';
 import { sign } from '../../shared/crypto/signing';
 import type { ReasonCode } from '../../shared/protocol/reason-codes';
 import { VerdictPayload, type SignedVerdict } from '../../shared/protocol/verdict';
+import type { SigningKey } from './verdict-key-ring';
 
 /** How long a verdict stays executable; a device offline longer than this never sees it. */
 export const VERDICT_TTL_MS = 10 * 60_000;
@@ -24,7 +26,7 @@ export interface IssuedVerdict extends SignedVerdict {
   payloadObject: VerdictPayload;
 }
 
-export async function issueVerdict(privateKey: CryptoKey, input: VerdictInput): Promise<IssuedVerdict> {
+export async function issueVerdict(key: SigningKey, input: VerdictInput): Promise<IssuedVerdict> {
   const payloadObject = VerdictPayload.parse({
     v: 1,
     id: input.id ?? randomUUID(),
@@ -34,7 +36,8 @@ export async function issueVerdict(privateKey: CryptoKey, input: VerdictInput): 
     issuedAt: input.issuedAt,
     expiresAt: input.issuedAt + VERDICT_TTL_MS,
     policyVersion: input.policyVersion,
+    kid: key.kid,
   });
   const payload = JSON.stringify(payloadObject);
-  return { payload, signature: await sign(privateKey, payload), payloadObject };
+  return { payload, signature: await sign(key.privateKey, payload), payloadObject };
 }

@@ -4,13 +4,29 @@
  * `public/managed_schema.json` must agree (a unit test compares them).
  */
 import { z } from 'zod';
+import { backendUrlProblem } from './backend-url';
+
+const SpkiKey = z.string().min(80, 'verdictPublicKey must be a base64 SPKI public key').max(400);
 
 export const ManagedPolicy = z.object({
   backendUrl: z
-    .url({ protocol: /^https?$/, error: 'backendUrl must be an http(s) URL' })
+    .url({ protocol: /^https?$/, error: 'backendUrl must be an https URL' })
+    // https except on loopback (issue #10): the message names the rule, for the popup.
+    .superRefine((url, ctx) => {
+      // Other schemes are already reported by the check above: say it once.
+      const problem = /^http:/i.test(url) ? backendUrlProblem(url) : null;
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    })
     .transform((url) => url.replace(/\/+$/, '')),
   enrollmentToken: z.string().min(16, 'enrollmentToken is too short'),
-  verdictPublicKey: z.string().min(80, 'verdictPublicKey must be a base64 SPKI public key'),
+  /** The key the backend signs with now (the newest); every extension version reads it. */
+  verdictPublicKey: SpkiKey,
+  /**
+   * Every key a verdict may be signed with, newest first (docs/adr/0003-verdict-key-rotation.md):
+   * after `session-guard verdict-key rotate` the exported policy lists the new key and the
+   * old ones, so a device accepts verdicts from either while the new policy rolls out.
+   */
+  verdictPublicKeys: z.array(SpkiKey).min(1).max(8).optional(),
   /** Seconds between verdict polls when the WebSocket is down (alarms: 30 s at least). */
   pollIntervalSeconds: z.number().int().min(30).max(3600).optional(),
   /** Seconds a non-urgent signal may wait to be batched. */

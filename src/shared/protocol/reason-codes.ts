@@ -23,6 +23,19 @@ export const AUDIT_LOG_REASON_CODES = ['session_used_off_device'] as const;
 export const ReasonCode = z.enum(REASON_CODES);
 export type ReasonCode = z.infer<typeof ReasonCode>;
 
+/**
+ * A reason code as a verdict carries it on the wire (issue #14): any snake_case word, not
+ * only the codes this build knows, so a backend that learns a new anomaly never makes a
+ * deployed extension refuse its verdicts. Executing a verdict never depends on knowing
+ * its reason; an unknown code is shown to the user as given.
+ */
+export const WireReasonCode = z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'reason codes are snake_case words');
+
+/** Plain words for a reason code, or the code itself when this build does not know it. */
+export function reasonText(code: string): string {
+  return (REASON_CODES as readonly string[]).includes(code) ? REASON_TEXT[code as ReasonCode] : code;
+}
+
 /** Plain words for the user and the dashboard. */
 export const REASON_TEXT: Record<ReasonCode, string> = {
   tor: 'Slack was reached through the Tor network',

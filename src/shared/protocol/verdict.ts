@@ -5,14 +5,15 @@
  */
 import { z } from 'zod';
 import { DeviceId, Timestamp } from './bounds';
-import { ReasonCode } from './reason-codes';
+import { WireReasonCode } from './reason-codes';
 import { SessionKey } from './signals';
 
 export const VerdictPayload = z.object({
   v: z.literal(1),
   id: z.uuid(),
   action: z.literal('terminate'),
-  reasons: z.array(ReasonCode).min(1),
+  /** Known or not: the extension executes the verdict either way (WireReasonCode). */
+  reasons: z.array(WireReasonCode).min(1).max(32),
   target: z.object({
     deviceId: z.string(),
     sessionKey: SessionKey.nullable(),
@@ -21,6 +22,12 @@ export const VerdictPayload = z.object({
   issuedAt: z.number().int(),
   expiresAt: z.number().int(),
   policyVersion: z.number().int(),
+  /**
+   * Which backend key signed it (RFC 7638 thumbprint of the public key, docs/adr/0003):
+   * inside the signed text, so it cannot be swapped. Absent on verdicts from before keys
+   * had ids; the extension tries every key in its managed policy either way.
+   */
+  kid: z.string().max(64).optional(),
 });
 export type VerdictPayload = z.infer<typeof VerdictPayload>;
 

@@ -11,6 +11,7 @@ import * as deviceKeyRotation from './20250915000000_device_key_rotation';
 import * as slack from './20251101000000_slack';
 import * as verifiedIdentity from './20260101000000_verified_identity';
 import * as deviceApproval from './20260101000100_device_approval';
+import * as verdictKeys from './20260101000300_verdict_keys';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '20250601000000_initial': initial,
@@ -21,4 +22,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '20251101000000_slack': slack,
   '20260101000000_verified_identity': verifiedIdentity,
   '20260101000100_device_approval': deviceApproval,
+  '20260101000300_verdict_keys': verdictKeys,
 };
