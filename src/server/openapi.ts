@@ -82,7 +82,12 @@ function adminOperation(route: AdminRoute): Record<string, unknown> {
       200: ok,
       400: error,
       401: error,
-      403: { description: 'CSRF check failed (session cookie without the token)' },
+      403: {
+        description:
+          route.method === 'GET'
+            ? 'Refused: { error, message }'
+            : 'Refused: `insufficient_scope` (a read token changes nothing), or `csrf_failed` (session cookie without the token)',
+      },
       404: error,
     },
   };
@@ -103,7 +108,12 @@ export function openApiDocument(): Record<string, unknown> {
     info: { title: 'Session Guard', version: '1' },
     components: {
       securitySchemes: {
-        bearer: { type: 'http', scheme: 'bearer', description: 'session-guard token create' },
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          description:
+            'session-guard token create [--scope admin|read]; a read token may only GET (403 insufficient_scope otherwise)',
+        },
         session: {
           type: 'apiKey',
           in: 'cookie',

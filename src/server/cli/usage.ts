@@ -36,7 +36,9 @@ Commands:
       --data-dir DIR | --database-url URL   the store the backend serves from
   token create    Print a new bearer token for the admin API
       --label L                a name for the token (default "cli")
-  token list      List tokens: id, label, created, last used, revoked (--json)
+      --scope S                admin (default: may change anything) or read
+                               (a SIEM's: read and export only, 403 otherwise)
+  token list      List tokens: id, label, scope, created, last used, revoked (--json)
   token revoke ID Revoke a token at once (its id, or a unique 6+ character prefix)
       --data-dir DIR | --database-url URL   (every token command)
   webhook add     Send each verdict to a URL, signed per Standard Webhooks; prints
