@@ -4,10 +4,7 @@
 /** @param {number | null | undefined} ms */
 export function formatTime(ms) {
   if (ms === null || ms === undefined || !Number.isFinite(ms)) return '—';
-  return new Date(ms)
-    .toISOString()
-    .replace('T', ' ')
-    .replace(/\.\d+Z$/, ' UTC');
+  return new Date(ms).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
 }
 
 /** @param {number | null | undefined} ms */

@@ -48,9 +48,7 @@ function findingRow(f) {
     el('td', {}, [deviceLink(f.deviceId)]),
     el('td', { className: 'num', text: `v${f.policyVersion}` }),
     el('td', { text: f.summary }),
-    el('td', {}, [
-      f.verdictId ? el('a', { href: `/verdicts/${encodeURIComponent(f.verdictId)}`, text: 'open verdict' }) : '—',
-    ]),
+    el('td', {}, [f.verdictId ? el('a', { href: `/verdicts/${encodeURIComponent(f.verdictId)}`, text: 'open verdict' }) : '—']),
   ]);
 }
 
@@ -91,8 +89,7 @@ function listen() {
   source.addEventListener('finding', (event) => {
     /** @type {Finding} */
     const f = JSON.parse(/** @type {MessageEvent} */ (event).data);
-    if (upsert('findings', 'data-finding-id', f.id, findingRow(f)))
-      announce(`New finding: ${f.reason} (${f.mode} mode)`);
+    if (upsert('findings', 'data-finding-id', f.id, findingRow(f))) announce(`New finding: ${f.reason} (${f.mode} mode)`);
   });
   window.addEventListener('pagehide', () => source.close());
 }

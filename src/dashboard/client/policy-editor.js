@@ -21,15 +21,9 @@ function render(preview) {
   diffBox.replaceChildren();
   textarea.setAttribute('aria-invalid', String(!preview.valid));
   if (!preview.valid) {
-    status.append(
-      el('p', {
-        className: 'error',
-        text: `Not valid (${preview.issues.length} problem${preview.issues.length === 1 ? '' : 's'}):`,
-      }),
-    );
+    status.append(el('p', { className: 'error', text: `Not valid (${preview.issues.length} problem${preview.issues.length === 1 ? '' : 's'}):` }));
     const list = el('ul', { className: 'issues' });
-    for (const issue of preview.issues)
-      list.append(el('li', {}, [el('code', { text: issue.path }), `: ${issue.message}`]));
+    for (const issue of preview.issues) list.append(el('li', {}, [el('code', { text: issue.path }), `: ${issue.message}`]));
     status.append(list);
     return;
   }
@@ -37,13 +31,8 @@ function render(preview) {
     status.append(el('p', { text: `Valid. Same as version ${preview.currentVersion}.` }));
     return;
   }
-  status.append(
-    el('p', { text: `Valid. Changes from version ${preview.currentVersion}: ${preview.changes.join(', ')}` }),
-  );
-  const pre = el('pre', {
-    className: 'diff',
-    attrs: { id: 'policy-diff-live', 'aria-label': 'Changes, line by line' },
-  });
+  status.append(el('p', { text: `Valid. Changes from version ${preview.currentVersion}: ${preview.changes.join(', ')}` }));
+  const pre = el('pre', { className: 'diff', attrs: { id: 'policy-diff-live', 'aria-label': 'Changes, line by line' } });
   const sign = { add: '+ ', remove: '- ', same: '  ' };
   for (const line of preview.diff) pre.append(el('span', { className: line.op, text: `${sign[line.op]}${line.text}` }));
   diffBox.append(pre);
@@ -68,8 +57,7 @@ async function validate() {
     }
     render(await response.json());
   } catch {
-    if (mine === sequence)
-      status?.replaceChildren(el('p', { className: 'error', text: 'Could not reach the server to validate.' }));
+    if (mine === sequence) status?.replaceChildren(el('p', { className: 'error', text: 'Could not reach the server to validate.' }));
   }
 }
 
