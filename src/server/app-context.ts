@@ -11,6 +11,7 @@ import type { Metrics } from './metrics';
 import type { SlackService } from './slack/service';
 import type { VerdictHub } from './verdicts/hub';
 import type { WebhookDispatcher } from './webhooks/dispatcher';
+import type { WebhookTargetPolicy } from './webhooks/targets';
 
 /**
  * The Tor exit list's state, for the dashboard's overview (issue #5). The tor detector
@@ -66,4 +67,8 @@ export interface AppContext {
   torList: TorListSource | null;
   /** The Slack connection (issue #7): server-side revocation and the audit log; null without one. */
   slack: SlackService | null;
+  /** /metrics without a bearer token (`serve --public-metrics`); default false (issue #10). */
+  publicMetrics: boolean;
+  /** Where webhooks may go (`serve --allow-private-webhooks`, src/server/webhooks/targets.ts). */
+  webhookTargets: WebhookTargetPolicy;
 }

@@ -58,6 +58,8 @@ export function resolveContext(deps: AppDeps): AppContext {
     webhookRetryDelaysMs: deps.webhookRetryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS,
     torList: deps.torList ?? null,
     slack: deps.slack ?? null,
+    publicMetrics: deps.publicMetrics ?? false,
+    webhookTargets: deps.webhookTargets ?? { allowPrivate: false },
   };
 }
 

@@ -29,6 +29,10 @@ export interface ServeConfig {
   trustProxy: TrustProxy;
   /** Where Slack's APIs are, the secret key file, the audit-log pace (src/server/slack/config.ts). */
   slack: SlackConfig;
+  /** --public-metrics: serve /metrics without a bearer token (issue #10). */
+  publicMetrics: boolean;
+  /** --allow-private-webhooks: let webhooks reach loopback and private addresses (issue #10). */
+  allowPrivateWebhooks: boolean;
 }
 
 export type TrustProxy = false | number | string[];
@@ -48,6 +52,8 @@ export interface ServeFlags {
   'slack-api-url'?: string;
   'slack-audit-url'?: string;
   'secret-key-file'?: string;
+  'public-metrics'?: boolean;
+  'allow-private-webhooks'?: boolean;
 }
 
 export function parsePort(text: string): number {
@@ -117,5 +123,7 @@ export function resolveServeConfig(flags: ServeFlags, env: NodeJS.ProcessEnv): S
     logLevel: env.SESSION_GUARD_LOG_LEVEL ?? 'info',
     trustProxy: parseTrustProxy(env.SESSION_GUARD_TRUST_PROXY),
     slack: resolveSlackConfig(flags, env),
+    publicMetrics: flags['public-metrics'] ?? false,
+    allowPrivateWebhooks: flags['allow-private-webhooks'] ?? false,
   };
 }

@@ -161,11 +161,17 @@ export function openApiDocument(): Record<string, unknown> {
       '/healthz': { get: { summary: 'Process is up', responses: { 200: { description: 'OK' } } } },
       '/readyz': {
         get: {
-          summary: 'Store reachable and migrated; detail: the Tor exit list status and age',
-          responses: { 200: { description: 'Ready' }, 503: { description: 'Not ready' } },
+          summary: 'Ready or not (store reachable and migrated); no detail (the Tor exit list: GET /api/tor-exit-list)',
+          responses: { 200: { description: '{ status: "ready" }' }, 503: { description: '{ status: "not_ready" }' } },
         },
       },
-      '/metrics': { get: { summary: 'Prometheus metrics', responses: { 200: { description: 'text/plain' } } } },
+      '/metrics': {
+        get: {
+          summary: 'Prometheus metrics; needs a bearer token of any scope unless serve --public-metrics',
+          security: [{ bearer: [] }],
+          responses: { 200: { description: 'text/plain' }, 401: error },
+        },
+      },
     },
   };
 }

@@ -100,6 +100,8 @@ export async function startServer(config: ServeConfig, io: ServeIo): Promise<Run
       trustProxy: config.trustProxy,
       torList,
       slack,
+      publicMetrics: config.publicMetrics,
+      webhookTargets: { allowPrivate: config.allowPrivateWebhooks },
       logger: {
         level: config.logLevel,
         stream: process.stderr,

@@ -15,6 +15,8 @@ const OPTIONS = {
   'slack-api-url': { type: 'string' },
   'slack-audit-url': { type: 'string' },
   'secret-key-file': { type: 'string' },
+  'public-metrics': { type: 'boolean' },
+  'allow-private-webhooks': { type: 'boolean' },
 } as const;
 
 export async function serveCommand(args: string[], io: CliIo): Promise<number> {

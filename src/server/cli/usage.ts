@@ -15,6 +15,11 @@ Commands:
       --slack-api-url URL      Slack Web API base (default https://slack.com/api)
       --slack-audit-url URL    Audit Logs API base (default
                                https://api.slack.com/audit/v1)
+      --public-metrics         serve /metrics without a bearer token (default:
+                               Authorization: Bearer <token>, any scope)
+      --allow-private-webhooks let webhooks reach loopback, private (RFC 1918,
+                               CGNAT, ULA) and link-local addresses (default:
+                               refused when added and when delivered)
   policy export   Print the managed policy an admin deploys to browsers
       --format F               chrome-linux | windows-reg | macos-mobileconfig |
                                google-admin (docs/deploy.md)
@@ -48,6 +53,8 @@ Commands:
                                repeatable
       --description D          a note for the dashboard
       --secret whsec_…         use this secret instead of a generated one
+      --allow-private-webhooks allow a loopback/private/link-local target (serve
+                               needs the same flag to deliver to it)
   webhook list    List webhook endpoints (--json)
   webhook remove ID  Delete an endpoint and its undelivered events
       --data-dir DIR | --database-url URL   (every webhook command)

@@ -56,11 +56,11 @@ export const webhookRoutes = [
     method: 'POST',
     path: '/webhooks',
     summary:
-      'Add an endpoint; events are signed per Standard Webhooks with its whsec_ secret (generated unless given, shown once)',
+      'Add an endpoint; events are signed per Standard Webhooks with its whsec_ secret (generated unless given, shown once). Loopback, private and link-local targets are refused (400 private_webhook_target) unless serve --allow-private-webhooks',
     bodyDoc: WebhookCreateRequest,
     response: WebhookView.extend({ secret: z.string() }),
     handler: async ({ ctx, req, admin }) =>
-      createWebhookAs(ctx.db, ctx.now(), { actor: admin.actor, ip: req.ip }, req.body),
+      createWebhookAs(ctx.db, ctx.now(), { actor: admin.actor, ip: req.ip }, req.body, ctx.webhookTargets),
   }),
   adminRoute({
     method: 'DELETE',

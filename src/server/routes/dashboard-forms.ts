@@ -160,11 +160,17 @@ export const dashboardFormRoutes: FastifyPluginAsync<{ ctx: AppContext }> = asyn
   app.post('/settings/webhooks', async (req, reply) =>
     handled(req, reply, async () => {
       const body = form(req);
-      const created = await createWebhookAs(ctx.db, ctx.now(), actorOf(req), {
-        url: body.get('url') ?? '',
-        description: body.get('description') ?? '',
-        events: body.getAll('events').length ? body.getAll('events') : undefined,
-      });
+      const created = await createWebhookAs(
+        ctx.db,
+        ctx.now(),
+        actorOf(req),
+        {
+          url: body.get('url') ?? '',
+          description: body.get('description') ?? '',
+          events: body.getAll('events').length ? body.getAll('events') : undefined,
+        },
+        ctx.webhookTargets,
+      );
       return { secret: { label: `Signing secret for ${created.url}`, value: created.secret } };
     }),
   );
