@@ -6,6 +6,7 @@
  * `::ffff:a.b.c.d`, IPv4-compatible `::a.b.c.d`, NAT64 `64:ff9b::/96`). Pure computation.
  */
 import { BlockList, isIP } from 'node:net';
+import { ipv6Words } from '../http/ipv6-words';
 
 const V4 = [
   ['0.0.0.0', 8], // "this network", 0.0.0.0 unspecified
@@ -36,7 +37,7 @@ for (const [address, prefix] of V6) blocked.addSubnet(address, prefix, 'ipv6');
 
 /** The IPv4 address an IPv6 address stands for (mapped, compatible, NAT64), if any. */
 function embeddedIpv4(ipv6: string): string | null {
-  const words = expandIpv6(ipv6);
+  const words = ipv6Words(ipv6);
   if (!words) return null;
   const zeros = (n: number) => words.slice(0, n).every((w) => w === 0);
   const mapped = zeros(5) && words[5] === 0xffff;
@@ -44,21 +45,6 @@ function embeddedIpv4(ipv6: string): string | null {
   const nat64 = words[0] === 0x64 && words[1] === 0xff9b && words.slice(2, 6).every((w) => w === 0);
   if (!mapped && !compatible && !nat64) return null;
   return [words[6] >> 8, words[6] & 0xff, words[7] >> 8, words[7] & 0xff].join('.');
-}
-
-function expandIpv6(text: string): number[] | null {
-  let address = text.toLowerCase();
-  const dotted = /(\d{1,3}(?:\.\d{1,3}){3})$/.exec(address);
-  if (dotted) {
-    const [a, b, c, d] = dotted[1].split('.').map(Number);
-    address = `${address.slice(0, -dotted[1].length)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
-  }
-  const [head, tail] = address.includes('::') ? address.split('::') : [address, null];
-  const left = head ? head.split(':') : [];
-  const right = tail ? tail.split(':') : [];
-  const fill = tail === null ? 0 : 8 - left.length - right.length;
-  const words = [...left, ...Array<string>(Math.max(fill, 0)).fill('0'), ...right].map((w) => parseInt(w, 16));
-  return words.length === 8 && words.every((w) => Number.isInteger(w) && w >= 0 && w <= 0xffff) ? words : null;
 }
 
 /** True for an address a webhook may not reach by default; false for a public one. */
