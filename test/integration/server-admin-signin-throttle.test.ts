@@ -13,6 +13,7 @@ import { ADMIN_PASSWORD_KEY, ensureAdminPassword } from '../../src/server/auth/a
 import { setValue } from '../../src/server/db/kv.repository';
 import { ADMIN_PASSWORD, FORM } from './server-support/admin-session';
 import { createTestApp, type TestApp } from './server-support/test-app';
+import { DIALECTS, type TestDialect } from './server-support/test-store';
 
 function cheapHash(password: string): string {
   const salt = randomBytes(16);
@@ -20,10 +21,10 @@ function cheapHash(password: string): string {
   return ['scrypt', 2 ** 12, 8, 1, salt.toString('base64url'), key.toString('base64url')].join('$');
 }
 
-describe('dashboard sign-in under a distributed guessing run', () => {
+describe.each(DIALECTS)('dashboard sign-in under a distributed guessing run on %s', (dialect: TestDialect) => {
   let t: TestApp;
   beforeEach(async () => {
-    t = await createTestApp();
+    t = await createTestApp({ dialect });
   });
   afterEach(async () => t.close());
 

@@ -58,15 +58,24 @@ export async function checkedAddresses(hostname: string, policy: WebhookTargetPo
   return addresses;
 }
 
-/** When an endpoint is added: refuse what is internal now; a name that does not resolve yet passes. */
+/** How long adding an endpoint waits for its name to resolve before leaving it to delivery. */
+const ADD_RESOLVE_TIMEOUT_MS = 3000;
+
+/** When an endpoint is added: refuse what is internal now; a name that does not resolve (in time) passes. */
 export async function checkWebhookUrl(url: string, policy: WebhookTargetPolicy): Promise<void> {
   if (policy.allowPrivate) return;
   const { hostname } = new URL(url);
+  let timer: NodeJS.Timeout | undefined;
   try {
-    await checkedAddresses(hostname, policy);
+    await Promise.race([
+      checkedAddresses(hostname, policy),
+      new Promise((resolve) => (timer = setTimeout(resolve, ADD_RESOLVE_TIMEOUT_MS))),
+    ]);
   } catch (error) {
     if (error instanceof WebhookTargetError) throw error;
     // Not resolvable from here (yet): delivery resolves and checks again.
+  } finally {
+    clearTimeout(timer);
   }
 }
 
