@@ -21,11 +21,11 @@ function tokenRows(tokens: readonly TokenView[], csrf: string): SafeHtml {
   if (tokens.length === 0)
     return html`<p class="empty">No API token yet. Create one here or with <code>npx session-guard token create</code>.</p>`;
   return html`<table id="tokens"><caption class="visually-hidden">API tokens</caption>
-<thead><tr><th scope="col">Label</th><th scope="col">Id</th><th scope="col">Created</th><th scope="col">Last used</th><th scope="col">Status</th><th scope="col">Action</th></tr></thead>
+<thead><tr><th scope="col">Label</th><th scope="col">Scope</th><th scope="col">Id</th><th scope="col">Created</th><th scope="col">Last used</th><th scope="col">Status</th><th scope="col">Action</th></tr></thead>
 <tbody>${tokens.map(
     (
       t,
-    ) => html`<tr><td>${t.label}</td><td><code>${t.id.slice(0, 8)}</code></td><td>${formatTime(t.createdAt)}</td><td>${formatTime(t.lastUsedAt)}</td>
+    ) => html`<tr><td>${t.label}</td><td>${t.scope === 'admin' ? 'admin' : 'read (read and export only)'}</td><td><code>${t.id.slice(0, 8)}</code></td><td>${formatTime(t.createdAt)}</td><td>${formatTime(t.lastUsedAt)}</td>
 <td>${t.revokedAt ? html`<span class="badge bad">revoked ${formatTime(t.revokedAt)}</span>` : html`<span class="badge ok">active</span>`}</td>
 <td>${t.revokedAt ? '' : html`<form class="inline" method="post" action="/settings/tokens/${encodeURIComponent(t.id)}/revoke" data-confirm="Revoke the token ${t.label}?">${csrfField(csrf)}<button type="submit" class="danger" aria-label="Revoke token ${t.label}">Revoke</button></form>`}</td></tr>`,
   )}</tbody></table>`;
@@ -79,6 +79,7 @@ ${tokenRows(page.tokens, csrf)}
 <form method="post" action="/settings/tokens" class="stack" aria-label="Create an API token">
 ${csrfField(csrf)}
 <div><label for="token-label">Token label</label><input id="token-label" name="label" required maxlength="64" placeholder="siem"></div>
+<div><label for="token-scope">Scope</label><select id="token-scope" name="scope"><option value="admin">admin: may change anything</option><option value="read">read: read and export only (SIEM)</option></select></div>
 <button type="submit">Create token</button>
 </form>
 <h2>Webhooks</h2>

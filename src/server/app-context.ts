@@ -13,6 +13,7 @@ import type { SlackService } from './slack/service';
 import type { VerdictHub } from './verdicts/hub';
 import type { StreamLimits } from './verdicts/stream-limits';
 import type { WebhookDispatcher } from './webhooks/dispatcher';
+import type { WebhookTargetPolicy } from './webhooks/targets';
 
 /**
  * The Tor exit list's state, for the dashboard's overview (issue #5). The tor detector
@@ -72,4 +73,8 @@ export interface AppContext {
   slack: SlackService | null;
   /** Rate limits, quota and approval mode for POST /v1/enroll (issue #10, src/server/enrollment/). */
   enrollment: EnrollmentControls;
+  /** /metrics without a bearer token (`serve --public-metrics`); default false (issue #10). */
+  publicMetrics: boolean;
+  /** Where webhooks may go (`serve --allow-private-webhooks`, src/server/webhooks/targets.ts). */
+  webhookTargets: WebhookTargetPolicy;
 }

@@ -62,6 +62,8 @@ export function resolveContext(deps: AppDeps): AppContext {
     torList: deps.torList ?? null,
     slack: deps.slack ?? null,
     enrollment: deps.enrollment ?? createEnrollmentControls(),
+    publicMetrics: deps.publicMetrics ?? false,
+    webhookTargets: deps.webhookTargets ?? { allowPrivate: false },
   };
 }
 

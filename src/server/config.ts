@@ -40,6 +40,10 @@ export interface ServeConfig {
   enrollment: EnrollmentConfig;
   /** Verdict stream bounds (src/server/verdicts/stream-limits.ts, docs/limits.md). */
   streamLimits: StreamLimitSettings;
+  /** --public-metrics: serve /metrics without a bearer token (issue #10). */
+  publicMetrics: boolean;
+  /** --allow-private-webhooks: let webhooks reach loopback and private addresses (issue #10). */
+  allowPrivateWebhooks: boolean;
 }
 
 export type TrustProxy = false | number | string[];
@@ -62,6 +66,8 @@ export interface ServeFlags extends EnrollmentFlags {
   'max-streams'?: string;
   'max-streams-per-device'?: string;
   'max-pending-streams'?: string;
+  'public-metrics'?: boolean;
+  'allow-private-webhooks'?: boolean;
 }
 
 export function parsePort(text: string): number {
@@ -145,6 +151,8 @@ export function resolveServeConfig(flags: ServeFlags, env: NodeJS.ProcessEnv): S
         DEFAULT_STREAM_LIMITS.pending,
       ),
     },
+    publicMetrics: flags['public-metrics'] ?? false,
+    allowPrivateWebhooks: flags['allow-private-webhooks'] ?? false,
   };
 }
 

@@ -91,7 +91,12 @@ function adminOperation(route: AdminRoute): Record<string, unknown> {
       200: ok,
       400: error,
       401: error,
-      403: { description: 'CSRF check failed (session cookie without the token)' },
+      403: {
+        description:
+          route.method === 'GET'
+            ? 'Refused: { error, message }'
+            : 'Refused: `insufficient_scope` (a read token changes nothing), or `csrf_failed` (session cookie without the token)',
+      },
       404: error,
     },
   };
@@ -112,7 +117,12 @@ export function openApiDocument(): Record<string, unknown> {
     info: { title: 'Session Guard', version: '1' },
     components: {
       securitySchemes: {
-        bearer: { type: 'http', scheme: 'bearer', description: 'session-guard token create' },
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          description:
+            'session-guard token create [--scope admin|read]; a read token may only GET (403 insufficient_scope otherwise)',
+        },
         session: {
           type: 'apiKey',
           in: 'cookie',
@@ -160,11 +170,17 @@ export function openApiDocument(): Record<string, unknown> {
       '/healthz': { get: { summary: 'Process is up', responses: { 200: { description: 'OK' } } } },
       '/readyz': {
         get: {
-          summary: 'Store reachable and migrated; detail: the Tor exit list status and age',
-          responses: { 200: { description: 'Ready' }, 503: { description: 'Not ready' } },
+          summary: 'Ready or not (store reachable and migrated); no detail (the Tor exit list: GET /api/tor-exit-list)',
+          responses: { 200: { description: '{ status: "ready" }' }, 503: { description: '{ status: "not_ready" }' } },
         },
       },
-      '/metrics': { get: { summary: 'Prometheus metrics', responses: { 200: { description: 'text/plain' } } } },
+      '/metrics': {
+        get: {
+          summary: 'Prometheus metrics; needs a bearer token of any scope unless serve --public-metrics',
+          security: [{ bearer: [] }],
+          responses: { 200: { description: 'text/plain' }, 401: error },
+        },
+      },
     },
   };
 }

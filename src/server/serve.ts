@@ -113,6 +113,8 @@ export async function startServer(config: ServeConfig, io: ServeIo): Promise<Run
       slack,
       enrollment: createEnrollmentControls(config.enrollment),
       streamLimits: createStreamLimits(config.streamLimits),
+      publicMetrics: config.publicMetrics,
+      webhookTargets: { allowPrivate: config.allowPrivateWebhooks },
       logger: {
         level: config.logLevel,
         stream: process.stderr,

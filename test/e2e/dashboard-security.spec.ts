@@ -112,7 +112,7 @@ test('every control is labelled, and the dashboard works from the keyboard alone
   await page.goto(`${backend.url}/policy`);
   await expect(page.getByLabel('Policy (JSON)')).toBeVisible();
   await page.goto(`${backend.url}/settings`);
-  for (const label of ['Token label', 'Endpoint URL', 'Description', 'verdict.issued', 'finding.recorded']) {
+  for (const label of ['Token label', 'Scope', 'Endpoint URL', 'Description', 'verdict.issued', 'finding.recorded']) {
     await expect(page.getByLabel(label, { exact: true })).toBeVisible();
   }
   await page.goto(`${backend.url}/audit`);

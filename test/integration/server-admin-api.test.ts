@@ -215,7 +215,7 @@ for (const dialect of DIALECTS) {
       const [{ id }] = (await get('/api/verdicts')).json().verdicts;
       await ack(id);
 
-      const metrics = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
+      const metrics = (await get('/metrics')).body;
 
       expect(metrics).toContain('sg_verdicts_total{reason="excessive_downloads"} 1');
       expect(metrics).toContain('sg_devices_enrolled 1');

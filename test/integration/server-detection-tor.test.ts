@@ -1,7 +1,7 @@
 /**
  * The tor detector with a real exit list behind the app: a report from a listed exit ends
  * the session; X-Forwarded-For counts only behind a trusted proxy (and then only what the
- * proxy appended); the list's status and age show in /readyz and GET /api/tor-exit-list,
+ * proxy appended); the list's status and age show in GET /api/tor-exit-list (never in /readyz),
  * and a refresh there picks up a changed file.
  */
 import { randomUUID } from 'node:crypto';
@@ -77,20 +77,20 @@ describe.each(DIALECTS)('tor (%s)', (dialect) => {
     expect((await t.verdicts()).map((v) => v.target.deviceId)).toEqual([spoofer.id]);
   });
 
-  it('shows the list in /readyz and the admin API, and a refresh picks up a changed file', async () => {
+  it('shows the list in the admin API (not in /readyz), and a refresh picks up a changed file', async () => {
     const file = await withList(['185.220.101.9']);
     const token = await createApiToken(t.store.db, 'test', t.clock.now);
     const auth = { authorization: `Bearer ${token}` };
 
-    const ready = (await t.app.inject({ url: '/readyz' })).json();
+    const ready = await t.app.inject({ url: '/readyz' });
+    const listed = (await t.app.inject({ url: '/api/tor-exit-list', headers: auth })).json();
     const unauthenticated = await t.app.inject({ url: '/api/tor-exit-list' });
     await writeFile(file, `185.220.101.9\n${EXIT}\n`);
     const refreshed = await t.app.inject({ method: 'POST', url: '/api/tor-exit-list/refresh', headers: auth });
 
-    expect(ready).toMatchObject({
-      status: 'ready',
-      torExitList: { status: 'fresh', entries: 1, source: file, stale: false },
-    });
+    expect(ready.json()).toEqual({ status: 'ready' });
+    expect(ready.body).not.toContain(file);
+    expect(listed).toMatchObject({ status: 'fresh', entries: 1, source: file, stale: false });
     expect(unauthenticated.statusCode).toBe(401);
     expect(refreshed.json()).toMatchObject({ status: 'fresh', entries: 2, error: null });
     const device = await t.enroll();
@@ -111,7 +111,7 @@ describe.each(DIALECTS)('tor (%s)', (dialect) => {
     const status = (
       await t.app.inject({ url: '/api/tor-exit-list', headers: { authorization: `Bearer ${token}` } })
     ).json();
-    const metrics = (await t.app.inject({ url: '/metrics' })).body;
+    const metrics = (await t.app.inject({ url: '/metrics', headers: { authorization: `Bearer ${token}` } })).body;
 
     expect(status).toMatchObject({ status: 'stale', stale: true, entries: 1305, asOf: published * 1000 });
     expect(status.ageSeconds).toBeGreaterThan(365 * 86_400);
@@ -134,9 +134,10 @@ describe.each(DIALECTS)('tor (%s)', (dialect) => {
 
     await t.send(device, beat(), { ip: EXIT });
 
-    expect((await t.app.inject({ url: '/readyz' })).json()).toMatchObject({
-      torExitList: { status: 'unconfigured', stale: true },
-    });
+    const token = await createApiToken(t.store.db, 'test', t.clock.now, 'read');
+    expect(
+      (await t.app.inject({ url: '/api/tor-exit-list', headers: { authorization: `Bearer ${token}` } })).json(),
+    ).toMatchObject({ status: 'unconfigured', stale: true });
     expect(await t.findings()).toEqual([]);
   });
 });

@@ -1,4 +1,9 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createApiToken } from '../../src/server/auth/admin-auth';
+import { createTorExitList } from '../../src/server/tor/exit-list';
 import { fakeBatch, fakeDownloadBurst } from '../fixtures/server/fake-signals';
 import { createTestApp, type TestApp } from './server-support/test-app';
 
@@ -40,12 +45,73 @@ describe('/openapi.json and /metrics', () => {
     );
     await t.post('/v1/signals', device, '{');
 
-    const res = await t.app.inject({ method: 'GET', url: '/metrics' });
+    const token = await createApiToken(t.store.db, 'prometheus', t.clock.now, 'read');
+    const res = await t.app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${token}` } });
 
     expect(res.headers['content-type']).toMatch(/^text\/plain/);
     expect(res.body).toContain('sg_signals_total{result="accepted"} 3');
     expect(res.body).toContain('sg_findings_total{outcome="verdict_issued",reason="excessive_downloads"} 1');
     expect(res.body).toContain('sg_requests_refused_total{code="malformed_json"} 1');
     expect(res.body).toContain('sg_stream_connections 0');
+  });
+
+  it('refuses /metrics without a bearer token: nothing, a forged or revoked one, or a dashboard cookie', async () => {
+    const attempts = [{}, { authorization: 'Bearer sgt_forged' }, { cookie: 'sg_session=forged' }];
+
+    const answers = await Promise.all(attempts.map((headers) => t.app.inject({ url: '/metrics', headers })));
+
+    for (const res of answers) {
+      expect(res.statusCode).toBe(401);
+      expect(res.headers['www-authenticate']).toMatch(/^Bearer /);
+      expect(res.body).not.toContain('sg_');
+    }
+  });
+
+  it('serves /metrics to anyone with --public-metrics', async () => {
+    const open = await createTestApp({ context: { publicMetrics: true } });
+    try {
+      const res = await open.app.inject({ url: '/metrics' });
+
+      expect(res.statusCode).toBe(200);
+      expect(res.body).toContain('sg_stream_connections 0');
+    } finally {
+      await open.close();
+    }
+  });
+});
+
+describe('/readyz', () => {
+  it('says ready and nothing else: no database, no Tor list source or path', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sg-ready-'));
+    const file = join(dir, 'secret-exit-list.txt');
+    await writeFile(file, '185.220.101.9\n');
+    const list = createTorExitList({ source: file });
+    await list.start();
+    const t = await createTestApp({ context: { torList: list } });
+    try {
+      const res = await t.app.inject({ url: '/readyz' });
+
+      expect(res.statusCode).toBe(200);
+      expect(res.json()).toEqual({ status: 'ready' });
+      expect(res.body).not.toContain(dir);
+    } finally {
+      list.stop();
+      await t.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('says not_ready, with no detail, when the store does not answer', async () => {
+    const t = await createTestApp();
+    await t.store.close();
+    try {
+      const res = await t.app.inject({ url: '/readyz' });
+
+      expect(res.statusCode).toBe(503);
+      expect(res.json()).toEqual({ status: 'not_ready' });
+    } finally {
+      await t.app.close();
+      await rm(t.dataDir, { recursive: true, force: true });
+    }
   });
 });

@@ -228,13 +228,15 @@ describe.each(DIALECTS)('repositories (%s)', (dialect) => {
     expect((await currentPolicy(db(), T + 3)).policy.mode).toBe('monitor');
   });
 
-  it('admin: sessions expire; tokens are found by hash', async () => {
+  it('admin: sessions expire; tokens are found by hash, with their scope', async () => {
     await insertSession(db(), 'h1', T, T + 1000);
-    await insertApiToken(db(), 'id1', 'hash1', 'siem', T);
+    await insertApiToken(db(), 'id1', 'hash1', 'siem', T, 'read');
+    await insertApiToken(db(), 'id2', 'hash2', 'deploy', T);
 
     expect(await sessionValid(db(), 'h1', T + 999)).toBe(true);
     expect(await sessionValid(db(), 'h1', T + 1000)).toBe(false);
-    expect(await findApiToken(db(), 'hash1')).toEqual({ id: 'id1', label: 'siem' });
+    expect(await findApiToken(db(), 'hash1')).toEqual({ id: 'id1', label: 'siem', scope: 'read' });
+    expect(await findApiToken(db(), 'hash2')).toEqual({ id: 'id2', label: 'deploy', scope: 'admin' });
     expect(await findApiToken(db(), 'nope')).toBeUndefined();
   });
 

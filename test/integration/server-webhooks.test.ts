@@ -76,7 +76,11 @@ describe('outgoing webhooks', () => {
   let receiver: Awaited<ReturnType<typeof startReceiver>>;
   const setup = async (statuses: number[] = [], retryDelays = [300, 1200]) => {
     receiver = await startReceiver(statuses);
-    t = await createTestApp({ policy: { detectors }, context: { now: Date.now, webhookRetryDelaysMs: retryDelays } });
+    // The receiver listens on loopback, which only --allow-private-webhooks lets a webhook reach.
+    t = await createTestApp({
+      policy: { detectors },
+      context: { now: Date.now, webhookRetryDelaysMs: retryDelays, webhookTargets: { allowPrivate: true } },
+    });
     bearer = { authorization: `Bearer ${await createApiToken(t.store.db, 'siem', Date.now())}` };
   };
   const addWebhook = async (events = ['verdict.issued']) => {
@@ -187,6 +191,7 @@ describe('outgoing webhooks', () => {
         dialect: t.store.dialect,
         secrets: t.store.secrets,
         now: Date.now,
+        webhookTargets: { allowPrivate: true },
       });
       try {
         await addWebhook();
@@ -271,7 +276,20 @@ describe('outgoing webhooks', () => {
     };
 
     expect(
-      await main(['webhook', 'add', '--url', receiver.url, '--event', 'verdict.issued', '--data-dir', t.dataDir], io),
+      await main(
+        [
+          'webhook',
+          'add',
+          '--url',
+          receiver.url,
+          '--event',
+          'verdict.issued',
+          '--allow-private-webhooks',
+          '--data-dir',
+          t.dataDir,
+        ],
+        io,
+      ),
     ).toBe(0);
     const [, id, secret] = /webhook (\S+)\nsecret (whsec_\S+)/.exec(out)!;
     receiver.setSecret(secret);

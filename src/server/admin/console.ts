@@ -16,6 +16,7 @@ export function startAdminConsole(app: FastifyInstance, ctx: AppContext, options
       metrics: ctx.metrics,
       log: app.log,
       retryDelaysMs: ctx.webhookRetryDelaysMs,
+      targets: ctx.webhookTargets,
     });
   }
   const webhooks = ctx.webhooks;

@@ -1,5 +1,5 @@
 /** API tokens for the admin: list (never the secret), create (shown once), revoke; audited. */
-import type { TokenView } from '../../shared/protocol/admin';
+import type { TokenScope, TokenView } from '../../shared/protocol/admin';
 import { issueApiToken } from '../auth/admin-auth';
 import { recordAudit } from '../audit/audit-log';
 import { listApiTokens, revokeApiToken, type ApiTokenRow } from '../db/admin.repository';
@@ -11,6 +11,7 @@ export function toTokenView(row: ApiTokenRow): TokenView {
   return {
     id: row.id,
     label: row.label,
+    scope: row.scope,
     createdAt: Number(row.created_at),
     lastUsedAt: row.last_used_at === null ? null : Number(row.last_used_at),
     revokedAt: row.revoked_at === null ? null : Number(row.revoked_at),
@@ -26,14 +27,15 @@ export async function createTokenAs(
   now: number,
   by: Actor,
   label: string,
-): Promise<{ id: string; token: string }> {
-  const created = await issueApiToken(db, label, now);
+  scope: TokenScope = 'admin',
+): Promise<{ id: string; token: string; scope: TokenScope }> {
+  const created = await issueApiToken(db, label, now, scope);
   await recordAudit(db, now, {
     actor: by.actor,
     ip: by.ip,
     action: 'token.create',
     target: created.id,
-    details: { label },
+    details: { label, scope },
   });
   return created;
 }

@@ -19,6 +19,7 @@ import {
 import { HttpError } from '../http/http-error';
 import { testEvent } from '../webhooks/payloads';
 import { generateWebhookSecret } from '../webhooks/signing';
+import { checkWebhookUrl, WebhookTargetError, type WebhookTargetPolicy } from '../webhooks/targets';
 import type { Actor } from './policy-actions';
 
 export function toWebhookView(row: WebhookRow): WebhookView {
@@ -59,11 +60,13 @@ export async function deliveryViews(db: Db, webhookId: string | undefined, limit
   return (await listDeliveries(db, webhookId, limit)).map(toDeliveryView);
 }
 
+/** Adds an endpoint; an internal target is refused (400 `private_webhook_target`) unless `targets` allows it. */
 export async function createWebhookAs(
   db: Db,
   now: number,
   by: Actor,
   input: unknown,
+  targets: WebhookTargetPolicy,
 ): Promise<WebhookView & { secret: string }> {
   const parsed = WebhookCreateRequest.safeParse(input);
   if (!parsed.success) {
@@ -74,6 +77,13 @@ export async function createWebhookAs(
     );
   }
   const request = parsed.data;
+  try {
+    await checkWebhookUrl(request.url, targets);
+  } catch (error) {
+    if (error instanceof WebhookTargetError)
+      throw new HttpError(400, 'private_webhook_target', `webhook URL refused: ${error.message}`);
+    throw error;
+  }
   const row: WebhookRow = {
     id: randomUUID(),
     url: request.url,

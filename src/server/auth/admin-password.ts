@@ -5,7 +5,7 @@
  */
 import { getValue, putIfAbsent, setValue } from '../db/kv.repository';
 import type { Db } from '../db/schema';
-import { hashPassword, needsRehash, verifyPassword } from './password';
+import { hashPassword, needsRehash, PasswordBusyError, verifyPassword, type HashPriority } from './password';
 import { randomToken } from './tokens';
 
 export const ADMIN_PASSWORD_KEY = 'admin_password_hash';
@@ -31,9 +31,21 @@ export async function ensureAdminPassword(db: Db, env: NodeJS.ProcessEnv, now: n
 }
 
 /** Checks the password; a good one stored under weaker scrypt parameters is rehashed. */
-export async function checkAdminPassword(db: Db, password: string, now = Date.now()): Promise<boolean> {
+export async function checkAdminPassword(
+  db: Db,
+  password: string,
+  now = Date.now(),
+  priority: HashPriority = 'suspect',
+): Promise<boolean> {
   const stored = await getValue(db, ADMIN_PASSWORD_KEY);
-  if (!stored || !(await verifyPassword(password, stored))) return false;
-  if (needsRehash(stored)) await setValue(db, ADMIN_PASSWORD_KEY, await hashPassword(password), now);
+  if (!stored || !(await verifyPassword(password, stored, priority))) return false;
+  if (needsRehash(stored)) {
+    // The password was right: a busy hash queue only postpones the upgrade to the next sign-in.
+    const upgraded = await hashPassword(password, 'clean').catch((error: unknown) => {
+      if (error instanceof PasswordBusyError) return null;
+      throw error;
+    });
+    if (upgraded) await setValue(db, ADMIN_PASSWORD_KEY, upgraded, now);
+  }
   return true;
 }

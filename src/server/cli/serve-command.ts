@@ -22,6 +22,8 @@ const OPTIONS = {
   'max-streams': { type: 'string' },
   'max-streams-per-device': { type: 'string' },
   'max-pending-streams': { type: 'string' },
+  'public-metrics': { type: 'boolean' },
+  'allow-private-webhooks': { type: 'boolean' },
 } as const;
 
 export async function serveCommand(args: string[], io: CliIo): Promise<number> {

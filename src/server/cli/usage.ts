@@ -27,6 +27,11 @@ Commands:
       --max-streams N          open verdict streams per replica (default 20000)
       --max-streams-per-device N  a newer stream closes the oldest (default 2)
       --max-pending-streams N  streams still authenticating (default 1000)
+      --public-metrics         serve /metrics without a bearer token (default:
+                               Authorization: Bearer <token>, any scope)
+      --allow-private-webhooks let webhooks reach loopback, private (RFC 1918,
+                               CGNAT, ULA) and link-local addresses (default:
+                               refused when added and when delivered)
   policy export   Print the managed policy an admin deploys to browsers
       --format F               chrome-linux | windows-reg | macos-mobileconfig |
                                google-admin (docs/deploy.md)
@@ -52,7 +57,9 @@ Commands:
       --data-dir DIR | --database-url URL
   token create    Print a new bearer token for the admin API
       --label L                a name for the token (default "cli")
-  token list      List tokens: id, label, created, last used, revoked (--json)
+      --scope S                admin (default: may change anything) or read
+                               (a SIEM's: read and export only, 403 otherwise)
+  token list      List tokens: id, label, scope, created, last used, revoked (--json)
   token revoke ID Revoke a token at once (its id, or a unique 6+ character prefix)
       --data-dir DIR | --database-url URL   (every token command)
   webhook add     Send each verdict to a URL, signed per Standard Webhooks; prints
@@ -62,6 +69,8 @@ Commands:
                                repeatable
       --description D          a note for the dashboard
       --secret whsec_…         use this secret instead of a generated one
+      --allow-private-webhooks allow a loopback/private/link-local target (serve
+                               needs the same flag to deliver to it)
   webhook list    List webhook endpoints (--json)
   webhook remove ID  Delete an endpoint and its undelivered events
       --data-dir DIR | --database-url URL   (every webhook command)

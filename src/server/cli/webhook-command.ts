@@ -2,7 +2,8 @@
  * `session-guard webhook add|list|remove`: outgoing webhooks, configured from the shell
  * (the dashboard and POST /api/webhooks do the same). `add` prints the endpoint id and
  * its `whsec_` signing secret, the only time the secret is shown. A running backend picks
- * up a change within a second; every change is audited as `cli:<user>`.
+ * up a change within a second; every change is audited as `cli:<user>`. An internal target
+ * (loopback, private, link-local) needs `--allow-private-webhooks`, here and on `serve`.
  */
 import { parseArgs } from 'node:util';
 import { createWebhookAs, deleteWebhookAs, webhookViews } from '../admin/webhook-actions';
@@ -17,6 +18,7 @@ const OPTIONS = {
   event: { type: 'string', multiple: true },
   description: { type: 'string' },
   secret: { type: 'string' },
+  'allow-private-webhooks': { type: 'boolean' },
   json: { type: 'boolean' },
   ...STORE_OPTIONS,
 } as const;
@@ -53,12 +55,18 @@ export async function webhookCommand(args: string[], io: CliIo): Promise<number>
     }
     try {
       if (sub === 'add') {
-        const created = await createWebhookAs(store.db, Date.now(), cliActor(), {
-          url: values.url,
-          description: values.description,
-          events: values.event,
-          secret: values.secret,
-        });
+        const created = await createWebhookAs(
+          store.db,
+          Date.now(),
+          cliActor(),
+          {
+            url: values.url,
+            description: values.description,
+            events: values.event,
+            secret: values.secret,
+          },
+          { allowPrivate: values['allow-private-webhooks'] ?? false },
+        );
         io.stdout(values.json ? JSON.stringify(created, null, 2) : `webhook ${created.id}\nsecret ${created.secret}`);
         return 0;
       }

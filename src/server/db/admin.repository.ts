@@ -1,6 +1,10 @@
 /** Admin credentials, stored only as SHA-256 hashes of the random secrets handed out. */
 import type { Db } from './schema';
 
+/** A token's power (issue #10); anything unknown in the store counts as the weaker `read`. */
+export type ApiTokenScope = 'admin' | 'read';
+const scopeOf = (stored: string): ApiTokenScope => (stored === 'admin' ? 'admin' : 'read');
+
 export async function insertSession(db: Db, idHash: string, now: number, expiresAt: number): Promise<void> {
   await db.insertInto('admin_sessions').values({ id_hash: idHash, created_at: now, expires_at: expiresAt }).execute();
 }
@@ -23,26 +27,38 @@ export async function deleteExpiredSessions(db: Db, now: number): Promise<void> 
   await db.deleteFrom('admin_sessions').where('expires_at', '<=', now).execute();
 }
 
-export async function insertApiToken(db: Db, id: string, tokenHash: string, label: string, now: number): Promise<void> {
+export async function insertApiToken(
+  db: Db,
+  id: string,
+  tokenHash: string,
+  label: string,
+  now: number,
+  scope: ApiTokenScope = 'admin',
+): Promise<void> {
   await db
     .insertInto('api_tokens')
-    .values({ id, token_hash: tokenHash, label, created_at: now, last_used_at: null })
+    .values({ id, token_hash: tokenHash, label, created_at: now, last_used_at: null, scope })
     .execute();
 }
 
 /** A token that is not revoked, by the hash of its secret. */
-export async function findApiToken(db: Db, tokenHash: string): Promise<{ id: string; label: string } | undefined> {
-  return db
+export async function findApiToken(
+  db: Db,
+  tokenHash: string,
+): Promise<{ id: string; label: string; scope: ApiTokenScope } | undefined> {
+  const row = await db
     .selectFrom('api_tokens')
-    .select(['id', 'label'])
+    .select(['id', 'label', 'scope'])
     .where('token_hash', '=', tokenHash)
     .where('revoked_at', 'is', null)
     .executeTakeFirst();
+  return row && { ...row, scope: scopeOf(row.scope) };
 }
 
 export interface ApiTokenRow {
   id: string;
   label: string;
+  scope: ApiTokenScope;
   created_at: number;
   last_used_at: number | null;
   revoked_at: number | null;
@@ -50,11 +66,12 @@ export interface ApiTokenRow {
 
 /** Every token, newest first; never the hash. */
 export async function listApiTokens(db: Db): Promise<ApiTokenRow[]> {
-  return db
+  const rows = await db
     .selectFrom('api_tokens')
-    .select(['id', 'label', 'created_at', 'last_used_at', 'revoked_at'])
+    .select(['id', 'label', 'scope', 'created_at', 'last_used_at', 'revoked_at'])
     .orderBy('created_at', 'desc')
     .execute();
+  return rows.map((row) => ({ ...row, scope: scopeOf(row.scope) }));
 }
 
 /** Revokes the token with this id (or unique id prefix); returns it, or undefined when none matched. */

@@ -13,4 +13,6 @@ export interface ApiTokensTable {
   last_used_at: number | null;
   /** Set when revoked (issue #5); a revoked token authenticates nothing. */
   revoked_at: number | null;
+  /** `admin` or `read` (issue #10); tokens made before scopes existed are `admin`. */
+  scope: string;
 }

@@ -1,7 +1,8 @@
 /**
  * The admin API under /api, for the dashboard, SIEMs and scripts. Every route needs a
  * bearer token or a dashboard session (401 otherwise); a state-changing request made with
- * the session cookie also needs the CSRF token and a same-origin browser (403 otherwise).
+ * the session cookie also needs the CSRF token and a same-origin browser (403 otherwise),
+ * and one made with a `read` token is refused (403 `insufficient_scope`, scope-guard.ts).
  * Routes are declared in admin-*.ts with their zod schemas (see admin-route.ts); this
  * plugin registers them, and openapi.ts documents the same list.
  */
@@ -9,6 +10,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { AppContext } from '../app-context';
 import { authenticateAdmin, type AdminPrincipal } from '../auth/admin-auth';
 import { csrfValid, isUnsafeMethod } from '../auth/csrf';
+import { requireScopeFor } from '../auth/scope-guard';
 import { HttpError } from '../http/http-error';
 import { enrollmentRoutes } from './admin-enrollment';
 import { endStreamsOnClose, eventRoutes } from './admin-events';
@@ -41,6 +43,7 @@ export const adminApiRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (ap
     const principal = await authenticateAdmin(ctx.db, req, ctx.now());
     if (!principal)
       throw new HttpError(401, 'unauthorized', 'send Authorization: Bearer <token> or sign in to the dashboard');
+    requireScopeFor(req.method, principal);
     req.admin = principal;
   });
   app.addHook('preHandler', async (req) => {

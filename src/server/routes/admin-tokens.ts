@@ -6,6 +6,7 @@ import { z } from 'zod';
 import {
   DeliveryView,
   TokenCreateRequest,
+  TokenScope,
   TokenView,
   WebhookCreateRequest,
   WebhookView,
@@ -18,18 +19,19 @@ export const tokenRoutes = [
   adminRoute({
     method: 'GET',
     path: '/tokens',
-    summary: 'API tokens (label, created, last used, revoked); never the secret',
+    summary: 'API tokens (label, scope, created, last used, revoked); never the secret',
     response: z.object({ tokens: z.array(TokenView) }),
     handler: async ({ ctx }) => ({ tokens: await tokenViews(ctx.db) }),
   }),
   adminRoute({
     method: 'POST',
     path: '/tokens',
-    summary: 'Create an API token; the answer holds its secret, shown once',
+    summary:
+      'Create an API token (scope `admin`, the default, or `read`: read and export only); the answer holds its secret, shown once',
     body: TokenCreateRequest,
-    response: z.object({ id: z.string(), token: z.string() }),
+    response: z.object({ id: z.string(), token: z.string(), scope: TokenScope }),
     handler: async ({ ctx, body, admin, req }) =>
-      createTokenAs(ctx.db, ctx.now(), { actor: admin.actor, ip: req.ip }, body.label),
+      createTokenAs(ctx.db, ctx.now(), { actor: admin.actor, ip: req.ip }, body.label, body.scope),
   }),
   adminRoute({
     method: 'DELETE',
@@ -54,11 +56,11 @@ export const webhookRoutes = [
     method: 'POST',
     path: '/webhooks',
     summary:
-      'Add an endpoint; events are signed per Standard Webhooks with its whsec_ secret (generated unless given, shown once)',
+      'Add an endpoint; events are signed per Standard Webhooks with its whsec_ secret (generated unless given, shown once). Loopback, private and link-local targets are refused (400 private_webhook_target) unless serve --allow-private-webhooks',
     bodyDoc: WebhookCreateRequest,
     response: WebhookView.extend({ secret: z.string() }),
     handler: async ({ ctx, req, admin }) =>
-      createWebhookAs(ctx.db, ctx.now(), { actor: admin.actor, ip: req.ip }, req.body),
+      createWebhookAs(ctx.db, ctx.now(), { actor: admin.actor, ip: req.ip }, req.body, ctx.webhookTargets),
   }),
   adminRoute({
     method: 'DELETE',

@@ -8,6 +8,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { lineDiff, prettyJson } from '../../dashboard/policy-diff';
 import { policyPage, policyVersionPage } from '../../dashboard/policy-page';
 import { settingsPage } from '../../dashboard/settings-page';
+import { TokenScope } from '../../shared/protocol/admin';
 import { revokeDeviceAs } from '../admin/device-actions';
 import { policyHistory, policyVersion, previewPolicy, updatePolicy } from '../admin/policy-actions';
 import { createTokenAs, revokeTokenAs, tokenViews } from '../admin/token-actions';
@@ -142,7 +143,9 @@ export const dashboardFormRoutes: FastifyPluginAsync<{ ctx: AppContext }> = asyn
     handled(req, reply, async () => {
       const label = (form(req).get('label') ?? '').trim().slice(0, 64);
       if (!label) throw new HttpError(400, 'invalid_label', 'Give the token a label.');
-      const created = await createTokenAs(ctx.db, ctx.now(), actorOf(req), label);
+      const scope = TokenScope.safeParse(form(req).get('scope') || 'admin');
+      if (!scope.success) throw new HttpError(400, 'invalid_scope', 'Choose the admin or the read scope.');
+      const created = await createTokenAs(ctx.db, ctx.now(), actorOf(req), label, scope.data);
       return { secret: { label: `API token "${label}"`, value: created.token } };
     }),
   );
@@ -157,11 +160,17 @@ export const dashboardFormRoutes: FastifyPluginAsync<{ ctx: AppContext }> = asyn
   app.post('/settings/webhooks', async (req, reply) =>
     handled(req, reply, async () => {
       const body = form(req);
-      const created = await createWebhookAs(ctx.db, ctx.now(), actorOf(req), {
-        url: body.get('url') ?? '',
-        description: body.get('description') ?? '',
-        events: body.getAll('events').length ? body.getAll('events') : undefined,
-      });
+      const created = await createWebhookAs(
+        ctx.db,
+        ctx.now(),
+        actorOf(req),
+        {
+          url: body.get('url') ?? '',
+          description: body.get('description') ?? '',
+          events: body.getAll('events').length ? body.getAll('events') : undefined,
+        },
+        ctx.webhookTargets,
+      );
       return { secret: { label: `Signing secret for ${created.url}`, value: created.secret } };
     }),
   );

@@ -1,5 +1,6 @@
 /**
- * The dashboard: sign-in (rate-limited per address, memory-hard hash, audited), a session
+ * The dashboard: sign-in (throttled per address block with a global slowdown,
+ * login-throttle.ts; memory-hard hash; audited), a session
  * cookie (HttpOnly, SameSite=Strict; Secure and `__Host-` over https), sign-out, its
  * static files, and the signed-in pages (dashboard-pages.ts, dashboard-forms.ts).
  * Server-rendered HTML from src/dashboard/, all text escaped.
@@ -49,20 +50,34 @@ export const dashboardRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (a
     const now = ctx.now();
     // Login CSRF: a form posted from another site must not sign this browser in.
     if (!sameOriginRequest(req)) return sendPage(reply, 403, loginPage('This sign-in did not come from this page.'));
-    if (throttle.blocked(req.ip, now)) {
-      return sendPage(reply.header('retry-after', '900'), 429, loginPage('Too many attempts. Try again later.'));
+    const admission = throttle.admit(req.ip, now);
+    if (!admission.admitted) {
+      ctx.metrics.inc('sg_admin_sign_ins_total', 'Dashboard sign-in attempts, by result', { result: admission.reason });
+      return sendPage(
+        reply.header('retry-after', String(admission.retryAfterSeconds)),
+        429,
+        loginPage('Too many attempts. Try again later.'),
+      );
     }
     const password = req.body instanceof URLSearchParams ? (req.body.get('password') ?? '') : '';
     let ok = false;
     try {
-      ok = password.length > 0 && password.length <= 1024 && (await checkAdminPassword(ctx.db, password, now));
+      ok =
+        password.length > 0 &&
+        password.length <= 1024 &&
+        (await checkAdminPassword(ctx.db, password, now, admission.priority));
     } catch (error) {
       if (!(error instanceof PasswordBusyError)) throw error;
+      // A full hash queue counts against the block that found it full (issue #10).
+      throttle.failed(req.ip, now);
+      ctx.metrics.inc('sg_admin_sign_ins_total', 'Dashboard sign-in attempts, by result', { result: 'busy' });
       return sendPage(
         reply.header('retry-after', '5'),
         429,
         loginPage('The server is busy. Try again in a few seconds.'),
       );
+    } finally {
+      admission.done();
     }
     if (!ok) {
       throttle.failed(req.ip, now);

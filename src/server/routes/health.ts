@@ -1,13 +1,14 @@
 /**
- * Probes: /healthz says the process is up; /readyz that the store answers and is migrated,
- * with detail that does not change readiness: the Tor exit list's status and age (a stale
- * or missing list is reported, not hidden, but the replica can still serve).
+ * Probes: /healthz says the process is up; /readyz says only whether this replica is ready
+ * (the store answers and is migrated): `{ status: 'ready' }` or 503 `{ status: 'not_ready' }`.
+ * Probes are unauthenticated, so they name no source, path or internals (issue #10); the
+ * Tor exit list's status is at GET /api/tor-exit-list, the reason for not being ready in
+ * the log.
  */
 import type { FastifyPluginAsync } from 'fastify';
 import { sql } from 'kysely';
 import type { AppContext } from '../app-context';
 import { migrationsComplete } from '../db/migrate';
-import { torListSummary } from '../tor/summary';
 
 export const healthRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
   app.get('/healthz', async () => ({ status: 'ok' }));
@@ -15,11 +16,14 @@ export const healthRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
   app.get('/readyz', async (req, reply) => {
     try {
       await sql`select 1`.execute(ctx.db);
-      if (!(await migrationsComplete(ctx.db))) return reply.code(503).send({ status: 'migrating' });
-      return { status: 'ready', database: ctx.dialect, torExitList: torListSummary(ctx.torList) };
+      if (!(await migrationsComplete(ctx.db))) {
+        req.log.warn('not ready: migrations have not all run');
+        return reply.code(503).send({ status: 'not_ready' });
+      }
+      return { status: 'ready' };
     } catch (error) {
-      req.log.warn({ err: error }, 'readiness check failed');
-      return reply.code(503).send({ status: 'database unreachable' });
+      req.log.warn({ err: error }, 'not ready: the store does not answer');
+      return reply.code(503).send({ status: 'not_ready' });
     }
   });
 };

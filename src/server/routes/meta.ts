@@ -1,12 +1,16 @@
 /**
  * /openapi.json and /metrics: what the API is, and how it is doing. Before each scrape
  * the device gauges are read from the store (shared by all replicas): enrolled, reporting
- * within the last five minutes, revoked.
+ * within the last five minutes, revoked. /metrics needs an admin API bearer token of any
+ * scope (issue #10: counts of devices, verdicts and refusals are reconnaissance), unless
+ * `serve --public-metrics` is given.
  */
 import type { FastifyPluginAsync } from 'fastify';
 import type { AppContext } from '../app-context';
 import { REPORTING_WINDOW_MS } from '../admin/overview';
+import { authenticateAdmin } from '../auth/admin-auth';
 import { countDevices } from '../db/device-admin.repository';
+import { HttpError } from '../http/http-error';
 import { openApiDocument } from '../openapi';
 
 export const metaRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
@@ -21,6 +25,14 @@ export const metaRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, {
   app.get('/openapi.json', async () => document);
 
   app.get('/metrics', async (req, reply) => {
+    if (!ctx.publicMetrics && (await authenticateAdmin(ctx.db, req, ctx.now()))?.kind !== 'token') {
+      reply.header('www-authenticate', 'Bearer realm="session-guard metrics"');
+      throw new HttpError(
+        401,
+        'unauthorized',
+        'send Authorization: Bearer <token> (session-guard token create --scope read), or start serve with --public-metrics',
+      );
+    }
     try {
       const devices = await countDevices(ctx.db, ctx.now() - REPORTING_WINDOW_MS);
       ctx.metrics.set('sg_devices_enrolled', 'Enrolled devices that are not revoked', devices.enrolled);

@@ -8,6 +8,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { AppContext } from '../app-context';
 import { authenticateAdmin } from '../auth/admin-auth';
 import { csrfValid, isUnsafeMethod } from '../auth/csrf';
+import { requireScopeFor } from '../auth/scope-guard';
 import { HttpError } from '../http/http-error';
 import { torListSummary } from '../tor/summary';
 
@@ -29,6 +30,7 @@ export const torExitListRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async 
     const principal = await authenticateAdmin(ctx.db, req, ctx.now());
     if (!principal)
       throw new HttpError(401, 'unauthorized', 'send Authorization: Bearer <token> or sign in to the dashboard');
+    requireScopeFor(req.method, principal);
     if (principal.kind === 'session' && isUnsafeMethod(req.method) && !csrfValid(req, principal.csrfToken)) {
       throw new HttpError(403, 'csrf', 'missing or wrong CSRF token');
     }

@@ -24,7 +24,9 @@ import {
 import type { Metrics } from '../metrics';
 import { toAdminVerdict } from '../admin/views';
 import { findingEvent, verdictEvent, type QueuedEvent } from './payloads';
+import { postWebhook } from './post-webhook';
 import { webhookHeaders } from './signing';
+import type { WebhookTargetPolicy } from './targets';
 
 /** Standard Webhooks' example schedule: the delay before attempt 2, 3, … */
 export const DEFAULT_RETRY_DELAYS_MS = [5, 300, 1800, 7200, 18_000, 36_000, 50_400, 72_000, 86_400].map(
@@ -41,6 +43,8 @@ export interface DispatcherOptions {
   timeoutMs?: number;
   /** How far back each tick looks for events (late commits, other replicas). */
   lookbackMs?: number;
+  /** Where deliveries may go (targets.ts); default: public addresses only. */
+  targets?: WebhookTargetPolicy;
 }
 
 export interface WebhookDispatcher {
@@ -57,6 +61,7 @@ export function createWebhookDispatcher(options: DispatcherOptions): WebhookDisp
   const retryDelays = options.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
   const lookbackMs = options.lookbackMs ?? 5 * 60_000;
   const timeoutMs = options.timeoutMs ?? 15_000;
+  const targets = options.targets ?? { allowPrivate: false };
   const queued = new Map<string, number>();
   let running: Promise<void> | null = null;
   let again = false;
@@ -125,16 +130,14 @@ export function createWebhookDispatcher(options: DispatcherOptions): WebhookDisp
     let retryAfterMs = 0;
     try {
       const headers = webhookHeaders(webhook.secret, delivery.event_id, Math.floor(at / 1000), delivery.payload);
-      const response = await fetch(webhook.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'user-agent': 'SessionGuard-Webhooks/1', ...headers },
-        body: delivery.payload,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(timeoutMs),
-      });
+      const response = await postWebhook(
+        webhook.url,
+        { 'content-type': 'application/json', 'user-agent': 'SessionGuard-Webhooks/1', ...headers },
+        delivery.payload,
+        { timeoutMs, targets },
+      );
       httpStatus = response.status;
-      retryAfterMs = retryAfter(response.headers.get('retry-after'), at);
-      await response.body?.cancel().catch(() => undefined);
+      retryAfterMs = retryAfter(response.retryAfter, at);
       if (response.status < 200 || response.status >= 300) error = `HTTP ${response.status}`;
     } catch (e) {
       error = (e as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : (e as Error).message;

@@ -184,15 +184,24 @@ export const VerdictDetail = z.object({
 });
 export type VerdictDetail = z.infer<typeof VerdictDetail>;
 
+/** `admin` may change anything; `read` (a SIEM's) may read and export only (issue #10). */
+export const TOKEN_SCOPES = ['admin', 'read'] as const;
+export const TokenScope = z.enum(TOKEN_SCOPES);
+export type TokenScope = z.infer<typeof TokenScope>;
+
 export const TokenView = z.object({
   id: z.string(),
   label: z.string(),
+  scope: TokenScope,
   createdAt: z.number(),
   lastUsedAt: z.number().nullable(),
   revokedAt: z.number().nullable(),
 });
 export type TokenView = z.infer<typeof TokenView>;
-export const TokenCreateRequest = z.object({ label: z.string().trim().min(1).max(64) });
+export const TokenCreateRequest = z.object({
+  label: z.string().trim().min(1).max(64),
+  scope: TokenScope.default('admin'),
+});
 
 export const WEBHOOK_EVENTS = ['verdict.issued', 'finding.recorded'] as const;
 export const WebhookEvent = z.enum(WEBHOOK_EVENTS);

@@ -12,6 +12,7 @@ import * as slack from './20251101000000_slack';
 import * as verifiedIdentity from './20260101000000_verified_identity';
 import * as deviceApproval from './20260101000100_device_approval';
 import * as verdictKeys from './20260101000300_verdict_keys';
+import * as apiTokenScopes from './20260101000200_api_token_scopes';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '20250601000000_initial': initial,
@@ -23,4 +24,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '20260101000000_verified_identity': verifiedIdentity,
   '20260101000100_device_approval': deviceApproval,
   '20260101000300_verdict_keys': verdictKeys,
+  '20260101000200_api_token_scopes': apiTokenScopes,
 };
