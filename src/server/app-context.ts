@@ -7,6 +7,7 @@ import type { DialectName } from './db/database';
 import type { Db } from './db/schema';
 import type { TorListView } from './detection/define-detector';
 import type { AdminEventBus } from './events/admin-stream';
+import type { IdentityVerifier } from './identity/slack-oidc';
 import type { Metrics } from './metrics';
 import type { SlackService } from './slack/service';
 import type { VerdictHub } from './verdicts/hub';
@@ -66,4 +67,6 @@ export interface AppContext {
   torList: TorListSource | null;
   /** The Slack connection (issue #7): server-side revocation and the audit log; null without one. */
   slack: SlackService | null;
+  /** Sign in with Slack (issue #10): null without `--slack-client-id`, and then every identity is only claimed. */
+  identity: IdentityVerifier | null;
 }

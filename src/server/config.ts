@@ -3,6 +3,7 @@
  * Defaults follow DESIGN.md: 127.0.0.1:8787, SQLite under ./data.
  */
 import { resolve } from 'node:path';
+import { resolveIdentityConfig, type IdentityConfig, type IdentityFlags } from './identity/config';
 import { resolveSlackConfig, type SlackConfig } from './slack/config';
 
 export interface ServeConfig {
@@ -29,6 +30,8 @@ export interface ServeConfig {
   trustProxy: TrustProxy;
   /** Where Slack's APIs are, the secret key file, the audit-log pace (src/server/slack/config.ts). */
   slack: SlackConfig;
+  /** Sign in with Slack (src/server/identity/config.ts); null: every identity is only claimed. */
+  identity: IdentityConfig | null;
 }
 
 export type TrustProxy = false | number | string[];
@@ -37,7 +40,7 @@ export const DEFAULTS = { host: '127.0.0.1', port: 8787, dataDir: './data' } as 
 
 export class ConfigError extends Error {}
 
-export interface ServeFlags {
+export interface ServeFlags extends IdentityFlags {
   host?: string;
   port?: string;
   'data-dir'?: string;
@@ -96,6 +99,7 @@ export function resolveServeConfig(flags: ServeFlags, env: NodeJS.ProcessEnv): S
       throw new ConfigError(`extension origin must look like chrome-extension://<id>, got "${origin}"`);
     }
   }
+  const slack = resolveSlackConfig(flags, env);
   return {
     host: flags.host ?? DEFAULTS.host,
     port: flags.port === undefined ? DEFAULTS.port : parsePort(flags.port),
@@ -116,6 +120,7 @@ export function resolveServeConfig(flags: ServeFlags, env: NodeJS.ProcessEnv): S
     extensionOrigins: origins?.length ? origins : undefined,
     logLevel: env.SESSION_GUARD_LOG_LEVEL ?? 'info',
     trustProxy: parseTrustProxy(env.SESSION_GUARD_TRUST_PROXY),
-    slack: resolveSlackConfig(flags, env),
+    slack,
+    identity: resolveIdentityConfig(flags, env, slack.endpoints.apiUrl),
   };
 }

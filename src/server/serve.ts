@@ -21,6 +21,8 @@ import { createTorExitList, type TorExitList } from './tor/exit-list';
 import { describeTorList, torListSummary } from './tor/summary';
 import { lazySecretKey, loadSecretKey, SecretKeyError } from './slack/secret-key';
 import { createSlackService, type SlackService } from './slack/service';
+import { createIdentityVerifier } from './identity/slack-oidc';
+import { identityStatusLine, recordIdentityStatus } from './identity/status';
 
 export const TOR_EXIT_LIST_KEY = 'tor_exit_list_source';
 
@@ -91,7 +93,9 @@ export async function startServer(config: ServeConfig, io: ServeIo): Promise<Run
       config: config.slack,
       key: lazySecretKey(keyOptions),
     });
+    await recordIdentityStatus(store.db, config.identity, now);
     app = await buildApp({
+      identity: config.identity ? createIdentityVerifier(config.identity) : null,
       db: store.db,
       dialect: store.dialect,
       secrets: store.secrets,
@@ -142,6 +146,7 @@ export async function startServer(config: ServeConfig, io: ServeIo): Promise<Run
     })) {
       io.out(line);
     }
+    io.out(identityStatusLine({ configured: config.identity !== null, ...config.identity }));
 
     const running = app;
     return {

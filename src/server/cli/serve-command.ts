@@ -15,6 +15,10 @@ const OPTIONS = {
   'slack-api-url': { type: 'string' },
   'slack-audit-url': { type: 'string' },
   'secret-key-file': { type: 'string' },
+  'slack-client-id': { type: 'string' },
+  'slack-client-secret-file': { type: 'string' },
+  'slack-oidc-url': { type: 'string' },
+  'slack-team': { type: 'string', multiple: true },
 } as const;
 
 export async function serveCommand(args: string[], io: CliIo): Promise<number> {

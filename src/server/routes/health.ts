@@ -16,7 +16,12 @@ export const healthRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
     try {
       await sql`select 1`.execute(ctx.db);
       if (!(await migrationsComplete(ctx.db))) return reply.code(503).send({ status: 'migrating' });
-      return { status: 'ready', database: ctx.dialect, torExitList: torListSummary(ctx.torList) };
+      return {
+        status: 'ready',
+        database: ctx.dialect,
+        torExitList: torListSummary(ctx.torList),
+        slackIdentity: ctx.identity ? 'verified' : 'not_configured',
+      };
     } catch (error) {
       req.log.warn({ err: error }, 'readiness check failed');
       return reply.code(503).send({ status: 'database unreachable' });

@@ -10,6 +10,7 @@ import * as deviceRevocation from './20250901000100_device_revocation';
 import * as deviceKeyRotation from './20250915000000_device_key_rotation';
 import * as slack from './20251101000000_slack';
 import * as verifiedIdentity from './20260101000000_verified_identity';
+import * as identityChallenges from './20260101000400_identity_challenges';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '20250601000000_initial': initial,
@@ -19,4 +20,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '20250915000000_device_key_rotation': deviceKeyRotation,
   '20251101000000_slack': slack,
   '20260101000000_verified_identity': verifiedIdentity,
+  '20260101000400_identity_challenges': identityChallenges,
 };
