@@ -55,6 +55,21 @@ export function toDeviceView(row: DeviceWithCounts, fingerprint: FingerprintSumm
     revokedAt: row.revoked_at === null || row.revoked_at === undefined ? null : Number(row.revoked_at),
     revokedBy: row.revoked_by ?? null,
     fingerprint,
+    ...identityView(row),
+  };
+}
+
+/** Verified only when Slack vouched for the very user the page shows (or the page shows none). */
+export function identityView(row: DeviceWithCounts) {
+  const verifiedUserId = row.verified_user_id ?? null;
+  const claimedUser = row.user_id ?? null;
+  const verified = verifiedUserId !== null && (claimedUser === null || claimedUser === verifiedUserId);
+  return {
+    identity: verified ? ('verified' as const) : claimedUser !== null ? ('claimed' as const) : null,
+    verifiedUserId,
+    verifiedTeamId: row.verified_team_id ?? null,
+    verifiedEmail: row.verified_email ?? null,
+    verifiedAt: row.verified_at === null || row.verified_at === undefined ? null : Number(row.verified_at),
   };
 }
 

@@ -118,6 +118,15 @@ export const DeviceView = z.object({
   revokedAt: z.number().nullable(),
   revokedBy: z.string().nullable(),
   fingerprint: FingerprintSummary.nullable(),
+  /**
+   * Issue #10: 'verified' when Slack vouched for the user the page shows (Sign in with
+   * Slack), 'claimed' when the user is only what the device says; null without a user.
+   */
+  identity: z.enum(['verified', 'claimed']).nullable(),
+  verifiedUserId: z.string().nullable(),
+  verifiedTeamId: z.string().nullable(),
+  verifiedEmail: z.string().nullable(),
+  verifiedAt: z.number().nullable(),
 });
 export type DeviceView = z.infer<typeof DeviceView>;
 
