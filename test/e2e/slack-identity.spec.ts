@@ -9,10 +9,11 @@
 import { mkdirSync } from 'node:fs';
 import type { Page } from '@playwright/test';
 import { TEAM_ID, USER_ID } from '../fakes/fake-slack';
-import type { FakeSlackOidc } from '../fakes/fake-slack-oidc';
+import { OIDC_CLIENT_SECRET, type FakeSlackOidc } from '../fakes/fake-slack-oidc';
 import type { Backend } from './harness/backend';
 import { expect, test as base } from './harness/extension-fixtures';
 import { identityServe, pluggedOidc, SLACK_EMAIL } from './harness/slack-identity';
+import { DashboardPage } from './harness/dashboard-page';
 import { SlackPage } from './harness/slack-page';
 
 const test = base.extend<{ oidc: FakeSlackOidc }>({
@@ -65,7 +66,11 @@ test('verified with one click the first time and without any the second time', a
   const consent = await consentOpened;
   await consent.getByRole('button', { name: 'Allow' }).click();
 
-  await expect.poll(async () => (await devices(backend))[0]?.identity, { message: 'device verified' }).toBe('verified');
+  await expect
+    .poll(async () => ((d) => [d?.userId, d?.identity])((await devices(backend))[0]), {
+      message: 'the page’s user reported and verified',
+    })
+    .toEqual([USER_ID, 'verified']);
   const [first] = await devices(backend);
   expect(first).toMatchObject({
     userId: USER_ID,
@@ -89,4 +94,13 @@ test('verified with one click the first time and without any the second time', a
     .toBe(2);
   expect(oidc.authorizeRequests.slice(requestsBefore)).toEqual([{ userId: USER_ID, silent: true }]);
   expect(second.pages().some((p) => p.url().includes('/openid/connect/authorize'))).toBe(false);
+
+  // The admin sees both devices' user as verified; no secret or code was ever logged.
+  const dashboard = await DashboardPage.signIn(context, backend.url);
+  await dashboard.open('/devices');
+  await expect(dashboard.page.locator('#devices tbody tr .badge.ok', { hasText: 'verified' })).toHaveCount(2);
+  await expect(dashboard.page.locator('#identity-not-configured')).toHaveCount(0);
+  expect(backend.output()).toContain('slack identity verified');
+  expect(backend.output()).not.toContain(OIDC_CLIENT_SECRET);
+  expect(backend.output()).not.toContain('fake-code-');
 });
