@@ -5,7 +5,9 @@
  * error that leaves the device unverified. The attacker tests replay one device's answer
  * onto another, reuse a nonce, and bring tokens Slack never issued for this app or team.
  */
+import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { rotateKeyProofText } from '../../src/shared/protocol/device';
 import type { LightMyRequestResponse } from 'fastify';
 import { startFakeSlackOidc, type FakeSlackOidc, type OidcUser } from '../fakes/fake-slack-oidc';
 import { fakeDevice, type FakeDevice } from '../fixtures/server/fake-device';
@@ -197,6 +199,26 @@ describe.each(DIALECTS)('Sign in with Slack (%s)', (dialect) => {
     expect(fetchesAfterRotation).toBe(fetchesBefore + 1);
     expect(oidc.keyFetches).toBe(fetchesAfterRotation);
     expect((await verifiedColumns(three)).verified_user_id).toBe(ALICE.userId);
+  });
+
+  it('keeps the verified user across a key rotation, which both keys sign', async () => {
+    await appWithIdentity(dialect);
+    const old = await t.enroll();
+    await verifyIdentity(t, oidc, old, ALICE);
+    const next = await fakeDevice();
+    const nonce = randomUUID();
+
+    const res = await t.post('/v1/devices/rotate-key', old, {
+      deviceId: old.id,
+      newPublicKey: next.jwk,
+      sentAt: t.clock.now,
+      nonce,
+      proof: await next.sign(rotateKeyProofText(old.id, nonce)),
+    });
+
+    expect(res.statusCode).toBe(200);
+    expect((await verifiedColumns(next)).verified_user_id).toBe(ALICE.userId);
+    expect((await requestChallenge(t, next)).json().verified).toMatchObject({ userId: ALICE.userId });
   });
 
   it('refuses a challenge answered after it expired', async () => {
