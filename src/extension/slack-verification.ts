@@ -23,6 +23,8 @@ import { updateStatus, type ProtectionStatus } from './status';
 export const VERIFY_SLACK_MESSAGE = 'session-guard:verify-slack';
 const VERIFIED_KEY = 'slackVerified';
 const CLAIM_KEY = 'slackClaim';
+/** How long this browser trusts its note that the backend verified the user before asking again. */
+const RECHECK_MS = 6 * 3600_000;
 
 export interface VerificationTarget {
   stopped: boolean;
@@ -88,7 +90,9 @@ export function createSlackVerification(current: () => Promise<VerificationTarge
         device.deviceId,
       );
     const remember = async (verified: VerifiedSlackIdentity) => {
-      await browser.storage.local.set({ [VERIFIED_KEY]: { ...verified, deviceId: device.deviceId } });
+      await browser.storage.local.set({
+        [VERIFIED_KEY]: { ...verified, deviceId: device.deviceId, checkedAt: Date.now() },
+      });
       await say(claim, { state: 'verified', userId: verified.userId, verifiedAt: verified.verifiedAt });
     };
 
