@@ -9,7 +9,16 @@ export const SLACK_HOST_PERMISSIONS = ['https://*.slack.com/*', 'https://slack.c
 /** Firefox names an extension by this id; enterprise policy configures it under 3rdparty.Extensions.<id>. */
 export const GECKO_ID = process.env.SESSION_GUARD_GECKO_ID ?? 'session-guard@session-guard.org';
 
-const COMMON_PERMISSIONS = ['storage', 'alarms', 'cookies', 'downloads', 'webRequest', 'browsingData', 'notifications'];
+const COMMON_PERMISSIONS = [
+  'storage',
+  'alarms',
+  'cookies',
+  'downloads',
+  'webRequest',
+  'browsingData',
+  'notifications',
+  'identity',
+];
 
 export default defineConfig({
   modules: ['@wxt-dev/webextension-polyfill'],

@@ -29,6 +29,20 @@ function revokeForm(d: DeviceView, csrf: string): SafeHtml {
 ${csrfField(csrf)}<button type="submit" class="danger" aria-label="Revoke device ${d.id}">Revoke</button></form>`;
 }
 
+/** The Slack user and whether Slack vouched for it (issue #10). */
+function identity(d: DeviceView): SafeHtml {
+  if (!d.userId && !d.verifiedUserId) return html`—`;
+  if (!d.userId) return html`${d.verifiedUserId} <span class="badge ok">verified</span>`;
+  if (d.identity === 'verified')
+    return html`${d.userId} <span class="badge ok" title="Slack vouched for this user (Sign in with Slack)">verified</span>`;
+  return html`${d.userId} <span class="badge warn" title="Only the device says so; it reaches nothing beyond this device">claimed</span>`;
+}
+
+function identityNotice(configured: boolean | undefined): SafeHtml {
+  if (configured !== false) return html``;
+  return html`<p class="notice bad" role="note" id="identity-not-configured">Sign in with Slack is not configured: every Slack user here is only <strong>claimed</strong> by its device, and nothing a device claims reaches beyond that device (no server-side revocation, per-user baselines or footprints). Start the backend with <code>--slack-client-id</code> (docs/identity.md).</p>`;
+}
+
 function seen(now: number, at: number): string {
   return `${formatDuration(Math.max(0, now - at))} ago`;
 }
@@ -38,13 +52,15 @@ export interface DevicesPage {
   csrf: string;
   now: number;
   notice?: string;
+  /** Whether Sign in with Slack is configured (false shows why every identity is only claimed). */
+  identityConfigured?: boolean;
 }
 
-export function devicesPage({ devices, csrf, now, notice }: DevicesPage): string {
+export function devicesPage({ devices, csrf, now, notice, identityConfigured }: DevicesPage): string {
   const rows = devices.map(
     (d) => html`<tr data-device-id="${d.id}">
 <td><a href="/devices/${encodeURIComponent(d.id)}"><code>${shortId(d.id)}</code></a></td>
-<td>${d.userId ?? '—'}</td>
+<td>${identity(d)}</td>
 <td>${d.extensionVersion}</td>
 <td class="wrap">${d.userAgent ?? '—'}</td>
 <td>${fingerprintText(d.fingerprint)}</td>
@@ -67,6 +83,7 @@ export function devicesPage({ devices, csrf, now, notice }: DevicesPage): string
     scripts: ['confirm.js'],
     body: html`<h1>Devices and sessions</h1>
 ${notice ? html`<p class="notice" role="status">${notice}</p>` : ''}
+${identityNotice(identityConfigured)}
 <p class="muted">${devices.filter((d) => !d.revokedAt).length} active, ${devices.filter((d) => d.revokedAt).length} revoked, ${devices.filter((d) => !d.revokedAt && d.approval === 'pending').length} waiting for approval. ${rotateTokenForm(csrf)}</p>
 ${table}`,
   });
@@ -95,7 +112,8 @@ export function devicePage({ device: d, sessions, verdicts, csrf, now }: DeviceP
 <h1>Device <code>${shortId(d.id)}</code> ${status(d)}</h1>
 <dl class="facts" id="device-facts">
 <dt>Device id</dt><dd><code class="wrap">${d.id}</code></dd>
-<dt>Slack user</dt><dd>${d.userId ?? '—'}</dd>
+<dt>Slack user</dt><dd>${identity(d)}</dd>
+${d.verifiedUserId ? html`<dt>Verified by Slack</dt><dd>${d.verifiedUserId} (${d.verifiedTeamId ?? '—'}${d.verifiedEmail ? html`, ${d.verifiedEmail}` : ''}) at ${formatTime(d.verifiedAt ?? 0)}</dd>` : ''}
 <dt>Extension version</dt><dd>${d.extensionVersion}</dd>
 <dt>User agent</dt><dd>${d.userAgent ?? '—'}</dd>
 <dt>Egress address</dt><dd>${d.lastIp ?? '—'}</dd>

@@ -88,11 +88,50 @@ export function rows(status: ProtectionStatus, now: number): [string, string][] 
     ],
   ];
   if (status.localCap) list.push(['Local limit', status.localCap]);
+  if (status.slackIdentity) list.push(['Slack account', identityText(status.slackIdentity, now)]);
   if (status.lastError && status.policy === 'ok') list.push(['Problem', status.lastError]);
   return list;
 }
 
-export function renderStatus(doc: Document, status: ProtectionStatus | null, now: number): DocumentFragment {
+type SlackIdentityStatus = NonNullable<ProtectionStatus['slackIdentity']>;
+
+export function identityText(identity: SlackIdentityStatus, now: number): string {
+  switch (identity.state) {
+    case 'verified':
+      return `${identity.userId}, confirmed by Slack ${ago(identity.verifiedAt, now)}`;
+    case 'not_configured':
+      return `${identity.userId}, not confirmed: your organisation has not turned on Sign in with Slack`;
+    case 'needs_consent':
+      return `${identity.userId}, not confirmed yet`;
+    case 'failed':
+      return `${identity.userId}, not confirmed: ${identity.error ?? 'Slack did not answer'}`;
+  }
+}
+
+/** Why we ask, in one sentence, next to the one button that does it. */
+export const VERIFY_EXPLANATION =
+  'Your security team needs Slack to confirm which Slack account this browser uses, so that a stolen session can also be ended at Slack. Slack asks you once; after that it happens without a click.';
+
+function verifyPrompt(doc: Document, onVerify: () => void): HTMLElement {
+  const el = builder(doc);
+  const section = el('section', '', 'verify');
+  section.setAttribute('aria-label', 'Verify with Slack');
+  const button = el('button', 'Verify with Slack');
+  button.setAttribute('type', 'button');
+  button.addEventListener('click', () => {
+    button.setAttribute('disabled', '');
+    onVerify();
+  });
+  section.append(el('p', VERIFY_EXPLANATION), button);
+  return section;
+}
+
+export function renderStatus(
+  doc: Document,
+  status: ProtectionStatus | null,
+  now: number,
+  onVerify?: () => void,
+): DocumentFragment {
   const el = builder(doc);
   const fragment = doc.createDocumentFragment();
   fragment.append(el('h1', 'Session Guard'));
@@ -105,5 +144,7 @@ export function renderStatus(doc: Document, status: ProtectionStatus | null, now
   const list = el('dl');
   for (const [term, value] of rows(status, now)) list.append(el('dt', term), el('dd', value));
   fragment.append(list);
+  const identity = status.slackIdentity?.state;
+  if (onVerify && (identity === 'needs_consent' || identity === 'failed')) fragment.append(verifyPrompt(doc, onVerify));
   return fragment;
 }

@@ -18,6 +18,7 @@ import { localCapFrom } from './local-cap';
 import { openLocalDb } from './local-db';
 import { onPolicyChanged, policySourceText, readPolicy } from './policy-source';
 import { storageSessionState } from './session-state';
+import { createSlackVerification, listenForVerifyRequests } from './slack-verification';
 import { createSink } from './signal-sink';
 import { updateStatus } from './status';
 import { openExplanationOnClick } from './termination';
@@ -102,7 +103,9 @@ export function startSessionGuard(): void {
   // Listeners first, synchronously: events that woke the worker are delivered to them.
   watchSessionCookie(sink, sessionState, hash);
   watchDownloads(sink);
-  watchSlackIdentity(sink);
+  const verification = createSlackVerification(current);
+  watchSlackIdentity(sink, (identity) => void verification.onClaim(identity));
+  listenForVerifyRequests(() => verification.verifyNow());
   watchApiCalls(sink);
   openExplanationOnClick();
   onPolicyChanged(scheduleRefresh);

@@ -36,6 +36,17 @@ export const ProtectionStatus = z.object({
   /** The local cap in words, when policy sets one. */
   localCap: z.string().nullable().default(null),
   pendingSignals: z.number().default(0),
+  /** Sign in with Slack for the user the Slack page shows (issue #10, slack-verification.ts). */
+  slackIdentity: z
+    .object({
+      state: z.enum(['verified', 'needs_consent', 'not_configured', 'failed']),
+      userId: z.string(),
+      teamId: z.string().nullable(),
+      verifiedAt: z.number().nullable(),
+      error: z.string().nullable(),
+    })
+    .nullable()
+    .default(null),
 });
 export type ProtectionStatus = z.infer<typeof ProtectionStatus>;
 

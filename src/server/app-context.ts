@@ -8,6 +8,7 @@ import type { EnrollmentControls } from './enrollment/controls';
 import type { Db } from './db/schema';
 import type { TorListView } from './detection/define-detector';
 import type { AdminEventBus } from './events/admin-stream';
+import type { IdentityVerifier } from './identity/slack-oidc';
 import type { Metrics } from './metrics';
 import type { SlackService } from './slack/service';
 import type { VerdictHub } from './verdicts/hub';
@@ -77,4 +78,6 @@ export interface AppContext {
   publicMetrics: boolean;
   /** Where webhooks may go (`serve --allow-private-webhooks`, src/server/webhooks/targets.ts). */
   webhookTargets: WebhookTargetPolicy;
+  /** Sign in with Slack (issue #10): null without `--slack-client-id`, and then every identity is only claimed. */
+  identity: IdentityVerifier | null;
 }

@@ -17,6 +17,7 @@ import { adminApiRoutes } from './routes/admin-api';
 import { dashboardRoutes } from './routes/dashboard';
 import { enrollRoutes } from './routes/enroll';
 import { healthRoutes } from './routes/health';
+import { identityRoutes } from './routes/identity';
 import { signalRoutes } from './routes/signals';
 import { streamRoutes } from './routes/stream';
 import { deviceKeyRoutes } from './routes/device-keys';
@@ -64,6 +65,7 @@ export function resolveContext(deps: AppDeps): AppContext {
     enrollment: deps.enrollment ?? createEnrollmentControls(),
     publicMetrics: deps.publicMetrics ?? false,
     webhookTargets: deps.webhookTargets ?? { allowPrivate: false },
+    identity: deps.identity ?? null,
   };
 }
 
@@ -95,7 +97,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         maxAge: 600,
       });
       keepRawJsonBodies(v1);
-      for (const routes of [enrollRoutes, signalRoutes, verdictRoutes, ackRoutes, streamRoutes, deviceKeyRoutes]) {
+      for (const routes of [
+        enrollRoutes,
+        signalRoutes,
+        verdictRoutes,
+        ackRoutes,
+        streamRoutes,
+        deviceKeyRoutes,
+        identityRoutes,
+      ]) {
         await v1.register(routes, { ctx });
       }
     },

@@ -3,6 +3,7 @@
  * Defaults follow DESIGN.md: 127.0.0.1:8787, SQLite under ./data.
  */
 import { resolve } from 'node:path';
+import { resolveIdentityConfig, type IdentityConfig, type IdentityFlags } from './identity/config';
 import { resolveSlackConfig, type SlackConfig } from './slack/config';
 import { DEFAULT_STREAM_LIMITS, type StreamLimitSettings } from './verdicts/stream-limits';
 import {
@@ -44,6 +45,8 @@ export interface ServeConfig {
   publicMetrics: boolean;
   /** --allow-private-webhooks: let webhooks reach loopback and private addresses (issue #10). */
   allowPrivateWebhooks: boolean;
+  /** Sign in with Slack (src/server/identity/config.ts); null: every identity is only claimed. */
+  identity: IdentityConfig | null;
 }
 
 export type TrustProxy = false | number | string[];
@@ -52,7 +55,7 @@ export const DEFAULTS = { host: '127.0.0.1', port: 8787, dataDir: './data' } as 
 
 export class ConfigError extends Error {}
 
-export interface ServeFlags extends EnrollmentFlags {
+export interface ServeFlags extends EnrollmentFlags, IdentityFlags {
   host?: string;
   port?: string;
   'data-dir'?: string;
@@ -116,6 +119,7 @@ export function resolveServeConfig(flags: ServeFlags, env: NodeJS.ProcessEnv): S
       throw new ConfigError(`extension origin must look like chrome-extension://<id>, got "${origin}"`);
     }
   }
+  const slack = resolveSlackConfig(flags, env);
   return {
     host: flags.host ?? DEFAULTS.host,
     port: flags.port === undefined ? DEFAULTS.port : parsePort(flags.port),
@@ -136,7 +140,6 @@ export function resolveServeConfig(flags: ServeFlags, env: NodeJS.ProcessEnv): S
     extensionOrigins: origins?.length ? origins : undefined,
     logLevel: env.SESSION_GUARD_LOG_LEVEL ?? 'info',
     trustProxy: parseTrustProxy(env.SESSION_GUARD_TRUST_PROXY),
-    slack: resolveSlackConfig(flags, env),
     enrollment: enrollmentConfig(flags, env),
     streamLimits: {
       total: count('--max-streams', flags['max-streams'] ?? env.SESSION_GUARD_MAX_STREAMS, DEFAULT_STREAM_LIMITS.total),
@@ -153,6 +156,8 @@ export function resolveServeConfig(flags: ServeFlags, env: NodeJS.ProcessEnv): S
     },
     publicMetrics: flags['public-metrics'] ?? false,
     allowPrivateWebhooks: flags['allow-private-webhooks'] ?? false,
+    slack,
+    identity: resolveIdentityConfig(flags, env, slack.endpoints.apiUrl),
   };
 }
 

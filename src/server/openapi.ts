@@ -7,6 +7,12 @@ import { z } from 'zod';
 import { OrgPolicy } from '../shared/policy/org-policy';
 import { EnrollRequest, EnrollResponse, PollRequest } from '../shared/protocol/device';
 import { SignalBatch, SignalBatchResult } from '../shared/protocol/signals';
+import {
+  IdentityChallengeRequest,
+  IdentityChallengeResponse,
+  IdentityVerifyRequest,
+  IdentityVerifyResponse,
+} from '../shared/protocol/identity';
 import { PollResponse, VerdictAck } from '../shared/protocol/verdict';
 import { ADMIN_ROUTES } from './routes/admin-api';
 import { openApiPath, type AdminRoute } from './routes/admin-route';
@@ -142,6 +148,16 @@ export function openApiDocument(): Record<string, unknown> {
       '/v1/signals': deviceRoute('Report a signed batch of signals', SignalBatch, schema(SignalBatchResult, 'output')),
       '/v1/verdicts/poll': deviceRoute('Fetch pending verdicts', PollRequest, schema(PollResponse, 'output')),
       '/v1/acks': deviceRoute('Acknowledge a verdict (idempotent)', VerdictAck, { type: 'object' }),
+      '/v1/identity/challenge': deviceRoute(
+        'Sign in with Slack: a fresh single-use challenge (client id, authorize URL, nonce) for this device',
+        IdentityChallengeRequest,
+        schema(IdentityChallengeResponse, 'output'),
+      ),
+      '/v1/identity/verify': deviceRoute(
+        'Sign in with Slack: exchange the code, verify the id_token, record the verified user',
+        IdentityVerifyRequest,
+        schema(IdentityVerifyResponse, 'output'),
+      ),
       '/v1/stream': {
         get: {
           summary: 'WebSocket: challenge, auth, then verdicts pushed live',

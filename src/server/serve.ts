@@ -24,6 +24,8 @@ import { createSlackService, type SlackService } from './slack/service';
 import { createEnrollmentControls } from './enrollment/controls';
 import { createStreamLimits } from './verdicts/stream-limits';
 import { VerdictKeyError } from './verdicts/key-seal';
+import { createIdentityVerifier } from './identity/slack-oidc';
+import { identityStatusLine, recordIdentityStatus } from './identity/status';
 
 export const TOR_EXIT_LIST_KEY = 'tor_exit_list_source';
 
@@ -102,7 +104,9 @@ export async function startServer(config: ServeConfig, io: ServeIo): Promise<Run
       config: config.slack,
       key: lazySecretKey(keyOptions),
     });
+    await recordIdentityStatus(store.db, config.identity, now);
     app = await buildApp({
+      identity: config.identity ? createIdentityVerifier(config.identity) : null,
       db: store.db,
       dialect: store.dialect,
       secrets: store.secrets,
@@ -157,6 +161,7 @@ export async function startServer(config: ServeConfig, io: ServeIo): Promise<Run
     })) {
       io.out(line);
     }
+    io.out(identityStatusLine({ configured: config.identity !== null, ...config.identity }));
 
     const running = app;
     return {

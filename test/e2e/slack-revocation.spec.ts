@@ -2,24 +2,41 @@
  * Ending the session everywhere (issue #7), in real Chromium with the built extension
  * under a real managed policy, the backend as a real process, and the fake Slack Web API
  * and Audit Logs API on loopback (test/fakes/fake-slack-api.ts). The Slack user id comes
- * from the page itself (the extension's slack_identity content script).
+ * from the page itself (the extension's slack_identity content script) and is verified by
+ * Sign in with Slack against the fake OpenID provider (issue #10): the user allowed it
+ * before, so the extension's silent flow does it, and only a verified user reaches Slack.
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
 import { test as base, expect } from './harness/fixtures';
 import type { Backend } from './harness/backend';
+import { identityServe, pluggedOidc } from './harness/slack-identity';
 import { USER_ID } from '../fakes/fake-slack';
 import { auditEntry, FAKE_TOKEN, startFakeSlackApi, type FakeSlackApi } from '../fakes/fake-slack-api';
+import type { FakeSlackOidc } from '../fakes/fake-slack-oidc';
 
-const test = base.extend<{ slackApi: FakeSlackApi }>({
+const test = base.extend<{ slackApi: FakeSlackApi; oidc: FakeSlackOidc }>({
   slackApi: async ({}, use) => {
     const api = await startFakeSlackApi();
     await use(api);
     await api.close();
   },
-  backendOptions: async ({ slackApi }, use) => {
+  oidc: async ({ fakeSlack, slackApi }, use) => {
+    const oidc = await pluggedOidc(fakeSlack);
+    oidc.consented.add(USER_ID);
+    slackApi.oidc = oidc;
+    await use(oidc);
+    await oidc.unplug();
+  },
+  backendOptions: async ({ slackApi, oidc }, use, testInfo) => {
+    const dir = testInfo.outputPath('identity');
+    mkdirSync(dir, { recursive: true });
+    const identity = identityServe(oidc, dir, slackApi.apiUrl);
     await use({
+      serveArgs: identity.serveArgs,
       env: {
+        ...identity.env,
         SESSION_GUARD_SLACK_API_URL: slackApi.apiUrl,
         SESSION_GUARD_SLACK_AUDIT_URL: slackApi.auditUrl,
         SESSION_GUARD_SLACK_AUDIT_POLL_SECONDS: '1',
@@ -52,13 +69,17 @@ async function signInGuarded(slack: { signIn(): Promise<unknown> }, backend: Bac
   await slack.signIn();
 }
 
+/** The device once its page reported the Slack user and Slack verified it (silently). */
 async function deviceOf(backend: Backend): Promise<{ id: string; userAgent: string }> {
-  let device: { id: string; userId: string | null; userAgent: string } | undefined;
+  let device: { id: string; userId: string | null; identity: string | null; userAgent: string } | undefined;
   await expect
-    .poll(async () => ((device = (await backend.api('/api/devices')).devices?.[0]), device?.userId), {
-      message: 'the page reported the Slack user',
-    })
-    .toBe(USER_ID);
+    .poll(
+      async () => ((device = (await backend.api('/api/devices')).devices?.[0]), [device?.userId, device?.identity]),
+      {
+        message: 'the page reported the Slack user and Slack verified it',
+      },
+    )
+    .toEqual([USER_ID, 'verified']);
   return device!;
 }
 

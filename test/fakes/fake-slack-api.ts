@@ -48,6 +48,8 @@ export interface FakeSlackApi {
   primaryOwners: Set<string>;
   calls: FakeCall[];
   callsTo(method: string): FakeCall[];
+  /** Who answers `openid.connect.token` (Sign in with Slack, test/fakes/fake-slack-oidc.ts); none by default. */
+  oidc: { token(params: Record<string, string>): Promise<Record<string, unknown>> } | null;
   /** The next `times` calls of `method` fail so. */
   failNext(method: string, failure: Failure, times?: number): void;
   close(): Promise<void>;
@@ -212,6 +214,10 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
     const bearer =
       /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ??
       (typeof params.token === 'string' ? params.token : null);
+    if (method === 'openid.connect.token' && fake.oidc) {
+      // Client credentials, not a bearer token; the fake provider logs its own calls.
+      return send(res, 200, await fake.oidc.token(params as Record<string, string>));
+    }
     const { token: _omitted, ...logged } = params;
     const call: FakeCall = { at: Date.now(), method, params: logged, status: 0, error: null };
     state.calls.push(call);
@@ -231,7 +237,8 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return {
+  const fake: FakeSlackApi = {
+    oidc: null,
     url,
     apiUrl: `${url}/api`,
     auditUrl: `${url}/audit/v1`,
@@ -266,6 +273,7 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
         server.close(() => resolve());
       }),
   };
+  return fake;
 }
 
 /** An audit entry as Slack writes one: a user acting from an address and client. */

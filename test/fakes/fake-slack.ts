@@ -33,6 +33,8 @@ export interface FakeSlack {
   hostRules: string;
   /** Sessions issued by /signin (the `d` values). */
   sessions: string[];
+  /** More handlers tried before Slack's own pages (e.g. Sign in with Slack, fake-slack-oidc.ts); true = answered. */
+  routes: ((req: IncomingMessage, res: ServerResponse) => boolean)[];
   close(): Promise<void>;
 }
 
@@ -139,6 +141,7 @@ function route(req: IncomingMessage, res: ServerResponse, issued: string[]): voi
 export async function startFakeSlack(): Promise<FakeSlack> {
   const requests: SlackRequest[] = [];
   const sessions: string[] = [];
+  const routes: FakeSlack['routes'] = [];
   const server = createServer(
     { key: readFileSync(new URL('fake-slack.key', TLS)), cert: readFileSync(new URL('fake-slack.crt', TLS)) },
     (req, res) => {
@@ -153,6 +156,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
         sessionCookie: d ? decodeURIComponent(d) : null,
       });
       try {
+        if (routes.some((handle) => handle(req, res))) return;
         route(req, res, sessions);
       } catch (error) {
         res.writeHead(500).end(String(error));
@@ -165,6 +169,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     port,
     requests,
     sessions,
+    routes,
     hostRules: `MAP *.slack.com 127.0.0.1:${port}, MAP slack.com 127.0.0.1:${port}, MAP *.slack-files.com 127.0.0.1:${port}, MAP slack-files.com 127.0.0.1:${port}`,
     close: () =>
       new Promise((resolve) => {

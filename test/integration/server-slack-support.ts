@@ -2,7 +2,9 @@
  * An app around a real store with the Slack integration pointed at the fake Slack API
  * (test/fakes/fake-slack-api.ts): no timers, so a test says when work happens
  * (`slack.tick()`), a controllable clock, devices that report from a chosen address, and
- * what was stored.
+ * what was stored. Sign in with Slack runs against a fake OpenID provider behind the fake
+ * Web API (issue #10): `guardedDevice()` is verified by Slack, as only verified identities
+ * reach Slack; `claimingDevice()` only claims a user, as an insider's script can.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
@@ -16,26 +18,37 @@ import { createLocalHub } from '../../src/server/verdicts/hub';
 import { OrgPolicy, type OrgPolicyInput } from '../../src/shared/policy/org-policy';
 import type { Signal } from '../../src/shared/protocol/signals';
 import { FAKE_TOKEN, startFakeSlackApi, type FakeSlackApi } from '../fakes/fake-slack-api';
+import { startFakeSlackOidc, type FakeSlackOidc, type OidcUser } from '../fakes/fake-slack-oidc';
 import { enrollRequest, fakeDevice, signedHeaders, type FakeDevice } from '../fixtures/server/fake-device';
 import { fakeDownloadBurst } from '../fixtures/server/fake-signals';
 import { createTestStore, type TestDialect, type TestStore } from './server-support/test-store';
+import { fakeIdentityVerifier, verifyIdentity } from './server-support/verify-identity';
 
 export const OFFICE_IP = '203.0.113.10';
 export const SLACK_USER = 'U0SGUARD01';
+export const SLACK_TEAM = 'T0SGUARD01';
+/** The guarded user as Slack's Sign in with Slack knows them. */
+export const GUARDED_USER: OidcUser = { userId: SLACK_USER, teamId: SLACK_TEAM, email: 'analyst@example.com' };
 export const BROWSER_UA =
   'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36';
 
 export interface SlackTestApp extends TestStore {
   app: FastifyInstance;
   fake: FakeSlackApi;
+  /** The Sign in with Slack provider the backend verifies identities with. */
+  oidc: FakeSlackOidc;
   slack: SlackService;
   clock: { now: number };
   token: string;
   setPolicy(input: OrgPolicyInput): Promise<number>;
   enroll(): Promise<FakeDevice>;
   send(device: FakeDevice, signals: Signal[], ip?: string): Promise<void>;
-  /** Enrolls a device whose page reported SLACK_USER, from OFFICE_IP. */
+  /** Enrolls a device whose page reported SLACK_USER and whom Slack verified, from OFFICE_IP. */
   guardedDevice(): Promise<FakeDevice>;
+  /** Enrolls a device that only claims `userId` (default SLACK_USER): nothing Slack vouched for. */
+  claimingDevice(userId?: string, ip?: string): Promise<FakeDevice>;
+  /** Runs Sign in with Slack for `device` as `user` (default the guarded user). */
+  verify(device: FakeDevice, user?: OidcUser): Promise<void>;
   /** Downloads past the policy's maxFiles: a verdict for the device. */
   triggerVerdict(device: FakeDevice): Promise<string>;
   connect(): Promise<void>;
@@ -54,6 +67,9 @@ export async function createSlackTestApp(
   const test = await createTestStore(dialect);
   const api = fake ?? (await startFakeSlackApi());
   const clock = { now: Date.parse('2025-11-03T10:00:00Z') };
+  const oidc = await startFakeSlackOidc();
+  oidc.now = () => clock.now;
+  api.oidc = oidc;
   const config = {
     ...resolveSlackConfig({}, { SESSION_GUARD_SLACK_API_URL: api.apiUrl, SESSION_GUARD_SLACK_AUDIT_URL: api.auditUrl }),
     auditRequestGapMs: 0,
@@ -71,6 +87,8 @@ export async function createSlackTestApp(
     hub: createLocalHub(),
     now: () => clock.now,
     slack,
+    // The code goes to `--slack-api-url` (the fake Web API), which hands it to the provider.
+    identity: fakeIdentityVerifier(oidc, { teams: [SLACK_TEAM], apiUrl: api.apiUrl }),
     logger,
   });
   const token = (await issueApiToken(test.store.db, 'slack-tests', clock.now)).token;
@@ -104,6 +122,11 @@ export async function createSlackTestApp(
     if (res.statusCode !== 200) throw new Error(`enroll failed: ${res.statusCode} ${res.body}`);
     return device;
   };
+  const claim = async (device: FakeDevice, userId: string, ip = OFFICE_IP) =>
+    send(device, [{ id: randomUUID(), type: 'slack_identity', at: clock.now, teamId: SLACK_TEAM, userId }], ip);
+  const verify = async (device: FakeDevice, user: OidcUser = GUARDED_USER) => {
+    await verifyIdentity({ app, clock, remoteAddress: OFFICE_IP }, oidc, device, user);
+  };
   const callApi = async (method: string, url: string, payload?: unknown) => {
     const res = await app.inject({
       method: method as 'GET',
@@ -123,6 +146,7 @@ export async function createSlackTestApp(
     ...test,
     app,
     fake: api,
+    oidc,
     slack,
     clock,
     token,
@@ -131,11 +155,16 @@ export async function createSlackTestApp(
     send,
     async guardedDevice() {
       const device = await enroll();
-      await send(device, [
-        { id: randomUUID(), type: 'slack_identity', at: clock.now, teamId: 'T0SGUARD01', userId: SLACK_USER },
-      ]);
+      await claim(device, SLACK_USER);
+      await verify(device);
       return device;
     },
+    async claimingDevice(userId = SLACK_USER, ip = OFFICE_IP) {
+      const device = await enroll();
+      await claim(device, userId, ip);
+      return device;
+    },
+    verify,
     async triggerVerdict(device) {
       await send(device, fakeDownloadBurst(3, clock.now));
       const row = await test.store.db
@@ -166,6 +195,8 @@ export async function createSlackTestApp(
     },
     async close() {
       await app.close();
+      api.oidc = null;
+      await oidc.close();
       if (!fake) await api.close();
       await test.cleanup();
     },

@@ -20,12 +20,14 @@ export function fromSlackClient(sender: Browser.runtime.MessageSender, extension
   }
 }
 
-export function watchSlackIdentity(sink: SignalSink): void {
+/** `onIdentity` hears every report from the page (Sign in with Slack checks it, issue #10). */
+export function watchSlackIdentity(sink: SignalSink, onIdentity?: (identity: SlackIdentity) => void): void {
   browser.runtime.onMessage.addListener((message: unknown, sender) => {
     const m = message as { type?: unknown } & Partial<SlackIdentity>;
     if (m?.type !== SLACK_IDENTITY_MESSAGE || !fromSlackClient(sender, browser.runtime.id)) return undefined;
     const identity = { teamId: m.teamId, userId: m.userId };
     if (!isSlackIdentity(identity)) return undefined;
+    onIdentity?.(identity);
     void (async () => {
       const seen = (await browser.storage.session.get(KEY))[KEY] as SlackIdentity | undefined;
       if (seen?.teamId === identity.teamId && seen.userId === identity.userId) return;

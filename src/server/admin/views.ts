@@ -3,6 +3,7 @@
  * src/shared/protocol/admin.ts). Stored JSON is parsed defensively: a page must render
  * even when one stored document is odd.
  */
+import { identityState } from '../trust/verified-user';
 import type { DeviceView, FingerprintSummary, SignalView, VerdictView } from '../../shared/protocol/admin';
 import type { ClientFingerprint } from '../../shared/protocol/signals';
 import type { DeviceWithCounts } from '../db/devices.repository';
@@ -57,6 +58,19 @@ export function toDeviceView(row: DeviceWithCounts, fingerprint: FingerprintSumm
     fingerprint,
     approval: row.approval ?? 'approved',
     approvalBy: row.approval_by ?? null,
+    ...identityView(row),
+  };
+}
+
+/** Verified only when Slack vouched for the very user the page shows (or the page shows none). */
+export function identityView(row: DeviceWithCounts) {
+  const state = identityState(row);
+  return {
+    identity: state === 'unknown' ? null : state,
+    verifiedUserId: row.verified_user_id ?? null,
+    verifiedTeamId: row.verified_team_id ?? null,
+    verifiedEmail: row.verified_email ?? null,
+    verifiedAt: row.verified_at === null || row.verified_at === undefined ? null : Number(row.verified_at),
   };
 }
 

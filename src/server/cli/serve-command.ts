@@ -24,6 +24,10 @@ const OPTIONS = {
   'max-pending-streams': { type: 'string' },
   'public-metrics': { type: 'boolean' },
   'allow-private-webhooks': { type: 'boolean' },
+  'slack-client-id': { type: 'string' },
+  'slack-client-secret-file': { type: 'string' },
+  'slack-oidc-url': { type: 'string' },
+  'slack-team': { type: 'string', multiple: true },
 } as const;
 
 export async function serveCommand(args: string[], io: CliIo): Promise<number> {

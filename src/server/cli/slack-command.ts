@@ -15,6 +15,7 @@ import { connectSlack, disconnectSlack, testConnection } from '../slack/connecti
 import type { SlackContext } from '../slack/context';
 import { lazySecretKey } from '../slack/secret-key';
 import { slackStatus } from '../slack/views';
+import { identityStatus, identityStatusLine } from '../identity/status';
 import { UsageError, type CliIo } from './io';
 import { STORE_OPTIONS, storeOptions } from './store-flags';
 import { cliActor } from './token-command';
@@ -79,8 +80,9 @@ export async function slackCommand(args: string[], io: CliIo): Promise<number> {
           ? await testConnection(sc, cliActor())
           : null;
     const status = await slackStatus(sc);
+    const identity = await identityStatus(store.db);
     if (values.json) {
-      io.stdout(JSON.stringify(status, null, 2));
+      io.stdout(JSON.stringify({ ...status, identity }, null, 2));
     } else {
       const c = status.connection;
       io.stdout(
@@ -105,6 +107,8 @@ export async function slackCommand(args: string[], io: CliIo): Promise<number> {
               .join(', ') || 'none yet'
           }`,
           `  audit log: ${status.auditLog.entriesSeen} entries read, last poll ${when(status.auditLog.lastPollAt)}${status.auditLog.lastError ? `, last error: ${status.auditLog.lastError}` : ''}`,
+          identityStatusLine(identity),
+          `  devices: ${identity.devices.verified} verified by Slack, ${identity.devices.claimedOnly} with a user only claimed`,
         ].join('\n'),
       );
     }

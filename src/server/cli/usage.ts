@@ -32,6 +32,12 @@ Commands:
       --allow-private-webhooks let webhooks reach loopback, private (RFC 1918,
                                CGNAT, ULA) and link-local addresses (default:
                                refused when added and when delivered)
+      --slack-client-id ID     Sign in with Slack: verify each device's Slack user
+                               (docs/identity.md; env SESSION_GUARD_SLACK_CLIENT_ID)
+      --slack-client-secret-file FILE  its client secret
+                               (or SESSION_GUARD_SLACK_CLIENT_SECRET)
+      --slack-oidc-url URL     Slack's OpenID base and issuer (default https://slack.com)
+      --slack-team T…          a Slack team whose users are accepted (repeatable)
   policy export   Print the managed policy an admin deploys to browsers
       --format F               chrome-linux | windows-reg | macos-mobileconfig |
                                google-admin (docs/deploy.md)

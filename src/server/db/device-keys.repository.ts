@@ -46,6 +46,11 @@ export async function rotateDeviceKey(db: Db, r: Rotation): Promise<void> {
       extension_version: r.old.extension_version,
       user_agent: r.old.user_agent,
       user_id: r.old.user_id,
+      // Both keys signed the rotation: the browser Slack vouched for is the same one (issue #10).
+      verified_user_id: r.old.verified_user_id ?? null,
+      verified_team_id: r.old.verified_team_id ?? null,
+      verified_email: r.old.verified_email ?? null,
+      verified_at: r.old.verified_at ?? null,
       enrolled_at: r.now,
       last_seen_at: r.now,
       last_ip: r.ip,

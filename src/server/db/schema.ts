@@ -5,6 +5,7 @@ import type { AuditLogTable } from './audit.table';
 import type { DeviceKeyLinksTable } from './device-key-links.table';
 import type { DevicesTable } from './devices.table';
 import type { FindingsTable } from './findings.table';
+import type { IdentityChallengesTable } from './identity-challenges.table';
 import type { KvTable } from './kv.table';
 import type { NoncesTable } from './nonces.table';
 import type { PoliciesTable } from './policies.table';
@@ -44,6 +45,7 @@ export interface Database {
   slack_audit_state: SlackAuditStateTable;
   slack_audit_entries: SlackAuditEntriesTable;
   verdict_keys: VerdictKeysTable;
+  identity_challenges: IdentityChallengesTable;
 }
 
 export type Db = Kysely<Database>;

@@ -89,7 +89,13 @@ export const dashboardPageRoutes: FastifyPluginAsync<{ ctx: AppContext }> = asyn
     return sendPage(
       reply,
       200,
-      devicesPage({ devices: await deviceViews(ctx, 500), csrf: sessionOf(req).csrfToken, now: ctx.now(), notice }),
+      devicesPage({
+        devices: await deviceViews(ctx, 500),
+        csrf: sessionOf(req).csrfToken,
+        now: ctx.now(),
+        notice,
+        identityConfigured: ctx.identity !== null,
+      }),
     );
   });
 

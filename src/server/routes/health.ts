@@ -20,7 +20,8 @@ export const healthRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
         req.log.warn('not ready: migrations have not all run');
         return reply.code(503).send({ status: 'not_ready' });
       }
-      return { status: 'ready' };
+      // Ready or not, and one plain word on what a device's claim reaches (issue #10).
+      return { status: 'ready', slackIdentity: ctx.identity ? 'verified' : 'not_configured' };
     } catch (error) {
       req.log.warn({ err: error }, 'not ready: the store does not answer');
       return reply.code(503).send({ status: 'not_ready' });

@@ -121,6 +121,15 @@ export const DeviceView = z.object({
   /** Approval mode (issue #10): pending devices wait for an admin; rejected ones are refused. */
   approval: z.enum(['approved', 'pending', 'rejected']).default('approved'),
   approvalBy: z.string().nullable().default(null),
+  /**
+   * Issue #10: 'verified' when Slack vouched for the user the page shows (Sign in with
+   * Slack), 'claimed' when the user is only what the device says; null without a user.
+   */
+  identity: z.enum(['verified', 'claimed']).nullable(),
+  verifiedUserId: z.string().nullable(),
+  verifiedTeamId: z.string().nullable(),
+  verifiedEmail: z.string().nullable(),
+  verifiedAt: z.number().nullable(),
 });
 export type DeviceView = z.infer<typeof DeviceView>;
 

@@ -2,3 +2,4 @@ export * from './reason-codes';
 export * from './signals';
 export * from './device';
 export * from './verdict';
+export * from './identity';

@@ -13,6 +13,7 @@ import * as verifiedIdentity from './20260101000000_verified_identity';
 import * as deviceApproval from './20260101000100_device_approval';
 import * as verdictKeys from './20260101000300_verdict_keys';
 import * as apiTokenScopes from './20260101000200_api_token_scopes';
+import * as identityChallenges from './20260101000400_identity_challenges';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '20250601000000_initial': initial,
@@ -25,4 +26,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '20260101000100_device_approval': deviceApproval,
   '20260101000300_verdict_keys': verdictKeys,
   '20260101000200_api_token_scopes': apiTokenScopes,
+  '20260101000400_identity_challenges': identityChallenges,
 };
