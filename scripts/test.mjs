@@ -15,9 +15,9 @@ import { describeRunningTests } from './running-tests.mjs';
 
 const minutes = (name, fallback) => Number(process.env[name] || fallback) * 60_000;
 const LIMITS = {
-  build: minutes('SESSION_GUARD_BUILD_LIMIT_MINUTES', 10),
-  vitest: minutes('SESSION_GUARD_VITEST_LIMIT_MINUTES', 25),
-  e2e: minutes('SESSION_GUARD_E2E_LIMIT_MINUTES', 30),
+  build: minutes('SESSION_GUARD_BUILD_LIMIT_MINUTES', 5),
+  vitest: minutes('SESSION_GUARD_VITEST_LIMIT_MINUTES', 30),
+  e2e: minutes('SESSION_GUARD_E2E_LIMIT_MINUTES', 20),
 };
 const RUNNING_TESTS = 'test-results/vitest-running.json';
 
