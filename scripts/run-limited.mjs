@@ -22,10 +22,10 @@ function killGroup(pid, signal) {
  * @param {string} name what the step is called in messages
  * @param {string} cmd
  * @param {string[]} args
- * @param {{ limitMs: number, env?: Record<string, string>, onTimeout?: () => void }} options
+ * @param {{ limitMs: number, env?: Record<string, string>, onTimeout?: () => void, log?: (line: string) => void }} options
  * @returns {Promise<{ code: number, timedOut: boolean }>}
  */
-export function runLimited(name, cmd, args, { limitMs, env = {}, onTimeout }) {
+export function runLimited(name, cmd, args, { limitMs, env = {}, onTimeout, log = console.error }) {
   const started = Date.now();
   const child = spawn(cmd, args, { stdio: 'inherit', env: { ...process.env, ...env }, detached: true });
   const forward = (signal) => killGroup(child.pid, signal);
@@ -35,14 +35,14 @@ export function runLimited(name, cmd, args, { limitMs, env = {}, onTimeout }) {
   let killer;
   const timer = setTimeout(() => {
     timedOut = true;
-    console.error(`\n✗ ${name} did not finish within ${duration(limitMs)}; ending it and everything it started.`);
+    log(`\n✗ ${name} did not finish within ${duration(limitMs)}; ending it and everything it started.`);
     onTimeout?.();
     killGroup(child.pid, 'SIGTERM');
     killer = setTimeout(() => killGroup(child.pid, 'SIGKILL'), GRACE_MS);
   }, limitMs);
   return new Promise((resolve) => {
     child.once('error', (error) => {
-      console.error(`${name} could not start: ${error.message}`);
+      log(`${name} could not start: ${error.message}`);
       finish(1);
     });
     child.once('exit', (code, signal) => finish(timedOut ? 1 : (code ?? (signal ? 1 : 0))));
@@ -52,8 +52,8 @@ export function runLimited(name, cmd, args, { limitMs, env = {}, onTimeout }) {
       process.off('SIGINT', forward);
       process.off('SIGTERM', forward);
       // Whatever the step left running (a worker, a server) would hold CI open: end it.
-      if (killGroup(child.pid, 'SIGKILL') && !timedOut) console.error(`${name} left processes behind; ended them.`);
-      console.log(`${name}: ${duration(Date.now() - started)}`);
+      if (killGroup(child.pid, 'SIGKILL') && !timedOut) log(`${name} left processes behind; ended them.`);
+      log(`${name}: ${duration(Date.now() - started)}`);
       resolve({ code, timedOut });
     }
   });
