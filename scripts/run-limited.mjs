@@ -51,8 +51,9 @@ export function runLimited(name, cmd, args, { limitMs, env = {}, onTimeout, log 
       clearTimeout(killer);
       process.off('SIGINT', forward);
       process.off('SIGTERM', forward);
-      // Whatever the step left running (a worker, a server) would hold CI open: end it.
-      if (killGroup(child.pid, 'SIGKILL') && !timedOut) log(`${name} left processes behind; ended them.`);
+      // Whatever the step left running (a worker, a server, a build service still exiting)
+      // would hold CI open: end it.
+      killGroup(child.pid, 'SIGKILL');
       log(`${name}: ${duration(Date.now() - started)}`);
       resolve({ code, timedOut });
     }

