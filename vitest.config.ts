@@ -10,5 +10,7 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // The real command (bin/session-guard.mjs) runs the built server: build it first.
+    globalSetup: ['test/build-server.global-setup.ts'],
   },
 });

@@ -15,7 +15,7 @@ for (const f of ['test-results/vitest.json', 'test-results/e2e-report.json']) rm
 
 const chromium = await ensureBrowser();
 let failedSteps = 0;
-if (npx('wxt', 'build') !== 0) failedSteps++;
+if (run('npm', ['run', 'build']) !== 0) failedSteps++; // the extension (WXT) and the server (dist/server)
 
 const vitest = npx(
   'vitest',
