@@ -95,7 +95,8 @@ export function createTorExitList(options: TorExitListOptions): TorExitList {
 
   function status(at = now()): TorListStatus {
     let name: TorListStatusName;
-    if (!loaded) name = lastAttemptAt === null ? 'loading' : 'error';
+    // `loading` while the first attempt is out (a background fetch), `error` once one failed.
+    if (!loaded) name = lastError === null ? 'loading' : 'error';
     else if (loaded.addresses.size === 0) name = 'empty';
     else if (loaded.origin === 'last-good') name = 'stale';
     else name = age(at)! > staleAfterSeconds ? 'stale' : 'fresh';
@@ -130,8 +131,7 @@ export function createTorExitList(options: TorExitListOptions): TorExitList {
         throw new Error(`${from} is empty; keeping the previous ${loaded.addresses.size} addresses`);
       }
       const asOf = parsed.publishedAt ?? content.modifiedAt ?? attemptAt;
-      loaded = { addresses: parsed.addresses, format: parsed.format, asOf, loadedAt: attemptAt, origin };
-      if (origin === 'source') lastError = null;
+      // Saved first, so that once the list is in use its copy is on disk too.
       if (origin === 'source' && options.lastGoodFile && parsed.addresses.size > 0) {
         await saveLastGood(options.lastGoodFile, source, content.text, asOf).catch((error: Error) =>
           options.log?.warn(
@@ -140,6 +140,8 @@ export function createTorExitList(options: TorExitListOptions): TorExitList {
           ),
         );
       }
+      loaded = { addresses: parsed.addresses, format: parsed.format, asOf, loadedAt: attemptAt, origin };
+      if (origin === 'source') lastError = null;
       const current = status(attemptAt);
       const log = current.status === 'fresh' ? options.log?.info : options.log?.warn;
       log?.call(options.log, { torExitList: current }, `Tor exit list ${current.status}: ${current.entries} addresses`);
