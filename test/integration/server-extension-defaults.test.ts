@@ -12,13 +12,16 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../src/server/cli';
 import type { CliIo } from '../../src/server/cli/io';
 import { resolveServeConfig } from '../../src/server/config';
 import { readCrx3 } from '../../src/server/deploy/crx3';
 import { loadExtensionKey } from '../../src/server/extension-key';
 import { startServer, type RunningServer } from '../../src/server/serve';
+import { createPostgresDatabase, DIALECTS, stopPostgres } from './server-support/test-store';
+
+afterAll(stopPostgres);
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const DEV_ID = loadExtensionKey({}).extensionId;
@@ -56,16 +59,23 @@ describe('serve publishes the built extension when none is published', () => {
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'sg-ext-defaults-'));
   });
+  let cleanup: () => Promise<void> | undefined = () => undefined;
   afterEach(async () => {
     await running?.close();
     running = undefined;
+    await cleanup();
+    cleanup = () => undefined;
     await rm(dir, { recursive: true, force: true });
   });
 
-  async function serve(extensionDir: string): Promise<{ server: RunningServer; banner: string[]; errors: string[] }> {
+  async function serve(
+    extensionDir: string,
+    databaseUrl?: string,
+  ): Promise<{ server: RunningServer; banner: string[]; errors: string[] }> {
     const banner: string[] = [];
     const errors: string[] = [];
     const flags = { port: '0', 'data-dir': join(dir, 'data'), 'extension-dir': extensionDir };
+    if (databaseUrl) Object.assign(flags, { 'database-url': databaseUrl });
     running = await startServer(resolveServeConfig(flags, QUIET), {
       out: (line) => void banner.push(line),
       err: (line) => void errors.push(line),
@@ -74,24 +84,29 @@ describe('serve publishes the built extension when none is published', () => {
     return { server: running, banner, errors };
   }
 
-  it('advertises the build in updates.xml and serves it as a CRX signed for the extension ID', async () => {
-    const build = builtExtension(join(dir, 'build'), '1.2.3');
+  it.each(DIALECTS)(
+    'advertises the build in updates.xml and serves it as a CRX signed for the extension ID (%s)',
+    async (dialect) => {
+      const build = builtExtension(join(dir, 'build'), '1.2.3');
+      const database = dialect === 'postgres' ? await createPostgresDatabase() : undefined;
+      cleanup = () => database?.drop();
 
-    const { server, banner, errors } = await serve(build);
+      const { server, banner, errors } = await serve(build, database?.url);
 
-    expect(banner).toContain(
-      `Extension package: published version 1.2.3 (ID ${DEV_ID}) from the build; browsers install it from /extension/updates.xml`,
-    );
-    expect(errors).toEqual([]); // the development key on loopback is fine
-    const manifest = await (await fetch(`${server.url}/extension/updates.xml`)).text();
-    expect(manifest).toContain(`<app appid="${DEV_ID}">`);
-    expect(manifest).toContain(`codebase="${server.url}/extension/session-guard.crx"`);
-    expect(manifest).toContain('version="1.2.3"');
-    const crx = Buffer.from(await (await fetch(`${server.url}/extension/session-guard.crx`)).arrayBuffer());
-    const parsed = readCrx3(crx); // throws unless Chromium's checks pass: magic, header, RSA proof
-    expect(parsed.extensionId).toBe(DEV_ID);
-    expect(parsed.zip.includes(Buffer.from('background.js'))).toBe(true);
-  });
+      expect(banner).toContain(
+        `Extension package: published version 1.2.3 (ID ${DEV_ID}) from the build; browsers install it from /extension/updates.xml`,
+      );
+      expect(errors).toEqual([]); // the development key on loopback is fine
+      const manifest = await (await fetch(`${server.url}/extension/updates.xml`)).text();
+      expect(manifest).toContain(`<app appid="${DEV_ID}">`);
+      expect(manifest).toContain(`codebase="${server.url}/extension/session-guard.crx"`);
+      expect(manifest).toContain('version="1.2.3"');
+      const crx = Buffer.from(await (await fetch(`${server.url}/extension/session-guard.crx`)).arrayBuffer());
+      const parsed = readCrx3(crx); // throws unless Chromium's checks pass: magic, header, RSA proof
+      expect(parsed.extensionId).toBe(DEV_ID);
+      expect(parsed.zip.includes(Buffer.from('background.js'))).toBe(true);
+    },
+  );
 
   it('never replaces a package an admin published', async () => {
     const data = join(dir, 'data');
