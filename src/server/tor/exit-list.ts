@@ -54,6 +54,8 @@ export interface TorExitListOptions {
   lastGoodFile?: string;
   /** `start()` resolves at once instead of after the first load. */
   background?: boolean;
+  /** After a failed attempt, try again this soon rather than at the next refresh (default min(300, refresh)). */
+  retrySeconds?: number;
   log?: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void };
 }
 
@@ -89,6 +91,8 @@ export function createTorExitList(options: TorExitListOptions): TorExitList {
   let lastAttemptAt: number | null = null;
   let lastError: string | null = null;
   let timer: ReturnType<typeof setInterval> | undefined;
+  let retry: ReturnType<typeof setTimeout> | undefined;
+  const retrySeconds = options.retrySeconds ?? Math.min(300, refreshSeconds);
   let inFlight: Promise<TorListStatus> | undefined;
 
   const age = (at: number) => (loaded ? Math.max(0, Math.round((at - loaded.asOf) / 1000)) : null);
@@ -156,6 +160,14 @@ export function createTorExitList(options: TorExitListOptions): TorExitList {
       }
       lastError = (error as Error).message;
       options.log?.warn({ torExitList: status(attemptAt) }, `Tor exit list not refreshed: ${lastError}`);
+      // A network that comes back is noticed in minutes, not at the next hourly refresh.
+      if (timer && !retry && !stopping.signal.aborted) {
+        retry = setTimeout(() => {
+          retry = undefined;
+          void refresh();
+        }, retrySeconds * 1000);
+        retry.unref?.();
+      }
       return status(attemptAt);
     }
   }
@@ -168,14 +180,15 @@ export function createTorExitList(options: TorExitListOptions): TorExitList {
   return {
     async start() {
       if (options.lastGoodFile && !loaded) await load(options.lastGoodFile, 'last-good');
-      const first = refresh();
       timer ??= setInterval(() => void refresh(), refreshSeconds * 1000);
       timer.unref?.();
+      const first = refresh();
       return options.background ? status() : first;
     },
     stop() {
       if (timer) clearInterval(timer);
-      timer = undefined;
+      if (retry) clearTimeout(retry);
+      timer = retry = undefined;
       stopping.abort();
     },
     refresh,
