@@ -15,5 +15,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     teardownTimeout: 30_000,
     pool: 'forks',
+    // The real command (bin/session-guard.mjs) runs the built server: build it first.
+    globalSetup: ['test/build-server.global-setup.ts'],
   },
 });

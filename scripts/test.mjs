@@ -27,7 +27,8 @@ for (const f of ['test-results/vitest.json', 'test-results/e2e-report.json', RUN
 const chromium = await ensureBrowser();
 let failedSteps = 0;
 let stuckTests = 0;
-const build = await runLimited('wxt build', 'npx', ['wxt', 'build'], { limitMs: LIMITS.build });
+// The extension (WXT) and the server (dist/server).
+const build = await runLimited('build', 'npm', ['run', 'build'], { limitMs: LIMITS.build });
 if (build.code !== 0) failedSteps++;
 
 const vitest = await runLimited(

@@ -21,10 +21,10 @@ const bucketLabel = (le: number | null, prev: number) =>
 
 function torCard(tor: OverviewView['torList']) {
   if (!tor.configured) {
-    return html`<div class="card"><h2>Tor exit list</h2><p class="figure">not configured</p><p class="muted">Start with --tor-exit-list FILE|URL</p></div>`;
+    return html`<div class="card"><h2>Tor exit list</h2><p class="figure">not configured</p><p class="muted">Turned off (--tor-exit-list none); by default serve fetches the Tor Project's list</p></div>`;
   }
   const state = tor.stale ? html`<span class="badge bad">stale</span>` : html`<span class="badge ok">fresh</span>`;
-  return html`<div class="card"><h2>Tor exit list</h2><p class="figure">${tor.ageMs === null ? 'not loaded' : `${formatDuration(tor.ageMs)} old`}</p>
+  return html`<div class="card"><h2>Tor exit list</h2><p class="figure">${tor.ageMs === null ? 'missing' : `${formatDuration(tor.ageMs)} old`}</p>
 <p>${state} ${tor.entries ?? 0} addresses</p><p class="muted wrap">${tor.source ?? ''}</p></div>`;
 }
 

@@ -12,6 +12,8 @@ import {
   type EnrollmentConfig,
   type EnrollmentFlags,
 } from './enrollment/config';
+import { BUILT_EXTENSION_DIR } from './package-paths';
+import { torExitListSource } from './tor/default-source';
 
 export interface ServeConfig {
   host: string;
@@ -19,8 +21,13 @@ export interface ServeConfig {
   dataDir: string;
   databaseUrl?: string;
   policyFile?: string;
-  /** File or URL of the Tor exit list (src/server/tor/exit-list.ts). */
+  /**
+   * File or URL of the Tor exit list (src/server/tor/exit-list.ts); by default the Tor
+   * Project's bulk list, undefined when turned off with `none` (src/server/tor/default-source.ts).
+   */
   torExitList?: string;
+  /** The built extension `serve` publishes when the store has none (default .output/chrome-mv3). */
+  extensionDir: string;
   /** SESSION_GUARD_TOR_REFRESH_SECONDS: how often the list is re-read (default 3600). */
   torRefreshSeconds: number;
   /** SESSION_GUARD_TOR_STALE_SECONDS: content older than this is reported stale (default 86400). */
@@ -62,6 +69,7 @@ export interface ServeFlags extends EnrollmentFlags, IdentityFlags {
   'database-url'?: string;
   policy?: string;
   'tor-exit-list'?: string;
+  'extension-dir'?: string;
   'extension-origin'?: string[];
   'slack-api-url'?: string;
   'slack-audit-url'?: string;
@@ -126,7 +134,8 @@ export function resolveServeConfig(flags: ServeFlags, env: NodeJS.ProcessEnv): S
     dataDir: resolve(flags['data-dir'] ?? DEFAULTS.dataDir),
     databaseUrl: flags['database-url'] ?? env.SESSION_GUARD_DATABASE_URL,
     policyFile: flags.policy,
-    torExitList: flags['tor-exit-list'],
+    torExitList: torExitListSource(flags['tor-exit-list'], env),
+    extensionDir: resolve(flags['extension-dir'] ?? BUILT_EXTENSION_DIR),
     torRefreshSeconds: positiveSeconds(
       'SESSION_GUARD_TOR_REFRESH_SECONDS',
       env.SESSION_GUARD_TOR_REFRESH_SECONDS,

@@ -1,13 +1,18 @@
 /**
  * Starting the backend: validate the policy file, open and migrate the store, make the
  * secrets and the admin password, build the app, listen, and say where everything is.
+ * With nothing configured it still works end to end (issue #11): the Tor exit list comes
+ * from the Tor Project in the background, and the built extension is published when the
+ * store has no package; the development key outside loopback is said loudly.
  * Returns a handle whose `close()` shuts down gracefully (sockets, then the store).
  */
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app';
 import { ensureAdminPassword, type AdminPasswordSource } from './auth/admin-password';
+import { devKeyWarning } from './deploy/dev-key-warning';
+import { describeAutoPublish, publishBuiltExtension } from './deploy/publish-built';
 import { ConfigError, DEFAULTS, type ServeConfig } from './config';
 import { setValue } from './db/kv.repository';
 import { pruneNonces } from './db/nonces-pruning';
@@ -18,6 +23,8 @@ import { applyPolicy, currentPolicy, type ActivePolicy } from './policy/policy-s
 import { startupLines } from './startup-banner';
 import { createPostgresHub, type PostgresHub } from './verdicts/postgres-hub';
 import { createTorExitList, type TorExitList } from './tor/exit-list';
+import { isUrl } from './tor/exit-list-source';
+import { lastGoodPath } from './tor/last-good';
 import { describeTorList, torListSummary } from './tor/summary';
 import { lazySecretKey, loadSecretKey, SecretKeyError } from './slack/secret-key';
 import { createSlackService, type SlackService } from './slack/service';
@@ -42,6 +49,8 @@ export interface RunningServer {
 
 export interface ServeIo {
   out(line: string): void;
+  /** Warnings also go here (stderr), besides the banner. */
+  err?(line: string): void;
   env: NodeJS.ProcessEnv;
 }
 
@@ -88,6 +97,8 @@ export async function startServer(config: ServeConfig, io: ServeIo): Promise<Run
           source: config.torExitList,
           refreshSeconds: config.torRefreshSeconds,
           staleAfterSeconds: config.torStaleAfterSeconds,
+          // A URL is fetched in the background, its last good copy kept in the data dir.
+          ...(isUrl(config.torExitList) ? { lastGoodFile: lastGoodPath(config.dataDir), background: true } : {}),
           log: { info: (o, m) => app?.log.info(o, m), warn: (o, m) => app?.log.warn(o, m) },
         })
       : null;
@@ -99,6 +110,13 @@ export async function startServer(config: ServeConfig, io: ServeIo): Promise<Run
     // Replicas sharing PostgreSQL hand verdicts to each other's sockets (LISTEN/NOTIFY).
     hub = config.databaseUrl && store.dialect === 'postgres' ? createPostgresHub({ url: config.databaseUrl }) : null;
     await hub?.ready;
+    const published = await publishBuiltExtension(store.db, config.extensionDir, extensionKey, now);
+    const devSigned =
+      'pkg' in published
+        ? published.pkg.extensionId === loadExtensionKey({}).extensionId
+        : extensionKey.source === 'development';
+    const devKey = devSigned ? devKeyWarning({ source: 'development' }, config.host) : null;
+    if (devKey) io.err?.(`session-guard serve: ${devKey}`);
     const slack: SlackService = createSlackService({
       db: store.db,
       config: config.slack,
@@ -151,13 +169,15 @@ export async function startServer(config: ServeConfig, io: ServeIo): Promise<Run
       policy,
       policyFile: config.policyFile,
       extensionId: extensionKey.extensionId,
-      extensionBuilt: existsSync(resolve('.output/chrome-mv3/manifest.json')),
+      extensionBuilt: existsSync(join(config.extensionDir, 'manifest.json')),
       // Said even without a list when the tor detector is on: it cannot fire then.
       torExitList:
         config.torExitList || policy.policy.detectors.tor.enabled
           ? describeTorList(torListSummary(torList))
           : undefined,
       storeFlags: storeFlags(config),
+      extensionPackage: describeAutoPublish(published),
+      warnings: devKey ? [devKey] : [],
     })) {
       io.out(line);
     }

@@ -18,6 +18,10 @@ export interface BannerInput {
   torExitList?: string;
   /** Extra flags `policy export` needs to find the same store, e.g. ` --data-dir /srv/sg`. */
   storeFlags?: string;
+  /** The package browsers install (deploy/publish-built.ts). */
+  extensionPackage?: string;
+  /** Said last, so they are the last thing on the screen (the development key outside loopback). */
+  warnings?: string[];
 }
 
 function passwordLine(source: AdminPasswordSource): string {
@@ -46,6 +50,8 @@ export function startupLines(input: BannerInput): string[] {
       : `Extension: not built yet; \`npm run build\` writes it to .output/chrome-mv3/ (ID ${input.extensionId})`,
     `Managed policy: npx session-guard policy export --format chrome-linux --backend-url ${input.url}${input.storeFlags ?? ''}`,
   ];
+  if (input.extensionPackage) lines.push(input.extensionPackage);
   if (input.torExitList) lines.push(`Tor exit list: ${input.torExitList}`);
+  for (const warning of input.warnings ?? []) lines.push('', `!!! ${warning}`, '');
   return lines;
 }

@@ -206,3 +206,30 @@ describe('loading from a URL', () => {
     list.stop();
   });
 });
+
+describe('a source that comes back', () => {
+  it('is tried again soon after a failure, not only at the next refresh', async () => {
+    let attempts = 0;
+    let succeeded: () => void = () => undefined;
+    const second = new Promise<void>((resolve) => (succeeded = resolve));
+    const list = createTorExitList({
+      source: 'https://exits.example/list',
+      refreshSeconds: 3600,
+      retrySeconds: 0.05,
+      read: async () => {
+        if (++attempts === 1) throw new Error('fetch failed (ENOTFOUND)');
+        succeeded();
+        return { text: '192.0.2.1\n192.0.2.2\n', modifiedAt: null };
+      },
+    });
+
+    const first = await list.start();
+    await second;
+    await new Promise((resolve) => setImmediate(resolve)); // the load that read it finishes
+
+    expect(first).toMatchObject({ status: 'error', entries: 0, error: 'fetch failed (ENOTFOUND)' });
+    expect(list.status()).toMatchObject({ status: 'fresh', entries: 2, error: null });
+    expect(attempts).toBe(2);
+    list.stop();
+  });
+});

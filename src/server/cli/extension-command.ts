@@ -2,16 +2,19 @@
  * `session-guard extension pack`: sign the built extension as a CRX3 with the org's key
  * (`--key FILE`, else SESSION_GUARD_EXTENSION_KEY, else the development key), publish it
  * to the store so every backend replica serves it at /extension/session-guard.crx and
- * offers its version in /extension/updates.xml, and print the extension ID.
+ * offers its version in /extension/updates.xml, and print the extension ID. Signing with
+ * the development key for a backend not on loopback (`--backend-url`) warns loudly.
  */
 import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openStore } from '../db/open-store';
+import { devKeyWarning } from '../deploy/dev-key-warning';
 import { packExtension } from '../deploy/extension-package';
 import { currentPackage, publishPackage } from '../deploy/package-store';
 import { extensionIdFromSpki, loadExtensionKey } from '../extension-key';
+import { BUILT_EXTENSION_DIR } from '../package-paths';
 import { UPDATE_MANIFEST_PATH } from '../routes/extension-updates';
 import { UsageError, type CliIo } from './io';
 import { STORE_OPTIONS, storeOptions } from './store-flags';
@@ -20,10 +23,11 @@ const OPTIONS = {
   key: { type: 'string' },
   'extension-dir': { type: 'string' },
   out: { type: 'string' },
+  'backend-url': { type: 'string' },
   ...STORE_OPTIONS,
 } as const;
 
-export const DEFAULT_EXTENSION_DIR = '.output/chrome-mv3';
+export const DEFAULT_EXTENSION_DIR = BUILT_EXTENSION_DIR;
 
 /** Orders two extension versions (dot-separated integers) like Chromium's base::Version. */
 export function compareVersions(a: string, b: string): number {
@@ -52,6 +56,9 @@ function signingKey(file: string | undefined, io: CliIo) {
 async function packCommand(args: string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({ args, options: OPTIONS, strict: true, allowPositionals: false });
   const pkg = packExtension(resolve(values['extension-dir'] ?? DEFAULT_EXTENSION_DIR), signingKey(values.key, io));
+  const development = pkg.extensionId === loadExtensionKey({}).extensionId;
+  const warning = devKeyWarning({ source: development ? 'development' : 'environment' }, values['backend-url']);
+  if (warning) io.stderr(`session-guard extension pack: ${warning}`);
 
   const store = await openStore(storeOptions(values, io.env));
   try {

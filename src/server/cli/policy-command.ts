@@ -10,6 +10,7 @@ import { backendUrlProblem } from '../../shared/policy/backend-url';
 import { openStore } from '../db/open-store';
 import { BROWSER_NAMES, PolicyInputError, type Browser } from '../deploy/deploy-policy';
 import { currentPackage } from '../deploy/package-store';
+import { devKeyWarning } from '../deploy/dev-key-warning';
 import { loadExtensionKey } from '../extension-key';
 import { EXPORT_FORMATS, exportManagedPolicy, type ExportFormat } from '../policy/managed-policy-export';
 import { UsageError, type CliIo } from './io';
@@ -61,7 +62,10 @@ export async function policyCommand(args: string[], io: CliIo): Promise<number> 
   if (updateUrl !== undefined && !HTTP_URL.test(updateUrl)) throw new UsageError('--update-url must be an http(s) URL');
   const settings = readSettings(values.settings);
 
-  const extensionId = loadExtensionKey(io.env).extensionId;
+  const extensionKey = loadExtensionKey(io.env);
+  const extensionId = extensionKey.extensionId;
+  const devKey = devKeyWarning(extensionKey, backendUrl);
+  if (devKey) io.stderr(`session-guard policy export: ${devKey}`);
   const store = await openStore(storeOptions(values, io.env));
   try {
     const published = await currentPackage(store.db);

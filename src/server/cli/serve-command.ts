@@ -11,6 +11,7 @@ const OPTIONS = {
   'database-url': { type: 'string' },
   policy: { type: 'string' },
   'tor-exit-list': { type: 'string' },
+  'extension-dir': { type: 'string' },
   'extension-origin': { type: 'string', multiple: true },
   'slack-api-url': { type: 'string' },
   'slack-audit-url': { type: 'string' },
@@ -34,7 +35,7 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({ args, options: OPTIONS, strict: true, allowPositionals: false });
   let server;
   try {
-    server = await startServer(resolveServeConfig(values, io.env), { out: io.stdout, env: io.env });
+    server = await startServer(resolveServeConfig(values, io.env), { out: io.stdout, err: io.stderr, env: io.env });
   } catch (error) {
     if (error instanceof ConfigError) {
       io.stderr(`session-guard serve: ${error.message}`);

@@ -8,7 +8,12 @@ Commands:
       --data-dir DIR           where SQLite and its secrets live (default ./data)
       --database-url URL       use PostgreSQL (postgres://…) instead of SQLite
       --policy FILE            load the org policy from a JSON file (policy as code)
-      --tor-exit-list FILE|URL Tor exit list for the tor detector
+      --tor-exit-list FILE|URL|none  Tor exit list for the tor detector (default
+                               https://check.torproject.org/torbulkexitlist,
+                               fetched in the background; none turns it off; also
+                               SESSION_GUARD_TOR_EXIT_LIST)
+      --extension-dir DIR      the build published when none is (default
+                               .output/chrome-mv3)
       --extension-origin O     allow this browser origin on /v1 (repeatable;
                                default chrome-extension://<the extension's ID>)
       --secret-key-file FILE   key that seals the verdict keys and the Slack token
@@ -56,6 +61,8 @@ Commands:
                                SESSION_GUARD_EXTENSION_KEY, else the dev key)
       --extension-dir DIR      the build to pack (default .output/chrome-mv3)
       --out DIR                also write DIR/session-guard.crx
+      --backend-url URL        the backend it is for (warns when the development
+                               key signs for one not on loopback)
       --data-dir DIR | --database-url URL   the store the backend serves from
   enrollment rotate  Issue a new enrollment token (policy export prints it);
                   the old one is accepted for the grace period, then refused

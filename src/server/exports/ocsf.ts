@@ -6,18 +6,12 @@
  * What OCSF has no attribute for (mode, outcome, policy version, evidence) goes in
  * `unmapped`, as the schema intends.
  */
-import { readFileSync } from 'node:fs';
+import { version } from '../../../package.json';
 import type { FindingView } from '../../shared/protocol/admin';
 
 export const OCSF_VERSION = '1.3.0';
-const PRODUCT_VERSION = (() => {
-  try {
-    return (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string })
-      .version;
-  } catch {
-    return 'unknown';
-  }
-})();
+// Imported, not read from disk: the built server (dist/server) bundles it in.
+const PRODUCT_VERSION: string = version;
 
 const SEVERITY: Record<string, { id: number; name: string }> = {
   low: { id: 2, name: 'Low' },

@@ -7,10 +7,16 @@
  * at all the status is `loading`, `error` or `empty` (and with no source configured there
  * is no list object: `unconfigured`), and the detector cannot fire. /readyz,
  * GET /api/tor-exit-list, /metrics and the startup banner all show it.
+ *
+ * With `lastGoodFile` (a URL source, issue #11), each good fetch is saved there and read
+ * back at start, before the network answers; until a fetch succeeds that copy is `stale`
+ * whatever its age, and `origin` says it is the saved copy. With `background`, `start()`
+ * does not wait for the source: start-up never waits on the network.
  */
 import type { TorListView } from '../detection/define-detector';
 import { looksLikeExitList, parseExitList, type ExitListFormat } from './exit-list-parse';
 import { readSource, type SourceContent } from './exit-list-source';
+import { readLastGood, saveLastGood } from './last-good';
 
 export const TOR_LIST_STATUSES = ['loading', 'fresh', 'stale', 'empty', 'error'] as const;
 export type TorListStatusName = (typeof TOR_LIST_STATUSES)[number];
@@ -33,6 +39,8 @@ export interface TorListStatus {
   error: string | null;
   refreshSeconds: number;
   staleAfterSeconds: number;
+  /** Whether the list in use came from the source or from the saved last good copy. */
+  origin: 'source' | 'last-good' | null;
 }
 
 export interface TorExitListOptions {
@@ -41,7 +49,13 @@ export interface TorExitListOptions {
   refreshSeconds?: number;
   staleAfterSeconds?: number;
   now?: () => number;
-  read?: (source: string) => Promise<SourceContent>;
+  read?: (source: string, signal?: AbortSignal) => Promise<SourceContent>;
+  /** Where a URL source's last good copy is kept and read back at start. */
+  lastGoodFile?: string;
+  /** `start()` resolves at once instead of after the first load. */
+  background?: boolean;
+  /** After a failed attempt, try again this soon rather than at the next refresh (default min(300, refresh)). */
+  retrySeconds?: number;
   log?: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void };
 }
 
@@ -63,6 +77,7 @@ interface Loaded {
   format: ExitListFormat;
   asOf: number;
   loadedAt: number;
+  origin: 'source' | 'last-good';
 }
 
 export function createTorExitList(options: TorExitListOptions): TorExitList {
@@ -70,19 +85,24 @@ export function createTorExitList(options: TorExitListOptions): TorExitList {
   const refreshSeconds = options.refreshSeconds ?? DEFAULT_REFRESH_SECONDS;
   const staleAfterSeconds = options.staleAfterSeconds ?? DEFAULT_STALE_AFTER_SECONDS;
   const now = options.now ?? Date.now;
-  const read = options.read ?? ((s: string) => readSource(s));
+  const read = options.read ?? ((s: string, signal?: AbortSignal) => readSource(s, fetch, signal));
+  const stopping = new AbortController();
   let loaded: Loaded | null = null;
   let lastAttemptAt: number | null = null;
   let lastError: string | null = null;
   let timer: ReturnType<typeof setInterval> | undefined;
+  let retry: ReturnType<typeof setTimeout> | undefined;
+  const retrySeconds = options.retrySeconds ?? Math.min(300, refreshSeconds);
   let inFlight: Promise<TorListStatus> | undefined;
 
   const age = (at: number) => (loaded ? Math.max(0, Math.round((at - loaded.asOf) / 1000)) : null);
 
   function status(at = now()): TorListStatus {
     let name: TorListStatusName;
-    if (!loaded) name = lastAttemptAt === null ? 'loading' : 'error';
+    // `loading` while the first attempt is out (a background fetch), `error` once one failed.
+    if (!loaded) name = lastError === null ? 'loading' : 'error';
     else if (loaded.addresses.size === 0) name = 'empty';
+    else if (loaded.origin === 'last-good') name = 'stale';
     else name = age(at)! > staleAfterSeconds ? 'stale' : 'fresh';
     return {
       status: name,
@@ -97,14 +117,17 @@ export function createTorExitList(options: TorExitListOptions): TorExitList {
       error: lastError,
       refreshSeconds,
       staleAfterSeconds,
+      origin: loaded?.origin ?? null,
     };
   }
 
-  async function load(from: string): Promise<TorListStatus> {
+  async function load(from: string, origin: Loaded['origin'] = 'source'): Promise<TorListStatus> {
     const attemptAt = now();
-    lastAttemptAt = attemptAt;
+    // Reading the saved copy is not an attempt at the source: the status stays `loading`.
+    if (origin === 'source') lastAttemptAt = attemptAt;
     try {
-      const content = await read(from);
+      const content = origin === 'last-good' ? await readLastGood(from) : await read(from, stopping.signal);
+      if (!content) return status(attemptAt);
       const parsed = parseExitList(content.text);
       if (!looksLikeExitList(parsed))
         throw new Error(`${from} does not look like a Tor exit list (${parsed.invalidLines} unreadable lines)`);
@@ -112,15 +135,39 @@ export function createTorExitList(options: TorExitListOptions): TorExitList {
         throw new Error(`${from} is empty; keeping the previous ${loaded.addresses.size} addresses`);
       }
       const asOf = parsed.publishedAt ?? content.modifiedAt ?? attemptAt;
-      loaded = { addresses: parsed.addresses, format: parsed.format, asOf, loadedAt: attemptAt };
-      lastError = null;
+      // Saved first, so that once the list is in use its copy is on disk too.
+      if (origin === 'source' && options.lastGoodFile && parsed.addresses.size > 0) {
+        await saveLastGood(options.lastGoodFile, source, content.text, asOf).catch((error: Error) =>
+          options.log?.warn(
+            { file: options.lastGoodFile },
+            `Tor exit list: could not save the last good copy: ${error.message}`,
+          ),
+        );
+      }
+      loaded = { addresses: parsed.addresses, format: parsed.format, asOf, loadedAt: attemptAt, origin };
+      if (origin === 'source') lastError = null;
       const current = status(attemptAt);
       const log = current.status === 'fresh' ? options.log?.info : options.log?.warn;
       log?.call(options.log, { torExitList: current }, `Tor exit list ${current.status}: ${current.entries} addresses`);
       return current;
     } catch (error) {
+      if (origin === 'last-good') {
+        options.log?.warn(
+          { file: from },
+          `Tor exit list: the last good copy is unreadable: ${(error as Error).message}`,
+        );
+        return status(attemptAt);
+      }
       lastError = (error as Error).message;
       options.log?.warn({ torExitList: status(attemptAt) }, `Tor exit list not refreshed: ${lastError}`);
+      // A network that comes back is noticed in minutes, not at the next hourly refresh.
+      if (timer && !retry && !stopping.signal.aborted) {
+        retry = setTimeout(() => {
+          retry = undefined;
+          void refresh();
+        }, retrySeconds * 1000);
+        retry.unref?.();
+      }
       return status(attemptAt);
     }
   }
@@ -132,14 +179,17 @@ export function createTorExitList(options: TorExitListOptions): TorExitList {
 
   return {
     async start() {
-      const first = await refresh();
+      if (options.lastGoodFile && !loaded) await load(options.lastGoodFile, 'last-good');
       timer ??= setInterval(() => void refresh(), refreshSeconds * 1000);
       timer.unref?.();
-      return first;
+      const first = refresh();
+      return options.background ? status() : first;
     },
     stop() {
       if (timer) clearInterval(timer);
-      timer = undefined;
+      if (retry) clearTimeout(retry);
+      timer = retry = undefined;
+      stopping.abort();
     },
     refresh,
     status,
@@ -149,7 +199,7 @@ export function createTorExitList(options: TorExitListOptions): TorExitList {
       return {
         addresses: loaded.addresses,
         source,
-        status: ageSeconds > staleAfterSeconds ? 'stale' : 'fresh',
+        status: loaded.origin === 'last-good' || ageSeconds > staleAfterSeconds ? 'stale' : 'fresh',
         asOf: loaded.asOf,
         ageSeconds,
       };

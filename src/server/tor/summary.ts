@@ -13,11 +13,22 @@ export function torListSummary(list: TorListSource | null | undefined): TorListS
   return { ...status, status: status.status ?? (status.stale ? 'stale' : 'fresh') };
 }
 
-/** "1305 addresses, stale (3 years old), from FILE" and the like, for humans. */
+/**
+ * "1305 addresses, stale (3 years old), from FILE" and the like, for humans. A list not
+ * there yet is "missing"; one read from the saved copy says so (issue #11).
+ */
 export function describeTorList(summary: TorListSummary): string {
-  if (summary.status === 'unconfigured')
-    return 'not configured (--tor-exit-list FILE|URL); the tor detector cannot fire';
-  const s = summary as TorListStatus & { status: string };
+  if (summary.status === 'unconfigured') return 'off (--tor-exit-list none); the tor detector cannot fire';
+  const s = summary as TorListStatus & { status: string; origin?: string | null };
+  if (s.status === 'loading')
+    return `missing until it arrives: fetching ${s.source} in the background; the tor detector cannot fire yet`;
+  if (s.status === 'error' && !s.entries)
+    return `missing: ${s.source} failed (${s.error}); the tor detector cannot fire until a list arrives`;
+  if (s.origin === 'last-good') {
+    const age = typeof s.ageSeconds === 'number' ? `, ${humanAge(s.ageSeconds)} old` : '';
+    const error = s.error ? `; last attempt failed: ${s.error}` : '';
+    return `${s.entries} addresses, stale (the last good copy${age}) until ${s.source} answers${error}`;
+  }
   const age = s.ageSeconds === null || s.ageSeconds === undefined ? '' : ` (${humanAge(s.ageSeconds)} old)`;
   const error = s.error ? `; last attempt failed: ${s.error}` : '';
   return `${s.entries} addresses, ${s.status}${age}, from ${s.source}${error}`;

@@ -80,7 +80,13 @@ export async function startBackend(
     args.push(...(options.serveArgs ?? []));
     return args;
   };
-  const env = { ...process.env, SESSION_GUARD_ADMIN_PASSWORD: ADMIN_PASSWORD, ...options.env };
+  // SESSION_GUARD_TOR_EXIT_LIST=none: tests never fetch the Tor Project's list (the default).
+  const env = {
+    ...process.env,
+    SESSION_GUARD_ADMIN_PASSWORD: ADMIN_PASSWORD,
+    SESSION_GUARD_TOR_EXIT_LIST: 'none',
+    ...options.env,
+  };
   let output = '';
   const log = (chunk: string) => (output += chunk);
   let running: Running | null = await spawnServer(serveArgs(options.port ?? 0), env, log);
