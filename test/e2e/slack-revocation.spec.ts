@@ -12,7 +12,9 @@ import { mkdirSync } from 'node:fs';
 import { test as base, expect } from './harness/fixtures';
 import type { Backend } from './harness/backend';
 import { identityServe, pluggedOidc } from './harness/slack-identity';
-import { USER_ID } from '../fakes/fake-slack';
+import { randomUUID } from 'node:crypto';
+import { TEAM_ID, USER_ID } from '../fakes/fake-slack';
+import { enrollRequest, fakeDevice, signedHeaders } from '../fixtures/server/fake-device';
 import { auditEntry, FAKE_TOKEN, startFakeSlackApi, type FakeSlackApi } from '../fakes/fake-slack-api';
 import type { FakeSlackOidc } from '../fakes/fake-slack-oidc';
 
@@ -133,6 +135,72 @@ test.describe('serverSideRevocation: user', () => {
     );
     await expect.poll(async () => (await backend.api('/api/verdicts')).verdicts[0]?.ack?.outcome).toBe('executed');
     await expectTokenNowhere(backend);
+  });
+});
+
+/** An insider's script: the enrollment token from managed policy, a key of its own, signed posts. */
+async function insiderDevice(backend: Backend) {
+  const policy = await backend.exportPolicy();
+  const [settings] = Object.values(policy['3rdparty'].extensions) as { enrollmentToken: string }[];
+  const device = await fakeDevice();
+  const post = async (path: string, body: unknown) => {
+    const text = JSON.stringify(body);
+    const res = await fetch(`${backend.url}${path}`, {
+      method: 'POST',
+      body: text,
+      headers: await signedHeaders(device, text),
+    });
+    expect(res.status, `${path}: ${await res.clone().text()}`).toBe(200);
+  };
+  await post('/v1/enroll', enrollRequest(device, settings!.enrollmentToken));
+  return { device, post };
+}
+
+test.describe('serverSideRevocation: user, against a forged claim (issue #10)', () => {
+  test.use({ orgPolicy: { mode: 'enforce', serverSideRevocation: 'user', detectors: downloads } });
+
+  test('a forged claim for the same user resets nothing, and the victim’s next real finding still does', async ({
+    slack,
+    backend,
+    slackApi,
+  }) => {
+    await connectSlack(backend);
+    await signInGuarded(slack, backend);
+    const victim = await deviceOf(backend);
+    const insider = await insiderDevice(backend);
+
+    const at = Date.now();
+    await insider.post('/v1/signals', {
+      deviceId: insider.device.id,
+      batchId: randomUUID(),
+      sentAt: at,
+      signals: [
+        { id: randomUUID(), type: 'slack_identity', at, teamId: TEAM_ID, userId: USER_ID },
+        ...Array.from({ length: FILES + 1 }, (_, i) => ({
+          id: randomUUID(),
+          type: 'download',
+          at: at + i,
+          source: 'downloads_api',
+          host: 'files.slack.com',
+          bytes: 1000,
+        })),
+      ],
+    });
+    const revocationOf = async (deviceId: string) =>
+      ((await backend.api('/api/slack/revocations')).revocations ?? []).find(
+        (r: { deviceId: string }) => r.deviceId === deviceId,
+      );
+    await expect.poll(async () => (await revocationOf(insider.device.id))?.status).toBe('failed');
+    expect((await revocationOf(insider.device.id)).lastError).toContain('no_verified_slack_user');
+    expect(slackApi.callsTo('admin.users.session.reset')).toEqual([]);
+
+    await slack.downloadFiles(FILES + 1);
+
+    await expect.poll(() => slack.sessionCookie(), { intervals: [20], timeout: 15_000 }).toBeUndefined();
+    await expect.poll(async () => (await revocationOf(victim.id))?.status).toBe('done');
+    expect(slackApi.callsTo('admin.users.session.reset').map((c) => c.params)).toEqual([{ user_id: USER_ID }]);
+    const findings = (await backend.api('/api/findings')).findings as { deviceId: string; outcome: string }[];
+    expect(findings.filter((f) => f.deviceId === victim.id).map((f) => f.outcome)).toEqual(['verdict_issued']);
   });
 });
 

@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { issueApiToken } from '../../src/server/auth/admin-auth';
 import { STREAM_CLOSE } from '../../src/server/routes/stream';
+import { createStreamLimits, DEFAULT_STREAM_LIMITS, LIMIT_CLOSE } from '../../src/server/verdicts/stream-limits';
 import { importSpkiPublicKey, verify } from '../../src/shared/crypto/signing';
 import { ServerMessage, streamAuthText } from '../../src/shared/protocol/verdict';
 import { fakeDevice, type FakeDevice } from '../fixtures/server/fake-device';
@@ -47,9 +49,9 @@ describe('GET /v1/stream', () => {
   let base: string;
   afterEach(async () => t.close());
 
-  async function start(streamAuthTimeoutMs = 10_000) {
+  async function start(streamAuthTimeoutMs = 10_000, limits = DEFAULT_STREAM_LIMITS) {
     t = await createTestApp({
-      context: { streamAuthTimeoutMs },
+      context: { streamAuthTimeoutMs, streamLimits: createStreamLimits(limits) },
       policy: { detectors: { excessive_downloads: { maxFiles: 2, maxBytes: 1e9, windowSeconds: 60 } } },
     });
     await t.app.listen({ host: '127.0.0.1', port: 0 });
@@ -136,5 +138,54 @@ describe('GET /v1/stream', () => {
     client.socket.send('hello');
 
     expect((await client.closed()).code).toBe(STREAM_CLOSE.badMessage);
+  });
+
+  it('keeps at most the per-device number of streams: a newer one closes the oldest', async () => {
+    await start(10_000, { perDevice: 2, total: 100, pending: 100 });
+    const device = await t.enroll();
+    const [first, second, third] = [connect(base), connect(base), connect(base)];
+
+    for (const client of [first, second, third]) {
+      await authenticate(client, device);
+      expect(await client.next('ready')).toEqual({ type: 'ready' });
+    }
+
+    expect((await first.closed()).code).toBe(LIMIT_CLOSE.replaced);
+    third.send({ type: 'ping' });
+    expect(await third.next('pong')).toEqual({ type: 'pong' });
+    expect(t.app.server.listening).toBe(true);
+    for (const client of [second, third]) client.socket.close();
+  });
+
+  it('refuses a socket past the authenticating limit, and an authenticated one past the total', async () => {
+    await start(10_000, { perDevice: 2, total: 1, pending: 2 });
+    const [a, b] = [await t.enroll(), await t.enroll()];
+    const waiting = [connect(base), connect(base)];
+    const challenges: string[] = [];
+    for (const client of waiting) {
+      const message = await client.next('challenge');
+      if (message.type === 'challenge') challenges.push(message.challenge);
+    }
+    const answer = async (i: number, device: FakeDevice) =>
+      waiting[i]!.send({
+        type: 'auth',
+        deviceId: device.id,
+        signature: await device.sign(streamAuthText(challenges[i]!)),
+      });
+
+    const third = connect(base);
+    expect((await third.closed()).code).toBe(LIMIT_CLOSE.tooManyPending);
+
+    await answer(0, a);
+    expect(await waiting[0]!.next('ready')).toEqual({ type: 'ready' });
+    await answer(1, b);
+    expect((await waiting[1]!.closed()).code).toBe(LIMIT_CLOSE.atCapacity);
+    const metrics = await t.app.inject({
+      method: 'GET',
+      url: '/metrics',
+      headers: { authorization: `Bearer ${(await issueApiToken(t.store.db, 'metrics', t.clock.now, 'read')).token}` },
+    });
+    expect(metrics.body).toMatch(/sg_streams_open 1\b/);
+    waiting[0]!.socket.close();
   });
 });
