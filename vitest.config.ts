@@ -9,13 +9,13 @@ export default defineConfig({
   plugins: [WxtVitest()],
   test: {
     include: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts'],
-    globalSetup: ['test/integration/server-support/postgres-global-setup.ts'],
+    // The real command (bin/session-guard.mjs) runs the built server: build it first. One
+    // PostgreSQL for the run.
+    globalSetup: ['test/build-server.global-setup.ts', 'test/integration/server-support/postgres-global-setup.ts'],
     reporters: ['default', './test/support/running-tests-reporter.ts'],
     testTimeout: 20_000,
     hookTimeout: 60_000,
     teardownTimeout: 30_000,
     pool: 'forks',
-    // The real command (bin/session-guard.mjs) runs the built server: build it first.
-    globalSetup: ['test/build-server.global-setup.ts'],
   },
 });
