@@ -200,6 +200,6 @@ describe('admin API and dashboard', () => {
 
   it('answers the probes', async () => {
     expect((await get('/healthz')).json()).toEqual({ status: 'ok' });
-    expect((await get('/readyz')).json()).toEqual({ status: 'ready' });
+    expect((await get('/readyz')).json()).toEqual({ status: 'ready', slackIdentity: 'not_configured' });
   });
 });

@@ -88,7 +88,7 @@ describe.each(DIALECTS)('tor (%s)', (dialect) => {
     await writeFile(file, `185.220.101.9\n${EXIT}\n`);
     const refreshed = await t.app.inject({ method: 'POST', url: '/api/tor-exit-list/refresh', headers: auth });
 
-    expect(ready.json()).toEqual({ status: 'ready' });
+    expect(ready.json()).toEqual({ status: 'ready', slackIdentity: 'not_configured' });
     expect(ready.body).not.toContain(file);
     expect(listed).toMatchObject({ status: 'fresh', entries: 1, source: file, stale: false });
     expect(unauthenticated.statusCode).toBe(401);

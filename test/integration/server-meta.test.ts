@@ -92,7 +92,7 @@ describe('/readyz', () => {
       const res = await t.app.inject({ url: '/readyz' });
 
       expect(res.statusCode).toBe(200);
-      expect(res.json()).toEqual({ status: 'ready' });
+      expect(res.json()).toEqual({ status: 'ready', slackIdentity: 'not_configured' });
       expect(res.body).not.toContain(dir);
     } finally {
       list.stop();
