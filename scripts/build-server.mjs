@@ -6,12 +6,15 @@
 // dashboard reads `./client/*.js` beside its module (copied here), the development key is
 // `../../keys/` from dist/server as from src/server; migrations are imported statically.
 import { build } from 'esbuild';
-import { cpSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const out = join(root, 'dist', 'server');
+const final = join(root, 'dist', 'server');
+// Built beside and renamed into place, so a server starting meanwhile (another test run in
+// this checkout) sees the old build or the new one, never half of one.
+const out = `${final}.building-${process.pid}`;
 
 rmSync(out, { recursive: true, force: true });
 await build({
@@ -30,4 +33,12 @@ const clientDir = join(root, 'src', 'dashboard', 'client');
 mkdirSync(join(out, 'client'), { recursive: true });
 for (const name of readdirSync(clientDir).filter((n) => n.endsWith('.js')))
   cpSync(join(clientDir, name), join(out, 'client', name));
+const previous = `${final}.previous-${process.pid}`;
+try {
+  renameSync(final, previous);
+} catch {
+  // No earlier build.
+}
+renameSync(out, final);
+rmSync(previous, { recursive: true, force: true });
 console.log(`server built: ${join('dist', 'server', 'cli.js')}`);

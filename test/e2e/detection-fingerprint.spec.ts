@@ -62,7 +62,11 @@ test('ends a copied session in another browser and leaves the original alone', a
   expect(verdicts.map((v: { reasons: string[] }) => v.reasons)).toEqual([['session_fingerprint']]);
   expect(verdicts[0].deviceId).not.toBe(bound.deviceId);
   expect(verdicts[0].sessionKey).toBe(bound.data.sessionKey);
-  const [finding] = (await backend.api('/api/findings')).findings;
+  // A later report of the same copied session inside the cooldown is recorded too (issue #10):
+  // the finding to read is the one that issued the verdict.
+  const finding = (await backend.api('/api/findings')).findings.find(
+    (f: { verdictId: string | null }) => f.verdictId === verdicts[0].id,
+  );
   expect(finding.evidence).toMatchObject({ otherDevice: true, boundDeviceId: bound.deviceId });
   const components = finding.evidence.differences.map((d: { component: string }) => d.component);
   expect(components).toEqual(expect.arrayContaining(['os', 'timezone', 'languages']));

@@ -53,7 +53,10 @@ test.describe('the exit list holds the address the browser reports from', () => 
 
   test('ends the Slack session as soon as there is one', async ({ context, slack, backend }) => {
     await devicesEnrolled(backend);
-    expect(await (await fetch(`${backend.url}/readyz`)).json()).toEqual({ status: 'ready' });
+    expect(await (await fetch(`${backend.url}/readyz`)).json()).toEqual({
+      status: 'ready',
+      slackIdentity: 'not_configured',
+    });
     expect(await backend.api('/api/tor-exit-list')).toMatchObject({
       status: 'fresh',
       entries: 2,

@@ -40,13 +40,18 @@ const SIGNIN_FRESH_MS = 10_000;
 /** Completed sign-ins seen in this worker's life, so a cookie change can wait for one. */
 function signinMarks(state: SessionState) {
   const waiters = new Set<(at: number | null) => void>();
+  // Kept in memory too: at a cold start the storage write may not have landed when the
+  // cookie change reads the state.
+  let last: number | null = null;
   return {
     mark(at: number) {
+      last = at;
       void state.setLastSigninAt(at);
       for (const wake of waiters) wake(at);
     },
-    /** The time of a sign-in that completes within `ms`, else null. */
+    /** The time of a sign-in seen within SIGNIN_FRESH_MS, or one that completes within `ms`, else null. */
     wait(ms: number): Promise<number | null> {
+      if (last !== null && last >= Date.now() - SIGNIN_FRESH_MS) return Promise.resolve(last);
       return new Promise((resolve) => {
         const wake = (at: number | null) => {
           clearTimeout(timer);
