@@ -191,7 +191,12 @@ describe.each(DIALECTS)('admin API token scopes on %s', (dialect: TestDialect) =
   }, 30_000);
 });
 
-const storeArgs = (t: SlackTestApp) => (t.databaseUrl ? ['--database-url', t.databaseUrl] : ['--data-dir', t.dataDir]);
+// The data dir too on PostgreSQL: it holds the secret key that seals the verdict key.
+const storeArgs = (t: SlackTestApp) => [
+  ...(t.databaseUrl ? ['--database-url', t.databaseUrl] : []),
+  '--data-dir',
+  t.dataDir,
+];
 
 describe.each(DIALECTS)('tokens made before scopes existed, on %s', (dialect: TestDialect) => {
   const SCOPES = '20260101000200_api_token_scopes';

@@ -226,7 +226,10 @@ describe('session-guard CLI', () => {
         expect.stringContaining('Database: PostgreSQL at postgres://sg_test:***@'),
         expect.anything(),
       ]);
-      expect(readiness).toEqual([{ status: 'ready' }, { status: 'ready' }]);
+      expect(readiness).toEqual([
+        { status: 'ready', slackIdentity: 'not_configured' },
+        { status: 'ready', slackIdentity: 'not_configured' },
+      ]);
       const store = await openStore({ dataDir: dir, databaseUrl: database.url, env });
       expect(settings.enrollmentToken).toBe(store.secrets.enrollmentToken);
       await store.close();

@@ -58,7 +58,12 @@ describe.each(DIALECTS)('self-hosted distribution (%s)', (dialect) => {
   let test: TestStore;
   let app: FastifyInstance;
   let root: string;
-  const storeFlags = () => (test.databaseUrl ? ['--database-url', test.databaseUrl] : ['--data-dir', test.dataDir]);
+  // The data dir too on PostgreSQL: it holds the secret key that seals the verdict key (issue #10).
+  const storeFlags = () => [
+    ...(test.databaseUrl ? ['--database-url', test.databaseUrl] : []),
+    '--data-dir',
+    test.dataDir,
+  ];
   const pack = async (version: string, ...extra: string[]) => {
     const c = captureIo();
     const code = await main(

@@ -121,7 +121,7 @@ describe.each(DIALECTS)('webhook targets on %s', (dialect: TestDialect) => {
       env: {},
       waitForShutdown: () => new Promise<string>(() => undefined),
     };
-    const store = t.databaseUrl ? ['--database-url', t.databaseUrl] : ['--data-dir', t.dataDir];
+    const store = [...(t.databaseUrl ? ['--database-url', t.databaseUrl] : []), '--data-dir', t.dataDir];
 
     const form = await postForm(t.app, '/settings/webhooks', session, {
       _csrf: session.csrf,
