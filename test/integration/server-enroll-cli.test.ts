@@ -24,7 +24,7 @@ function captureIo() {
   const io: CliIo = {
     stdout: (text) => void out.push(text),
     stderr: (text) => void err.push(text),
-    env: {},
+    env: { SESSION_GUARD_TOR_EXIT_LIST: 'none' }, // never fetch the Tor Project's list from a test
     waitForShutdown: () => new Promise((resolve) => (stop = resolve)),
   };
   return { io, stop: () => stop('SIGTERM'), text: () => out.join('\n'), errors: () => err.join('\n') };

@@ -16,7 +16,11 @@ function captureIo() {
   const io: CliIo = {
     stdout: (text) => void out.push(text),
     stderr: (text) => void out.push(text),
-    env: { SESSION_GUARD_ADMIN_PASSWORD: 'a long enough password', SESSION_GUARD_LOG_LEVEL: 'error' },
+    env: {
+      SESSION_GUARD_ADMIN_PASSWORD: 'a long enough password',
+      SESSION_GUARD_LOG_LEVEL: 'error',
+      SESSION_GUARD_TOR_EXIT_LIST: 'none', // never fetch the Tor Project's list from a test
+    },
     waitForShutdown: () => new Promise((resolve) => (stop = resolve)),
   };
   return { io, stop: () => stop('SIGTERM'), text: () => out.join('\n') };
