@@ -7,6 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../config';
+import { httpBaseUrl } from '../slack/config';
 
 export interface IdentityConfig {
   clientId: string;
@@ -30,17 +31,6 @@ export interface IdentityFlags {
 }
 
 export const SLACK_OIDC_DEFAULT = 'https://slack.com';
-
-function baseUrl(name: string, value: string): string {
-  let parsed: URL;
-  try {
-    parsed = new URL(value);
-  } catch {
-    throw new ConfigError(`${name} must be an http(s) URL, got "${value}"`);
-  }
-  if (!/^https?:$/.test(parsed.protocol)) throw new ConfigError(`${name} must be an http(s) URL, got "${value}"`);
-  return value.replace(/\/+$/, '');
-}
 
 function readSecret(flags: IdentityFlags, env: NodeJS.ProcessEnv): string | undefined {
   const file = flags['slack-client-secret-file'];
@@ -84,12 +74,12 @@ export function resolveIdentityConfig(
     if (!/^[A-Z][A-Z0-9]{2,31}$/.test(team))
       throw new ConfigError(`--slack-team must be a Slack team id like T0123ABCD, got "${team}"`);
   }
-  const oidc = baseUrl(
+  const oidc = httpBaseUrl(
     '--slack-oidc-url',
     flags['slack-oidc-url'] ?? env.SESSION_GUARD_SLACK_OIDC_URL ?? SLACK_OIDC_DEFAULT,
   );
   const authorize = env.SESSION_GUARD_SLACK_AUTHORIZE_URL
-    ? baseUrl('SESSION_GUARD_SLACK_AUTHORIZE_URL', env.SESSION_GUARD_SLACK_AUTHORIZE_URL)
+    ? httpBaseUrl('SESSION_GUARD_SLACK_AUTHORIZE_URL', env.SESSION_GUARD_SLACK_AUTHORIZE_URL)
     : `${oidc}/openid/connect/authorize`;
   return {
     clientId,

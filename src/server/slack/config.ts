@@ -35,7 +35,8 @@ export const SLACK_DEFAULTS = {
   retrySeconds: [2, 10, 60, 300, 1800],
 } as const;
 
-function url(name: string, value: string): string {
+/** An http(s) base URL without trailing slashes; a clear error naming the flag otherwise. */
+export function httpBaseUrl(name: string, value: string): string {
   let parsed: URL;
   try {
     parsed = new URL(value);
@@ -61,11 +62,11 @@ export function resolveSlackConfig(flags: SlackFlags, env: NodeJS.ProcessEnv): S
     : [...SLACK_DEFAULTS.retrySeconds];
   return {
     endpoints: {
-      apiUrl: url(
+      apiUrl: httpBaseUrl(
         '--slack-api-url',
         flags['slack-api-url'] ?? env.SESSION_GUARD_SLACK_API_URL ?? SLACK_DEFAULTS.apiUrl,
       ),
-      auditUrl: url(
+      auditUrl: httpBaseUrl(
         '--slack-audit-url',
         flags['slack-audit-url'] ?? env.SESSION_GUARD_SLACK_AUDIT_URL ?? SLACK_DEFAULTS.auditUrl,
       ),
