@@ -73,6 +73,7 @@ export async function createSlackTestApp(
   const config = {
     ...resolveSlackConfig({}, { SESSION_GUARD_SLACK_API_URL: api.apiUrl, SESSION_GUARD_SLACK_AUDIT_URL: api.auditUrl }),
     auditRequestGapMs: 0,
+    accessRequestGapMs: 0,
     retryDelaysMs: [1000, 5000],
   };
   const key = loadSecretKey({
