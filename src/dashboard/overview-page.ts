@@ -6,6 +6,7 @@
 import type { OverviewView, VerdictView } from '../shared/protocol/admin';
 import { barChart } from './charts';
 import { actorLabel, formatDuration, formatTime, html, layout } from './html';
+import { autoRevocationNotice, type AutoNotice } from './server-side-modes';
 import { verdictTable } from './tables';
 
 export interface OverviewPage {
@@ -13,6 +14,8 @@ export interface OverviewPage {
   recent: readonly VerdictView[];
   csrf: string;
   now: number;
+  /** Stored policy is not `auto` and nobody dismissed the notice yet (issue #12). */
+  autoNotice?: AutoNotice | null;
 }
 
 const hourLabel = (ms: number) => new Date(ms).toISOString().slice(11, 13);
@@ -28,7 +31,7 @@ function torCard(tor: OverviewView['torList']) {
 <p>${state} ${tor.entries ?? 0} addresses</p><p class="muted wrap">${tor.source ?? ''}</p></div>`;
 }
 
-export function overviewPage({ overview, recent, csrf, now }: OverviewPage): string {
+export function overviewPage({ overview, recent, csrf, now, autoNotice }: OverviewPage): string {
   const { devices, policy, latency } = overview;
   const mode =
     policy.mode === 'monitor'
@@ -67,6 +70,7 @@ export function overviewPage({ overview, recent, csrf, now }: OverviewPage): str
     renderedAt: now,
     scripts: ['live.js'],
     body: html`<h1>Overview</h1>
+${autoRevocationNotice(autoNotice, csrf)}
 <div class="cards">
 <div class="card"><h2>Policy</h2><p class="figure">${mode}</p><p>version ${policy.version}, by ${actorLabel(policy.createdBy)}</p><p class="muted">${formatTime(policy.createdAt)}</p></div>
 <div class="card"><h2>Devices reporting now</h2><p class="figure" id="devices-reporting">${devices.reporting} / ${devices.enrolled}</p><p>reported in the last 5 min / enrolled</p><p class="muted">live verdict streams on this server: ${devices.liveStreams}; revoked: ${devices.revoked}</p></div>

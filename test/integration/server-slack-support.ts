@@ -205,7 +205,7 @@ export async function createSlackTestApp(
 }
 
 /** The org policy the revocation tests start from: 3 downloads end the session. */
-export const downloadsPolicy = (serverSideRevocation: 'none' | 'session' | 'user'): OrgPolicyInput => ({
+export const downloadsPolicy = (serverSideRevocation: 'auto' | 'none' | 'session' | 'user'): OrgPolicyInput => ({
   serverSideRevocation,
   detectors: { excessive_downloads: { maxFiles: 2, maxBytes: 1e12, windowSeconds: 60 } },
 });
