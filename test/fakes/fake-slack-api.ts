@@ -237,6 +237,7 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
   }
 
   const server = createServer(async (req, res) => {
+    const arrivedAt = fake.clock(); // before the body is read: the request's own time
     const url = new URL(req.url ?? '/', 'http://fake-slack-api');
     const audit = url.pathname === '/audit/v1/logs';
     const method = audit ? 'audit/v1/logs' : url.pathname.replace(/^\/api\//, '');
@@ -254,7 +255,7 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
       return send(res, 200, await fake.oidc.token(params as Record<string, string>));
     }
     const { token: _omitted, ...logged } = params;
-    const call: FakeCall = { at: fake.clock(), method, params: logged, status: 0, error: null };
+    const call: FakeCall = { at: arrivedAt, method, params: logged, status: 0, error: null };
     state.calls.push(call);
     const auth = bearer ? state.tokens.get(bearer) : undefined;
     const queued = state.failures.get(method);

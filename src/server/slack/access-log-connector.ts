@@ -116,12 +116,13 @@ export function createAccessLogConnector(
       }
       const current = scan;
       const floor = watermark === null ? current.top - options.lookbackSeconds : watermark - options.overlapSeconds;
-      await pacer.take();
       let page;
       try {
-        page = await withToken(sc, 'team.accessLogs', (token) =>
-          fetchAccessLogs(sc.endpoints, token, { before: current.before, count, page: current.page }),
-        );
+        page = await withToken(sc, 'team.accessLogs', async (token) => {
+          // Paced right before the send: the token's lookup is not counted in the gap.
+          await pacer.take();
+          return fetchAccessLogs(sc.endpoints, token, { before: current.before, count, page: current.page });
+        });
       } catch (error) {
         if (!(error instanceof SlackCallError)) throw error;
         if (error.code === 'ratelimited') pacer.backOff(error.retryAfterMs ?? 60_000);

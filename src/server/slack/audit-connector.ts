@@ -108,13 +108,14 @@ export function createAuditConnector(
         if (oldest > latest) break;
         window = { oldest, latest, cursor: null };
       }
-      await pacer.take();
       const current = window;
       let page;
       try {
-        page = await withToken(sc, 'audit/v1/logs', (token) =>
-          fetchAuditLogs(sc.endpoints, token, { ...current, limit }),
-        );
+        page = await withToken(sc, 'audit/v1/logs', async (token) => {
+          // Paced right before the send: the token's lookup is not counted in the gap.
+          await pacer.take();
+          return fetchAuditLogs(sc.endpoints, token, { ...current, limit });
+        });
       } catch (error) {
         if (!(error instanceof SlackCallError)) throw error;
         if (error.code === 'invalid_cursor' && current.cursor) {
