@@ -13,6 +13,7 @@ import { createAccessLogConnector, type AccessLogConnector } from '../../src/ser
 import type { SlackRuntime } from '../../src/server/slack/context';
 import { createLocalHub } from '../../src/server/verdicts/hub';
 import { accessLogin, FAKE_ACCESS_TOKEN, startFakeSlackApi, type FakeSlackApi } from '../fakes/fake-slack-api';
+import { signIn } from './server-support/admin-session';
 import { stopPostgres, DIALECTS } from './server-support/test-store';
 import { BROWSER_UA, createSlackTestApp, OFFICE_IP, SLACK_USER, type SlackTestApp } from './server-slack-support';
 
@@ -89,6 +90,9 @@ describe.each(DIALECTS)('Slack access-log connector (%s)', (dialect) => {
     await t.slack.tick();
 
     expect(status.feed).toEqual({ source: 'access_logs', why: expect.stringContaining('lacks auditlogs:read') });
+    const admin = await signIn(t.app, t.store.db);
+    const overview = (await t.app.inject({ method: 'GET', url: '/', headers: { cookie: admin.cookie } })).body;
+    expect(overview).toMatch(/id="slack-feed">.*team\.accessLogs.*lacks auditlogs:read/s);
     expect(fake.callsTo('audit/v1/logs')).toEqual([]);
     const [finding, ...more] = await offDevice();
     expect(more).toEqual([]);

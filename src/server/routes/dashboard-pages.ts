@@ -56,10 +56,17 @@ export const dashboardPageRoutes: FastifyPluginAsync<{ ctx: AppContext }> = asyn
     const overview = await loadOverview(ctx);
     const recent = (await searchVerdicts(ctx.db, { limit: 10 })).map(toAdminVerdict);
     const autoNotice = await autoRevocationNoticeFor(ctx);
+    const slack = ctx.slack ? await ctx.slack.status() : null;
+    const slackFeed = slack?.connection.connected
+      ? {
+          ...slack.feed,
+          lastError: slack.feed.source === 'access_logs' ? slack.accessLog.lastError : slack.auditLog.lastError,
+        }
+      : null;
     return sendPage(
       reply,
       200,
-      overviewPage({ overview, recent, csrf: sessionOf(req).csrfToken, now: ctx.now(), autoNotice }),
+      overviewPage({ overview, recent, csrf: sessionOf(req).csrfToken, now: ctx.now(), autoNotice, slackFeed }),
     );
   });
 
