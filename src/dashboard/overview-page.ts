@@ -6,6 +6,8 @@
 import type { OverviewView, VerdictView } from '../shared/protocol/admin';
 import { barChart } from './charts';
 import { actorLabel, formatDuration, formatTime, html, layout } from './html';
+import { autoRevocationNotice, type AutoNotice } from './server-side-modes';
+import { slackFeedCard, type FeedCard } from './slack-feed-card';
 import { verdictTable } from './tables';
 
 export interface OverviewPage {
@@ -13,6 +15,10 @@ export interface OverviewPage {
   recent: readonly VerdictView[];
   csrf: string;
   now: number;
+  /** Stored policy is not `auto` and nobody dismissed the notice yet (issue #12). */
+  autoNotice?: AutoNotice | null;
+  /** Which Slack feed watches for off-device use, when the Slack integration runs. */
+  slackFeed?: FeedCard | null;
 }
 
 const hourLabel = (ms: number) => new Date(ms).toISOString().slice(11, 13);
@@ -28,7 +34,7 @@ function torCard(tor: OverviewView['torList']) {
 <p>${state} ${tor.entries ?? 0} addresses</p><p class="muted wrap">${tor.source ?? ''}</p></div>`;
 }
 
-export function overviewPage({ overview, recent, csrf, now }: OverviewPage): string {
+export function overviewPage({ overview, recent, csrf, now, autoNotice, slackFeed }: OverviewPage): string {
   const { devices, policy, latency } = overview;
   const mode =
     policy.mode === 'monitor'
@@ -67,12 +73,14 @@ export function overviewPage({ overview, recent, csrf, now }: OverviewPage): str
     renderedAt: now,
     scripts: ['live.js'],
     body: html`<h1>Overview</h1>
+${autoRevocationNotice(autoNotice, csrf)}
 <div class="cards">
 <div class="card"><h2>Policy</h2><p class="figure">${mode}</p><p>version ${policy.version}, by ${actorLabel(policy.createdBy)}</p><p class="muted">${formatTime(policy.createdAt)}</p></div>
 <div class="card"><h2>Devices reporting now</h2><p class="figure" id="devices-reporting">${devices.reporting} / ${devices.enrolled}</p><p>reported in the last 5 min / enrolled</p><p class="muted">live verdict streams on this server: ${devices.liveStreams}; revoked: ${devices.revoked}</p></div>
 <div class="card"><h2>Verdicts, last 24 h</h2><p class="figure">${verdictsToday}</p><p><a href="/verdicts">All verdicts</a></p></div>
 <div class="card"><h2>Detection to response</h2><p class="figure">${latency.p50 === null ? '—' : `${formatDuration(latency.p50)}`}</p><p>median; p95 ${formatDuration(latency.p95)} (${latency.count} acks, 7 days)</p></div>
 ${torCard(overview.torList)}
+${slackFeedCard(slackFeed)}
 </div>
 <div class="chart-grid">
 ${hours}

@@ -6,6 +6,7 @@
  */
 import type { DiffLine, PolicyPreview, PolicyVersionView } from '../shared/protocol/admin';
 import { prettyJson } from './policy-diff';
+import { serverSideModes } from './server-side-modes';
 import { actorLabel, csrfField, formatTime, html, layout, type SafeHtml } from './html';
 
 export function diffView(lines: readonly DiffLine[], id = 'policy-diff-review'): SafeHtml {
@@ -82,6 +83,7 @@ ${csrfField(csrf)}
 <div id="policy-live-diff"></div>
 <div class="actions"><button type="submit" class="primary">Review changes</button></div>
 </form>
+${serverSideModes(current.policy.serverSideRevocation)}
 <h2>History</h2>
 ${historyTable(page.history)}`,
   });

@@ -5,7 +5,9 @@
  * `cannot_reset_primary_owner`, …), 429 with Retry-After when told to, cursors in
  * `response_metadata.next_cursor`, audit entries newest first within `oldest`..`latest`
  * (inclusive, Unix seconds). Every call is logged with its parameters (never its token),
- * so tests can count exactly what Slack was asked.
+ * so tests can count exactly what Slack was asked, and when (`clock`, so a test on a
+ * driven clock proves request spacing). `team.accessLogs` (issue #12) answers login
+ * aggregates newest `date_last` first, at or before `before`, by `count` and `page`.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -43,6 +45,10 @@ export interface FakeSlackApi {
   tokens: Map<string, FakeToken>;
   sessions: FakeSession[];
   audit: Record<string, any>[];
+  /** `team.accessLogs` logins (user_id, ip, user_agent, date_first, date_last, count, …). */
+  accessLogs: Record<string, any>[];
+  /** What `calls[].at` is stamped with (default Date.now). */
+  clock: () => number;
   allowList: { trusted_cidr: string[]; trusted_asns: number[] };
   featureDisabled: Set<string>;
   primaryOwners: Set<string>;
@@ -57,6 +63,8 @@ export interface FakeSlackApi {
 
 export const FAKE_TOKEN = 'xoxp-0123456789-fake-org-owner-token-5f3a9c';
 export const ADMIN_SCOPES = ['admin', 'admin.users:read', 'admin.users:write', 'auditlogs:read'];
+/** A paid workspace's admin token (not Grid): `admin` only, so no Audit Logs API. */
+export const FAKE_ACCESS_TOKEN = 'xoxp-0123456789-fake-workspace-admin-token-77c1';
 const WRITE_METHODS = new Set(['admin.users.session.reset', 'admin.users.session.invalidate']);
 const READ_USERS = new Set(['admin.users.session.list']);
 
@@ -92,9 +100,20 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
           scopes: ADMIN_SCOPES,
         },
       ],
+      [
+        FAKE_ACCESS_TOKEN,
+        {
+          teamId: 'T0SGUARD01',
+          team: 'Session Guard Paid Team',
+          enterpriseId: '',
+          userId: 'U0SGADMIN2',
+          scopes: ['admin'],
+        },
+      ],
     ]),
     sessions: [] as FakeSession[],
     audit: [] as Record<string, any>[],
+    accessLogs: [] as Record<string, any>[],
     allowList: { trusted_cidr: [] as string[], trusted_asns: [] as number[] },
     featureDisabled: new Set<string>(),
     primaryOwners: new Set<string>(),
@@ -165,6 +184,22 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
         state.sessions = state.sessions.filter((s) => s.user_id !== params.user_id);
         return ok({});
       }
+      case 'team.accessLogs': {
+        if (!auth.scopes.includes('admin')) return fail('missing_scope', { needed: 'admin' });
+        const before = params.before === undefined ? Math.floor(Date.now() / 1000) : Number(params.before);
+        const count = Math.max(1, Number(params.count ?? 100));
+        const page = Math.max(1, Number(params.page ?? 1));
+        if (count > 1000 || page > 100) return fail('over_pagination_limit');
+        const key = (l: Keyed) => `${l.user_id}|${l.ip}|${l.user_agent}`;
+        const all = state.accessLogs
+          .filter((l) => l.date_last <= before)
+          .sort((a, b) => b.date_last - a.date_last || (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+        const pages = Math.max(1, Math.ceil(all.length / count));
+        return ok({
+          logins: all.slice((page - 1) * count, page * count).map((l) => ({ ...l })),
+          paging: { count, total: all.length, page, pages },
+        });
+      }
       case 'admin.audit.anomaly.allow.getItem':
         return ok({ trusted_cidr: [...state.allowList.trusted_cidr], trusted_asns: [...state.allowList.trusted_asns] });
       case 'admin.audit.anomaly.allow.updateItem':
@@ -202,6 +237,7 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
   }
 
   const server = createServer(async (req, res) => {
+    const arrivedAt = fake.clock(); // before the body is read: the request's own time
     const url = new URL(req.url ?? '/', 'http://fake-slack-api');
     const audit = url.pathname === '/audit/v1/logs';
     const method = audit ? 'audit/v1/logs' : url.pathname.replace(/^\/api\//, '');
@@ -219,7 +255,7 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
       return send(res, 200, await fake.oidc.token(params as Record<string, string>));
     }
     const { token: _omitted, ...logged } = params;
-    const call: FakeCall = { at: Date.now(), method, params: logged, status: 0, error: null };
+    const call: FakeCall = { at: arrivedAt, method, params: logged, status: 0, error: null };
     state.calls.push(call);
     const auth = bearer ? state.tokens.get(bearer) : undefined;
     const queued = state.failures.get(method);
@@ -239,6 +275,7 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const fake: FakeSlackApi = {
     oidc: null,
+    clock: Date.now,
     url,
     apiUrl: `${url}/api`,
     auditUrl: `${url}/audit/v1`,
@@ -253,6 +290,9 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
     },
     get audit() {
       return state.audit;
+    },
+    get accessLogs() {
+      return state.accessLogs;
     },
     get allowList() {
       return state.allowList;
@@ -301,5 +341,28 @@ export function auditEntry(fields: {
       ...(fields.sessionId ? { session_id: fields.sessionId } : {}),
     },
     ...(fields.details ? { details: fields.details } : {}),
+  };
+}
+
+/** A `team.accessLogs` login aggregate as Slack reports one. */
+export function accessLogin(fields: {
+  userId: string;
+  ip: string;
+  ua: string;
+  first: number;
+  last: number;
+  count?: number;
+}): Record<string, any> {
+  return {
+    user_id: fields.userId,
+    username: 'analyst',
+    date_first: fields.first,
+    date_last: fields.last,
+    count: fields.count ?? 1,
+    ip: fields.ip,
+    user_agent: fields.ua,
+    isp: 'Example ISP',
+    country: 'NL',
+    region: 'Noord-Holland',
   };
 }

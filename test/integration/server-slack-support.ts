@@ -73,6 +73,7 @@ export async function createSlackTestApp(
   const config = {
     ...resolveSlackConfig({}, { SESSION_GUARD_SLACK_API_URL: api.apiUrl, SESSION_GUARD_SLACK_AUDIT_URL: api.auditUrl }),
     auditRequestGapMs: 0,
+    accessRequestGapMs: 0,
     retryDelaysMs: [1000, 5000],
   };
   const key = loadSecretKey({
@@ -204,7 +205,7 @@ export async function createSlackTestApp(
 }
 
 /** The org policy the revocation tests start from: 3 downloads end the session. */
-export const downloadsPolicy = (serverSideRevocation: 'none' | 'session' | 'user'): OrgPolicyInput => ({
+export const downloadsPolicy = (serverSideRevocation: 'auto' | 'none' | 'session' | 'user'): OrgPolicyInput => ({
   serverSideRevocation,
   detectors: { excessive_downloads: { maxFiles: 2, maxBytes: 1e12, windowSeconds: 60 } },
 });

@@ -25,6 +25,7 @@ export const AUDIT_ACTIONS = [
   'slack.connect',
   'slack.test',
   'slack.disconnect',
+  'dashboard.notice.dismiss',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -106,6 +106,8 @@ export async function slackCommand(args: string[], io: CliIo): Promise<number> {
               .map(([k, v]) => `${k} ${v}`)
               .join(', ') || 'none yet'
           }`,
+          `  off-device feed: ${status.feed.source} (${status.feed.why})`,
+          `  access log: ${status.accessLog.entriesSeen} logins read, last poll ${when(status.accessLog.lastPollAt)}${status.accessLog.lastError ? `, last error: ${status.accessLog.lastError}` : ''}`,
           `  audit log: ${status.auditLog.entriesSeen} entries read, last poll ${when(status.auditLog.lastPollAt)}${status.auditLog.lastError ? `, last error: ${status.auditLog.lastError}` : ''}`,
           identityStatusLine(identity),
           `  devices: ${identity.devices.verified} verified by Slack, ${identity.devices.claimedOnly} with a user only claimed`,

@@ -11,6 +11,7 @@ import type { NoncesTable } from './nonces.table';
 import type { PoliciesTable } from './policies.table';
 import type { SessionBindingsTable } from './session-bindings.table';
 import type { SignalsTable } from './signals.table';
+import type { SlackAccessEntriesTable, SlackAccessStateTable } from './slack-access-logs.table';
 import type {
   SlackAuditEntriesTable,
   SlackAuditStateTable,
@@ -44,6 +45,8 @@ export interface Database {
   slack_revocation_events: SlackRevocationEventsTable;
   slack_audit_state: SlackAuditStateTable;
   slack_audit_entries: SlackAuditEntriesTable;
+  slack_access_state: SlackAccessStateTable;
+  slack_access_entries: SlackAccessEntriesTable;
   verdict_keys: VerdictKeysTable;
   identity_challenges: IdentityChallengesTable;
 }

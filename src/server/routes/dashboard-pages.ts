@@ -24,6 +24,7 @@ import { toFinding } from '../db/findings.repository';
 import { searchFindings, searchVerdicts } from '../db/verdict-search.repository';
 import { HttpError } from '../http/http-error';
 import { parseQuery } from './admin-route';
+import { autoRevocationNoticeFor } from './dashboard-notices';
 import { messagePage, requireDashboardSession, sendPage, sessionOf } from './dashboard-session';
 
 const FILTER_KEYS = ['reason', 'user', 'device', 'from', 'to', 'mode', 'outcome'] as const;
@@ -54,7 +55,19 @@ export const dashboardPageRoutes: FastifyPluginAsync<{ ctx: AppContext }> = asyn
   app.get('/', async (req, reply) => {
     const overview = await loadOverview(ctx);
     const recent = (await searchVerdicts(ctx.db, { limit: 10 })).map(toAdminVerdict);
-    return sendPage(reply, 200, overviewPage({ overview, recent, csrf: sessionOf(req).csrfToken, now: ctx.now() }));
+    const autoNotice = await autoRevocationNoticeFor(ctx);
+    const slack = ctx.slack ? await ctx.slack.status() : null;
+    const slackFeed = slack?.connection.connected
+      ? {
+          ...slack.feed,
+          lastError: slack.feed.source === 'access_logs' ? slack.accessLog.lastError : slack.auditLog.lastError,
+        }
+      : null;
+    return sendPage(
+      reply,
+      200,
+      overviewPage({ overview, recent, csrf: sessionOf(req).csrfToken, now: ctx.now(), autoNotice, slackFeed }),
+    );
   });
 
   app.get('/verdicts', async (req, reply) => {

@@ -20,6 +20,7 @@ import { sha256Hex } from '../auth/tokens';
 import { deleteSession } from '../db/admin.repository';
 import { dashboardEnrollmentRoutes } from './dashboard-enrollment';
 import { dashboardFormRoutes } from './dashboard-forms';
+import { dashboardNoticeRoutes } from './dashboard-notices';
 import { dashboardPageRoutes } from './dashboard-pages';
 import { messagePage, sendPage } from './dashboard-session';
 
@@ -125,4 +126,5 @@ export const dashboardRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (a
   await app.register(dashboardPageRoutes, { ctx });
   await app.register(dashboardFormRoutes, { ctx });
   await app.register(dashboardEnrollmentRoutes, { ctx });
+  await app.register(dashboardNoticeRoutes, { ctx });
 };

@@ -10,13 +10,13 @@
  * - each window starts `overlap` seconds before the watermark, for entries Slack indexes
  *   late, and ends a second in the past; an entry id is stored once, ever (the inbox's
  *   primary key), so re-read entries add nothing;
- * - pacing: at most one request per `requestGapMs`, a bounded number of pages per poll,
- *   and Slack's 429 Retry-After pauses every replica (the pause is in the state row).
+ * - pacing: at most one request per `requestGapMs` between ANY two requests, across polls
+ *   as well as pages (request-pacer.ts), a bounded number of pages per poll, and Slack's
+ *   429 Retry-After pauses every replica (the pause is in the state row) and the pacer.
  * Stored entries are then claimed and processed (audit-process.ts) by any replica.
  */
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import {
   acquireAuditLease,
   auditState,
@@ -33,6 +33,7 @@ import { AuditEntry, entryUser } from './audit-entry';
 import { processAuditEntry } from './audit-process';
 import { withToken } from './connection';
 import type { SlackContext, SlackRuntime } from './context';
+import { createRequestPacer, type RequestPacer } from './request-pacer';
 import { fetchAuditLogs, SlackCallError } from './web-api';
 
 export interface AuditConnectorOptions {
@@ -42,6 +43,8 @@ export interface AuditConnectorOptions {
   pollMs: number;
   pageLimit?: number;
   maxPagesPerPoll?: number;
+  /** Spaces every request of this connector (default: `requestGapMs` on the context's clock). */
+  pacer?: RequestPacer;
 }
 
 export interface AuditConnector {
@@ -64,6 +67,7 @@ export function createAuditConnector(
   const leaseMs = Math.max(30_000, options.pollMs * 3);
   const limit = options.pageLimit ?? 200;
   const maxPages = options.maxPagesPerPoll ?? 20;
+  const pacer = options.pacer ?? createRequestPacer({ gapMs: options.requestGapMs, now: () => sc.now() });
 
   function toRow(raw: unknown, now: number): AuditEntryRow | null {
     const parsed = AuditEntry.safeParse(raw);
@@ -104,19 +108,21 @@ export function createAuditConnector(
         if (oldest > latest) break;
         window = { oldest, latest, cursor: null };
       }
-      if (pages > 0) await sleep(options.requestGapMs);
       const current = window;
       let page;
       try {
-        page = await withToken(sc, 'audit/v1/logs', (token) =>
-          fetchAuditLogs(sc.endpoints, token, { ...current, limit }),
-        );
+        page = await withToken(sc, 'audit/v1/logs', async (token) => {
+          // Paced right before the send: the token's lookup is not counted in the gap.
+          await pacer.take();
+          return fetchAuditLogs(sc.endpoints, token, { ...current, limit });
+        });
       } catch (error) {
         if (!(error instanceof SlackCallError)) throw error;
         if (error.code === 'invalid_cursor' && current.cursor) {
           window = { ...current, cursor: null }; // Slack forgot it: read the window again; ids dedupe.
           continue;
         }
+        if (error.code === 'ratelimited') pacer.backOff(error.retryAfterMs ?? 60_000);
         const pause = error.code === 'ratelimited' ? sc.now() + (error.retryAfterMs ?? 60_000) : undefined;
         await noteAuditError(sc.db, error.message, sc.now(), pause);
         sc.log?.warn({ error: error.code, retryAfterMs: error.retryAfterMs }, 'slack audit log poll failed');

@@ -19,6 +19,8 @@ export interface SlackConfig {
   auditOverlapSeconds: number;
   /** At least this long between two audit-log requests (default 1500 ms: 40 a minute at most). */
   auditRequestGapMs: number;
+  /** At least this long between two team.accessLogs requests (Tier 2, ~20 a minute: default 3000 ms). */
+  accessRequestGapMs: number;
   /** Delays before revocation attempt 2, 3, … (SESSION_GUARD_SLACK_RETRY_SECONDS, comma list). */
   retryDelaysMs: number[];
 }
@@ -87,6 +89,7 @@ export function resolveSlackConfig(flags: SlackFlags, env: NodeJS.ProcessEnv): S
       0,
     ),
     auditRequestGapMs: 1500,
+    accessRequestGapMs: 3000,
     retryDelaysMs: retrySeconds.map((s) => s * 1000),
   };
 }

@@ -13,6 +13,7 @@ import {
   saveSlackConnection,
   type SlackConnectionRow,
 } from '../db/slack-connection.repository';
+import { resetAccessPosition } from '../db/slack-access-logs.repository';
 import { resetAuditPosition } from '../db/slack-audit.repository';
 import { HttpError } from '../http/http-error';
 import type { Actor, SlackContext } from './context';
@@ -125,8 +126,10 @@ export async function connectSlack(sc: SlackContext, token: string, by: Actor): 
     last_test_error: null,
   });
   // Another org's audit log has nothing to do with the old position.
-  if (previous && (previous.team_id !== teamId || previous.enterprise_id !== str(body.enterprise_id)))
+  if (previous && (previous.team_id !== teamId || previous.enterprise_id !== str(body.enterprise_id))) {
     await resetAuditPosition(sc.db);
+    await resetAccessPosition(sc.db);
+  }
   const view = await connectionView(sc);
   await recordAudit(sc.db, now, {
     actor: by.actor,

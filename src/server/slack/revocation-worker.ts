@@ -3,7 +3,8 @@
  * when this replica issues a verdict) it reads the verdicts of the last minutes from the
  * store, so one issued by any replica is seen, and makes one job per verdict (unique in
  * the store: idempotent across ticks, restarts and replicas) with the mode the verdict's
- * own policy version asked for. Due jobs are claimed, run (revocation-run.ts) and, when
+ * own policy version asked for (`auto` is decided per verdict here, auto-revocation.ts: `user`
+ * for a verified user with a working Grid connection, else nothing). Due jobs are claimed, run (revocation-run.ts) and, when
  * Slack fails, retried on a backoff schedule; 429 waits exactly Retry-After. Slack's
  * refusals (`feature_not_enabled`, `cannot_reset_primary_owner`, `invalid_auth`, …) end the
  * job as `failed` with the code in its timeline, for the admin API and the dashboard.
@@ -19,6 +20,7 @@ import {
   type RevocationRow,
 } from '../db/slack-revocations.repository';
 import { findVerdict } from '../db/verdicts.repository';
+import { resolveAuto } from './auto-revocation';
 import type { SlackContext } from './context';
 import { PermanentError, runRevocation, verdictUser } from './revocation-run';
 import { SlackCallError } from './web-api';
@@ -60,7 +62,9 @@ export function createRevocationWorker(sc: SlackContext, options: RevocationOpti
 
   async function enqueueNew(): Promise<void> {
     for (const verdict of await verdictsWithoutJob(sc.db, sc.now() - lookbackMs, 200)) {
-      const mode = await modeOf(sc, Number(verdict.policy_version), modes);
+      const requested = await modeOf(sc, Number(verdict.policy_version), modes);
+      const auto = requested === 'auto' ? await resolveAuto(sc.db, await verdictUser(sc, verdict)) : null;
+      const mode = auto?.mode ?? requested;
       const now = sc.now();
       const status = mode === 'none' ? 'not_requested' : 'pending';
       const created = await insertRevocation(sc.db, {
@@ -80,7 +84,10 @@ export function createRevocationWorker(sc: SlackContext, options: RevocationOpti
         await appendRevocationEvent(sc.db, verdict.id, now, 'queued', {
           mode,
           policyVersion: Number(verdict.policy_version),
+          ...(auto ? { requested, why: auto.why } : {}),
         });
+      if (created && auto && status !== 'pending')
+        await appendRevocationEvent(sc.db, verdict.id, now, 'skipped', { requested, mode, why: auto.why });
     }
   }
 

@@ -2,16 +2,18 @@
  * The Slack integration as the backend runs it (issue #7): made by `serve` with the store
  * and the settings, started by buildApp once the verdict machinery exists. It runs the
  * revocation worker (every second, and at once when this replica issues a verdict), the
- * audit-log connector (every `auditPollMs`) and the allow-list sync (after each poll, when
+ * audit-log or access-log connector (every `auditPollMs`; which one, feed-source.ts) and the allow-list sync (after each poll, when
  * due). Stopping it waits for the work in flight and gives up the audit-log lease.
  */
 import type { SlackStatusView } from '../../shared/protocol/slack';
 import type { Db } from '../db/schema';
 import { getSlackConnection } from '../db/slack-connection.repository';
+import { createAccessLogConnector, type AccessLogConnector } from './access-log-connector';
 import { syncAllowList } from './allow-list-sync';
 import { createAuditConnector, type AuditConnector } from './audit-connector';
 import type { SlackConfig } from './config';
 import type { SlackContext, SlackRuntime } from './context';
+import { feedSource } from './feed-source';
 import { createRevocationWorker, type RevocationWorker } from './revocation-worker';
 import type { SecretKey } from './secret-key';
 import { slackStatus } from './views';
@@ -48,14 +50,18 @@ export function createSlackService(options: SlackServiceOptions): SlackService {
   let runtime: SlackRuntime | null = null;
   let revocations: RevocationWorker | null = null;
   let connector: AuditConnector | null = null;
+  let accessLogs: AccessLogConnector | null = null;
   let pollTimer: NodeJS.Timeout | null = null;
   let polling: Promise<void> | null = null;
   let stopped = false;
 
   async function pollOnce(): Promise<void> {
     if (!connector || !runtime || stopped) return;
-    await connector.poll();
-    if (await getSlackConnection(context.db)) await syncAllowList(context);
+    const row = await getSlackConnection(context.db);
+    const feed = feedSource(row).source;
+    if (feed === 'access_logs') await accessLogs?.poll();
+    else if (feed === 'audit_logs') await connector.poll();
+    if (row) await syncAllowList(context);
   }
 
   const poll = (): Promise<void> => {
@@ -82,6 +88,12 @@ export function createSlackService(options: SlackServiceOptions): SlackService {
         requestGapMs: options.config.auditRequestGapMs,
         pollMs: options.config.auditPollMs,
       });
+      accessLogs = createAccessLogConnector(context, () => runtime, {
+        lookbackSeconds: options.config.auditLookbackSeconds,
+        overlapSeconds: options.config.auditOverlapSeconds,
+        requestGapMs: options.config.accessRequestGapMs,
+        pollMs: options.config.auditPollMs,
+      });
       if (timers) {
         pollTimer = setInterval(() => void poll(), options.config.auditPollMs);
         pollTimer.unref();
@@ -101,6 +113,7 @@ export function createSlackService(options: SlackServiceOptions): SlackService {
       await revocations?.stop();
       await polling;
       await connector?.release().catch(() => undefined);
+      await accessLogs?.release().catch(() => undefined);
     },
   };
 }

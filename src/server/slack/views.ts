@@ -1,6 +1,8 @@
 /** Store rows as the admin API shows them (src/shared/protocol/slack.ts), and the status page's figures. */
 import type { ServerSideView, SlackRevocationView, SlackStatusView } from '../../shared/protocol/slack';
+import { accessState, countPendingAccessEntries } from '../db/slack-access-logs.repository';
 import { auditState, countPendingEntries } from '../db/slack-audit.repository';
+import { getSlackConnection } from '../db/slack-connection.repository';
 import {
   countRevocations,
   findRevocation,
@@ -13,6 +15,7 @@ import { currentPolicy } from '../policy/policy-store';
 import { allowListState } from './allow-list-sync';
 import { connectionView } from './connection';
 import type { SlackContext } from './context';
+import { feedSource } from './feed-source';
 
 export function toRevocationView(row: RevocationRow): SlackRevocationView {
   return {
@@ -52,6 +55,8 @@ export async function serverSideView(sc: SlackContext, verdictId: string): Promi
 
 export async function slackStatus(sc: SlackContext): Promise<SlackStatusView> {
   const state = await auditState(sc.db);
+  const access = await accessState(sc.db);
+  const num = (v: number | null) => (v === null ? null : Number(v));
   const allow = await allowListState(sc);
   const [last] = await listRevocations(sc.db, 1);
   const policy = await currentPolicy(sc.db, sc.now());
@@ -69,6 +74,18 @@ export async function slackStatus(sc: SlackContext): Promise<SlackStatusView> {
       leaseOwner: Number(state.lease_until) > sc.now() ? state.lease_owner : null,
       entriesSeen: Number(state.entries_seen),
       pendingEntries: await countPendingEntries(sc.db),
+    },
+    feed: feedSource(await getSlackConnection(sc.db)),
+    accessLog: {
+      watermark: num(access.watermark),
+      scanTop: num(access.scan_top),
+      scanBefore: num(access.scan_before),
+      lastPollAt: num(access.last_poll_at),
+      lastError: access.last_error,
+      pausedUntil: Number(access.paused_until) > sc.now() ? Number(access.paused_until) : null,
+      leaseOwner: Number(access.lease_until) > sc.now() ? access.lease_owner : null,
+      entriesSeen: Number(access.entries_seen),
+      pendingEntries: await countPendingAccessEntries(sc.db),
     },
     allowList: {
       enabled: policy.policy.syncTrustedCidrsToSlack,

@@ -5,6 +5,7 @@
  * turns a detector off.
  */
 import { z } from 'zod';
+import { SERVER_SIDE_MODES } from './server-side-modes';
 
 const Action = z.enum(['alert', 'terminate']);
 
@@ -57,8 +58,11 @@ export const OrgPolicy = z
      * Ending the session at Slack too, besides the device-side clear (issue #7): `session`
      * invalidates the user's Slack sessions that do not belong to their guarded devices,
      * `user` resets every session of the verdict's Slack user. Needs a Slack connection.
+     * `auto` (issue #12, the default for new policies; stored policies keep their value):
+     * `user` for verified identities when a Grid connection works, else nothing at Slack
+     * (src/server/slack/auto-revocation.ts). One sentence a mode: server-side-modes.ts.
      */
-    serverSideRevocation: z.enum(['none', 'session', 'user']).default('none'),
+    serverSideRevocation: z.enum(SERVER_SIDE_MODES).default('auto'),
     /** Push `trustedCidrs` (IPv4) to Slack's anomaly allow list (read, merge, write). */
     syncTrustedCidrsToSlack: z.boolean().default(false),
   })

@@ -87,6 +87,27 @@ export const SlackAllowListView = z.object({
   skipped: z.array(z.string()),
 });
 
+/** The access-log connector's position (issue #12): `team.accessLogs`, for tokens without auditlogs:read. */
+export const SlackAccessLogView = z.object({
+  /** Unix seconds: every login whose date_last is before it has been fetched. */
+  watermark: z.number().nullable(),
+  /** The scan in progress: where it started and the `before` of its next request. */
+  scanTop: z.number().nullable(),
+  scanBefore: z.number().nullable(),
+  lastPollAt: z.number().nullable(),
+  lastError: z.string().nullable(),
+  pausedUntil: z.number().nullable(),
+  leaseOwner: z.string().nullable(),
+  entriesSeen: z.number(),
+  pendingEntries: z.number(),
+});
+
+/** Which feed the off-device correlation reads, and why (issue #12). */
+export const SlackFeedView = z.object({
+  source: z.enum(['audit_logs', 'access_logs', 'none']),
+  why: z.string(),
+});
+
 export const SlackStatusView = z.object({
   connection: SlackConnectionView,
   endpoints: z.object({ apiUrl: z.string(), auditUrl: z.string() }),
@@ -95,6 +116,8 @@ export const SlackStatusView = z.object({
     last: SlackRevocationView.nullable(),
   }),
   auditLog: SlackAuditLogView,
+  feed: SlackFeedView,
+  accessLog: SlackAccessLogView,
   allowList: SlackAllowListView,
 });
 export type SlackStatusView = z.infer<typeof SlackStatusView>;
