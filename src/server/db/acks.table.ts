@@ -11,4 +11,8 @@ export interface AcksTable {
   latency_ms: number | null;
   /** Server clock. */
   received_at: number;
+  /** Issue #12: confirmed | failed | skipped; null from extensions older than the issue. */
+  slack_signout: string | null;
+  /** The sign-out method, Slack's error code, or why it was skipped. */
+  slack_signout_detail: string | null;
 }
