@@ -25,7 +25,7 @@ export interface VerdictView {
     timings: AckTimings;
     latencyMs: number | null;
     /** Issue #12: what ending the session at Slack came to; null from older extensions. */
-    slackSignout: { status: string; detail: string | null } | null;
+    slackSignout?: { status: string; detail: string | null } | null;
   };
 }
 

@@ -56,7 +56,7 @@ export const AckView = z.object({
   timings: AckTimings,
   latencyMs: z.number().nullable(),
   /** Issue #12: confirmed | failed | skipped, with the method, Slack's code or the reason; null from older extensions. */
-  slackSignout: z.object({ status: z.string(), detail: z.string().nullable() }).nullable(),
+  slackSignout: z.object({ status: z.string(), detail: z.string().nullable() }).nullable().optional(),
 });
 
 export const VerdictView = z.object({
