@@ -44,9 +44,21 @@ function replay(port: number, d: string, path: string): Promise<{ status: number
   });
 }
 
-/** Signs in, waits for enrollment, downloads past the threshold; returns the copied `d` and timings. */
-async function verdictAfterCopy(slack: SlackPage, backend: { api: (p: string) => Promise<any> }) {
-  await slack.signIn();
+/**
+ * Signs in, waits for enrollment, downloads past the threshold; returns the copied `d`
+ * and timings. `noSlackTab` first moves the tab off app.slack.com (the downloads then
+ * start from slack.com), so no page holds an `xoxc` when the verdict arrives.
+ */
+async function verdictAfterCopy(
+  slack: SlackPage,
+  backend: { api: (p: string) => Promise<any> },
+  { noSlackTab = false } = {},
+) {
+  const page = await slack.signIn();
+  if (noSlackTab) {
+    await page.goto('https://slack.com/signin');
+    await page.evaluate((html) => document.body.insertAdjacentHTML('beforeend', html), fileLinks(FILES_THRESHOLD + 1));
+  }
   const copied = await slack.sessionCookie();
   expect(copied).toMatch(/^xoxd-/);
   await expect.poll(async () => (await backend.api('/api/devices')).devices?.length ?? 0).toBe(1);
@@ -71,6 +83,13 @@ async function verdictAfterCopy(slack: SlackPage, backend: { api: (p: string) =>
   const [verdict] = (await backend.api('/api/verdicts')).verdicts;
   return { copied: copied!, verdict, latencyMs: removedAt - lastDownloadAt };
 }
+
+const fileLinks = (count: number) =>
+  Array.from(
+    { length: count },
+    (_, i) =>
+      `<a id="file-${i + 1}" download href="https://files.slack.com/files-pri/${TEAM_ID}-F${i + 1}/download/r-${i + 1}.pdf?bytes=65536">f</a>`,
+  ).join('');
 
 /** No credential the sign-out used may reach the backend's files (someone reading its database). */
 function backendFilesContain(dataDir: string, secret: string): boolean {
@@ -114,6 +133,24 @@ test.describe('deviceSignout on (the default)', () => {
     expect(backendFilesContain(backend.dataDir, tokenFor(copied))).toBe(false);
     testInfo.annotations.push({ type: 'verdict-to-cookie-removed-with-signout-ms', description: String(latencyMs) });
     console.log(`download → cookie removed (sign-out on): ${latencyMs} ms; ack latency ${verdict.ack.latencyMs} ms`);
+  });
+
+  test('with no Slack tab open, the sign-out that needs only d ends the session, and auth.test confirms it', async ({
+    slack,
+    backend,
+  }) => {
+    slack.fake.refuseSignout = null;
+    const before = slack.fake.signouts.length;
+
+    const { copied, verdict } = await verdictAfterCopy(slack, backend, { noSlackTab: true });
+
+    expect(verdict.ack.slackSignout).toEqual({ status: 'confirmed', detail: 'signout' });
+    const calls = slack.fake.signouts.slice(before);
+    expect(calls.map((c) => [c.method, c.session === copied, c.token, c.answer])).toEqual([
+      ['signout', true, false, 'ok'],
+      ['auth.test', true, false, 'invalid_auth'],
+    ]);
+    expect(JSON.parse((await replay(slack.fake.port, copied, '/api/auth.test')).body).error).toBe('invalid_auth');
   });
 
   test('when Slack refuses the sign-out the ack says failed with its code, and the browser is still cleared', async ({

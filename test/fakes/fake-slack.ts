@@ -175,7 +175,13 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       const token = new URLSearchParams(body).get('token');
       const live = d !== null && sessions.includes(d) && !ended.has(d);
       const log = (answer: string) =>
-        signouts.push({ at: Date.now(), method: path.replace('/api/', ''), session: d, token: token !== null, answer });
+        signouts.push({
+          at: Date.now(),
+          method: path.replace(/^\/(api\/)?/, ''),
+          session: d,
+          token: token !== null,
+          answer,
+        });
       if (path === '/api/auth.test') {
         const answer = live ? 'ok' : d === null && token === null ? 'not_authed' : 'invalid_auth';
         log(answer);
