@@ -132,7 +132,9 @@ test.describe('deviceSignout on (the default)', () => {
     expect(backendFilesContain(backend.dataDir, copied)).toBe(false);
     expect(backendFilesContain(backend.dataDir, tokenFor(copied))).toBe(false);
     testInfo.annotations.push({ type: 'verdict-to-cookie-removed-with-signout-ms', description: String(latencyMs) });
-    console.log(`download → cookie removed (sign-out on): ${latencyMs} ms; ack latency ${verdict.ack.latencyMs} ms`);
+    console.log(
+      `download → cookie removed (sign-out on): ${latencyMs} ms; ack latency ${verdict.ack.latencyMs} ms; device receipt → cleared ${verdict.ack.timings.clearedAt - verdict.ack.timings.receivedAt} ms`,
+    );
   });
 
   test('with no Slack tab open, the sign-out that needs only d ends the session, and auth.test confirms it', async ({
@@ -198,6 +200,8 @@ test.describe('deviceSignout off in the org policy', () => {
     expect(slack.fake.signouts.slice(before)).toEqual([]);
     expect(JSON.parse((await replay(slack.fake.port, copied, '/api/auth.test')).body).ok).toBe(true);
     testInfo.annotations.push({ type: 'verdict-to-cookie-removed-without-signout-ms', description: String(latencyMs) });
-    console.log(`download → cookie removed (sign-out off): ${latencyMs} ms; ack latency ${verdict.ack.latencyMs} ms`);
+    console.log(
+      `download → cookie removed (sign-out off): ${latencyMs} ms; ack latency ${verdict.ack.latencyMs} ms; device receipt → cleared ${verdict.ack.timings.clearedAt - verdict.ack.timings.receivedAt} ms`,
+    );
   });
 });
