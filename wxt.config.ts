@@ -18,6 +18,8 @@ const COMMON_PERMISSIONS = [
   'browsingData',
   'notifications',
   'identity',
+  // Issue #12: one session rule sets `Cookie: d=…` on the sign-out request to Slack (docs/slack-session.md).
+  'declarativeNetRequestWithHostAccess',
 ];
 
 export default defineConfig({

@@ -79,6 +79,7 @@ ${autoRevocationNotice(autoNotice, csrf)}
 <div class="card"><h2>Devices reporting now</h2><p class="figure" id="devices-reporting">${devices.reporting} / ${devices.enrolled}</p><p>reported in the last 5 min / enrolled</p><p class="muted">live verdict streams on this server: ${devices.liveStreams}; revoked: ${devices.revoked}</p></div>
 <div class="card"><h2>Verdicts, last 24 h</h2><p class="figure">${verdictsToday}</p><p><a href="/verdicts">All verdicts</a></p></div>
 <div class="card"><h2>Detection to response</h2><p class="figure">${latency.p50 === null ? '—' : `${formatDuration(latency.p50)}`}</p><p>median; p95 ${formatDuration(latency.p95)} (${latency.count} acks, 7 days)</p></div>
+<div class="card"><h2>Slack sign-out unconfirmed</h2><p class="figure" id="signout-unconfirmed">${overview.slackSignoutUnconfirmed}</p><p>executed verdicts, 7 days, whose session Slack was not seen to refuse</p></div>
 ${torCard(overview.torList)}
 ${slackFeedCard(slackFeed)}
 </div>

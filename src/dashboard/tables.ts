@@ -9,7 +9,15 @@ import { formatDuration, formatTime, html, shortId, type SafeHtml } from './html
 export function ackBadge(v: VerdictView): SafeHtml {
   if (!v.ack) return html`<span class="badge warn">pending</span>`;
   const cls = v.ack.outcome === 'rejected' ? 'bad' : 'ok';
-  return html`<span class="badge ${cls}">${v.ack.outcome}</span>`;
+  return html`<span class="badge ${cls}">${v.ack.outcome}</span>${signoutBadge(v)}`;
+}
+
+/** Issue #12: whether Slack itself refused the session afterwards (nothing from older extensions). */
+export function signoutBadge(v: VerdictView): SafeHtml | string {
+  const s = v.ack?.slackSignout;
+  if (!s) return '';
+  const cls = s.status === 'confirmed' ? 'ok' : s.status === 'failed' ? 'bad' : 'warn';
+  return html` <span class="badge ${cls}" data-slack-signout="${s.status}" title="${s.detail ?? ''}">Slack sign-out ${s.status}</span>`;
 }
 
 export function verdictRow(v: VerdictView): SafeHtml {

@@ -56,6 +56,7 @@ function ackSection(d: VerdictDetail): SafeHtml {
 <dt>Outcome</dt><dd>${ackBadge(d.verdict)}${ack.detail ? html` ${ack.detail}` : ''}</dd>
 <dt>Delivered via</dt><dd>${ack.via}</dd>
 <dt>Cookies cleared</dt><dd>${ack.cookiesCleared}</dd>
+<dt>Signed out at Slack</dt><dd id="slack-signout">${ack.slackSignout ? html`${ack.slackSignout.status}${ack.slackSignout.detail ? html` (${ack.slackSignout.detail})` : ''}` : 'not reported (extension older than issue #12)'}</dd>
 <dt>Ack received (server)</dt><dd>${formatTime(ack.receivedAt)}</dd>
 <dt>Detection-to-response latency</dt><dd>${formatDuration(ack.latencyMs)}</dd>
 </dl>

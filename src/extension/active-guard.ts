@@ -5,11 +5,12 @@
  * backend (revoked key) stops it talking to the backend, not from protecting locally.
  */
 import type { ManagedPolicy } from '@/src/shared/policy/managed-policy';
-import type { Signal, SignedVerdict, VerdictAck } from '@/src/shared/protocol';
+import type { Signal, SignedDeviceSettings, SignedVerdict, VerdictAck } from '@/src/shared/protocol';
 import { backendClient } from './backend-client';
 import { reportCurrentSession, type SessionState } from './collectors/session-cookie';
 import type { SignalSink } from './collectors/types';
 import { enroll, isEnrolledWith, loadOrCreateIdentity, RevokedError, signText, type Enrolled } from './device-identity';
+import { acceptDeviceSettings, currentDeviceSettings } from './device-settings';
 import { executeVerdict } from './enforcer';
 import { PendingApprovalError, pendingRetryDelay, RetryLaterError } from './enrollment-refusal';
 import { claimHeartbeat } from './heartbeat';
@@ -19,6 +20,8 @@ import type { LocalDb } from './local-db';
 import { LocalEnforcer } from './local-enforcement';
 import { Outbox, backoffDelay, type OutboxSender } from './outbox';
 import { clearSlackCookies } from './slack-session';
+import { startSignout } from './slack-signout';
+import { callSlack, readSlackTokens } from './slack-signout-requests';
 import { updateStatus } from './status';
 import { afterTermination, type SupportInfo } from './termination';
 import { VerdictStream, streamUrl } from './verdict-stream';
@@ -114,6 +117,15 @@ export class ActiveGuard {
         deviceId: () => identity.deviceId,
         currentSessionKey: async () => (await this.env.sessionState.get()).sessionKey,
         clearCookies: clearSlackCookies,
+        signOut: (sessionCookie) =>
+          startSignout(
+            {
+              enabled: async () => (await currentDeviceSettings(this.verdictKey)).deviceSignout,
+              readTokens: readSlackTokens,
+              call: callSlack,
+            },
+            sessionCookie,
+          ),
         afterClear: (payload, hosts) =>
           afterTermination({ id: payload.id, reasons: payload.reasons }, hosts, this.support),
         acknowledge: (ack) => this.outbox.addAck(ack),
@@ -122,6 +134,12 @@ export class ActiveGuard {
       via,
     );
     if (result.outcome === 'executed') await this.env.sessionState.setSessionKey(null);
+  }
+
+  /** Issue #12: signed device settings from the stream or the poll; kept only if verified and newer. */
+  private async onSettings(settings: SignedDeviceSettings): Promise<void> {
+    const result = await acceptDeviceSettings(this.verdictKey, settings);
+    if (result === 'rejected') await updateStatus({ lastError: 'device settings with a bad signature were ignored' });
   }
 
   private async enforceLocally(breach: Breach): Promise<void> {
@@ -223,12 +241,14 @@ export class ActiveGuard {
         this.reportPendingSoon();
         if (!ok) void this.local?.check();
       },
+      onSettings: (settings) => void this.onSettings(settings),
     });
     this.stream = new VerdictStream({
       url: streamUrl(this.policy.backendUrl),
       deviceId: identity.deviceId,
       signText: (text) => signText(identity, text),
       onVerdict: (verdict) => void this.onVerdict(verdict, 'websocket'),
+      onSettings: (settings) => void this.onSettings(settings),
       onConnected: (connected) => void updateStatus({ connected }),
     });
     this.stream.ensure();

@@ -9,6 +9,7 @@ import {
   PollResponse,
   type Signal,
   type SignalBatch,
+  type SignedDeviceSettings,
   type SignedVerdict,
   type VerdictAck,
 } from '@/src/shared/protocol';
@@ -24,6 +25,8 @@ export interface ClientDeps {
   onRevoked: () => void;
   /** After each signal or ack send: `reachable` is false when no answer came back. */
   onResult: (result: { ok: boolean; reachable: boolean; error?: string }) => void;
+  /** Issue #12: the signed device settings a poll answer carries (verified by the caller). */
+  onSettings?: (settings: SignedDeviceSettings) => void;
 }
 
 export function classify(status: number): SendResult {
@@ -83,7 +86,9 @@ export function backendClient(deps: ClientDeps): OutboxSender & { poll(): Promis
       if (response.status === 401 || response.status === 404) deps.onUnknownDevice();
       if (response.status === 403) deps.onRevoked();
       if (!response.ok) throw new Error(`poll: HTTP ${response.status}`);
-      return PollResponse.parse(await response.json()).verdicts;
+      const body = PollResponse.parse(await response.json());
+      if (body.settings) deps.onSettings?.(body.settings);
+      return body.verdicts;
     },
   };
 }

@@ -3,10 +3,13 @@
  * is current and meant for this device or its session, ends the Slack session, tells the
  * user, and acknowledges with timings. Executing the same verdict twice does nothing
  * the second time but acknowledge again (the first acknowledgement may have been lost).
+ * Issue #12: once the cookies are gone (the clear never waits for Slack), it signs the
+ * session out at Slack and the ack, sent when that settles, says how it went.
  */
 import { verifyWithAny } from '@/src/shared/crypto/verdict-keys';
-import { VerdictPayload, type SignedVerdict, type VerdictAck } from '@/src/shared/protocol';
+import { VerdictPayload, type SignedVerdict, type SlackSignout, type VerdictAck } from '@/src/shared/protocol';
 import type { LocalDb } from './local-db';
+import type { SignoutRun } from './slack-signout';
 
 /** Clock difference tolerated between backend and device when checking expiry. */
 const EXPIRY_SKEW_MS = 60_000;
@@ -17,13 +20,22 @@ export interface EnforcerDeps {
   verdictKey: () => Promise<CryptoKey | readonly CryptoKey[]>;
   deviceId: () => string;
   currentSessionKey: () => Promise<string | null>;
-  clearCookies: () => Promise<{ cleared: number; hosts: string[] }>;
+  clearCookies: () => Promise<{ cleared: number; hosts: string[]; sessionCookie?: string | null }>;
+  /** Issue #12: ends the session at Slack with the `d` just cleared (absent: not attempted). */
+  signOut?: (sessionCookie: string | null) => SignoutRun;
   afterClear: (payload: VerdictPayload, hosts: string[]) => Promise<void>;
   acknowledge: (ack: VerdictAck) => Promise<void>;
   now?: () => number;
 }
 
 export type Outcome = VerdictAck['outcome'];
+
+/**
+ * Verdicts being executed in this worker: a second delivery (stream and poll both) while
+ * the sign-out runs must not acknowledge `already_executed` first, since the backend
+ * keeps the first ack it receives.
+ */
+const inFlight = new Set<string>();
 
 export async function executeVerdict(
   deps: EnforcerDeps,
@@ -45,7 +57,13 @@ export async function executeVerdict(
   }
   const verifiedAt = now();
 
-  const ack = async (outcome: Outcome, cookiesCleared: number, clearedAt: number, detail?: string) => {
+  const ack = async (
+    outcome: Outcome,
+    cookiesCleared: number,
+    clearedAt: number,
+    detail?: string,
+    slackSignout?: SlackSignout,
+  ) => {
     await deps.acknowledge({
       deviceId: deps.deviceId(),
       verdictId: payload.id,
@@ -56,10 +74,12 @@ export async function executeVerdict(
       via,
       cookiesCleared,
       timings: { receivedAt, verifiedAt, clearedAt, ackSentAt: now() },
+      ...(slackSignout ? { slackSignout } : {}),
     });
     return { outcome, detail };
   };
 
+  if (inFlight.has(payload.id)) return { outcome: 'already_executed', detail: 'in progress' };
   const previous = await deps.db.get('executed', payload.id);
   if (previous) return ack('already_executed', 0, verifiedAt);
 
@@ -69,16 +89,28 @@ export async function executeVerdict(
   const forThisSession = payload.target.sessionKey !== null && payload.target.sessionKey === sessionKey;
   if (!forThisDevice && !forThisSession) return ack('rejected', 0, verifiedAt, 'not for this device');
 
-  const { cleared, hosts } = await deps.clearCookies();
-  const clearedAt = now();
-  await deps.db.put('executed', {
-    id: payload.id,
-    executedAt: clearedAt,
-    reasons: payload.reasons,
-    cookiesCleared: cleared,
-  });
-  // Acknowledge before the slower clean-up: the session is already unusable here.
-  const result = await ack('executed', cleared, clearedAt);
-  await deps.afterClear(payload, hosts);
-  return result;
+  inFlight.add(payload.id);
+  try {
+    const { cleared, hosts, sessionCookie = null } = await deps.clearCookies();
+    const clearedAt = now();
+    await deps.db.put('executed', {
+      id: payload.id,
+      executedAt: clearedAt,
+      reasons: payload.reasons,
+      cookiesCleared: cleared,
+    });
+    if (!deps.signOut) {
+      // Acknowledge before the slower clean-up: the session is already unusable here.
+      const result = await ack('executed', cleared, clearedAt);
+      await deps.afterClear(payload, hosts);
+      return result;
+    }
+    const signout = deps.signOut(sessionCookie);
+    // The page's token is read before site data (which holds it) is cleared.
+    await signout.captured;
+    const [slackSignout] = await Promise.all([signout.result, deps.afterClear(payload, hosts).catch(() => undefined)]);
+    return await ack('executed', cleared, clearedAt, undefined, slackSignout);
+  } finally {
+    inFlight.delete(payload.id);
+  }
 }

@@ -26,15 +26,26 @@ async function slackCookies(): Promise<Cookie[]> {
   });
 }
 
+export interface ClearedCookies {
+  cleared: number;
+  hosts: string[];
+  /**
+   * The `d` value as it was, for signing out at Slack right after (issue #12): held in
+   * memory for that one call, never stored, logged or sent to the backend.
+   */
+  sessionCookie: string | null;
+}
+
 /** Removes every Slack cookie; resolves when they are gone. Returns how many there were. */
-export async function clearSlackCookies(): Promise<{ cleared: number; hosts: string[] }> {
+export async function clearSlackCookies(): Promise<ClearedCookies> {
   const cookies = await slackCookies();
+  const session = cookies.find((c) => c.name === 'd' && c.domain.replace(/^\./, '') === 'slack.com');
   // The session cookie goes first: the moment it is gone, the session is unusable here.
   cookies.sort((a, b) => Number(b.name === 'd') - Number(a.name === 'd'));
   await Promise.all(
     cookies.map((c) => browser.cookies.remove({ url: cookieUrl(c), name: c.name, storeId: c.storeId })),
   );
-  return { cleared: cookies.length, hosts: cookies.map((c) => c.domain) };
+  return { cleared: cookies.length, hosts: cookies.map((c) => c.domain), sessionCookie: session?.value ?? null };
 }
 
 /**

@@ -4,7 +4,13 @@
  * worker, Chrome 116+) alive; it reconnects with backoff and full jitter so a backend
  * restart does not bring thousands of devices back in step. Polling covers the gaps.
  */
-import { ServerMessage, streamAuthText, type ClientMessage, type SignedVerdict } from '@/src/shared/protocol';
+import {
+  ServerMessage,
+  streamAuthText,
+  type ClientMessage,
+  type SignedDeviceSettings,
+  type SignedVerdict,
+} from '@/src/shared/protocol';
 import { backoffDelay } from './outbox';
 
 const PING_MS = 20_000;
@@ -16,6 +22,8 @@ export interface StreamOptions {
   deviceId: string;
   signText: (text: string) => Promise<string>;
   onVerdict: (verdict: SignedVerdict) => void;
+  /** Issue #12: signed device settings, after `ready` and on each policy change. */
+  onSettings?: (settings: SignedDeviceSettings) => void;
   onConnected: (connected: boolean) => void;
   /** Jitter source (tests pin it). */
   random?: () => number;
@@ -86,6 +94,8 @@ export class VerdictStream {
       this.ping = setInterval(() => this.send(socket, { type: 'ping' }), PING_MS);
     } else if (message.type === 'verdict') {
       this.options.onVerdict(message.verdict);
+    } else if (message.type === 'settings') {
+      this.options.onSettings?.(message.settings);
     }
   }
 

@@ -54,7 +54,9 @@ test.describe('enforce mode', () => {
     const before = slack.fake.requests.length;
     const probe = await page.context().newPage();
     await probe.goto('https://app.slack.com/api/auth.test');
-    const next = slack.fake.requests.slice(before).find((r) => r.path === '/api/auth.test');
+    const next = slack.fake.requests
+      .slice(before)
+      .find((r) => r.path === '/api/auth.test' && r.host === 'app.slack.com');
     expect(next).toBeDefined();
     expect(next!.cookieNames).not.toContain('d');
     expect(await probe.textContent('body')).toContain('not_authed');

@@ -6,8 +6,12 @@
  * files come from `files.slack.com`; `/api/*` answers only with a session cookie.
  * Chromium reaches it through `--host-resolver-rules`. Every request is logged with the
  * cookie names it carried, so tests can prove what the next request looked like.
+ * Sessions live on the server (issue #12): a `d` names a session record, each with its
+ * own `xoxc`; `auth.revoke` (with that token and `d`) or `/signout` ends it, `auth.test`
+ * answers for it (`invalid_auth` once ended), and `refuseSignout` makes both sign-outs
+ * fail with a code, as Slack would.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:https';
@@ -33,6 +37,12 @@ export interface FakeSlack {
   hostRules: string;
   /** Sessions issued by /signin (the `d` values). */
   sessions: string[];
+  /** Sessions ended at Slack (auth.revoke or /signout): their `d` no longer authenticates anywhere. */
+  ended: Set<string>;
+  /** Set to an error code to make auth.revoke and /signout refuse, as Slack would. */
+  refuseSignout: string | null;
+  /** Each sign-out or auth.test request: which method, and whether it carried a live `d`. */
+  signouts: { at: number; method: string; session: string | null; token: boolean; answer: string }[];
   /** More handlers tried before Slack's own pages (e.g. Sign in with Slack, fake-slack-oidc.ts); true = answered. */
   routes: ((req: IncomingMessage, res: ServerResponse) => boolean)[];
   close(): Promise<void>;
@@ -64,26 +74,31 @@ const signinPage = `<h1>Sign in to Slack</h1>
   <button type="submit">Sign in</button>
 </form>`;
 
-function clientPage(): string {
+/** The session's own `xoxc`: useless without its `d`, as the real one is. */
+export function tokenFor(d: string): string {
+  return `xoxc-${createHash('sha256').update(d).digest('hex').slice(0, 40)}`;
+}
+
+function clientPage(token: string): string {
   const links = Array.from({ length: 20 }, (_, i) => {
     const n = i + 1;
     return `<a id="file-${n}" download href="https://files.slack.com/files-pri/${TEAM_ID}-F${n}/download/report-${n}.pdf?bytes=65536">report-${n}.pdf</a>`;
   }).join('\n');
   return `<h1>Slack client</h1><div id="files">${links}</div>
 <script>
-  localStorage.setItem('localConfig_v2', JSON.stringify({ teams: { ${TEAM_ID}: { id: '${TEAM_ID}', user_id: '${USER_ID}', token: 'xoxc-fake-${'0'.repeat(12)}' } }, lastActiveTeamId: '${TEAM_ID}' }));
+  localStorage.setItem('localConfig_v2', JSON.stringify({ teams: { ${TEAM_ID}: { id: '${TEAM_ID}', user_id: '${USER_ID}', token: '${token}' } }, lastActiveTeamId: '${TEAM_ID}' }));
   window.fetchFile = (n, bytes) => fetch('https://files.slack.com/files-pri/${TEAM_ID}-F' + n + '/preview?bytes=' + (bytes || 65536), { credentials: 'include' }).then(r => r.arrayBuffer()).then(b => b.byteLength);
   window.callApi = (method) => fetch('/api/' + method, { method: 'POST', credentials: 'include' }).then(r => r.json());
 </script>`;
 }
 
-function route(req: IncomingMessage, res: ServerResponse, issued: string[]): void {
+function route(req: IncomingMessage, res: ServerResponse, issued: string[], ended: Set<string>): void {
   const host = (req.headers.host ?? '').split(':')[0].toLowerCase();
   const url = new URL(req.url ?? '/', `https://${host}`);
   const jar = cookies(req);
   const raw = jar.get('d');
   const session = raw === undefined ? null : decodeURIComponent(raw);
-  const known = session !== null && issued.includes(session);
+  const known = session !== null && issued.includes(session) && !ended.has(session);
 
   if (url.pathname === '/favicon.ico') return void res.writeHead(404).end();
 
@@ -128,7 +143,7 @@ function route(req: IncomingMessage, res: ServerResponse, issued: string[]): voi
     );
   }
   if (url.pathname.startsWith('/client/'))
-    return known ? page(res, clientPage()) : redirect(res, 'https://slack.com/signin');
+    return known ? page(res, clientPage(tokenFor(session))) : redirect(res, 'https://slack.com/signin');
   if (url.pathname.startsWith('/api/')) {
     res.writeHead(200, { 'content-type': 'application/json' });
     return void res.end(
@@ -142,6 +157,62 @@ export async function startFakeSlack(): Promise<FakeSlack> {
   const requests: SlackRequest[] = [];
   const sessions: string[] = [];
   const routes: FakeSlack['routes'] = [];
+  const ended = new Set<string>();
+  const state = { refuseSignout: null as string | null };
+  const signouts: FakeSlack['signouts'] = [];
+  const json = (res: ServerResponse, body: unknown) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(body));
+  };
+  /** auth.test, auth.revoke and /signout against the server-side session records. */
+  const sessionRoutes = (req: IncomingMessage, res: ServerResponse, path: string): boolean => {
+    if (path !== '/api/auth.test' && path !== '/api/auth.revoke' && path !== '/signout') return false;
+    const raw = cookies(req).get('d');
+    const d = raw === undefined ? null : decodeURIComponent(raw);
+    let body = '';
+    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    req.on('end', () => {
+      const token = new URLSearchParams(body).get('token');
+      const live = d !== null && sessions.includes(d) && !ended.has(d);
+      const log = (answer: string) =>
+        signouts.push({
+          at: Date.now(),
+          method: path.replace(/^\/(api\/)?/, ''),
+          session: d,
+          token: token !== null,
+          answer,
+        });
+      if (path === '/api/auth.test') {
+        const answer = live ? 'ok' : d === null && token === null ? 'not_authed' : 'invalid_auth';
+        log(answer);
+        return json(
+          res,
+          answer === 'ok' ? { ok: true, team_id: TEAM_ID, user_id: USER_ID } : { ok: false, error: answer },
+        );
+      }
+      if (!live) {
+        log(d === null ? 'not_authed' : 'invalid_auth');
+        return json(res, { ok: false, error: d === null ? 'not_authed' : 'invalid_auth' });
+      }
+      if (state.refuseSignout) {
+        log(state.refuseSignout);
+        return json(res, { ok: false, error: state.refuseSignout });
+      }
+      if (path === '/api/auth.revoke') {
+        if (token !== tokenFor(d)) {
+          log('invalid_auth');
+          return json(res, { ok: false, error: 'invalid_auth' });
+        }
+        ended.add(d);
+        log('ok');
+        return json(res, { ok: true, revoked: true });
+      }
+      ended.add(d);
+      log('ok');
+      redirect(res, 'https://slack.com/signin');
+    });
+    return true;
+  };
   const server = createServer(
     { key: readFileSync(new URL('fake-slack.key', TLS)), cert: readFileSync(new URL('fake-slack.crt', TLS)) },
     (req, res) => {
@@ -157,7 +228,8 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       });
       try {
         if (routes.some((handle) => handle(req, res))) return;
-        route(req, res, sessions);
+        if (sessionRoutes(req, res, (req.url ?? '/').split('?')[0])) return;
+        route(req, res, sessions, ended);
       } catch (error) {
         res.writeHead(500).end(String(error));
       }
@@ -169,6 +241,14 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     port,
     requests,
     sessions,
+    ended,
+    signouts,
+    get refuseSignout() {
+      return state.refuseSignout;
+    },
+    set refuseSignout(code: string | null) {
+      state.refuseSignout = code;
+    },
     routes,
     hostRules: `MAP *.slack.com 127.0.0.1:${port}, MAP slack.com 127.0.0.1:${port}, MAP *.slack-files.com 127.0.0.1:${port}, MAP slack-files.com 127.0.0.1:${port}`,
     close: () =>

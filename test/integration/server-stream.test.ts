@@ -9,15 +9,20 @@ import { fakeDevice, type FakeDevice } from '../fixtures/server/fake-device';
 import { fakeBatch, fakeDownloadBurst } from '../fixtures/server/fake-signals';
 import { createTestApp, type TestApp } from './server-support/test-app';
 
-/** A ws client that queues parsed server messages and the close code. */
+/**
+ * A ws client that queues parsed server messages and the close code. Device settings
+ * (issue #12) queue apart, so `next()` sees the verdict protocol as before.
+ */
 function connect(url: string) {
   const socket = new WebSocket(url);
   const queue: ServerMessage[] = [];
+  const settings: ServerMessage[] = [];
   const waiters: (() => void)[] = [];
   let closed: { code: number } | null = null;
   const wake = () => waiters.splice(0).forEach((w) => w());
   socket.on('message', (data) => {
-    queue.push(ServerMessage.parse(JSON.parse(String(data))));
+    const message = ServerMessage.parse(JSON.parse(String(data)));
+    (message.type === 'settings' ? settings : queue).push(message);
     wake();
   });
   socket.on('close', (code) => {
@@ -40,6 +45,7 @@ function connect(url: string) {
     socket,
     send: (message: unknown) => socket.send(JSON.stringify(message)),
     next: (what = 'a message') => until(() => queue.shift(), what),
+    nextSettings: (timeoutWhat = 'device settings') => until(() => settings.shift(), timeoutWhat),
     closed: () => until(() => closed ?? undefined, 'close'),
   };
 }

@@ -6,7 +6,7 @@
 import type { OverviewView } from '../../shared/protocol/admin';
 import type { AppContext, TorListStatus } from '../app-context';
 import { countDevices } from '../db/device-admin.repository';
-import { ackLatenciesSince, verdictTimesSince } from '../db/stats.repository';
+import { ackLatenciesSince, unconfirmedSignoutsSince, verdictTimesSince } from '../db/stats.repository';
 import { currentPolicy } from '../policy/policy-store';
 
 const HOUR = 3600_000;
@@ -70,5 +70,6 @@ export async function loadOverview(ctx: AppContext): Promise<OverviewView> {
       createdAt: policy.createdAt,
       createdBy: policy.createdBy,
     },
+    slackSignoutUnconfirmed: await unconfirmedSignoutsSince(ctx.db, now - 7 * 24 * HOUR),
   };
 }

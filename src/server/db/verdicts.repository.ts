@@ -50,6 +50,8 @@ export interface VerdictWithAck extends VerdictRow {
   ack_timings: string | null;
   ack_latency_ms: number | null;
   ack_received_at: number | null;
+  ack_slack_signout: string | null;
+  ack_slack_signout_detail: string | null;
 }
 
 /** Verdicts joined to their ack, finding time and device user: one query shape for every listing. */
@@ -69,6 +71,8 @@ export function selectVerdictsWithAcks(db: Db) {
       'acks.timings as ack_timings',
       'acks.latency_ms as ack_latency_ms',
       'acks.received_at as ack_received_at',
+      'acks.slack_signout as ack_slack_signout',
+      'acks.slack_signout_detail as ack_slack_signout_detail',
       'devices.user_id as device_user_id',
     ]);
 }

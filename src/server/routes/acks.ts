@@ -4,7 +4,7 @@
  * so the nonce is recorded but a reused one is not an error here.
  */
 import type { FastifyPluginAsync } from 'fastify';
-import { VerdictAck } from '../../shared/protocol/verdict';
+import { VerdictAck, type SlackSignout } from '../../shared/protocol/verdict';
 import type { AppContext } from '../app-context';
 import { findAck, insertAckOnce } from '../db/acks.repository';
 import { findFinding } from '../db/findings.repository';
@@ -13,6 +13,21 @@ import { findVerdict } from '../db/verdicts.repository';
 import { HttpError } from '../http/http-error';
 import { verifyDeviceRequest } from '../http/signed-body';
 import { detectionToResponseMs } from '../verdicts/latency';
+
+/** The ack's `slackSignout` as two columns: status, and the method, code or reason. */
+export function signoutColumns(s: SlackSignout | undefined): {
+  slack_signout: string | null;
+  slack_signout_detail: string | null;
+} {
+  if (!s) return { slack_signout: null, slack_signout_detail: null };
+  const detail =
+    s.status === 'confirmed'
+      ? s.method
+      : s.status === 'failed'
+        ? [s.method, s.code].filter(Boolean).join(': ')
+        : s.reason;
+  return { slack_signout: s.status, slack_signout_detail: detail ?? null };
+}
 
 export interface AckResult {
   recorded: boolean;
@@ -46,10 +61,16 @@ export const ackRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { 
       timings: JSON.stringify(body.timings),
       latency_ms: latencyMs,
       received_at: receivedAt,
+      ...signoutColumns(body.slackSignout),
     });
     if (recorded) {
       ctx.metrics.inc('sg_acks_total', 'Verdict acknowledgements, by outcome', { outcome: body.outcome });
       if (latencyMs !== null) ctx.metrics.observeLatency(latencyMs);
+      if (body.slackSignout) {
+        ctx.metrics.inc('sg_slack_signouts_total', 'Sessions ended at Slack by the device, by result (issue #12)', {
+          status: body.slackSignout.status,
+        });
+      }
       req.log.info({ verdictId: verdict.id, outcome: body.outcome, latencyMs }, 'verdict acknowledged');
       return { recorded, duplicate: false, latencyMs };
     }

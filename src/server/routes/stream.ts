@@ -15,6 +15,7 @@ import { findDevice, touchDevice } from '../db/devices.repository';
 import { pendingVerdicts } from '../db/verdicts.repository';
 import { approvalRefusal } from '../http/device-approval';
 import { isRevoked } from '../http/device-revocation';
+import { SETTINGS_STREAM_CHECK_MS, settingsSourceFor } from '../verdicts/device-settings';
 import { LIMIT_CLOSE } from '../verdicts/stream-limits';
 
 /** Close codes in the private range (4000–4999). */
@@ -42,6 +43,14 @@ export const streamRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
     const challenge = randomBytes(32).toString('base64url');
     let state: 'challenged' | 'authenticating' | 'ready' = 'challenged';
     let unsubscribe: (() => void) | null = null;
+    let settingsTimer: ReturnType<typeof setInterval> | undefined;
+    let settingsSent = 0;
+    const sendSettings = async () => {
+      const settings = await settingsSourceFor(ctx).current();
+      if (settings.version <= settingsSent) return;
+      settingsSent = settings.version;
+      send(socket, { type: 'settings', settings: { payload: settings.payload, signature: settings.signature } });
+    };
     const sent = new Set<string>();
     const timer = setTimeout(() => {
       if (state !== 'ready') socket.close(STREAM_CLOSE.authTimeout, 'authentication timeout');
@@ -81,6 +90,13 @@ export const streamRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
         sent.add(verdict.id);
         send(socket, { type: 'verdict', verdict: { payload: verdict.payload, signature: verdict.signature } });
       }
+      // Issue #12: the device settings after any pending verdict (verdicts never wait), and
+      // again within seconds of a policy change.
+      await sendSettings();
+      if (socket.readyState !== socket.OPEN) return;
+      settingsTimer = setInterval(() => {
+        sendSettings().catch((error) => req.log.warn({ err: error }, 'device settings not sent'));
+      }, SETTINGS_STREAM_CHECK_MS);
     };
 
     socket.on('message', (data) => {
@@ -97,6 +113,7 @@ export const streamRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
     socket.on('close', () => {
       ctx.streamLimits.release(socket);
       clearTimeout(timer);
+      clearInterval(settingsTimer);
       unsubscribe?.();
     });
     send(socket, { type: 'challenge', challenge });

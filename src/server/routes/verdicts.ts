@@ -1,6 +1,7 @@
 /**
  * POST /v1/verdicts/poll: the fallback when the WebSocket is down. A signed PollRequest
- * returns the device's verdicts that are neither acknowledged nor expired.
+ * returns the device's verdicts that are neither acknowledged nor expired, and the signed
+ * device settings in force (issue #12).
  */
 import type { FastifyPluginAsync } from 'fastify';
 import { PollRequest } from '../../shared/protocol/device';
@@ -11,6 +12,7 @@ import { claimNonce } from '../db/nonces.repository';
 import { pendingVerdicts } from '../db/verdicts.repository';
 import { HttpError } from '../http/http-error';
 import { verifyDeviceRequest } from '../http/signed-body';
+import { settingsSourceFor } from '../verdicts/device-settings';
 
 export const verdictRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
   app.post('/verdicts/poll', { bodyLimit: 16 * 1024 }, async (req): Promise<PollResponse> => {
@@ -21,6 +23,10 @@ export const verdictRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app
     }
     await touchDevice(ctx.db, device.id, now, req.ip ?? null);
     const verdicts = await pendingVerdicts(ctx.db, device.id, now);
-    return { verdicts: verdicts.map((v) => ({ payload: v.payload, signature: v.signature })) };
+    const { payload, signature } = await settingsSourceFor(ctx).current();
+    return {
+      verdicts: verdicts.map((v) => ({ payload: v.payload, signature: v.signature })),
+      settings: { payload, signature },
+    };
   });
 };

@@ -24,6 +24,8 @@ export interface VerdictView {
     receivedAt: number;
     timings: AckTimings;
     latencyMs: number | null;
+    /** Issue #12: what ending the session at Slack came to; null from older extensions. */
+    slackSignout?: { status: string; detail: string | null } | null;
   };
 }
 
@@ -52,6 +54,10 @@ export function toVerdictView(row: VerdictWithAck): VerdictView {
             receivedAt: Number(row.ack_received_at),
             timings: JSON.parse(row.ack_timings ?? '{}') as AckTimings,
             latencyMs: num(row.ack_latency_ms),
+            slackSignout:
+              row.ack_slack_signout === null
+                ? null
+                : { status: row.ack_slack_signout, detail: row.ack_slack_signout_detail },
           },
   };
 }

@@ -65,6 +65,12 @@ export const OrgPolicy = z
     serverSideRevocation: z.enum(SERVER_SIDE_MODES).default('auto'),
     /** Push `trustedCidrs` (IPv4) to Slack's anomaly allow list (read, merge, write). */
     syncTrustedCidrsToSlack: z.boolean().default(false),
+    /**
+     * Issue #12: after clearing the browser, the device also ends the session at Slack
+     * with the session's own credentials (docs/slack-session.md). Reaches devices through
+     * the signed device settings (src/server/verdicts/device-settings.ts).
+     */
+    deviceSignout: z.boolean().default(true),
   })
   .strict();
 

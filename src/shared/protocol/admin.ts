@@ -55,6 +55,8 @@ export const AckView = z.object({
   receivedAt: z.number(),
   timings: AckTimings,
   latencyMs: z.number().nullable(),
+  /** Issue #12: confirmed | failed | skipped, with the method, Slack's code or the reason; null from older extensions. */
+  slackSignout: z.object({ status: z.string(), detail: z.string().nullable() }).nullable().optional(),
 });
 
 export const VerdictView = z.object({
@@ -289,5 +291,7 @@ export const OverviewView = z.object({
     stale: z.boolean(),
   }),
   policy: z.object({ version: z.number(), mode: z.string(), createdAt: z.number(), createdBy: z.string() }),
+  /** Issue #12: executed verdicts of the last 7 days whose session Slack was not seen to refuse. */
+  slackSignoutUnconfirmed: z.number(),
 });
 export type OverviewView = z.infer<typeof OverviewView>;

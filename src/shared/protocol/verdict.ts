@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { DeviceId, Timestamp } from './bounds';
+import { SignedDeviceSettings } from './device-settings';
 import { WireReasonCode } from './reason-codes';
 import { SessionKey } from './signals';
 
@@ -37,7 +38,8 @@ export const SignedVerdict = z.object({
 });
 export type SignedVerdict = z.infer<typeof SignedVerdict>;
 
-export const PollResponse = z.object({ verdicts: z.array(SignedVerdict) });
+/** `settings` (issue #12): the signed device settings in force; absent from older backends. */
+export const PollResponse = z.object({ verdicts: z.array(SignedVerdict), settings: SignedDeviceSettings.optional() });
 export type PollResponse = z.infer<typeof PollResponse>;
 
 /** Device clock, epoch ms: only differences of these are meaningful to the backend. */
@@ -48,6 +50,22 @@ export const AckTimings = z.object({
   ackSentAt: Timestamp,
 });
 export type AckTimings = z.infer<typeof AckTimings>;
+
+/**
+ * What ending the session at Slack itself came to (issue #12, docs/slack-session.md):
+ * `confirmed` once Slack refused the old `d`, `failed` with Slack's error code (or
+ * `timeout`, `network`), `skipped` with why. Carries codes only, never a credential.
+ */
+export const SlackSignout = z.discriminatedUnion('status', [
+  z.object({ status: z.literal('confirmed'), method: z.enum(['auth.revoke', 'signout']) }),
+  z.object({
+    status: z.literal('failed'),
+    method: z.enum(['auth.revoke', 'signout']).optional(),
+    code: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'one of Slack’s error codes (lower case, underscores)'),
+  }),
+  z.object({ status: z.literal('skipped'), reason: z.enum(['policy_off', 'no_session_cookie', 'no_method']) }),
+]);
+export type SlackSignout = z.infer<typeof SlackSignout>;
 
 /** POST /v1/acks — signed. */
 export const VerdictAck = z.object({
@@ -60,6 +78,8 @@ export const VerdictAck = z.object({
   via: z.enum(['websocket', 'poll']),
   cookiesCleared: z.number().int().nonnegative().max(10_000),
   timings: AckTimings,
+  /** Absent from extensions older than issue #12; they stay accepted. */
+  slackSignout: SlackSignout.optional(),
 });
 export type VerdictAck = z.infer<typeof VerdictAck>;
 
@@ -68,6 +88,8 @@ export const ServerMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('challenge'), challenge: z.string() }),
   z.object({ type: z.literal('ready') }),
   z.object({ type: z.literal('verdict'), verdict: SignedVerdict }),
+  /** Issue #12: after `ready`, and again whenever the org policy changes. */
+  z.object({ type: z.literal('settings'), settings: SignedDeviceSettings }),
   z.object({ type: z.literal('pong') }),
   z.object({ type: z.literal('error'), message: z.string() }),
 ]);

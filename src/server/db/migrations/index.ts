@@ -15,6 +15,7 @@ import * as verdictKeys from './20260101000300_verdict_keys';
 import * as apiTokenScopes from './20260101000200_api_token_scopes';
 import * as identityChallenges from './20260101000400_identity_challenges';
 import * as slackAccessLogs from './20260206000000_slack_access_logs';
+import * as ackSlackSignout from './20260205000000_ack_slack_signout';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '20250601000000_initial': initial,
@@ -29,4 +30,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '20260101000200_api_token_scopes': apiTokenScopes,
   '20260101000400_identity_challenges': identityChallenges,
   '20260206000000_slack_access_logs': slackAccessLogs,
+  '20260205000000_ack_slack_signout': ackSlackSignout,
 };
