@@ -129,6 +129,7 @@ export function startSessionGuard(): void {
     const guard = await activation;
     if (guard && !guard.stopped) await guard.tick();
   });
+  void updateStatus({ backgroundStartedAt: Date.now() });
   // Managed storage can read {} for seconds after a (force-)install; re-read until it arrives.
   void scheduleRefresh().then(() => retryUntilConfigured(scheduleRefresh, () => active !== null));
 }
