@@ -101,14 +101,23 @@ export async function openExtensionPage(browser: Browser, path: string): Promise
   }
 }
 
-/** The popup's words and the status record behind them, read from popup.html in a tab. */
-export async function popup(browser: Browser): Promise<{ text: string; status: Record<string, any> }> {
+/**
+ * The popup's words, the status record behind them and the next tick alarm, read from
+ * popup.html in a tab (storage and alarms, so reading never wakes the background).
+ */
+export async function popup(
+  browser: Browser,
+): Promise<{ text: string; status: Record<string, any>; nextTick: number | null }> {
   const page = await openExtensionPage(browser, 'popup.html');
   try {
-    return await page.evaluate(async () => ({
-      text: document.body.innerText,
-      status: (await (globalThis as any).browser.storage.local.get('status')).status,
-    }));
+    return await page.evaluate(async () => {
+      const api = (globalThis as any).browser;
+      return {
+        text: document.body.innerText,
+        status: (await api.storage.local.get('status')).status,
+        nextTick: (await api.alarms.get('session-guard-tick'))?.scheduledTime ?? null,
+      };
+    });
   } finally {
     await page.close();
   }
