@@ -64,6 +64,15 @@ describe('Session Guard in Firefox', () => {
     expect(after.text).toContain('Your Slack session was ended');
   });
 
+  test('force-installed without settings, the popup says it is not protected', async () => {
+    const ff = (running = await startGuardedFirefox({ orgPolicy, settings: null }));
+    await expect.poll(async () => (await popup(ff.browser)).status?.policy, { timeout: 30_000 }).toBe('missing');
+    expect((await popup(ff.browser)).text).toContain(
+      'Not protected: your organisation has not set a Session Guard policy',
+    );
+    expect((await ff.backend.api('/api/devices')).devices).toEqual([]);
+  });
+
   test('the popup says so when the policy is broken, and nothing is reported', async () => {
     const ff = (running = await startGuardedFirefox({ orgPolicy, settings: { enrollmentToken: 'short' } }));
     await expect.poll(async () => (await popup(ff.browser)).status?.policy, { timeout: 30_000 }).toBe('invalid');

@@ -28,8 +28,8 @@ const TEST_CA = new URL('../../fixtures/tls/firefox-ca.crt', import.meta.url).pa
 
 export interface GuardedFirefoxOptions {
   orgPolicy: object;
-  /** Managed keys merged over the exported ones. */
-  settings?: Record<string, unknown>;
+  /** Managed keys merged over the exported ones; null deploys no `3rdparty` settings at all. */
+  settings?: Record<string, unknown> | null;
   /** Put a proxy that refuses WebSockets between the extension and the backend. */
   viaHttpOnlyProxy?: boolean;
   backgroundIdleSeconds?: number;
@@ -60,6 +60,7 @@ export async function startGuardedFirefox(options: GuardedFirefoxOptions): Promi
   const policies = JSON.parse(await cli('policy', 'export', '--format', 'firefox', '--backend-url', backend.url));
   const managed = policies.policies['3rdparty'].Extensions[GECKO_ID];
   Object.assign(managed, options.settings, httpOnlyProxy ? { backendUrl: httpOnlyProxy.url } : {});
+  if (options.settings === null) delete policies.policies['3rdparty'];
   policies.policies.Certificates = { Install: [TEST_CA] };
   const browser = await launchFirefox({
     dir: join(dir, 'firefox'),
