@@ -24,6 +24,8 @@ export const GECKO_ID = 'session-guard@session-guard.org';
 /** Pinned through `extensions.webextensions.uuids`, so the test can open the extension's pages. */
 export const UUID = '5e551017-0000-4000-8000-00000000f1f0';
 export const EXTENSION_ORIGIN = `moz-extension://${UUID}`;
+/** The build the global setup made (build-firefox.global-setup.ts). */
+const FIREFOX_BUILD = join(ROOT, '.output', 'firefox-mv2-e2e');
 const TEST_CA = new URL('../../fixtures/tls/firefox-ca.crt', import.meta.url).pathname;
 
 export interface GuardedFirefoxOptions {
@@ -56,7 +58,7 @@ export async function startGuardedFirefox(options: GuardedFirefoxOptions): Promi
   const httpOnlyProxy = options.viaHttpOnlyProxy ? await startHttpOnlyProxy(backend.url) : null;
   const cli = async (...args: string[]) =>
     (await run(process.execPath, [CLI, ...args, '--data-dir', backend.dataDir], { cwd: ROOT })).stdout;
-  await cli('extension', 'pack', '--browser', 'firefox');
+  await cli('extension', 'pack', '--browser', 'firefox', '--extension-dir', FIREFOX_BUILD);
   const policies = JSON.parse(await cli('policy', 'export', '--format', 'firefox', '--backend-url', backend.url));
   const managed = policies.policies['3rdparty'].Extensions[GECKO_ID];
   Object.assign(managed, options.settings, httpOnlyProxy ? { backendUrl: httpOnlyProxy.url } : {});
