@@ -1,5 +1,6 @@
 import { defineConfig } from 'wxt';
 import { loadExtensionKey } from './src/server/extension-key';
+import { geckoIdFrom } from './src/shared/gecko-id';
 
 // Slack's web origins: the session lives in cookies on .slack.com; files are served from
 // files.slack.com and slack-files.com. These are the only hosts the extension may touch.
@@ -7,7 +8,7 @@ import { loadExtensionKey } from './src/server/extension-key';
 export const SLACK_HOST_PERMISSIONS = ['https://*.slack.com/*', 'https://slack.com/*', 'https://*.slack-files.com/*'];
 
 /** Firefox names an extension by this id; enterprise policy configures it under 3rdparty.Extensions.<id>. */
-export const GECKO_ID = process.env.SESSION_GUARD_GECKO_ID ?? 'session-guard@session-guard.org';
+export const GECKO_ID = geckoIdFrom(process.env);
 
 const COMMON_PERMISSIONS = [
   'storage',

@@ -1,15 +1,17 @@
 #!/usr/bin/env node
 // `npm test`: every test, unit to real browser. Builds the extension, makes sure a
-// Chromium is there, runs vitest (unit + integration) and Playwright (end to end), and
-// closes with one summary line: "tests: N passed, N failed, N skipped".
+// Chromium is there, runs vitest (unit + integration), Playwright (end to end) and, where
+// Firefox is (or can be installed), the Firefox end-to-end tests, and closes with one
+// summary line: "tests: N passed, N failed, N skipped".
 //
 // Nothing may hang: each step runs in its own process group under a time limit
 // (minutes, overridable: SESSION_GUARD_BUILD_LIMIT_MINUTES, SESSION_GUARD_VITEST_LIMIT_MINUTES,
-// SESSION_GUARD_E2E_LIMIT_MINUTES). A step over its limit is killed with everything it
-// started, the test files and tests it had started and not finished are named, and the
-// run fails. See docs/testing.md.
+// SESSION_GUARD_E2E_LIMIT_MINUTES, SESSION_GUARD_FIREFOX_LIMIT_MINUTES). A step over its
+// limit is killed with everything it started, the test files and tests it had started and
+// not finished are named, and the run fails. See docs/testing.md.
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { ensureBrowser } from './ensure-browser.mjs';
+import { ensureFirefox } from './ensure-firefox.mjs';
 import { runLimited } from './run-limited.mjs';
 import { describeRunningTests } from './running-tests.mjs';
 
@@ -18,11 +20,14 @@ const LIMITS = {
   build: minutes('SESSION_GUARD_BUILD_LIMIT_MINUTES', 5),
   vitest: minutes('SESSION_GUARD_VITEST_LIMIT_MINUTES', 30),
   e2e: minutes('SESSION_GUARD_E2E_LIMIT_MINUTES', 20),
+  firefox: minutes('SESSION_GUARD_FIREFOX_LIMIT_MINUTES', 8),
 };
+const FIREFOX_REPORT = 'test-results/e2e-firefox.json';
 const RUNNING_TESTS = 'test-results/vitest-running.json';
 
 mkdirSync('test-results', { recursive: true });
-for (const f of ['test-results/vitest.json', 'test-results/e2e-report.json', RUNNING_TESTS]) rmSync(f, { force: true });
+for (const f of ['test-results/vitest.json', 'test-results/e2e-report.json', FIREFOX_REPORT, RUNNING_TESTS])
+  rmSync(f, { force: true });
 
 const chromium = await ensureBrowser();
 let failedSteps = 0;
@@ -53,6 +58,26 @@ const e2e = await runLimited(
   { limitMs: LIMITS.e2e + 120_000, env: { SESSION_GUARD_CHROMIUM: chromium } },
 );
 
+// Firefox end to end (test/e2e-firefox): real firefox-esr over WebDriver BiDi, a step of
+// its own. Without a Firefox (and no way to install one) it is skipped, and says so.
+const firefox = ensureFirefox();
+const firefoxE2e = firefox
+  ? await runLimited(
+      'firefox',
+      'npx',
+      [
+        'vitest',
+        'run',
+        '-c',
+        'test/e2e-firefox/vitest.config.ts',
+        '--reporter=default',
+        '--reporter=json',
+        `--outputFile.json=${FIREFOX_REPORT}`,
+      ],
+      { limitMs: LIMITS.firefox, env: { SESSION_GUARD_FIREFOX: firefox } },
+    )
+  : (console.log('\nFirefox end-to-end tests skipped: no Firefox (install firefox-esr).'), { code: 0 });
+
 const totals = { passed: 0, failed: 0, skipped: 0 };
 if (existsSync('test-results/vitest.json')) {
   const v = JSON.parse(readFileSync('test-results/vitest.json', 'utf8'));
@@ -66,8 +91,20 @@ if (existsSync('test-results/e2e-report.json')) {
   totals.failed += p.stats.unexpected + p.stats.flaky;
   totals.skipped += p.stats.skipped;
 }
+if (existsSync(FIREFOX_REPORT)) {
+  const f = JSON.parse(readFileSync(FIREFOX_REPORT, 'utf8'));
+  totals.passed += f.numPassedTests;
+  totals.failed += f.numFailedTests;
+  totals.skipped += f.numPendingTests + (f.numTodoTests ?? 0);
+}
 totals.failed += stuckTests;
-const ok = failedSteps === 0 && vitest.code === 0 && e2e.code === 0 && totals.failed === 0 && totals.passed > 0;
+const ok =
+  failedSteps === 0 &&
+  vitest.code === 0 &&
+  e2e.code === 0 &&
+  firefoxE2e.code === 0 &&
+  totals.failed === 0 &&
+  totals.passed > 0;
 if (!ok && totals.failed === 0) totals.failed = 1; // a step that failed before counting still fails the run
 console.log(`\ntests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
 process.exit(ok ? 0 : 1);

@@ -6,11 +6,19 @@
 import { browser } from 'wxt/browser';
 import { readManagedPolicy, type ManagedPolicyState } from '@/src/shared/policy/managed-policy';
 
+/**
+ * Firefox has no empty managed storage: with no enterprise policy for this extension (and
+ * no native "storage" manifest) `storage.managed.get()` rejects with this message. That is
+ * a missing policy, not a broken one.
+ */
+const FIREFOX_NO_POLICY = /Managed storage manifest not found/;
+
 export async function readPolicy(): Promise<ManagedPolicyState> {
   try {
     return readManagedPolicy(await browser.storage.managed.get());
   } catch (error) {
-    // Firefox without an enterprise policy, or a platform with no managed storage.
+    if (import.meta.env.FIREFOX && FIREFOX_NO_POLICY.test(String(error))) return { status: 'missing' };
+    // A platform with no managed storage at all.
     return { status: 'invalid', problems: [`managed storage is unavailable: ${String(error)}`] };
   }
 }

@@ -69,9 +69,11 @@ export function startSessionGuard(): void {
       sink,
       hash,
     });
-    await browser.alarms.create(TICK_ALARM, {
-      periodInMinutes: Math.max(0.5, (policy.pollIntervalSeconds ?? 60) / 60),
-    });
+    // Keep a running schedule: a background woken every few seconds (Firefox's event page
+    // by Slack traffic) would otherwise push the tick, and the poll with it, forever back.
+    const periodInMinutes = Math.max(0.5, (policy.pollIntervalSeconds ?? 60) / 60);
+    if ((await browser.alarms.get(TICK_ALARM))?.periodInMinutes !== periodInMinutes)
+      await browser.alarms.create(TICK_ALARM, { periodInMinutes });
     void fingerprints.get().catch(() => undefined); // warm it before the first signal needs it
     return guard;
   };
@@ -129,6 +131,7 @@ export function startSessionGuard(): void {
     const guard = await activation;
     if (guard && !guard.stopped) await guard.tick();
   });
+  void updateStatus({ backgroundStartedAt: Date.now() });
   // Managed storage can read {} for seconds after a (force-)install; re-read until it arrives.
   void scheduleRefresh().then(() => retryUntilConfigured(scheduleRefresh, () => active !== null));
 }

@@ -13,11 +13,25 @@ function cookieUrl(cookie: Cookie): string {
   return `https://${host}${cookie.path || '/'}`;
 }
 
+/**
+ * Firefox keeps cookies apart by first party (when `privacy.firstparty.isolate` is on,
+ * `getAll` throws without `firstPartyDomain`) and by top-level site (Total Cookie
+ * Protection): `firstPartyDomain: null` and `partitionKey: {}` ask for every one of them,
+ * and a removal names the same keys the cookie came with. Chromium takes neither.
+ */
+const everyPartition = (): object => (import.meta.env.FIREFOX ? { firstPartyDomain: null, partitionKey: {} } : {});
+const partitionOf = (c: Cookie): object =>
+  import.meta.env.FIREFOX
+    ? { firstPartyDomain: (c as any).firstPartyDomain, partitionKey: (c as any).partitionKey ?? undefined }
+    : {};
+
 async function slackCookies(): Promise<Cookie[]> {
   const stores = await browser.cookies.getAllCookieStores();
   const all = await Promise.all(
     stores.flatMap((store) =>
-      ['slack.com', 'slack-files.com'].map((domain) => browser.cookies.getAll({ domain, storeId: store.id })),
+      ['slack.com', 'slack-files.com'].map((domain) =>
+        browser.cookies.getAll({ domain, storeId: store.id, ...everyPartition() }),
+      ),
     ),
   );
   return all.flat().filter((c) => {
@@ -43,7 +57,9 @@ export async function clearSlackCookies(): Promise<ClearedCookies> {
   // The session cookie goes first: the moment it is gone, the session is unusable here.
   cookies.sort((a, b) => Number(b.name === 'd') - Number(a.name === 'd'));
   await Promise.all(
-    cookies.map((c) => browser.cookies.remove({ url: cookieUrl(c), name: c.name, storeId: c.storeId })),
+    cookies.map((c) =>
+      browser.cookies.remove({ url: cookieUrl(c), name: c.name, storeId: c.storeId, ...partitionOf(c) }),
+    ),
   );
   return { cleared: cookies.length, hosts: cookies.map((c) => c.domain), sessionCookie: session?.value ?? null };
 }

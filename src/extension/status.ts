@@ -35,6 +35,8 @@ export const ProtectionStatus = z.object({
     .default(null),
   /** The local cap in words, when policy sets one. */
   localCap: z.string().nullable().default(null),
+  /** When the background (Chromium's worker, Firefox's event page) last started: it sleeps when idle. */
+  backgroundStartedAt: z.number().nullable().default(null),
   pendingSignals: z.number().default(0),
   /** Sign in with Slack for the user the Slack page shows (issue #10, slack-verification.ts). */
   slackIdentity: z

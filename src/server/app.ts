@@ -31,6 +31,7 @@ import { startAdminConsole } from './admin/console';
 import { createAdminEventBus } from './events/admin-stream';
 import { DEFAULT_RETRY_DELAYS_MS, IDLE_DISPATCHER } from './webhooks/dispatcher';
 import { extensionUpdateRoutes } from './routes/extension-updates';
+import { firefoxPackageRoutes } from './routes/firefox-package';
 import { startSlack } from './slack/start';
 import { createEnrollmentControls } from './enrollment/controls';
 
@@ -117,5 +118,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(healthRoutes, { ctx });
   await app.register(metaRoutes, { ctx });
   await app.register(extensionUpdateRoutes, { ctx });
+  await app.register(firefoxPackageRoutes, { ctx });
   return app;
 }

@@ -17,6 +17,7 @@ import { PollResponse, VerdictAck } from '../shared/protocol/verdict';
 import { ADMIN_ROUTES } from './routes/admin-api';
 import { openApiPath, type AdminRoute } from './routes/admin-route';
 import { CRX_PATH, UPDATE_MANIFEST_PATH } from './routes/extension-updates';
+import { XPI_PATH } from './routes/firefox-package';
 
 function schema(s: z.ZodType, io: 'input' | 'output' = 'input'): Record<string, unknown> {
   const { $schema: _ignored, ...rest } = z.toJSONSchema(s, { io, unrepresentable: 'any' }) as Record<string, unknown>;
@@ -179,6 +180,15 @@ export function openApiDocument(): Record<string, unknown> {
           summary: 'The published CRX3 package (`session-guard extension pack`)',
           responses: {
             200: { description: 'CRX3 package', content: { 'application/x-chrome-extension': {} } },
+            404: { description: 'Nothing published yet' },
+          },
+        },
+      },
+      [XPI_PATH]: {
+        get: {
+          summary: 'The published Firefox package (`session-guard extension pack --browser firefox`)',
+          responses: {
+            200: { description: 'XPI package', content: { 'application/x-xpinstall': {} } },
             404: { description: 'Nothing published yet' },
           },
         },

@@ -153,7 +153,12 @@ function route(req: IncomingMessage, res: ServerResponse, issued: string[], ende
   page(res, '<h1>Not found</h1>', 404);
 }
 
-export async function startFakeSlack(): Promise<FakeSlack> {
+/**
+ * `tls: 'leaf'` serves a certificate signed by a test CA (fixtures/tls/firefox-ca.crt), for
+ * browsers that trust the CA rather than ignore certificate errors (Firefox).
+ */
+export async function startFakeSlack(options: { tls?: 'self-signed' | 'leaf' } = {}): Promise<FakeSlack> {
+  const name = options.tls === 'leaf' ? 'fake-slack-leaf' : 'fake-slack';
   const requests: SlackRequest[] = [];
   const sessions: string[] = [];
   const routes: FakeSlack['routes'] = [];
@@ -214,7 +219,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     return true;
   };
   const server = createServer(
-    { key: readFileSync(new URL('fake-slack.key', TLS)), cert: readFileSync(new URL('fake-slack.crt', TLS)) },
+    { key: readFileSync(new URL(`${name}.key`, TLS)), cert: readFileSync(new URL(`${name}.crt`, TLS)) },
     (req, res) => {
       const jar = cookies(req);
       const d = jar.get('d');

@@ -16,6 +16,7 @@ import { currentPackage, publishPackage } from '../deploy/package-store';
 import { extensionIdFromSpki, loadExtensionKey } from '../extension-key';
 import { BUILT_EXTENSION_DIR } from '../package-paths';
 import { UPDATE_MANIFEST_PATH } from '../routes/extension-updates';
+import { packFirefox } from './extension-firefox';
 import { UsageError, type CliIo } from './io';
 import { STORE_OPTIONS, storeOptions } from './store-flags';
 
@@ -24,6 +25,8 @@ const OPTIONS = {
   'extension-dir': { type: 'string' },
   out: { type: 'string' },
   'backend-url': { type: 'string' },
+  browser: { type: 'string' },
+  xpi: { type: 'string' },
   ...STORE_OPTIONS,
 } as const;
 
@@ -55,6 +58,10 @@ function signingKey(file: string | undefined, io: CliIo) {
 
 async function packCommand(args: string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({ args, options: OPTIONS, strict: true, allowPositionals: false });
+  if (values.browser === 'firefox') return packFirefox(values, io, compareVersions);
+  if (values.browser !== undefined && values.browser !== 'chromium')
+    throw new UsageError('--browser must be chromium (default) or firefox');
+  if (values.xpi) throw new UsageError('--xpi goes with --browser firefox');
   const pkg = packExtension(resolve(values['extension-dir'] ?? DEFAULT_EXTENSION_DIR), signingKey(values.key, io));
   const development = pkg.extensionId === loadExtensionKey({}).extensionId;
   const warning = devKeyWarning({ source: development ? 'development' : 'environment' }, values['backend-url']);

@@ -12,6 +12,7 @@ import { BROWSER_NAMES, PolicyInputError, type Browser } from '../deploy/deploy-
 import { currentPackage } from '../deploy/package-store';
 import { devKeyWarning } from '../deploy/dev-key-warning';
 import { loadExtensionKey } from '../extension-key';
+import { geckoIdFrom } from '../../shared/gecko-id';
 import { EXPORT_FORMATS, exportManagedPolicy, type ExportFormat } from '../policy/managed-policy-export';
 import { UsageError, type CliIo } from './io';
 import { STORE_OPTIONS, storeOptions } from './store-flags';
@@ -78,6 +79,7 @@ export async function policyCommand(args: string[], io: CliIo): Promise<number> 
     const verdictKeys = store.secrets.verdictKeys.published;
     const files = exportManagedPolicy(format as ExportFormat, {
       extensionId,
+      geckoId: geckoIdFrom(io.env),
       backendUrl,
       updateUrl,
       settings,

@@ -45,7 +45,7 @@ Commands:
       --slack-team T…          a Slack team whose users are accepted (repeatable)
   policy export   Print the managed policy an admin deploys to browsers
       --format F               chrome-linux | windows-reg | macos-mobileconfig |
-                               google-admin (docs/deploy.md)
+                               google-admin | firefox (docs/deploy.md)
       --backend-url URL        the URL browsers reach the backend at
                                (default http://127.0.0.1:8787; https unless loopback)
       --browser B              chrome (default) or edge, for formats with one
@@ -61,6 +61,9 @@ Commands:
                                SESSION_GUARD_EXTENSION_KEY, else the dev key)
       --extension-dir DIR      the build to pack (default .output/chrome-mv3)
       --out DIR                also write DIR/session-guard.crx
+      --browser firefox        zip the Firefox build (.output/firefox-mv2) into
+                               an XPI served at /extension/session-guard.xpi
+      --xpi FILE               with --browser firefox: publish this (signed) XPI
       --backend-url URL        the backend it is for (warns when the development
                                key signs for one not on loopback)
       --data-dir DIR | --database-url URL   the store the backend serves from

@@ -18,6 +18,8 @@ export const EXPORT_OWNED_KEYS = ['backendUrl', 'enrollmentToken', 'verdictPubli
 
 export interface ManagedPolicyInput {
   extensionId: string;
+  /** Firefox's extension id (`policy export --format firefox`); default DEFAULT_GECKO_ID. */
+  geckoId?: string;
   backendUrl: string;
   enrollmentToken: string;
   verdictPublicKey: string;

@@ -25,7 +25,7 @@ export function isExtensionVersion(version: unknown): version is string {
   return typeof version === 'string' && VERSION.test(version) && version.split('.').every((n) => Number(n) <= 65535);
 }
 
-function filesUnder(root: string, dir = root): string[] {
+export function filesUnder(root: string, dir = root): string[] {
   const names: string[] = [];
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     // Chromium's own packer leaves out hidden files; so do we.

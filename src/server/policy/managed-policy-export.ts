@@ -12,13 +12,17 @@ import {
   type DeployPolicy,
   type ManagedPolicyInput,
 } from '../deploy/deploy-policy';
+import { firefoxPolicies } from '../deploy/firefox-policy';
 import { googleAdminPolicy } from '../deploy/google-admin';
 import { macosMobileconfig } from '../deploy/macos-mobileconfig';
 import { regFileBytes, windowsReg } from '../deploy/windows-reg';
+import { DEFAULT_GECKO_ID } from '../../shared/gecko-id';
 
 export type { ManagedPolicyInput } from '../deploy/deploy-policy';
 
-export const EXPORT_FORMATS = ['chrome-linux', 'windows-reg', 'macos-mobileconfig', 'google-admin'] as const;
+const geckoIdFrom = (input: ManagedPolicyInput) => input.geckoId ?? DEFAULT_GECKO_ID;
+
+export const EXPORT_FORMATS = ['chrome-linux', 'windows-reg', 'macos-mobileconfig', 'google-admin', 'firefox'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 export interface ExportFile {
@@ -65,6 +69,8 @@ export function exportManagedPolicy(format: ExportFormat, input: ManagedPolicyIn
         const text = windowsReg(policy, browser);
         return { name: `session-guard-${browser}.reg`, browser, text, bytes: regFileBytes(text) };
       });
+    case 'firefox':
+      return [utf8('policies.json', 'any', json(firefoxPolicies(policy, geckoIdFrom(input))))];
     case 'macos-mobileconfig':
       return perBrowser((browser) =>
         utf8(`session-guard-${browser}.mobileconfig`, browser, macosMobileconfig(policy, browser)),

@@ -7,6 +7,8 @@
  * records the verified user on the device. Every refusal is a clear error that stores
  * nothing on the device (the challenge is spent by its first answer, good or bad).
  */
+import { createHash } from 'node:crypto';
+import { geckoIdFrom } from '../../shared/gecko-id';
 import type { FastifyPluginAsync } from 'fastify';
 import {
   IdentityChallengeRequest,
@@ -36,8 +38,19 @@ const SPEND_REFUSALS: Record<Exclude<SpendResult, 'spent'>, HttpError> = {
   expired: new HttpError(401, 'challenge_expired', 'this challenge has expired; ask for a new one'),
 };
 
-/** Slack sends the browser back only to the extension's own `https://<id>.chromiumapp.org/…`. */
-export function checkRedirectUri(extensionOrigins: readonly string[], redirectUri: string): void {
+/** Firefox's `identity.getRedirectURL()` host: the SHA-1 (hex) of the gecko id under extensions.allizom.org. */
+export const firefoxRedirectHost = (geckoId: string) =>
+  `${createHash('sha1').update(geckoId).digest('hex')}.extensions.allizom.org`;
+
+/**
+ * Slack sends the browser back only to the extension's own `https://<id>.chromiumapp.org/…`,
+ * or in Firefox to `https://<sha1 of the gecko id>.extensions.allizom.org/…`.
+ */
+export function checkRedirectUri(
+  extensionOrigins: readonly string[],
+  redirectUri: string,
+  geckoId = geckoIdFrom(process.env),
+): void {
   let url: URL;
   try {
     url = new URL(redirectUri);
@@ -46,8 +59,16 @@ export function checkRedirectUri(extensionOrigins: readonly string[], redirectUr
   }
   if (url.protocol !== 'https:') throw new HttpError(400, 'bad_redirect_uri', 'redirectUri must be https');
   const ids = extensionOrigins.filter((o) => o.startsWith('chrome-extension://')).map((o) => o.slice(19));
-  if (ids.length && !ids.some((id) => url.host === `${id}.chromiumapp.org`))
-    throw new HttpError(400, 'bad_redirect_uri', "redirectUri is not this extension's chromiumapp.org address");
+  if (
+    ids.length &&
+    !ids.some((id) => url.host === `${id}.chromiumapp.org`) &&
+    url.host !== firefoxRedirectHost(geckoId)
+  )
+    throw new HttpError(
+      400,
+      'bad_redirect_uri',
+      "redirectUri is not this extension's chromiumapp.org (or Firefox allizom.org) address",
+    );
 }
 
 export const identityRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
