@@ -21,6 +21,7 @@ import { Outbox, backoffDelay, type OutboxSender } from './outbox';
 import { clearSlackCookies } from './slack-session';
 import { updateStatus } from './status';
 import { afterTermination, type SupportInfo } from './termination';
+import { setSignedUninstallUrl } from './uninstall-url';
 import { VerdictStream, streamUrl } from './verdict-stream';
 
 export interface GuardEnv {
@@ -232,6 +233,7 @@ export class ActiveGuard {
       onConnected: (connected) => void updateStatus({ connected }),
     });
     this.stream.ensure();
+    void setSignedUninstallUrl(identity, this.policy.backendUrl).catch(() => undefined);
     void reportCurrentSession(this.env.sink, this.env.sessionState, this.env.hash).catch(() => undefined);
     void this.heartbeatIfDue();
     void this.outbox.flush();

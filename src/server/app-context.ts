@@ -80,4 +80,6 @@ export interface AppContext {
   webhookTargets: WebhookTargetPolicy;
   /** Sign in with Slack (issue #10): null without `--slack-client-id`, and then every identity is only claimed. */
   identity: IdentityVerifier | null;
+  /** How often the guard_silenced check runs (issue #12, src/server/silence/); 0: never. */
+  silenceCheckMs: number;
 }

@@ -22,6 +22,8 @@ import { signalRoutes } from './routes/signals';
 import { streamRoutes } from './routes/stream';
 import { deviceKeyRoutes } from './routes/device-keys';
 import { verdictRoutes } from './routes/verdicts';
+import { guardUninstalledRoutes } from './routes/guard-uninstalled';
+import { startSilenceCheck } from './silence/start';
 import { createLocalHub } from './verdicts/hub';
 import { createStreamLimits, streamGauges } from './verdicts/stream-limits';
 import { createMetrics } from './metrics';
@@ -66,6 +68,7 @@ export function resolveContext(deps: AppDeps): AppContext {
     publicMetrics: deps.publicMetrics ?? false,
     webhookTargets: deps.webhookTargets ?? { allowPrivate: false },
     identity: deps.identity ?? null,
+    silenceCheckMs: deps.silenceCheckMs ?? 60_000,
   };
 }
 
@@ -85,6 +88,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   streamGauges(ctx.metrics, ctx.streamLimits);
   startAdminConsole(app, ctx, { ownDispatcher: !deps.webhooks });
   startSlack(app, ctx);
+  startSilenceCheck(app, ctx);
   securityHeaders(app);
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
 
@@ -105,6 +109,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         streamRoutes,
         deviceKeyRoutes,
         identityRoutes,
+        guardUninstalledRoutes,
       ]) {
         await v1.register(routes, { ctx });
       }

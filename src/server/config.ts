@@ -54,6 +54,8 @@ export interface ServeConfig {
   allowPrivateWebhooks: boolean;
   /** Sign in with Slack (src/server/identity/config.ts); null: every identity is only claimed. */
   identity: IdentityConfig | null;
+  /** SESSION_GUARD_SILENCE_CHECK_SECONDS: how often silent guards are looked for (issue #12; default 60). */
+  silenceCheckSeconds: number;
 }
 
 export type TrustProxy = false | number | string[];
@@ -167,6 +169,11 @@ export function resolveServeConfig(flags: ServeFlags, env: NodeJS.ProcessEnv): S
     allowPrivateWebhooks: flags['allow-private-webhooks'] ?? false,
     slack,
     identity: resolveIdentityConfig(flags, env, slack.endpoints.apiUrl),
+    silenceCheckSeconds: positiveSeconds(
+      'SESSION_GUARD_SILENCE_CHECK_SECONDS',
+      env.SESSION_GUARD_SILENCE_CHECK_SECONDS,
+      60,
+    ),
   };
 }
 

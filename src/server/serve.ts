@@ -137,6 +137,7 @@ export async function startServer(config: ServeConfig, io: ServeIo): Promise<Run
       streamLimits: createStreamLimits(config.streamLimits),
       publicMetrics: config.publicMetrics,
       webhookTargets: { allowPrivate: config.allowPrivateWebhooks },
+      silenceCheckMs: config.silenceCheckSeconds * 1000,
       logger: {
         level: config.logLevel,
         stream: process.stderr,
