@@ -6,6 +6,7 @@ import type { DeviceKeyLinksTable } from './device-key-links.table';
 import type { DevicesTable } from './devices.table';
 import type { FindingsTable } from './findings.table';
 import type { IdentityChallengesTable } from './identity-challenges.table';
+import type { JobsTable } from './jobs.table';
 import type { KvTable } from './kv.table';
 import type { NoncesTable } from './nonces.table';
 import type { PoliciesTable } from './policies.table';
@@ -46,6 +47,7 @@ export interface Database {
   slack_audit_entries: SlackAuditEntriesTable;
   verdict_keys: VerdictKeysTable;
   identity_challenges: IdentityChallengesTable;
+  jobs: JobsTable;
 }
 
 export type Db = Kysely<Database>;

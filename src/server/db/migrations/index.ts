@@ -14,6 +14,7 @@ import * as deviceApproval from './20260101000100_device_approval';
 import * as verdictKeys from './20260101000300_verdict_keys';
 import * as apiTokenScopes from './20260101000200_api_token_scopes';
 import * as identityChallenges from './20260101000400_identity_challenges';
+import * as jobs from './20260201000000_jobs';
 import * as guardSilenced from './20260207000000_guard_silenced';
 
 export const MIGRATIONS: Record<string, Migration> = {
@@ -28,5 +29,6 @@ export const MIGRATIONS: Record<string, Migration> = {
   '20260101000300_verdict_keys': verdictKeys,
   '20260101000200_api_token_scopes': apiTokenScopes,
   '20260101000400_identity_challenges': identityChallenges,
+  '20260201000000_jobs': jobs,
   '20260207000000_guard_silenced': guardSilenced,
 };
