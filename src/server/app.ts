@@ -24,6 +24,8 @@ import { deviceKeyRoutes } from './routes/device-keys';
 import { verdictRoutes } from './routes/verdicts';
 import { guardUninstalledRoutes } from './routes/guard-uninstalled';
 import { startSilenceCheck } from './silence/start';
+import { startSsf } from './ssf/start';
+import { ssfRoutes } from './routes/ssf';
 import { createLocalHub } from './verdicts/hub';
 import { createStreamLimits, streamGauges } from './verdicts/stream-limits';
 import { createMetrics } from './metrics';
@@ -69,6 +71,7 @@ export function resolveContext(deps: AppDeps): AppContext {
     webhookTargets: deps.webhookTargets ?? { allowPrivate: false },
     identity: deps.identity ?? null,
     silenceCheckMs: deps.silenceCheckMs ?? 60_000,
+    ssf: deps.ssf ?? null,
   };
 }
 
@@ -89,6 +92,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   startAdminConsole(app, ctx, { ownDispatcher: !deps.webhooks });
   startSlack(app, ctx);
   startSilenceCheck(app, ctx);
+  startSsf(app, ctx);
   securityHeaders(app);
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
 
@@ -122,5 +126,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(healthRoutes, { ctx });
   await app.register(metaRoutes, { ctx });
   await app.register(extensionUpdateRoutes, { ctx });
+  await app.register(ssfRoutes, { ctx });
   return app;
 }

@@ -25,6 +25,8 @@ export const AUDIT_ACTIONS = [
   'slack.connect',
   'slack.test',
   'slack.disconnect',
+  'ssf.receiver_add',
+  'ssf.receiver_remove',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -19,6 +19,7 @@ import type {
   SlackRevocationEventsTable,
   SlackRevocationsTable,
 } from './slack.table';
+import type { SsfKeysTable, SsfReceiversTable } from './ssf.table';
 import type { VerdictKeysTable } from './verdict-keys.table';
 import type { VerdictsTable } from './verdicts.table';
 import type { WebhookDeliveriesTable, WebhooksTable } from './webhooks.table';
@@ -47,6 +48,8 @@ export interface Database {
   slack_audit_entries: SlackAuditEntriesTable;
   verdict_keys: VerdictKeysTable;
   identity_challenges: IdentityChallengesTable;
+  ssf_keys: SsfKeysTable;
+  ssf_receivers: SsfReceiversTable;
   jobs: JobsTable;
 }
 
