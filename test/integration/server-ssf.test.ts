@@ -24,6 +24,7 @@ import { CAEP_SESSION_REVOKED, RISC_CREDENTIAL_COMPROMISE } from '../../src/serv
 import { startFakeSsfReceiver, type FakeSsfReceiver } from '../fakes/fake-ssf-receiver';
 import { fakeDownloadBurst } from '../fixtures/server/fake-signals';
 import type { FakeDevice } from '../fixtures/server/fake-device';
+import { postForm, signIn } from './server-support/admin-session';
 import { createTestApp, type TestApp } from './server-support/test-app';
 import { DIALECTS, stopPostgres } from './server-support/test-store';
 
@@ -264,5 +265,27 @@ describe.each(DIALECTS)('SSF transmitter (%s)', (dialect) => {
 
     expect(answers.map((a) => a.statusCode)).toEqual([400, 400, 400]);
     expect((await api('GET', '/api/ssf/receivers')).json().receivers).toEqual([]);
+  });
+
+  it('the dashboard adds and removes a receiver and never shows its token back', async () => {
+    await setUp(dialect);
+    const session = await signIn(t.app, t.store.db);
+
+    const added = await postForm(t.app, '/settings/ssf', session, {
+      _csrf: session.csrf,
+      url: receiver.url,
+      token: RECEIVER_TOKEN,
+      audience: AUDIENCE,
+    });
+    const forged = await postForm(t.app, '/settings/ssf', session, { url: receiver.url, token: RECEIVER_TOKEN });
+    const [row] = await t.store.db.selectFrom('ssf_receivers').select('id').execute();
+    const removed = await postForm(t.app, `/settings/ssf/${row!.id}/delete`, session, { _csrf: session.csrf });
+
+    expect(added.statusCode).toBe(200);
+    expect(added.body).toContain(`…${RECEIVER_TOKEN.slice(-4)}`);
+    expect(added.body).not.toContain(RECEIVER_TOKEN);
+    expect(forged.statusCode).toBe(403); // no CSRF token: nothing added
+    expect(removed.body).toContain('Receiver removed.');
+    expect(await t.store.db.selectFrom('ssf_receivers').select('id').execute()).toEqual([]);
   });
 });

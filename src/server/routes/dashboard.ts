@@ -20,6 +20,7 @@ import { sha256Hex } from '../auth/tokens';
 import { deleteSession } from '../db/admin.repository';
 import { dashboardEnrollmentRoutes } from './dashboard-enrollment';
 import { dashboardFormRoutes } from './dashboard-forms';
+import { dashboardSsfRoutes } from './dashboard-ssf';
 import { dashboardPageRoutes } from './dashboard-pages';
 import { messagePage, sendPage } from './dashboard-session';
 
@@ -124,5 +125,6 @@ export const dashboardRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (a
 
   await app.register(dashboardPageRoutes, { ctx });
   await app.register(dashboardFormRoutes, { ctx });
+  await app.register(dashboardSsfRoutes, { ctx });
   await app.register(dashboardEnrollmentRoutes, { ctx });
 };
