@@ -48,7 +48,7 @@ ${receiverRows(page.receivers, csrf)}
 <form method="post" action="/settings/ssf" class="stack" aria-label="Add an SSF receiver">
 ${csrfField(csrf)}
 <div><label for="ssf-url">Push URL</label><input id="ssf-url" name="url" type="url" required placeholder="https://example.okta.com/security/api/v1/security-events" size="60"></div>
-<div><label for="ssf-token">Bearer token</label><input id="ssf-token" name="token" type="password" required autocomplete="off"></div>
+<div><label for="ssf-token">Bearer token</label><input id="ssf-token" name="token" type="password" autocomplete="off" placeholder="if the receiver requires one"></div>
 <div><label for="ssf-audience">Audience</label><input id="ssf-audience" name="audience" placeholder="default: the URL's origin" size="40"></div>
 <button type="submit">Add receiver</button>
 </form>`,

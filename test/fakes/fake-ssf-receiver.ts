@@ -35,7 +35,8 @@ const body = (req: IncomingMessage) =>
     req.on('end', () => resolve(text));
   });
 
-export async function startFakeSsfReceiver(options: { issuer: string; audience: string; token: string }) {
+/** `token: null`: a receiver that authenticates SETs by their signature alone (as Okta's does). */
+export async function startFakeSsfReceiver(options: { issuer: string; audience: string; token: string | null }) {
   const received: ReceivedSet[] = [];
   const refused: string[] = [];
   const answers: FakeSsfReceiver['answers'] = [];
@@ -54,7 +55,7 @@ export async function startFakeSsfReceiver(options: { issuer: string; audience: 
     void (async () => {
       const text = await body(req);
       const answer = answers.shift() ?? { status: 202 };
-      if (req.headers.authorization !== `Bearer ${options.token}`) {
+      if (options.token !== null && req.headers.authorization !== `Bearer ${options.token}`) {
         refused.push('authentication_failed');
         res.writeHead(401, { 'content-type': 'application/json' });
         return res.end(JSON.stringify({ err: 'authentication_failed', description: 'bad bearer token' }));

@@ -288,4 +288,23 @@ describe.each(DIALECTS)('SSF transmitter (%s)', (dialect) => {
     expect(removed.body).toContain('Receiver removed.');
     expect(await t.store.db.selectFrom('ssf_receivers').select('id').execute()).toEqual([]);
   });
+
+  it('a receiver that wants no bearer token gets SETs with no Authorization header, the subject also inside the event', async () => {
+    const { api, runner } = await setUp(dialect);
+    await receiver.close();
+    receiver = await startFakeSsfReceiver({ issuer, audience: AUDIENCE, token: null });
+    const res = await api('POST', '/api/ssf/receivers', { url: receiver.url, audience: AUDIENCE });
+    const device = await verifiedDevice();
+    t.clock.now += 1000;
+    await verdictFor(device);
+
+    await runner.tick();
+
+    expect(res.json()).toMatchObject({ tokenHint: 'none' });
+    expect(receiver.received).toHaveLength(1);
+    expect(receiver.received[0]!.authorization).toBeUndefined();
+    expect(receiver.received[0]!.claims.events![CAEP_SESSION_REVOKED]).toMatchObject({
+      subject: { user: { format: 'email', email: EMAIL } },
+    });
+  });
 });

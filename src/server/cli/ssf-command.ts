@@ -29,19 +29,21 @@ export async function ssfCommand(args: string[], io: CliIo): Promise<number> {
   if (!sub || !SUBCOMMANDS.includes(sub))
     throw new UsageError(sub ? `unknown ssf command "${sub}"` : `ssf needs a subcommand: ${SUBCOMMANDS.join(', ')}`);
   const { values, positionals } = parseArgs({ args: rest, options: OPTIONS, strict: true, allowPositionals: true });
-  if (sub === 'add' && (!values.url || !values['token-file']))
-    throw new UsageError('ssf add needs --url URL and --token-file FILE (or - for stdin)');
+  if (sub === 'add' && !values.url)
+    throw new UsageError('ssf add needs --url URL (and --token-file FILE if it wants a bearer token)');
   if (sub === 'remove' && positionals.length !== 1) throw new UsageError('ssf remove needs the receiver id');
-  const token =
-    sub === 'add'
-      ? (values['token-file'] === '-' ? readFileSync(0, 'utf8') : readFileSync(values['token-file']!, 'utf8')).trim()
-      : '';
+  const file = values['token-file'];
+  const token = file ? (file === '-' ? readFileSync(0, 'utf8') : readFileSync(file, 'utf8')).trim() : undefined;
   const options = storeOptions(values, io.env);
   const store = await openStore(options);
   try {
     if (sub === 'add') {
       const key = lazySecretKey({ env: io.env, keyFile: values['secret-key-file'], dataDir: options.dataDir });
-      const input = { url: values.url, token, ...(values.audience ? { audience: values.audience } : {}) };
+      const input = {
+        url: values.url,
+        ...(token !== undefined ? { token } : {}),
+        ...(values.audience ? { audience: values.audience } : {}),
+      };
       const view = await addReceiverAs(store.db, key(), Date.now(), cliActor(), input, {
         allowPrivate: values['allow-private-webhooks'] ?? false,
       });

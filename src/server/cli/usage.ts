@@ -92,7 +92,7 @@ Commands:
   ssf add         Push Shared Signals (CAEP session-revoked, RISC credential-
                   compromise SETs) to a receiver such as Okta ITP (docs/ssf.md)
       --url URL                its RFC 8935 push endpoint
-      --token-file FILE        the bearer token it requires (- reads stdin)
+      --token-file FILE        the bearer token it requires, if any (- reads stdin)
       --audience A             the SETs' aud (default: the URL's origin)
       --allow-private-webhooks allow a loopback/private target (serve too)
   ssf list        List receivers (--json); tokens show their last 4 characters

@@ -18,10 +18,10 @@ export interface SsfReceiversTable {
   url: string;
   /** The SET's `aud`: what the receiver expects (its own id or URL). */
   audience: string;
-  /** The receiver's bearer token, sealed; never shown or logged. */
-  token_sealed: string;
+  /** The receiver's bearer token, sealed; never shown or logged. Null: the receiver wants none (Okta). */
+  token_sealed: string | null;
   /** The token's last four characters, to tell receivers apart in a list. */
-  token_hint: string;
+  token_hint: string | null;
   secret_key_id: string;
   created_at: number;
   created_by: string;

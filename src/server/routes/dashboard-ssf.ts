@@ -49,12 +49,13 @@ export const dashboardSsfRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async
         );
       const body = form(req);
       const audience = (body.get('audience') ?? '').trim();
+      const token = (body.get('token') ?? '').trim();
       const view = await addReceiverAs(
         ctx.db,
         ctx.ssf.key(),
         ctx.now(),
         actorOf(req),
-        { url: body.get('url') ?? '', token: (body.get('token') ?? '').trim(), ...(audience ? { audience } : {}) },
+        { url: body.get('url') ?? '', ...(token ? { token } : {}), ...(audience ? { audience } : {}) },
         ctx.ssf.targets,
       );
       return `Receiver ${view.url} added; SETs go to it from now on.`;

@@ -72,7 +72,7 @@ export function ssfDeliveryHandler(deps: SsfDeliveryDeps): JobHandler<SsfDeliver
 
 async function push(
   url: string,
-  token: string,
+  token: string | null,
   set: string,
   timeoutMs: number,
   targets: WebhookTargetPolicy,

@@ -22,7 +22,7 @@ const MAX_BODY = 4096;
 
 export async function pushSet(
   url: string,
-  bearer: string,
+  bearer: string | null,
   set: string,
   options: { timeoutMs: number; targets: WebhookTargetPolicy },
 ): Promise<PushAnswer> {
@@ -38,7 +38,7 @@ export async function pushSet(
         headers: {
           'content-type': 'application/secevent+jwt',
           accept: 'application/json',
-          authorization: `Bearer ${bearer}`,
+          ...(bearer === null ? {} : { authorization: `Bearer ${bearer}` }),
           'user-agent': 'SessionGuard-SSF/1',
           'content-length': String(Buffer.byteLength(set)),
         },

@@ -25,11 +25,13 @@ import { seal, unseal } from './seal';
 export const SsfReceiverRequest = z
   .object({
     url: z.url({ protocol: /^https?$/, error: 'url must be an http(s) URL' }).max(2048),
+    /** Optional: a receiver such as Okta authenticates the SET by its signature alone. */
     token: z
       .string()
       .min(8, 'the bearer token is too short')
       .max(4096)
-      .regex(/^[\x21-\x7e]+$/, 'the bearer token must be printable ASCII without spaces'),
+      .regex(/^[\x21-\x7e]+$/, 'the bearer token must be printable ASCII without spaces')
+      .optional(),
     /** The SET's `aud`; default the receiver URL's origin. */
     audience: z.string().min(1).max(512).optional(),
   })
@@ -56,7 +58,7 @@ export function toReceiverView(row: SsfReceiverRow): SsfReceiverView {
     id: row.id,
     url: row.url,
     audience: row.audience,
-    tokenHint: `…${row.token_hint}`,
+    tokenHint: row.token_hint === null ? 'none' : `…${row.token_hint}`,
     createdAt: Number(row.created_at),
     createdBy: row.created_by,
     lastStatus: row.last_status,
@@ -69,8 +71,8 @@ export async function receiverViews(db: Db): Promise<SsfReceiverView[]> {
   return (await listSsfReceivers(db)).map(toReceiverView);
 }
 
-export function receiverToken(key: SecretKey, row: SsfReceiverRow): string {
-  return unseal(key, tokenLabel(row.id), row.token_sealed, row.secret_key_id);
+export function receiverToken(key: SecretKey, row: SsfReceiverRow): string | null {
+  return row.token_sealed === null ? null : unseal(key, tokenLabel(row.id), row.token_sealed, row.secret_key_id);
 }
 
 export async function addReceiverAs(
@@ -99,8 +101,8 @@ export async function addReceiverAs(
     id,
     url,
     audience: audience ?? new URL(url).origin,
-    token_sealed: seal(key, tokenLabel(id), token),
-    token_hint: token.slice(-4),
+    token_sealed: token === undefined ? null : seal(key, tokenLabel(id), token),
+    token_hint: token === undefined ? null : token.slice(-4),
     secret_key_id: key.id,
     created_at: now,
     created_by: by.actor,

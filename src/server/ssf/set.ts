@@ -27,7 +27,8 @@ export interface SetClaims {
 export async function signSet(key: SetSigningKey, claims: SetClaims, now: number): Promise<string> {
   return new SignJWT({
     sub_id: { format: 'email', email: claims.email },
-    events: { [claims.eventType]: claims.event },
+    // Okta's receiver reads the subject inside the event (its SET reference); SSF 1.0 at top level.
+    events: { [claims.eventType]: { subject: { user: { format: 'email', email: claims.email } }, ...claims.event } },
   })
     .setProtectedHeader({ alg: SET_ALG, kid: key.kid, typ: SET_TYP })
     .setIssuer(claims.issuer)
