@@ -6,7 +6,11 @@
  * user raise nothing. The signed uninstall link records a removal for exactly the device
  * that signed it; a forged, unsigned or replayed-for-another-device link changes nothing.
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { createWebhookAs } from '../../src/server/admin/webhook-actions';
+import { createWebhookDispatcher } from '../../src/server/webhooks/dispatcher';
 import { insertAuditEntries } from '../../src/server/db/slack-audit.repository';
 import { createMetrics } from '../../src/server/metrics';
 import { checkSilentDevices } from '../../src/server/silence/silence-check';
@@ -149,5 +153,46 @@ describe.each(DIALECTS)('guard_silenced (%s)', (dialect) => {
     expect(pages.map((p) => p.statusCode)).toEqual([200, 200, 200, 200]);
     expect(new Set(pages.map((p) => p.body)).size).toBe(1); // the same page: it tells a prober nothing
     expect(await silenced()).toEqual([]);
+  });
+
+  it('goes out as a finding.recorded webhook like any other finding', async () => {
+    t = await createSlackTestApp(dialect, SILENCE);
+    const bodies: string[] = [];
+    const hook = createServer((req, res) => {
+      let text = '';
+      req.on('data', (c) => (text += c));
+      req.on('end', () => (bodies.push(text), res.writeHead(204).end()));
+    });
+    await new Promise<void>((resolve) => hook.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook`;
+    const targets = { allowPrivate: true };
+    await createWebhookAs(
+      t.store.db,
+      t.clock.now,
+      { actor: 'test', ip: null },
+      { url, events: ['finding.recorded'] },
+      targets,
+    );
+    const device = await t.guardedDevice();
+    await slackActivity(t.clock.now + 60_000);
+    t.clock.now += 700_000;
+    await check();
+    const dispatcher = createWebhookDispatcher({
+      db: t.store.db,
+      now: () => t.clock.now,
+      metrics: createMetrics(),
+      targets,
+      intervalMs: 3600_000,
+    });
+
+    await dispatcher.tick();
+    await dispatcher.tick();
+    await dispatcher.stop();
+    await new Promise<void>((resolve) => hook.close(() => resolve()));
+
+    const silencedHooks = bodies.map((b) => JSON.parse(b)).filter((b) => b.data.reason === 'guard_silenced');
+    expect(silencedHooks).toHaveLength(1);
+    expect(silencedHooks[0]).toMatchObject({ type: 'finding.recorded', data: { deviceId: device.id } });
+    expect(silencedHooks[0].text).toContain('guard_silenced');
   });
 });
