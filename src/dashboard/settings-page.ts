@@ -93,6 +93,7 @@ ${csrfField(csrf)}
 <button type="submit">Add webhook</button>
 </form>
 <h2>Recent deliveries</h2>
-${deliveryRows(page.deliveries)}`,
+${deliveryRows(page.deliveries)}
+<p><a href="/settings/ssf">Shared Signals (SSF) receivers</a>: tell an IdP such as Okta when a session is ended or a cookie is stolen.</p>`,
   });
 }

@@ -24,6 +24,7 @@ import { startSignout } from './slack-signout';
 import { callSlack, readSlackTokens } from './slack-signout-requests';
 import { updateStatus } from './status';
 import { afterTermination, type SupportInfo } from './termination';
+import { setSignedUninstallUrl } from './uninstall-url';
 import { VerdictStream, streamUrl } from './verdict-stream';
 
 export interface GuardEnv {
@@ -252,6 +253,7 @@ export class ActiveGuard {
       onConnected: (connected) => void updateStatus({ connected }),
     });
     this.stream.ensure();
+    void setSignedUninstallUrl(identity, this.policy.backendUrl).catch(() => undefined);
     void reportCurrentSession(this.env.sink, this.env.sessionState, this.env.hash).catch(() => undefined);
     void this.heartbeatIfDue();
     void this.outbox.flush();

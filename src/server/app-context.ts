@@ -11,6 +11,7 @@ import type { AdminEventBus } from './events/admin-stream';
 import type { IdentityVerifier } from './identity/slack-oidc';
 import type { Metrics } from './metrics';
 import type { SlackService } from './slack/service';
+import type { SsfService } from './ssf/service';
 import type { VerdictHub } from './verdicts/hub';
 import type { StreamLimits } from './verdicts/stream-limits';
 import type { WebhookDispatcher } from './webhooks/dispatcher';
@@ -80,4 +81,8 @@ export interface AppContext {
   webhookTargets: WebhookTargetPolicy;
   /** Sign in with Slack (issue #10): null without `--slack-client-id`, and then every identity is only claimed. */
   identity: IdentityVerifier | null;
+  /** How often the guard_silenced check runs (issue #12, src/server/silence/); 0: never. */
+  silenceCheckMs: number;
+  /** The Shared Signals transmitter (issue #12, src/server/ssf/); null without `serve --public-url`. */
+  ssf: SsfService | null;
 }

@@ -22,6 +22,10 @@ import { signalRoutes } from './routes/signals';
 import { streamRoutes } from './routes/stream';
 import { deviceKeyRoutes } from './routes/device-keys';
 import { verdictRoutes } from './routes/verdicts';
+import { guardUninstalledRoutes } from './routes/guard-uninstalled';
+import { startSilenceCheck } from './silence/start';
+import { startSsf } from './ssf/start';
+import { ssfRoutes } from './routes/ssf';
 import { createLocalHub } from './verdicts/hub';
 import { createStreamLimits, streamGauges } from './verdicts/stream-limits';
 import { createMetrics } from './metrics';
@@ -67,6 +71,8 @@ export function resolveContext(deps: AppDeps): AppContext {
     publicMetrics: deps.publicMetrics ?? false,
     webhookTargets: deps.webhookTargets ?? { allowPrivate: false },
     identity: deps.identity ?? null,
+    silenceCheckMs: deps.silenceCheckMs ?? 60_000,
+    ssf: deps.ssf ?? null,
   };
 }
 
@@ -86,6 +92,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   streamGauges(ctx.metrics, ctx.streamLimits);
   startAdminConsole(app, ctx, { ownDispatcher: !deps.webhooks });
   startSlack(app, ctx);
+  startSilenceCheck(app, ctx);
+  startSsf(app, ctx);
   securityHeaders(app);
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
 
@@ -106,6 +114,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         streamRoutes,
         deviceKeyRoutes,
         identityRoutes,
+        guardUninstalledRoutes,
       ]) {
         await v1.register(routes, { ctx });
       }
@@ -119,5 +128,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(metaRoutes, { ctx });
   await app.register(extensionUpdateRoutes, { ctx });
   await app.register(firefoxPackageRoutes, { ctx });
+  await app.register(ssfRoutes, { ctx });
   return app;
 }

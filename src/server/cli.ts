@@ -8,6 +8,7 @@ import { policyCommand } from './cli/policy-command';
 import { processIo, UsageError, type CliIo } from './cli/io';
 import { serveCommand } from './cli/serve-command';
 import { slackCommand } from './cli/slack-command';
+import { ssfCommand } from './cli/ssf-command';
 import { tokenCommand } from './cli/token-command';
 import { USAGE } from './cli/usage';
 import { verdictKeyCommand } from './cli/verdict-key-command';
@@ -20,6 +21,7 @@ const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> =
   token: tokenCommand,
   webhook: webhookCommand,
   slack: slackCommand,
+  ssf: ssfCommand,
   enrollment: enrollmentCommand,
   'verdict-key': verdictKeyCommand,
 };

@@ -14,6 +14,7 @@ import {
 } from './enrollment/config';
 import { BUILT_EXTENSION_DIR } from './package-paths';
 import { torExitListSource } from './tor/default-source';
+import { backendUrlProblem } from '../shared/policy/backend-url';
 
 export interface ServeConfig {
   host: string;
@@ -54,6 +55,10 @@ export interface ServeConfig {
   allowPrivateWebhooks: boolean;
   /** Sign in with Slack (src/server/identity/config.ts); null: every identity is only claimed. */
   identity: IdentityConfig | null;
+  /** SESSION_GUARD_SILENCE_CHECK_SECONDS: how often silent guards are looked for (issue #12; default 60). */
+  silenceCheckSeconds: number;
+  /** --public-url (SESSION_GUARD_PUBLIC_URL): where receivers reach this backend; the SSF issuer (issue #12). */
+  publicUrl: string | null;
 }
 
 export type TrustProxy = false | number | string[];
@@ -79,6 +84,7 @@ export interface ServeFlags extends EnrollmentFlags, IdentityFlags {
   'max-pending-streams'?: string;
   'public-metrics'?: boolean;
   'allow-private-webhooks'?: boolean;
+  'public-url'?: string;
 }
 
 export function parsePort(text: string): number {
@@ -167,7 +173,24 @@ export function resolveServeConfig(flags: ServeFlags, env: NodeJS.ProcessEnv): S
     allowPrivateWebhooks: flags['allow-private-webhooks'] ?? false,
     slack,
     identity: resolveIdentityConfig(flags, env, slack.endpoints.apiUrl),
+    silenceCheckSeconds: positiveSeconds(
+      'SESSION_GUARD_SILENCE_CHECK_SECONDS',
+      env.SESSION_GUARD_SILENCE_CHECK_SECONDS,
+      60,
+    ),
+    publicUrl: publicUrl(flags['public-url'] ?? env.SESSION_GUARD_PUBLIC_URL),
   };
+}
+
+/** The SSF issuer: https, or http on loopback only (src/shared/policy/backend-url.ts); no path tricks. */
+function publicUrl(text: string | undefined): string | null {
+  if (text === undefined || text === '') return null;
+  const problem = backendUrlProblem(text);
+  if (problem) throw new ConfigError(`--public-url: ${problem.replace(/^backendUrl/, 'the public URL')}`);
+  const url = new URL(text);
+  if (url.search || url.hash || url.username || url.password)
+    throw new ConfigError(`--public-url must be a plain base URL, got "${text}"`);
+  return url.href.replace(/\/+$/, '');
 }
 
 /** A positive whole number from a flag or the environment, else the default. */

@@ -33,6 +33,7 @@ import { createStreamLimits } from './verdicts/stream-limits';
 import { VerdictKeyError } from './verdicts/key-seal';
 import { createIdentityVerifier } from './identity/slack-oidc';
 import { identityStatusLine, recordIdentityStatus } from './identity/status';
+import { createSsfService } from './ssf/service';
 
 export const TOR_EXIT_LIST_KEY = 'tor_exit_list_source';
 
@@ -137,6 +138,12 @@ export async function startServer(config: ServeConfig, io: ServeIo): Promise<Run
       streamLimits: createStreamLimits(config.streamLimits),
       publicMetrics: config.publicMetrics,
       webhookTargets: { allowPrivate: config.allowPrivateWebhooks },
+      silenceCheckMs: config.silenceCheckSeconds * 1000,
+      ssf: createSsfService({
+        issuer: config.publicUrl,
+        key: lazySecretKey(keyOptions),
+        targets: { allowPrivate: config.allowPrivateWebhooks },
+      }),
       logger: {
         level: config.logLevel,
         stream: process.stderr,

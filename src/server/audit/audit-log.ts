@@ -26,6 +26,8 @@ export const AUDIT_ACTIONS = [
   'slack.test',
   'slack.disconnect',
   'dashboard.notice.dismiss',
+  'ssf.receiver_add',
+  'ssf.receiver_remove',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -29,6 +29,7 @@ const OPTIONS = {
   'slack-client-secret-file': { type: 'string' },
   'slack-oidc-url': { type: 'string' },
   'slack-team': { type: 'string', multiple: true },
+  'public-url': { type: 'string' },
 } as const;
 
 export async function serveCommand(args: string[], io: CliIo): Promise<number> {

@@ -43,6 +43,8 @@ Commands:
                                (or SESSION_GUARD_SLACK_CLIENT_SECRET)
       --slack-oidc-url URL     Slack's OpenID base and issuer (default https://slack.com)
       --slack-team T…          a Slack team whose users are accepted (repeatable)
+      --public-url URL         where receivers reach this backend: the Shared
+                               Signals issuer (docs/ssf.md; SESSION_GUARD_PUBLIC_URL)
   policy export   Print the managed policy an admin deploys to browsers
       --format F               chrome-linux | windows-reg | macos-mobileconfig |
                                google-admin | firefox (docs/deploy.md)
@@ -90,6 +92,15 @@ Commands:
   webhook list    List webhook endpoints (--json)
   webhook remove ID  Delete an endpoint and its undelivered events
       --data-dir DIR | --database-url URL   (every webhook command)
+  ssf add         Push Shared Signals (CAEP session-revoked, RISC credential-
+                  compromise SETs) to a receiver such as Okta ITP (docs/ssf.md)
+      --url URL                its RFC 8935 push endpoint
+      --token-file FILE        the bearer token it requires, if any (- reads stdin)
+      --audience A             the SETs' aud (default: the URL's origin)
+      --allow-private-webhooks allow a loopback/private target (serve too)
+  ssf list        List receivers (--json); tokens show their last 4 characters
+  ssf remove ID   Remove a receiver
+      --secret-key-file FILE | --data-dir DIR | --database-url URL   (every ssf command)
   slack connect   Connect Slack: an org owner token with admin.users:write and
                   auditlogs:read, tried with auth.test, stored encrypted
       --token-file FILE        the token (- reads stdin); never printed

@@ -6,6 +6,7 @@ import type { DeviceKeyLinksTable } from './device-key-links.table';
 import type { DevicesTable } from './devices.table';
 import type { FindingsTable } from './findings.table';
 import type { IdentityChallengesTable } from './identity-challenges.table';
+import type { JobsTable } from './jobs.table';
 import type { KvTable } from './kv.table';
 import type { NoncesTable } from './nonces.table';
 import type { PoliciesTable } from './policies.table';
@@ -19,6 +20,7 @@ import type {
   SlackRevocationEventsTable,
   SlackRevocationsTable,
 } from './slack.table';
+import type { SsfKeysTable, SsfReceiversTable } from './ssf.table';
 import type { VerdictKeysTable } from './verdict-keys.table';
 import type { VerdictsTable } from './verdicts.table';
 import type { WebhookDeliveriesTable, WebhooksTable } from './webhooks.table';
@@ -49,6 +51,9 @@ export interface Database {
   slack_access_entries: SlackAccessEntriesTable;
   verdict_keys: VerdictKeysTable;
   identity_challenges: IdentityChallengesTable;
+  ssf_keys: SsfKeysTable;
+  ssf_receivers: SsfReceiversTable;
+  jobs: JobsTable;
 }
 
 export type Db = Kysely<Database>;

@@ -28,6 +28,8 @@ export async function recordFinding(
   detection: Detection,
   signal: Pick<Signal, 'id' | 'at' | 'sessionKey'>,
   subject: Subject,
+  /** A stable id makes the finding once-only across replicas (a second insert fails). */
+  options: { findingId?: string } = {},
 ): Promise<EngineResult['findings'][number] | null> {
   const { db, now } = deps;
   const policy = active.policy;
@@ -60,7 +62,7 @@ export async function recordFinding(
     evidence.claimedUserId = subject.claimedUserId;
   }
 
-  const findingId = randomUUID();
+  const findingId = options.findingId ?? randomUUID();
   const verdict =
     outcome === 'verdict_issued'
       ? await issueVerdict(await deps.verdictKeys.signing(), {

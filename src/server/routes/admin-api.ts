@@ -20,6 +20,7 @@ import { recordRoutes } from './admin-records';
 import { parseBody, parseQuery, type AdminRoute } from './admin-route';
 import { tokenRoutes, webhookRoutes } from './admin-tokens';
 import { slackRoutes } from './slack-connection';
+import { ssfAdminRoutes } from './admin-ssf';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -36,6 +37,7 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
   ...eventRoutes,
   ...slackRoutes,
   ...enrollmentRoutes,
+  ...ssfAdminRoutes,
 ];
 
 export const adminApiRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {

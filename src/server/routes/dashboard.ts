@@ -21,6 +21,7 @@ import { deleteSession } from '../db/admin.repository';
 import { dashboardEnrollmentRoutes } from './dashboard-enrollment';
 import { dashboardFormRoutes } from './dashboard-forms';
 import { dashboardNoticeRoutes } from './dashboard-notices';
+import { dashboardSsfRoutes } from './dashboard-ssf';
 import { dashboardPageRoutes } from './dashboard-pages';
 import { messagePage, sendPage } from './dashboard-session';
 
@@ -125,6 +126,7 @@ export const dashboardRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (a
 
   await app.register(dashboardPageRoutes, { ctx });
   await app.register(dashboardFormRoutes, { ctx });
+  await app.register(dashboardSsfRoutes, { ctx });
   await app.register(dashboardEnrollmentRoutes, { ctx });
   await app.register(dashboardNoticeRoutes, { ctx });
 };

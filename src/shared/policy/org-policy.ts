@@ -48,6 +48,19 @@ export const OrgPolicy = z
             .max(30 * 86_400)
             .default(86_400),
         }),
+        // A guard that goes quiet (issue #12, src/server/silence/): a device with a verified
+        // user that has not reported for `silenceSeconds` while that user is active at Slack
+        // after its last report (`activity: same_browser` counts only activity from the
+        // device's own user agent), or whose extension was removed (signed uninstall link).
+        guard_silenced: detector(true, 'alert', {
+          silenceSeconds: z
+            .number()
+            .int()
+            .min(30)
+            .max(7 * 86_400)
+            .default(900),
+          activity: z.enum(['same_browser', 'any']).default('same_browser'),
+        }),
       })
       .strict()
       .prefault({}),

@@ -12,13 +12,14 @@ export const REASON_CODES = [
   'unexpected_api_call_volume',
   'ip_address',
   'session_used_off_device',
+  'guard_silenced',
 ] as const;
 
 /**
  * Reason codes decided from Slack's audit log rather than from a device's signals
  * (issue #7, src/server/slack/): they have no detector in src/server/detection/detectors/.
  */
-export const AUDIT_LOG_REASON_CODES = ['session_used_off_device'] as const;
+export const AUDIT_LOG_REASON_CODES = ['session_used_off_device', 'guard_silenced'] as const;
 
 export const ReasonCode = z.enum(REASON_CODES);
 export type ReasonCode = z.infer<typeof ReasonCode>;
@@ -45,4 +46,5 @@ export const REASON_TEXT: Record<ReasonCode, string> = {
   unexpected_api_call_volume: 'Slack was queried at a rate that looks like scraping',
   ip_address: 'Slack was used from a network your organisation does not trust',
   session_used_off_device: 'your Slack session was used from a device your organisation does not guard',
+  guard_silenced: 'Session Guard stopped reporting from a browser while Slack was still in use, or was removed',
 };
