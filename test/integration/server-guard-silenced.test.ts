@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createWebhookAs } from '../../src/server/admin/webhook-actions';
 import { createWebhookDispatcher } from '../../src/server/webhooks/dispatcher';
+import { insertAccessEntries } from '../../src/server/db/slack-access-logs.repository';
 import { insertAuditEntries } from '../../src/server/db/slack-audit.repository';
 import { createMetrics } from '../../src/server/metrics';
 import { checkSilentDevices } from '../../src/server/silence/silence-check';
@@ -81,6 +82,42 @@ describe.each(DIALECTS)('guard_silenced (%s)', (dialect) => {
     expect(finding).toMatchObject({ deviceId: device.id, outcome: 'alert', subject: SLACK_USER });
     expect(finding.evidence).toMatchObject({ how: 'silent', lastReportAt: lastReport, silenceSeconds: 600 });
     expect(finding.evidence.activity[0]).toMatchObject({ source: 'audit_log', sameUserAgent: true });
+  });
+
+  it('counts activity seen only in team.accessLogs (plans without the Audit Logs API)', async () => {
+    t = await createSlackTestApp(dialect, SILENCE);
+    const device = await t.guardedDevice();
+    t.clock.now += 120_000;
+    const at = Math.floor(t.clock.now / 1000);
+    const login = {
+      user_id: SLACK_USER,
+      ip: '203.0.113.10',
+      user_agent: BROWSER_UA,
+      date_first: at,
+      date_last: at,
+      count: 3,
+    };
+    await insertAccessEntries(t.store.db, [
+      {
+        id: 'access-1',
+        user_id: SLACK_USER,
+        date_last: at,
+        payload: JSON.stringify(login),
+        status: 'done',
+        locked_until: 0,
+        received_at: t.clock.now,
+        processed_at: t.clock.now,
+        result: '{}',
+      },
+    ]);
+    t.clock.now += 601_000;
+
+    const found = await check();
+
+    expect(found).toHaveLength(1);
+    const [finding] = await silenced();
+    expect(finding).toMatchObject({ deviceId: device.id, subject: SLACK_USER });
+    expect(finding.evidence.activity[0]).toMatchObject({ source: 'access_log', ref: 'access-1', sameUserAgent: true });
   });
 
   it('a phone, activity before the last report, or a device that only claims the user raise nothing', async () => {

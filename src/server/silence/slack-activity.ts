@@ -1,10 +1,11 @@
 /**
  * "Is this Slack user active at Slack since T?" (issue #12): the one question the
  * guard_silenced check asks, answered from every record of Slack activity the backend
- * keeps. Each record kind is a source (the audit log's entries here; the access logs add
- * theirs to `SLACK_ACTIVITY_SOURCES`), returning what it saw after `since` with the
+ * keeps. Each record kind is a source (the audit log's entries and the access logs'
+ * aggregates, `SLACK_ACTIVITY_SOURCES`), returning what it saw after `since` with the
  * address and user agent Slack logged, so the caller can tell this browser from a phone.
  */
+import { AccessLogin } from '../slack/access-log-entry';
 import { AuditEntry, entryPlace } from '../slack/audit-entry';
 import type { Db } from '../db/schema';
 
@@ -45,7 +46,38 @@ export const auditLogActivity: SlackActivitySource = async (db, userId, since, l
   return activity.slice(0, limit);
 };
 
-export const SLACK_ACTIVITY_SOURCES: SlackActivitySource[] = [auditLogActivity];
+/**
+ * `team.accessLogs` aggregates (issue #12) whose `date_last` falls after `since`: the
+ * user signed in or used Slack from that address and user agent. Our own backend's calls
+ * (the token owner's logins with Node's agent) are skipped as the connector skips them.
+ */
+export const accessLogActivity: SlackActivitySource = async (db, userId, since, limit) => {
+  const rows = await db
+    .selectFrom('slack_access_entries')
+    .select(['id', 'date_last', 'payload', 'result'])
+    .where('user_id', '=', userId)
+    .where('date_last', '>=', Math.floor(since / 1000))
+    .orderBy('date_last')
+    .limit(limit + 50)
+    .execute();
+  const activity: SlackActivity[] = [];
+  for (const row of rows) {
+    const at = Number(row.date_last) * 1000;
+    if (at <= since || row.result?.includes('"own_call"')) continue;
+    const parsed = AccessLogin.safeParse(safeJson(row.payload));
+    activity.push({
+      at,
+      source: 'access_log',
+      ref: row.id,
+      action: 'access_log',
+      ip: parsed.success ? (parsed.data.ip ?? null) : null,
+      ua: parsed.success ? (parsed.data.user_agent ?? null) : null,
+    });
+  }
+  return activity.slice(0, limit);
+};
+
+export const SLACK_ACTIVITY_SOURCES: SlackActivitySource[] = [auditLogActivity, accessLogActivity];
 
 /** Every source's activity after `since`, oldest first. */
 export async function slackActivitySince(
