@@ -4,7 +4,7 @@
  * version (audited, with who and which fields), and read the history with each version's
  * changes against the one before.
  */
-import { changedPaths, lineDiff, prettyJson } from '../../dashboard/policy-diff';
+import { changedPaths, lineDiff, prettyJson } from '../../shared/policy/policy-diff';
 import { OrgPolicy, parseOrgPolicy } from '../../shared/policy/org-policy';
 import type { PolicyPreview, PolicyVersionView } from '../../shared/protocol/admin';
 import type { AppContext } from '../app-context';

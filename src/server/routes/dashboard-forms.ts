@@ -5,7 +5,7 @@
  * audited actions as the admin API.
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { lineDiff, prettyJson } from '../../dashboard/policy-diff';
+import { lineDiff, prettyJson } from '../../shared/policy/policy-diff';
 import { policyPage, policyVersionPage } from '../../dashboard/policy-page';
 import { settingsPage } from '../../dashboard/settings-page';
 import { TokenScope } from '../../shared/protocol/admin';
