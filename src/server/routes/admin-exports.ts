@@ -5,10 +5,10 @@
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { AuditEntryView, AuditFilter, ExportFilter } from '../../shared/protocol/admin';
+import { auditEntries } from '../admin/record-actions';
 import type { AppContext } from '../app-context';
-import { recordAudit, toAuditEntry } from '../audit/audit-log';
+import { recordAudit } from '../audit/audit-log';
 import type { AdminPrincipal } from '../auth/admin-auth';
-import { listAudit } from '../db/audit.repository';
 import { findingsCsv, verdictsCsv } from '../exports/csv';
 import { exportFindings, exportOcsf, exportVerdicts } from '../exports/export-data';
 import { adminRoute, type AdminCall } from './admin-route';
@@ -88,6 +88,6 @@ export const exportRoutes = [
     summary: 'The audit log of admin actions, newest first; filter by action or actor',
     query: AuditFilter,
     response: z.object({ entries: z.array(AuditEntryView) }),
-    handler: async ({ ctx, query }) => ({ entries: (await listAudit(ctx.db, query)).map(toAuditEntry) }),
+    handler: async ({ ctx, query }) => ({ entries: await auditEntries(ctx, query) }),
   }),
 ];
