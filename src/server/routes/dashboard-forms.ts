@@ -28,7 +28,10 @@ export const dashboardFormRoutes: FastifyPluginAsync<{ ctx: AppContext }> = asyn
     extra: { draft?: string; review?: Awaited<ReturnType<typeof previewPolicy>>; notice?: string } = {},
   ) {
     const history = await policyHistory(ctx, 50);
-    const page = policyPage({ current: history[0], history, csrf: sessionOf(req).csrfToken, ...extra });
+    // policyHistory reads the current policy first, which writes version 1 on a new store.
+    const current = history[0];
+    if (!current) throw new Error('no policy version is stored');
+    const page = policyPage({ current, history, csrf: sessionOf(req).csrfToken, ...extra });
     return sendPage(reply, status, page);
   }
 
