@@ -8,7 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { sql } from 'kysely';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { upsertDevice } from '../src/server/db/devices.repository';
+import { upsertDevice } from '../src/server/db/devices';
 import { openStore } from '../src/server/db/open-store';
 import { insertSignals, signalRow } from '../src/server/db/signals.repository';
 import { runDetection, type TorListProvider } from '../src/server/detection/engine';

@@ -1,6 +1,5 @@
 /** The audit log: every admin action, who did it, from where, and what changed. */
-import type { AuditEntry } from '../server/audit/audit-log';
-import { AUDIT_ACTIONS } from '../server/audit/audit-log';
+import { AUDIT_ACTIONS, type AuditEntryView } from '../shared/protocol/admin';
 import { formatTime, html, layout, SafeHtml } from './html';
 
 function details(d: Record<string, unknown>): string {
@@ -8,7 +7,7 @@ function details(d: Record<string, unknown>): string {
   return entries.map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`).join('; ');
 }
 
-export function auditPage(entries: readonly AuditEntry[], action: string | undefined, csrf: string): string {
+export function auditPage(entries: readonly AuditEntryView[], action: string | undefined, csrf: string): string {
   const options = AUDIT_ACTIONS.map(
     (a) => html`<option value="${a}"${a === action ? new SafeHtml(' selected') : ''}>${a}</option>`,
   );

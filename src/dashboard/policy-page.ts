@@ -5,7 +5,7 @@
  * script too), and the history of versions with who changed which fields.
  */
 import type { DiffLine, PolicyPreview, PolicyVersionView } from '../shared/protocol/admin';
-import { prettyJson } from './policy-diff';
+import { prettyJson } from '../shared/policy/policy-diff';
 import { serverSideModes } from './server-side-modes';
 import { actorLabel, csrfField, formatTime, html, layout, type SafeHtml } from './html';
 

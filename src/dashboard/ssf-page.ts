@@ -4,7 +4,7 @@
  * delivery went), and forms to add and remove one. The bearer token is typed once and
  * never shown back.
  */
-import type { SsfReceiverView } from '../server/ssf/receivers';
+import type { SsfReceiverView } from '../shared/protocol/ssf';
 import { csrfField, formatTime, html, layout, SafeHtml } from './html';
 
 export interface SsfPage {

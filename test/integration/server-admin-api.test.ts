@@ -192,6 +192,7 @@ for (const dialect of DIALECTS) {
       await t.app.inject({ method: 'PUT', url: '/api/policy', payload: JSON.parse(draft), headers: bearer });
 
       const { versions } = (await get('/api/policy/versions')).json();
+      const saved = (await get(`/api/policy/versions/${versions[0].version}`)).json();
 
       expect(badJson).toMatchObject({
         valid: false,
@@ -204,6 +205,9 @@ for (const dialect of DIALECTS) {
         { op: 'add', text: '  "mode": "monitor",' },
       ]);
       expect(versions[0]).toMatchObject({ createdBy: 'token:siem', changes: ['mode'], policy: { mode: 'monitor' } });
+      expect(saved.diff.filter((l: { op: string }) => l.op !== 'same')).toEqual(
+        good.diff.filter((l: { op: string }) => l.op !== 'same'),
+      );
       expect((await get('/api/audit?action=policy.update')).json().entries[0]).toMatchObject({
         actor: 'token:siem',
         details: { changes: ['mode'] },

@@ -162,6 +162,43 @@ describe('dashboard pages', () => {
     expect((await page(`/policy/versions/${Number(base) + 1}`)).body).toContain('Changes from version');
   });
 
+  it('shows on each page what the admin API answers for the same filter (one way in: the same actions)', async () => {
+    const [first, second] = [await fakeDevice(), await fakeDevice()];
+    for (const device of [first, second]) {
+      await t.enroll(device);
+      await t.post(
+        '/v1/signals',
+        device,
+        fakeBatch(device.id, fakeDownloadBurst(3, t.clock.now), { sentAt: t.clock.now }),
+      );
+    }
+    const api = async (url: string) =>
+      (await t.app.inject({ method: 'GET', url, headers: { cookie: session.cookie } })).json();
+    const attr = (body: string, name: string) =>
+      [...body.matchAll(new RegExp(`${name}="([^"]+)"`, 'g'))].map((m) => m[1]);
+    const device = first.id.slice(0, 12);
+
+    const verdictsPage = (await page(`/verdicts?device=${device}`)).body;
+    const findingsPage = (await page(`/findings?device=${device}`)).body;
+    const auditPage = (await page('/audit?action=auth.sign_in')).body;
+    const devicesPage = (await page('/devices')).body;
+
+    const verdicts = (await api(`/api/verdicts?device=${device}`)).verdicts.map((v: { id: string }) => v.id);
+    expect(verdicts).toHaveLength(1);
+    expect(attr(verdictsPage, 'data-verdict-id')).toEqual(verdicts);
+    const findings = (await api(`/api/findings?device=${device}`)).findings.map((f: { id: string }) => f.id);
+    expect(findings.length).toBeGreaterThan(0);
+    expect(attr(findingsPage, 'data-finding-id')).toEqual(findings);
+    const signIns = (await api('/api/audit?action=auth.sign_in')).entries;
+    expect(signIns.length).toBeGreaterThan(0);
+    expect(auditPage.match(/<code>auth\.sign_in<\/code>/g)).toHaveLength(signIns.length);
+    const devices = (await api('/api/devices')).devices.map(
+      (d: { id: string }) => `/devices/${encodeURIComponent(d.id)}`,
+    );
+    expect(devices).toHaveLength(2);
+    expect([...new Set(attr(devicesPage, 'href').filter((h) => devices.includes(h)))]).toEqual(devices);
+  });
+
   it('revokes a device from its page and lists the action in the audit log', async () => {
     const device = await t.enroll();
 

@@ -6,9 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { previousDeviceIds } from '../../src/server/db/device-keys.repository';
-import { findDevice } from '../../src/server/db/devices.repository';
-import { revokeDevice } from '../../src/server/db/device-admin.repository';
+import { findDevice, previousDeviceIds, revokeDevice } from '../../src/server/db/devices';
 import { DEVICE_REVOKED, RotateKeyResponse, rotateKeyProofText } from '../../src/shared/protocol/device';
 import { enrollRequest, fakeDevice, signedHeaders, type FakeDevice } from '../fixtures/server/fake-device';
 import { DIALECTS, stopPostgres } from './server-support/test-store';

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createApiToken } from '../../src/server/auth/admin-auth';
-import { findDevice } from '../../src/server/db/devices.repository';
+import { findDevice } from '../../src/server/db/devices';
 import { EnrollResponse, rotateKeyProofText } from '../../src/shared/protocol/device';
 import { ENROLLMENT_REFUSALS } from '../../src/shared/protocol/enrollment';
 import { streamAuthText } from '../../src/shared/protocol/verdict';

@@ -5,7 +5,7 @@
  * enrollment token scripting 1,000 enrollments from one address gets only the allowed few.
  */
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { revokeDevice } from '../../src/server/db/device-admin.repository';
+import { revokeDevice } from '../../src/server/db/devices';
 import { ENROLLMENT_DEFAULTS } from '../../src/server/enrollment/config';
 import { createEnrollmentControls } from '../../src/server/enrollment/controls';
 import { ENROLLMENT_REFUSALS } from '../../src/shared/protocol/enrollment';

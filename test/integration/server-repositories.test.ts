@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ensureServerSecrets } from '../../src/server/auth/server-secrets';
 import { findApiToken, insertApiToken, insertSession, sessionValid } from '../../src/server/db/admin.repository';
 import { findAck, insertAckOnce } from '../../src/server/db/acks.repository';
-import { upsertDevice, findDevice, listDevices, touchDevice } from '../../src/server/db/devices.repository';
+import { upsertDevice, findDevice, listDevices, touchDevice } from '../../src/server/db/devices';
 import { hasRecentFinding, insertFinding, listFindings } from '../../src/server/db/findings.repository';
 import { getValue, putIfAbsent, setValue } from '../../src/server/db/kv.repository';
 import { migrationsComplete } from '../../src/server/db/migrate';

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { barChart } from '../../src/dashboard/charts';
 import { escapeHtml, html, layout, SafeHtml } from '../../src/dashboard/html';
-import { changedPaths, lineDiff } from '../../src/dashboard/policy-diff';
 import { verdictRow } from '../../src/dashboard/tables';
 import { hourlyCounts, latencyDistribution } from '../../src/server/admin/overview';
 import { TimeParam, VerdictFilter } from '../../src/shared/protocol/admin';
@@ -99,25 +98,6 @@ describe('charts', () => {
     expect(svg).toContain('&lt;x&gt;');
     expect(svg).not.toContain('<x>');
     expect(svg).toContain('<td>09:00</td><td class="num">0</td>');
-  });
-});
-
-describe('policy diff', () => {
-  it('diffs lines like git diff and names the changed paths', () => {
-    const before = { mode: 'enforce', detectors: { tor: { enabled: true } }, excludedUsers: [] };
-    const after = { mode: 'monitor', detectors: { tor: { enabled: true } }, excludedUsers: ['U1'] };
-
-    const diff = lineDiff('a\nb\nc', 'a\nB\nc\nd');
-
-    expect(diff).toEqual([
-      { op: 'same', text: 'a' },
-      { op: 'remove', text: 'b' },
-      { op: 'add', text: 'B' },
-      { op: 'same', text: 'c' },
-      { op: 'add', text: 'd' },
-    ]);
-    expect(changedPaths(before, after)).toEqual(['excludedUsers', 'mode']);
-    expect(changedPaths(before, before)).toEqual([]);
   });
 });
 

@@ -6,8 +6,8 @@
 import type { DeviceView, SessionView } from '../../shared/protocol/admin';
 import type { AppContext } from '../app-context';
 import { recordAudit } from '../audit/audit-log';
-import { deviceSessions, findDeviceWithCount, latestFingerprint, revokeDevice } from '../db/device-admin.repository';
-import { listDevices, type DeviceWithCounts } from '../db/devices.repository';
+import { findDeviceWithCount, listDevices, revokeDevice, type DeviceWithCounts } from '../db/devices';
+import { deviceSessions, latestFingerprint } from '../db/signals.repository';
 import { HttpError } from '../http/http-error';
 import type { Actor } from './policy-actions';
 import { summarizeFingerprint, toDeviceView } from './views';

@@ -11,7 +11,7 @@ import {
   rotateEnrollmentToken,
   type EnrollmentTokenStatus,
 } from '../auth/enrollment-tokens';
-import { countPendingDevices, countQuotaDevices, decideApproval } from '../db/device-approval.repository';
+import { countPendingDevices, countQuotaDevices, decideApproval } from '../db/devices';
 import type { Db } from '../db/schema';
 import type { EnrollmentConfig } from '../enrollment/config';
 import { HttpError } from '../http/http-error';

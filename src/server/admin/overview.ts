@@ -5,7 +5,7 @@
  */
 import type { OverviewView } from '../../shared/protocol/admin';
 import type { AppContext, TorListStatus } from '../app-context';
-import { countDevices } from '../db/device-admin.repository';
+import { countDevices } from '../db/devices';
 import { ackLatenciesSince, unconfirmedSignoutsSince, verdictTimesSince } from '../db/stats.repository';
 import { currentPolicy } from '../policy/policy-store';
 

@@ -4,9 +4,9 @@
  * version (audited, with who and which fields), and read the history with each version's
  * changes against the one before.
  */
-import { changedPaths, lineDiff, prettyJson } from '../../dashboard/policy-diff';
+import { changedPaths, lineDiff, prettyJson } from '../../shared/policy/policy-diff';
 import { OrgPolicy, parseOrgPolicy } from '../../shared/policy/org-policy';
-import type { PolicyPreview, PolicyVersionView } from '../../shared/protocol/admin';
+import type { PolicyPreview, PolicyVersionDetail, PolicyVersionView } from '../../shared/protocol/admin';
 import type { AppContext } from '../app-context';
 import { recordAudit } from '../audit/audit-log';
 import type { PolicyRow } from '../db/policies.repository';
@@ -42,6 +42,19 @@ function toView(row: PolicyRow, previous: PolicyRow | undefined): PolicyVersionV
 export async function policyVersion(ctx: AppContext, version: number): Promise<PolicyVersionView | null> {
   const row = await policyByVersion(ctx.db, version);
   return row ? toView(row, await policyByVersion(ctx.db, version - 1)) : null;
+}
+
+/** One version with its line diff against the one before, for its page and the API. */
+export async function policyVersionDetail(ctx: AppContext, version: number): Promise<PolicyVersionDetail | null> {
+  const view = await policyVersion(ctx, version);
+  if (!view) return null;
+  const previous = await policyVersion(ctx, version - 1);
+  return { ...view, diff: previous ? lineDiff(prettyJson(previous.policy), prettyJson(view.policy)) : null };
+}
+
+/** The policy in force (version 1, the defaults, is written on first read). */
+export async function activePolicy(ctx: AppContext): Promise<ActivePolicy> {
+  return currentPolicy(ctx.db, ctx.now());
 }
 
 export async function policyHistory(ctx: AppContext, limit: number): Promise<PolicyVersionView[]> {

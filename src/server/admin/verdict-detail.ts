@@ -6,12 +6,11 @@
  */
 import type { VerdictDetail } from '../../shared/protocol/admin';
 import type { AppContext } from '../app-context';
-import { findSignal, latestFingerprint, signalsBetween } from '../db/device-admin.repository';
-import { findDevice } from '../db/devices.repository';
+import { findDevice } from '../db/devices';
 import { findFinding, type Finding } from '../db/findings.repository';
 import { findVerdictWithAck } from '../db/verdict-search.repository';
 import { DETECTORS } from '../detection/registry';
-import type { SignalRow } from '../db/signals.repository';
+import { findSignal, latestFingerprint, signalsInWindow, type SignalRow } from '../db/signals.repository';
 import { policyVersion } from './policy-actions';
 import { summarizeFingerprint, toAdminVerdict, toDeviceView, toSignalView } from './views';
 
@@ -30,8 +29,8 @@ export async function findingSignals(ctx: AppContext, finding: Finding): Promise
   const end = numberIn(finding.evidence, 'windowEnd');
   const rows =
     start !== null && end !== null && end >= start
-      ? await signalsBetween(ctx.db, finding.deviceId, start, end, MAX_SIGNALS)
-      : await signalsBetween(
+      ? await signalsInWindow(ctx.db, finding.deviceId, start, end, MAX_SIGNALS)
+      : await signalsInWindow(
           ctx.db,
           finding.deviceId,
           finding.eventAt - DEFAULT_LOOKBACK_MS,

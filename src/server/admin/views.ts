@@ -6,7 +6,7 @@
 import { identityState } from '../trust/verified-user';
 import type { DeviceView, FingerprintSummary, SignalView, VerdictView } from '../../shared/protocol/admin';
 import type { ClientFingerprint } from '../../shared/protocol/signals';
-import type { DeviceWithCounts } from '../db/devices.repository';
+import type { DeviceWithCounts } from '../db/devices';
 import type { SignalRow } from '../db/signals.repository';
 import type { VerdictSearchRow } from '../db/verdict-search.repository';
 import { toVerdictView } from '../verdicts/verdict-view';

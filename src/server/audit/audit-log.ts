@@ -6,40 +6,11 @@
 import { randomBytes } from 'node:crypto';
 import { insertAudit, type AuditRow } from '../db/audit.repository';
 import type { Db } from '../db/schema';
+import type { AuditAction, AuditEntryView } from '../../shared/protocol/admin';
 
-export const AUDIT_ACTIONS = [
-  'auth.sign_in',
-  'auth.sign_in_failed',
-  'auth.sign_out',
-  'policy.update',
-  'device.revoke',
-  'device.approve',
-  'device.reject',
-  'enrollment.rotate',
-  'token.create',
-  'token.revoke',
-  'webhook.create',
-  'webhook.delete',
-  'webhook.test',
-  'export.download',
-  'slack.connect',
-  'slack.test',
-  'slack.disconnect',
-  'dashboard.notice.dismiss',
-  'ssf.receiver_add',
-  'ssf.receiver_remove',
-] as const;
-export type AuditAction = (typeof AUDIT_ACTIONS)[number];
-
-export interface AuditEntry {
-  id: string;
-  at: number;
-  actor: string;
-  action: string;
-  target: string | null;
-  ip: string | null;
-  details: Record<string, unknown>;
-}
+export { AUDIT_ACTIONS, type AuditAction } from '../../shared/protocol/admin';
+/** An audit row as the admin API and the dashboard show it. */
+export type AuditEntry = AuditEntryView;
 
 export interface AuditInput {
   actor: string;

@@ -1,10 +1,9 @@
 /**
- * The reads the detection engine makes to build a detector's state (detection/load-state.ts),
- * and the one write it makes about a device: the Slack user its page reported. Ranges are
- * inclusive and in the device clock (`signals.at`).
+ * The reads the detection engine makes to build a detector's state (detection/load-state.ts).
+ * Ranges are inclusive and in the device clock (`signals.at`). Its one write about a
+ * device (the Slack user its page reported) is in db/devices.
  */
 import { sql } from 'kysely';
-import { isVerifiedAs } from '../trust/verified-user';
 import type { Db } from './schema';
 
 export interface TypedSignal {
@@ -67,16 +66,6 @@ export async function dailyDownloads(
     .orderBy(day)
     .execute();
   return rows.map((r) => ({ day: Number(r.day), files: Number(r.files), bytes: Number(r.bytes ?? 0) }));
-}
-
-/** Every device Slack vouched is this user's (issue #10): a claim alone adds no device to a baseline. */
-export async function devicesOfUser(db: Db, userId: string): Promise<string[]> {
-  const rows = await db.selectFrom('devices').select('id').where(isVerifiedAs(userId)).execute();
-  return rows.map((r) => r.id);
-}
-
-export async function setDeviceUser(db: Db, deviceId: string, userId: string): Promise<void> {
-  await db.updateTable('devices').set({ user_id: userId }).where('id', '=', deviceId).execute();
 }
 
 /** Whether any of `subjects` has a finding for `reason` detected at or after `since`. */

@@ -1,6 +1,6 @@
 /**
- * Sign in with Slack challenges (issue #10): issue one for a device, spend it once, and
- * record what Slack vouched for on the device row. A device keeps only a few live
+ * Sign in with Slack challenges (issue #10): issue one for a device and spend it once (what
+ * Slack vouched for is recorded on the device row by db/devices). A device keeps only a few live
  * challenges; spent and expired ones are dropped whenever it asks for a new one.
  */
 import type { IdentityChallengesTable } from './identity-challenges.table';
@@ -53,40 +53,4 @@ export async function spendChallenge(db: Db, nonceHash: string, deviceId: string
     .where('used_at', 'is', null)
     .executeTakeFirst();
   return Number(result.numUpdatedRows ?? 0) === 1 ? 'spent' : 'used';
-}
-
-export interface VerifiedIdentity {
-  userId: string;
-  teamId: string;
-  email: string | null;
-  verifiedAt: number;
-}
-
-export async function recordVerifiedIdentity(db: Db, deviceId: string, identity: VerifiedIdentity): Promise<void> {
-  await db
-    .updateTable('devices')
-    .set({
-      verified_user_id: identity.userId,
-      verified_team_id: identity.teamId,
-      verified_email: identity.email,
-      verified_at: identity.verifiedAt,
-    })
-    .where('id', '=', deviceId)
-    .execute();
-}
-
-export function verifiedIdentityOf(row: {
-  verified_user_id?: string | null;
-  verified_team_id?: string | null;
-  verified_email?: string | null;
-  verified_at?: number | null;
-}): VerifiedIdentity | null {
-  if (!row.verified_user_id || !row.verified_team_id || row.verified_at === null || row.verified_at === undefined)
-    return null;
-  return {
-    userId: row.verified_user_id,
-    teamId: row.verified_team_id,
-    email: row.verified_email ?? null,
-    verifiedAt: Number(row.verified_at),
-  };
 }

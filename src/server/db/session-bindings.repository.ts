@@ -44,3 +44,12 @@ export async function fillFingerprint(
     .where('fingerprint', 'is', null)
     .execute();
 }
+
+/** A rotated key's bindings pass to its new key: the same browser keeps its Slack sessions. */
+export async function moveBindings(db: Db, fromDeviceId: string, toDeviceId: string): Promise<void> {
+  await db
+    .updateTable('session_bindings')
+    .set({ device_id: toDeviceId })
+    .where('device_id', '=', fromDeviceId)
+    .execute();
+}

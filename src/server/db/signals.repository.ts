@@ -1,5 +1,9 @@
-/** Signals are append-only; a signal id already stored is a duplicate and is skipped. */
-import type { Signal } from '../../shared/protocol/signals';
+/**
+ * Signals in the store: append-only (a signal id already stored is a duplicate and is
+ * skipped), and the admin's reads of one device's signals: its latest fingerprint, the
+ * Slack sessions it reported, and the signals in a window behind a verdict.
+ */
+import type { ClientFingerprint, Signal } from '../../shared/protocol/signals';
 import type { Db } from './schema';
 import type { SignalsTable } from './signals.table';
 
@@ -66,4 +70,83 @@ export async function countSignals(db: Db): Promise<number> {
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirstOrThrow();
   return Number(row.n);
+}
+
+/** The newest client fingerprint the device reported (heartbeat or session cookie signals). */
+export async function latestFingerprint(
+  db: Db,
+  deviceId: string,
+): Promise<{ at: number; fingerprint: ClientFingerprint } | null> {
+  const rows = await db
+    .selectFrom('signals')
+    .select(['at', 'data'])
+    .where('device_id', '=', deviceId)
+    .where('type', 'in', ['heartbeat', 'session_cookie'])
+    .orderBy('at', 'desc')
+    .limit(10)
+    .execute();
+  for (const row of rows) {
+    try {
+      const data = JSON.parse(row.data) as { fingerprint?: ClientFingerprint };
+      if (data.fingerprint && typeof data.fingerprint === 'object')
+        return { at: Number(row.at), fingerprint: data.fingerprint };
+    } catch {
+      // Stored signals were validated on the way in; a broken one is skipped, not fatal.
+    }
+  }
+  return null;
+}
+
+export interface SessionRow {
+  session_key: string;
+  first_at: number;
+  last_at: number;
+  signals: number;
+}
+
+/** The Slack sessions (keyed hashes) the device reported, most recent first. */
+export async function deviceSessions(db: Db, deviceId: string, limit: number): Promise<SessionRow[]> {
+  const rows = await db
+    .selectFrom('signals')
+    .select((eb) => [
+      'session_key',
+      eb.fn.min('at').as('first_at'),
+      eb.fn.max('at').as('last_at'),
+      eb.fn.countAll().as('signals'),
+    ])
+    .where('device_id', '=', deviceId)
+    .where('session_key', 'is not', null)
+    .groupBy('session_key')
+    .orderBy('last_at', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({
+    session_key: String(r.session_key),
+    first_at: Number(r.first_at),
+    last_at: Number(r.last_at),
+    signals: Number(r.signals),
+  }));
+}
+
+/** The device's signals with `from < at <= to` (device clock), oldest first. */
+export async function signalsInWindow(
+  db: Db,
+  deviceId: string,
+  from: number,
+  to: number,
+  limit: number,
+): Promise<SignalRow[]> {
+  return db
+    .selectFrom('signals')
+    .selectAll()
+    .where('device_id', '=', deviceId)
+    .where('at', '>', from)
+    .where('at', '<=', to)
+    .orderBy('at')
+    .limit(limit)
+    .execute();
+}
+
+export async function findSignal(db: Db, id: string): Promise<SignalRow | undefined> {
+  return db.selectFrom('signals').selectAll().where('id', '=', id).executeTakeFirst();
 }

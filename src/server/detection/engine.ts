@@ -7,7 +7,7 @@
  */
 import type { Signal } from '../../shared/protocol/signals';
 import type { VerdictKeys } from '../auth/server-secrets';
-import { previousDeviceIds } from '../db/device-keys.repository';
+import { previousDeviceIds } from '../db/devices';
 import type { Db } from '../db/schema';
 import type { Metrics } from '../metrics';
 import { currentPolicy } from '../policy/policy-store';

@@ -5,7 +5,8 @@
  */
 import type { OrgPolicy } from '../../shared/policy/org-policy';
 import type { Signal } from '../../shared/protocol/signals';
-import { dailyDownloads, devicesOfUser, signalsBetween } from '../db/detection-state.repository';
+import { dailyDownloads, signalsBetween } from '../db/detection-state.repository';
+import { devicesOfUser } from '../db/devices';
 import type { Db } from '../db/schema';
 import { downloadsBetween } from '../db/signals.repository';
 import type {

@@ -7,7 +7,7 @@
  */
 import type { OrgPolicy } from '../../shared/policy/org-policy';
 import type { Signal } from '../../shared/protocol/signals';
-import { setDeviceUser } from '../db/detection-state.repository';
+import { setDeviceUser } from '../db/devices';
 import type { Db } from '../db/schema';
 import { verifiedUserOf } from '../trust/verified-user';
 

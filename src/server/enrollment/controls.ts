@@ -8,8 +8,7 @@
 import { sql } from 'kysely';
 import { ENROLLMENT_REFUSALS } from '../../shared/protocol/enrollment';
 import type { DialectName } from '../db/database';
-import type { DeviceApproval } from '../db/devices.table';
-import { countQuotaDevices } from '../db/device-approval.repository';
+import { countQuotaDevices, type DeviceApproval } from '../db/devices';
 import type { Db } from '../db/schema';
 import { HttpError } from '../http/http-error';
 import { ENROLLMENT_DEFAULTS, type EnrollmentConfig } from './config';

@@ -6,7 +6,7 @@
 import type { ExportFilter, FindingView, VerdictView } from '../../shared/protocol/admin';
 import { toAdminVerdict } from '../admin/views';
 import type { AppContext } from '../app-context';
-import { findDevice } from '../db/devices.repository';
+import { findDevice } from '../db/devices';
 import { toFinding } from '../db/findings.repository';
 import { searchFindings, searchVerdicts } from '../db/verdict-search.repository';
 import { DETECTORS } from '../detection/registry';

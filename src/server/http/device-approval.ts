@@ -5,7 +5,7 @@
  * stored. The extension reads `device_pending` as "wait calmly", `device_rejected` as "stop".
  */
 import { ENROLLMENT_REFUSALS } from '../../shared/protocol/enrollment';
-import type { DeviceRow } from '../db/devices.repository';
+import type { DeviceRow } from '../db/devices';
 import { HttpError } from './http-error';
 
 export function approvalRefusal(device: Pick<DeviceRow, 'approval'>): HttpError | null {

@@ -4,7 +4,7 @@
  * would make it enroll again.
  */
 import { DEVICE_REVOKED } from '../../shared/protocol/device';
-import type { DeviceRow } from '../db/devices.repository';
+import type { DeviceRow } from '../db/devices';
 import { HttpError } from './http-error';
 
 export function isRevoked(device: Pick<DeviceRow, 'revoked_at'>): boolean {

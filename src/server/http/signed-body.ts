@@ -8,7 +8,7 @@ import type { z } from 'zod';
 import { importPublicJwk, verify, type PublicJwk } from '../../shared/crypto/signing';
 import { DEVICE_HEADER, MAX_CLOCK_SKEW_MS, SIGNATURE_HEADER } from '../../shared/protocol/device';
 import type { AppContext } from '../app-context';
-import { findDevice, type DeviceRow } from '../db/devices.repository';
+import { findDevice, type DeviceRow } from '../db/devices';
 import { refuseUnapproved } from './device-approval';
 import { refuseRevoked } from './device-revocation';
 import { HttpError, zodIssues } from './http-error';

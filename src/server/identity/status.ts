@@ -4,6 +4,7 @@
  * slack status`, which runs beside the server, can say what the server does; the figures count
  * devices whose user is verified and those whose user is only claimed.
  */
+import { countIdentities } from '../db/devices';
 import { getValue, setValue } from '../db/kv.repository';
 import type { Db } from '../db/schema';
 import type { IdentityConfig } from './config';
@@ -33,24 +34,13 @@ export async function identityStatus(db: Db): Promise<IdentityStatus> {
   } catch {
     recorded = {};
   }
-  const row = await db
-    .selectFrom('devices')
-    .select((eb) => eb.fn.count<number>('verified_user_id').as('verified'))
-    .where('revoked_at', 'is', null)
-    .executeTakeFirstOrThrow();
-  const claimedOnly = await db
-    .selectFrom('devices')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('revoked_at', 'is', null)
-    .where('user_id', 'is not', null)
-    .where((eb) => eb.or([eb('verified_user_id', 'is', null), eb('verified_user_id', '!=', eb.ref('user_id'))]))
-    .executeTakeFirstOrThrow();
+  const devices = await countIdentities(db);
   return {
     configured: recorded.configured === true,
     clientId: typeof recorded.clientId === 'string' ? recorded.clientId : null,
     teams: Array.isArray(recorded.teams) ? recorded.teams.filter((t): t is string => typeof t === 'string') : [],
     issuer: typeof recorded.issuer === 'string' ? recorded.issuer : null,
-    devices: { verified: Number(row.verified), claimedOnly: Number(claimedOnly.n) },
+    devices,
   };
 }
 

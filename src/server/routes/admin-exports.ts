@@ -1,42 +1,16 @@
 /**
  * Admin API: exports (CSV and JSON of verdicts and findings, findings as OCSF Detection
- * Finding events) with the list filters, each download audited; and the audit log.
+ * Finding events) with the list filters, each download audited (admin/export-actions.ts);
+ * and the audit log.
  */
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { AuditEntryView, AuditFilter, ExportFilter } from '../../shared/protocol/admin';
+import { EXPORTS, exportAs, type ExportName } from '../admin/export-actions';
+import { auditEntries } from '../admin/record-actions';
 import type { AppContext } from '../app-context';
-import { recordAudit, toAuditEntry } from '../audit/audit-log';
 import type { AdminPrincipal } from '../auth/admin-auth';
-import { listAudit } from '../db/audit.repository';
-import { findingsCsv, verdictsCsv } from '../exports/csv';
-import { exportFindings, exportOcsf, exportVerdicts } from '../exports/export-data';
 import { adminRoute, type AdminCall } from './admin-route';
-
-const EXPORTS = {
-  'verdicts.csv': {
-    type: 'text/csv; charset=utf-8',
-    build: async (ctx: AppContext, f: ExportFilter) => verdictsCsv(await exportVerdicts(ctx, f)),
-  },
-  'verdicts.json': {
-    type: 'application/json',
-    build: async (ctx: AppContext, f: ExportFilter) => JSON.stringify({ verdicts: await exportVerdicts(ctx, f) }),
-  },
-  'findings.csv': {
-    type: 'text/csv; charset=utf-8',
-    build: async (ctx: AppContext, f: ExportFilter) => findingsCsv(await exportFindings(ctx, f)),
-  },
-  'findings.json': {
-    type: 'application/json',
-    build: async (ctx: AppContext, f: ExportFilter) => JSON.stringify({ findings: await exportFindings(ctx, f) }),
-  },
-  'findings.ocsf.json': {
-    type: 'application/json',
-    build: async (ctx: AppContext, f: ExportFilter) => JSON.stringify(await exportOcsf(ctx, f)),
-  },
-} as const;
-export type ExportName = keyof typeof EXPORTS;
-export const EXPORT_NAMES = Object.keys(EXPORTS) as ExportName[];
 
 /** Sends an export as a download; shared with the dashboard's export links. */
 export async function sendExport(
@@ -46,20 +20,9 @@ export async function sendExport(
   filter: ExportFilter,
   by: { admin: AdminPrincipal; ip: string },
 ) {
-  const spec = EXPORTS[name];
-  const body = await spec.build(ctx, filter);
-  const now = ctx.now();
-  await recordAudit(ctx.db, now, {
-    actor: by.admin.actor,
-    ip: by.ip,
-    action: 'export.download',
-    target: name,
-    details: { ...filter },
-  });
-  const stamp = new Date(now).toISOString().slice(0, 19).replace(/[:T]/g, '-');
-  const file = `session-guard-${name.replace(/\.(csv|json)$/, '')}-${stamp}.${name.endsWith('.csv') ? 'csv' : 'json'}`;
+  const { type, file, body } = await exportAs(ctx, { actor: by.admin.actor, ip: by.ip }, name, filter);
   return reply
-    .type(spec.type)
+    .type(type)
     .header('content-disposition', `attachment; filename="${file}"`)
     .header('cache-control', 'no-store')
     .send(body);
@@ -88,6 +51,6 @@ export const exportRoutes = [
     summary: 'The audit log of admin actions, newest first; filter by action or actor',
     query: AuditFilter,
     response: z.object({ entries: z.array(AuditEntryView) }),
-    handler: async ({ ctx, query }) => ({ entries: (await listAudit(ctx.db, query)).map(toAuditEntry) }),
+    handler: async ({ ctx, query }) => ({ entries: await auditEntries(ctx, query) }),
   }),
 ];

@@ -6,10 +6,14 @@
  */
 import { z } from 'zod';
 import { OrgPolicy } from '../../shared/policy/org-policy';
-import { PolicyPreview, PolicyPreviewRequest, PolicyVersionView } from '../../shared/protocol/admin';
-import { policyHistory, policyVersion, previewPolicy, updatePolicy } from '../admin/policy-actions';
+import {
+  PolicyPreview,
+  PolicyPreviewRequest,
+  PolicyVersionDetail,
+  PolicyVersionView,
+} from '../../shared/protocol/admin';
+import { activePolicy, policyHistory, policyVersionDetail, previewPolicy, updatePolicy } from '../admin/policy-actions';
 import { HttpError } from '../http/http-error';
-import { currentPolicy } from '../policy/policy-store';
 import { adminRoute } from './admin-route';
 
 const Active = z.object({
@@ -25,7 +29,7 @@ export const policyRoutes = [
     path: '/policy',
     summary: 'The current org policy and its version',
     response: Active,
-    handler: async ({ ctx }) => currentPolicy(ctx.db, ctx.now()),
+    handler: async ({ ctx }) => activePolicy(ctx),
   }),
   adminRoute({
     method: 'PUT',
@@ -60,10 +64,10 @@ export const policyRoutes = [
   adminRoute({
     method: 'GET',
     path: '/policy/versions/:version',
-    summary: 'One policy version',
-    response: PolicyVersionView,
+    summary: 'One policy version, with its line diff against the version before it (null for the first)',
+    response: PolicyVersionDetail,
     handler: async ({ ctx, params }) => {
-      const view = /^\d{1,9}$/.test(params.version) ? await policyVersion(ctx, Number(params.version)) : null;
+      const view = /^\d{1,9}$/.test(params.version) ? await policyVersionDetail(ctx, Number(params.version)) : null;
       if (!view) throw new HttpError(404, 'unknown_version', 'no policy version with this number');
       return view;
     },

@@ -16,10 +16,8 @@ import {
 } from '../../shared/protocol/admin';
 import { deviceDetail, deviceViews, revokeDeviceAs } from '../admin/device-actions';
 import { loadOverview } from '../admin/overview';
+import { findingViews, verdictViews } from '../admin/record-actions';
 import { loadVerdictDetail } from '../admin/verdict-detail';
-import { toAdminVerdict } from '../admin/views';
-import { toFinding } from '../db/findings.repository';
-import { searchFindings, searchVerdicts } from '../db/verdict-search.repository';
 import { HttpError } from '../http/http-error';
 import { adminRoute } from './admin-route';
 
@@ -32,7 +30,7 @@ export const recordRoutes = [
     summary: 'Verdicts with their acks and latency; filter by reason, user, device (id or prefix) and time',
     query: VerdictFilter,
     response: z.object({ verdicts: z.array(VerdictView) }),
-    handler: async ({ ctx, query }) => ({ verdicts: (await searchVerdicts(ctx.db, query)).map(toAdminVerdict) }),
+    handler: async ({ ctx, query }) => ({ verdicts: await verdictViews(ctx, query) }),
   }),
   adminRoute({
     method: 'GET',
@@ -51,7 +49,7 @@ export const recordRoutes = [
     summary: 'Findings, including monitor-mode ones; filter by reason, user, device, time, mode and outcome',
     query: FindingFilter,
     response: z.object({ findings: z.array(FindingView) }),
-    handler: async ({ ctx, query }) => ({ findings: (await searchFindings(ctx.db, query)).map(toFinding) }),
+    handler: async ({ ctx, query }) => ({ findings: await findingViews(ctx, query) }),
   }),
   adminRoute({
     method: 'GET',

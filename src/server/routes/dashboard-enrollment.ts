@@ -4,7 +4,7 @@
  * the policy holding it). Same audited actions as the admin API.
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { html, layout } from '../../dashboard/html';
+import { enrollmentRotatedPage } from '../../dashboard/enrollment-page';
 import { approveDeviceAs, rejectDeviceAs, rotateEnrollmentAs } from '../admin/enrollment-actions';
 import type { AppContext } from '../app-context';
 import { HttpError } from '../http/http-error';
@@ -38,16 +38,7 @@ export const dashboardEnrollmentRoutes: FastifyPluginAsync<{ ctx: AppContext }> 
 
   app.post('/enrollment/rotate', async (req, reply) => {
     const { token, previousExpiresAt } = await rotateEnrollmentAs(ctx.db, ctx.now(), actorOf(req));
-    const page = layout({
-      title: 'Enrollment token rotated',
-      csrf: sessionOf(req).csrfToken,
-      active: '/devices',
-      body: html`<h1>Enrollment token rotated</h1>
-<p>The new enrollment token (shown once here; <code>session-guard policy export</code> prints it in the managed policy):</p>
-<p><code id="enrollment-token">${token}</code></p>
-<p>The previous token keeps working until ${new Date(previousExpiresAt).toISOString()}; deploy the new managed policy before then.</p>
-<p><a href="/devices">Back to devices</a></p>`,
-    });
+    const page = enrollmentRotatedPage({ token, previousExpiresAt, csrf: sessionOf(req).csrfToken });
     return sendPage(reply, 200, page);
   });
 };

@@ -5,17 +5,15 @@
  * audited actions as the admin API.
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { lineDiff, prettyJson } from '../../dashboard/policy-diff';
 import { policyPage, policyVersionPage } from '../../dashboard/policy-page';
 import { settingsPage } from '../../dashboard/settings-page';
 import { TokenScope } from '../../shared/protocol/admin';
 import { revokeDeviceAs } from '../admin/device-actions';
-import { policyHistory, policyVersion, previewPolicy, updatePolicy } from '../admin/policy-actions';
+import { activePolicy, policyHistory, policyVersionDetail, previewPolicy, updatePolicy } from '../admin/policy-actions';
 import { createTokenAs, revokeTokenAs, tokenViews } from '../admin/token-actions';
 import { createWebhookAs, deleteWebhookAs, deliveryViews, testWebhookAs, webhookViews } from '../admin/webhook-actions';
 import type { AppContext } from '../app-context';
 import { HttpError } from '../http/http-error';
-import { currentPolicy } from '../policy/policy-store';
 import { actorOf, messagePage, requireDashboardSession, sendPage, sessionOf } from './dashboard-session';
 
 const form = (req: FastifyRequest) => (req.body instanceof URLSearchParams ? req.body : new URLSearchParams());
@@ -30,7 +28,10 @@ export const dashboardFormRoutes: FastifyPluginAsync<{ ctx: AppContext }> = asyn
     extra: { draft?: string; review?: Awaited<ReturnType<typeof previewPolicy>>; notice?: string } = {},
   ) {
     const history = await policyHistory(ctx, 50);
-    const page = policyPage({ current: history[0], history, csrf: sessionOf(req).csrfToken, ...extra });
+    // policyHistory reads the current policy first, which writes version 1 on a new store.
+    const current = history[0];
+    if (!current) throw new Error('no policy version is stored');
+    const page = policyPage({ current, history, csrf: sessionOf(req).csrfToken, ...extra });
     return sendPage(reply, status, page);
   }
 
@@ -56,7 +57,7 @@ export const dashboardFormRoutes: FastifyPluginAsync<{ ctx: AppContext }> = asyn
     const body = form(req);
     const draft = body.get('document') ?? '';
     const base = Number(body.get('baseVersion'));
-    const current = await currentPolicy(ctx.db, ctx.now());
+    const current = await activePolicy(ctx);
     if (current.version !== base) {
       const review = await previewPolicy(ctx, draft);
       return renderPolicy(req, reply, 409, {
@@ -84,12 +85,12 @@ export const dashboardFormRoutes: FastifyPluginAsync<{ ctx: AppContext }> = asyn
 
   app.get<{ Params: { version: string } }>('/policy/versions/:version', async (req, reply) => {
     const csrf = sessionOf(req).csrfToken;
-    const view = /^\d{1,9}$/.test(req.params.version) ? await policyVersion(ctx, Number(req.params.version)) : null;
+    const view = /^\d{1,9}$/.test(req.params.version)
+      ? await policyVersionDetail(ctx, Number(req.params.version))
+      : null;
     if (!view)
       return sendPage(reply, 404, messagePage('Policy version not found', 'No policy version has this number.', csrf));
-    const previous = await policyVersion(ctx, view.version - 1);
-    const diff = previous ? lineDiff(prettyJson(previous.policy), prettyJson(view.policy)) : null;
-    return sendPage(reply, 200, policyVersionPage(view, diff, csrf));
+    return sendPage(reply, 200, policyVersionPage(view, view.diff, csrf));
   });
 
   app.post<{ Params: { id: string } }>('/devices/:id/revoke', async (req, reply) => {

@@ -1,32 +1,18 @@
 /**
- * One-time dashboard notices (issue #12): orgs whose stored policy keeps a
- * `serverSideRevocation` other than `auto` are told once what `auto` would do for them,
- * until an admin dismisses it (kept in the store, audited, for every admin and replica).
+ * One-time dashboard notices (issue #12): the dismiss form's endpoint. What a notice says
+ * and whether it shows come from src/server/admin/notice-actions.ts.
  */
 import type { FastifyPluginAsync } from 'fastify';
-import type { AutoNotice } from '../../dashboard/server-side-modes';
 import type { AppContext } from '../app-context';
-import { recordAudit } from '../audit/audit-log';
-import { getValue, setValue } from '../db/kv.repository';
-import { currentPolicy } from '../policy/policy-store';
-import { autoWouldDo } from '../slack/auto-revocation';
+import { dismissAutoRevocationNoticeAs } from '../admin/notice-actions';
 import { actorOf, requireDashboardSession } from './dashboard-session';
 
-const DISMISSED = 'dashboard.notice.auto_revocation.dismissed_at';
-
-/** The notice to show, or null (policy is `auto`, or an admin dismissed it). */
-export async function autoRevocationNoticeFor(ctx: AppContext): Promise<AutoNotice | null> {
-  const stored = (await currentPolicy(ctx.db, ctx.now())).policy.serverSideRevocation;
-  if (stored === 'auto' || (await getValue(ctx.db, DISMISSED)) !== undefined) return null;
-  return { stored, sentence: await autoWouldDo(ctx.db) };
-}
+export { autoRevocationNoticeFor } from '../admin/notice-actions';
 
 export const dashboardNoticeRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
   requireDashboardSession(app, ctx);
   app.post('/notices/auto-revocation/dismiss', async (req, reply) => {
-    const now = ctx.now();
-    await setValue(ctx.db, DISMISSED, String(now), now);
-    await recordAudit(ctx.db, now, { ...actorOf(req), action: 'dashboard.notice.dismiss', target: 'auto_revocation' });
+    await dismissAutoRevocationNoticeAs(ctx, actorOf(req));
     return reply.redirect('/', 303);
   });
 };

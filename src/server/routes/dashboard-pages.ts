@@ -1,7 +1,8 @@
 /**
  * The dashboard's read-only pages: overview, verdicts (filtered) and one verdict,
  * devices and one device, findings, the audit log. Filters are parsed with the admin
- * API's schemas, so the page and /api accept the same thing.
+ * API's schemas, so the page and /api accept the same thing, and every page reads its data
+ * through the same admin actions (src/server/admin/) as /api: no page reads the store.
  */
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
@@ -15,16 +16,12 @@ import { verdictsPage } from '../../dashboard/verdicts-page';
 import { AuditFilter, FindingFilter, VerdictFilter } from '../../shared/protocol/admin';
 import { deviceDetail, deviceViews } from '../admin/device-actions';
 import { loadOverview } from '../admin/overview';
+import { auditEntries, findingViews, verdictViews } from '../admin/record-actions';
 import { loadVerdictDetail } from '../admin/verdict-detail';
-import { toAdminVerdict } from '../admin/views';
 import type { AppContext } from '../app-context';
-import { toAuditEntry } from '../audit/audit-log';
-import { listAudit } from '../db/audit.repository';
-import { toFinding } from '../db/findings.repository';
-import { searchFindings, searchVerdicts } from '../db/verdict-search.repository';
 import { HttpError } from '../http/http-error';
 import { parseQuery } from './admin-route';
-import { autoRevocationNoticeFor } from './dashboard-notices';
+import { autoRevocationNoticeFor } from '../admin/notice-actions';
 import { messagePage, requireDashboardSession, sendPage, sessionOf } from './dashboard-session';
 
 const FILTER_KEYS = ['reason', 'user', 'device', 'from', 'to', 'mode', 'outcome'] as const;
@@ -54,7 +51,7 @@ export const dashboardPageRoutes: FastifyPluginAsync<{ ctx: AppContext }> = asyn
 
   app.get('/', async (req, reply) => {
     const overview = await loadOverview(ctx);
-    const recent = (await searchVerdicts(ctx.db, { limit: 10 })).map(toAdminVerdict);
+    const recent = await verdictViews(ctx, { limit: 10 });
     const autoNotice = await autoRevocationNoticeFor(ctx);
     const slack = ctx.slack ? await ctx.slack.status() : null;
     const slackFeed = slack?.connection.connected
@@ -72,7 +69,7 @@ export const dashboardPageRoutes: FastifyPluginAsync<{ ctx: AppContext }> = asyn
 
   app.get('/verdicts', async (req, reply) => {
     const { filter, error } = tryParse(VerdictFilter, req);
-    const verdicts = filter ? (await searchVerdicts(ctx.db, filter)).map(toAdminVerdict) : [];
+    const verdicts = filter ? await verdictViews(ctx, filter) : [];
     const page = verdictsPage({
       verdicts,
       filters: filterValues(req),
@@ -116,15 +113,14 @@ export const dashboardPageRoutes: FastifyPluginAsync<{ ctx: AppContext }> = asyn
     const csrf = sessionOf(req).csrfToken;
     const detail = await deviceDetail(ctx, req.params.id);
     if (!detail) return sendPage(reply, 404, messagePage('Device not found', 'No device has this id.', csrf));
-    const verdicts = /^[A-Za-z0-9_-]{1,64}$/.test(req.params.id)
-      ? (await searchVerdicts(ctx.db, { device: req.params.id, limit: 50 })).map(toAdminVerdict)
-      : [];
+    const byDevice = VerdictFilter.safeParse({ device: req.params.id, limit: 50 });
+    const verdicts = byDevice.success ? await verdictViews(ctx, byDevice.data) : [];
     return sendPage(reply, 200, devicePage({ ...detail, verdicts, csrf, now: ctx.now() }));
   });
 
   app.get('/findings', async (req, reply) => {
     const { filter, error } = tryParse(FindingFilter, req);
-    const findings = filter ? (await searchFindings(ctx.db, filter)).map(toFinding) : [];
+    const findings = filter ? await findingViews(ctx, filter) : [];
     const page = findingsPage({
       findings,
       filters: filterValues(req),
@@ -138,7 +134,7 @@ export const dashboardPageRoutes: FastifyPluginAsync<{ ctx: AppContext }> = asyn
   app.get('/audit', async (req, reply) => {
     const { filter } = tryParse(AuditFilter, req);
     const query = filter ?? { limit: 200 };
-    const entries = (await listAudit(ctx.db, query)).map(toAuditEntry);
+    const entries = await auditEntries(ctx, query);
     return sendPage(reply, 200, auditPage(entries, query.action, sessionOf(req).csrfToken));
   });
 };

@@ -8,6 +8,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { ASSETS, STYLESHEET } from '../../dashboard/assets';
 import { loginPage } from '../../dashboard/login-page';
+import { discardStaleSession, signOutAs } from '../admin/session-actions';
 import type { AppContext } from '../app-context';
 import { recordAudit } from '../audit/audit-log';
 import { authenticateAdmin, createAdminSession } from '../auth/admin-auth';
@@ -17,7 +18,6 @@ import { csrfValid, sameOriginRequest } from '../auth/csrf';
 import { createLoginThrottle } from '../auth/login-throttle';
 import { PasswordBusyError } from '../auth/password';
 import { sha256Hex } from '../auth/tokens';
-import { deleteSession } from '../db/admin.repository';
 import { dashboardEnrollmentRoutes } from './dashboard-enrollment';
 import { dashboardFormRoutes } from './dashboard-forms';
 import { dashboardNoticeRoutes } from './dashboard-notices';
@@ -114,11 +114,10 @@ export const dashboardRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (a
           ),
         );
       }
-      await deleteSession(ctx.db, principal.sessionHash);
-      await recordAudit(ctx.db, ctx.now(), { actor: principal.actor, ip: req.ip, action: 'auth.sign_out' });
+      await signOutAs(ctx, { actor: principal.actor, ip: req.ip }, principal.sessionHash);
     } else {
       const stale = readSessionCookie(req);
-      if (stale) await deleteSession(ctx.db, sha256Hex(stale));
+      if (stale) await discardStaleSession(ctx, stale);
     }
     reply.header('set-cookie', clearedSessionCookie(isSecureRequest(req)));
     return reply.redirect('/login', 303);

@@ -13,8 +13,7 @@ import {
   type RotateKeyResponse,
 } from '../../shared/protocol/device';
 import type { AppContext } from '../app-context';
-import { findRotationFrom, rotateDeviceKey } from '../db/device-keys.repository';
-import { findDevice } from '../db/devices.repository';
+import { findDevice, findRotationFrom, rotateDeviceKey } from '../db/devices';
 import { claimNonce } from '../db/nonces.repository';
 import { refuseUnapproved } from '../http/device-approval';
 import { refuseRevoked } from '../http/device-revocation';

@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { importPublicJwk, verify, type PublicJwk } from '../../shared/crypto/signing';
 import { UNINSTALL_PATH, uninstallSignedText } from '../../shared/protocol/uninstall';
 import type { AppContext } from '../app-context';
-import { findDevice } from '../db/devices.repository';
+import { findDevice } from '../db/devices';
 import { isRevoked } from '../http/device-revocation';
 import { currentPolicy } from '../policy/policy-store';
 import { uninstalled } from '../silence/guard-silenced';

@@ -18,13 +18,8 @@ import {
   type IdentityVerifyResponse,
 } from '../../shared/protocol/identity';
 import type { AppContext } from '../app-context';
-import {
-  issueChallenge,
-  recordVerifiedIdentity,
-  spendChallenge,
-  verifiedIdentityOf,
-  type SpendResult,
-} from '../db/identity-challenges.repository';
+import { recordVerifiedIdentity, verifiedIdentityOf } from '../db/devices';
+import { issueChallenge, spendChallenge, type SpendResult } from '../db/identity-challenges.repository';
 import { HttpError } from '../http/http-error';
 import { verifyDeviceRequest } from '../http/signed-body';
 import { CHALLENGE_TTL_MS, hashNonce, newNonce } from '../identity/nonce';

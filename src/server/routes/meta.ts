@@ -9,7 +9,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { AppContext } from '../app-context';
 import { REPORTING_WINDOW_MS } from '../admin/overview';
 import { authenticateAdmin } from '../auth/admin-auth';
-import { countDevices } from '../db/device-admin.repository';
+import { countDevices } from '../db/devices';
 import { HttpError } from '../http/http-error';
 import { openApiDocument } from '../openapi';
 

@@ -7,8 +7,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { SignalBatch, type SignalBatchResult } from '../../shared/protocol/signals';
 import type { AppContext } from '../app-context';
-import { recordSlackIdentity } from '../db/device-identity.repository';
-import { touchDevice } from '../db/devices.repository';
+import { recordSlackIdentity, touchDevice } from '../db/devices';
 import { claimNonce } from '../db/nonces.repository';
 import { insertSignals, signalRow } from '../db/signals.repository';
 import { runDetection } from '../detection/engine';

@@ -13,11 +13,10 @@ import {
   SlackStatusView,
 } from '../../shared/protocol/slack';
 import type { AppContext } from '../app-context';
-import { listRevocations } from '../db/slack-revocations.repository';
 import { HttpError } from '../http/http-error';
 import { connectSlack, disconnectSlack, testConnection } from '../slack/connection';
 import type { SlackService } from '../slack/service';
-import { serverSideView, toRevocationView } from '../slack/views';
+import { revocationViews, serverSideView } from '../slack/views';
 import { adminRoute } from './admin-route';
 
 function slackOf(ctx: AppContext): SlackService {
@@ -72,7 +71,7 @@ export const slackRoutes = [
     query: RevocationList,
     response: z.object({ revocations: z.array(SlackRevocationView) }),
     handler: async ({ ctx, query }) => ({
-      revocations: (await listRevocations(slackOf(ctx).context.db, query.limit, query.status)).map(toRevocationView),
+      revocations: await revocationViews(slackOf(ctx).context, query.limit, query.status),
     }),
   }),
   adminRoute({

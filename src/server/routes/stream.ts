@@ -11,7 +11,7 @@ import type { WebSocket } from 'ws';
 import { importPublicJwk, verify, type PublicJwk } from '../../shared/crypto/signing';
 import { ClientMessage, streamAuthText, type ServerMessage } from '../../shared/protocol/verdict';
 import type { AppContext } from '../app-context';
-import { findDevice, touchDevice } from '../db/devices.repository';
+import { findDevice, touchDevice } from '../db/devices';
 import { pendingVerdicts } from '../db/verdicts.repository';
 import { approvalRefusal } from '../http/device-approval';
 import { isRevoked } from '../http/device-revocation';

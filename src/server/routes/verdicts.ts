@@ -7,7 +7,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { PollRequest } from '../../shared/protocol/device';
 import type { PollResponse } from '../../shared/protocol/verdict';
 import type { AppContext } from '../app-context';
-import { touchDevice } from '../db/devices.repository';
+import { touchDevice } from '../db/devices';
 import { claimNonce } from '../db/nonces.repository';
 import { pendingVerdicts } from '../db/verdicts.repository';
 import { HttpError } from '../http/http-error';

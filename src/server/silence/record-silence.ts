@@ -6,7 +6,7 @@
  * takes the policy's action through the same path as every other (record-finding.ts);
  * webhooks, the dashboard and SSF pick it up from the findings table.
  */
-import type { DeviceRow } from '../db/devices.repository';
+import type { DeviceRow } from '../db/devices';
 import { findFinding } from '../db/findings.repository';
 import type { Detection } from '../detection/define-detector';
 import type { EngineDeps, EngineResult } from '../detection/engine';

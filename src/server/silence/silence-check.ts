@@ -6,7 +6,7 @@
  * than `LOOKBACK_MS` are left alone: their silence was judged while it was news.
  */
 import { DEFAULT_ORG_POLICY } from '../../shared/policy/org-policy';
-import type { DeviceRow } from '../db/devices.repository';
+import type { DeviceRow } from '../db/devices';
 import type { EngineDeps } from '../detection/engine';
 import { currentPolicy } from '../policy/policy-store';
 import { silencedWhileActive } from './guard-silenced';

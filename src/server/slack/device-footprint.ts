@@ -5,9 +5,9 @@
  * (which of Slack's sessions are the guarded device's) and the audit-log correlation
  * (activity from somewhere no guarded device was).
  */
+import { guardedDevicesOf } from '../db/devices';
 import type { Db } from '../db/schema';
 import { canonicalIp } from '../detection/net/ip';
-import { isVerifiedAs } from '../trust/verified-user';
 
 export interface Footprint {
   deviceIds: string[];
@@ -42,15 +42,9 @@ interface FingerprintData {
 
 /** The user's guarded (verified, not revoked) devices and what they reported between `from` and `to` (server clock). */
 export async function loadFootprint(db: Db, userId: string, from: number, to: number): Promise<Footprint> {
-  const devices = await db
-    .selectFrom('devices')
-    .select(['id', 'user_agent', 'last_ip', 'last_seen_at'])
-    // Only devices Slack vouched are this user's (issue #10): a device that merely claims
-    // the user would otherwise make its own address look like the user's.
-    .where(isVerifiedAs(userId))
-    .where('revoked_at', 'is', null)
-    .orderBy('last_seen_at', 'desc')
-    .execute();
+  // Only devices Slack vouched are this user's (issue #10): a device that merely claims
+  // the user would otherwise make its own address look like the user's.
+  const devices = await guardedDevicesOf(db, userId);
   const footprint: Footprint = {
     deviceIds: devices.map((d) => d.id),
     latestDeviceId: devices[0]?.id ?? null,

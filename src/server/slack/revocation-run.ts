@@ -6,7 +6,7 @@
  * (`admin.users.session.invalidate`). Each step is written to the verdict's timeline; a
  * retried job skips the sessions it already ended. Slack's errors are thrown, not eaten.
  */
-import { findDevice } from '../db/devices.repository';
+import { findDevice } from '../db/devices';
 import { verifiedUserOf } from '../trust/verified-user';
 import { findFinding } from '../db/findings.repository';
 import { revocationEvents, type RevocationRow } from '../db/slack-revocations.repository';

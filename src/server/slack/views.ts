@@ -96,3 +96,12 @@ export async function slackStatus(sc: SlackContext): Promise<SlackStatusView> {
     },
   };
 }
+
+/** Server-side revocations for the admin API, most recently updated first. */
+export async function revocationViews(
+  sc: SlackContext,
+  limit: number,
+  status?: string,
+): Promise<SlackRevocationView[]> {
+  return (await listRevocations(sc.db, limit, status)).map(toRevocationView);
+}

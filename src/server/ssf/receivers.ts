@@ -6,7 +6,7 @@
  * and private addresses only with `serve --allow-private-webhooks`. Audited.
  */
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
+import { SsfReceiverRequest, SsfReceiverView } from '../../shared/protocol/ssf';
 import type { Actor } from '../admin/policy-actions';
 import { recordAudit } from '../audit/audit-log';
 import type { Db } from '../db/schema';
@@ -22,34 +22,7 @@ import type { SecretKey } from '../slack/secret-key';
 import { checkWebhookUrl, WebhookTargetError, type WebhookTargetPolicy } from '../webhooks/targets';
 import { seal, unseal } from './seal';
 
-export const SsfReceiverRequest = z
-  .object({
-    url: z.url({ protocol: /^https?$/, error: 'url must be an http(s) URL' }).max(2048),
-    /** Optional: a receiver such as Okta authenticates the SET by its signature alone. */
-    token: z
-      .string()
-      .min(8, 'the bearer token is too short')
-      .max(4096)
-      .regex(/^[\x21-\x7e]+$/, 'the bearer token must be printable ASCII without spaces')
-      .optional(),
-    /** The SET's `aud`; default the receiver URL's origin. */
-    audience: z.string().min(1).max(512).optional(),
-  })
-  .strict();
-export type SsfReceiverRequest = z.infer<typeof SsfReceiverRequest>;
-
-export const SsfReceiverView = z.object({
-  id: z.string(),
-  url: z.string(),
-  audience: z.string(),
-  tokenHint: z.string(),
-  createdAt: z.number(),
-  createdBy: z.string(),
-  lastStatus: z.string().nullable(),
-  lastError: z.string().nullable(),
-  lastAttemptAt: z.number().nullable(),
-});
-export type SsfReceiverView = z.infer<typeof SsfReceiverView>;
+export { SsfReceiverRequest, SsfReceiverView } from '../../shared/protocol/ssf';
 
 const tokenLabel = (id: string) => `receiver-token:${id}`;
 

@@ -14,7 +14,7 @@ import type { DialectName } from '../db/database';
 import { getValue, setValue } from '../db/kv.repository';
 import type { Db } from '../db/schema';
 import type { SecretKey } from '../slack/secret-key';
-import type { VerdictKeysTable } from '../db/verdict-keys.table';
+import { hasVerdictKey, insertVerdictKey, listVerdictKeyRows, type VerdictKeyRow } from '../db/verdict-keys.repository';
 import { sealPrivateJwk, unsealPrivateJwk, VerdictKeyError } from './key-seal';
 
 export { VerdictKeyError } from './key-seal';
@@ -50,7 +50,7 @@ export interface VerdictKeys extends SigningKey {
   signing(): Promise<SigningKey>;
 }
 
-type Row = VerdictKeysTable;
+type Row = VerdictKeyRow;
 
 const toPublished = (r: Row): PublishedVerdictKey => ({
   kid: r.kid,
@@ -60,9 +60,7 @@ const toPublished = (r: Row): PublishedVerdictKey => ({
   activeFrom: Number(r.active_from),
 });
 
-async function rows(db: Db): Promise<Row[]> {
-  return db.selectFrom('verdict_keys').selectAll().orderBy('generation', 'desc').execute();
-}
+const rows = listVerdictKeyRows;
 
 function signingRow(all: Row[], now: number): Row {
   const row = all.find((r) => Number(r.active_from) <= now) ?? all[all.length - 1];
@@ -109,14 +107,7 @@ async function generateJwk(): Promise<JsonWebKey> {
   return crypto.subtle.exportKey('jwk', pair.privateKey);
 }
 
-async function insert(db: Db, row: Row): Promise<boolean> {
-  const result = await db
-    .insertInto('verdict_keys')
-    .values(row)
-    .onConflict((oc) => oc.doNothing())
-    .executeTakeFirst();
-  return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
-}
+const insert = insertVerdictKey;
 
 /**
  * Seals a key stored in clear by an older version, the same key (deployed extensions keep
@@ -136,8 +127,7 @@ export async function sealLegacyKey(db: Db, secretKey: SecretKey, dialect: Diale
     throw new VerdictKeyError(`kv.${LEGACY_KV_KEY} is not a P-256 private key`);
   const row = await newRow(secretKey, jwk, 1, now, 0);
   await insert(db, row);
-  const stored = await db.selectFrom('verdict_keys').select('kid').where('kid', '=', row.kid).executeTakeFirst();
-  if (!stored) {
+  if (!(await hasVerdictKey(db, row.kid))) {
     throw new VerdictKeyError(
       `a different first verdict key is already stored beside the clear one (${row.kid}); the clear key was left in place`,
     );

@@ -167,6 +167,10 @@ export type PolicyVersionView = z.infer<typeof PolicyVersionView>;
 export const DiffLine = z.object({ op: z.enum(['same', 'add', 'remove']), text: z.string() });
 export type DiffLine = z.infer<typeof DiffLine>;
 
+/** One version with its line diff against the version before it (null for the first). */
+export const PolicyVersionDetail = PolicyVersionView.extend({ diff: z.array(DiffLine).nullable() });
+export type PolicyVersionDetail = z.infer<typeof PolicyVersionDetail>;
+
 export const PolicyPreviewRequest = z.object({ document: z.string().max(64 * 1024) });
 export const PolicyPreview = z.object({
   valid: z.boolean(),
@@ -259,11 +263,37 @@ export const DeliveryView = z.object({
 });
 export type DeliveryView = z.infer<typeof DeliveryView>;
 
+/** Every admin action the audit log names (src/server/audit/audit-log.ts writes them). */
+export const AUDIT_ACTIONS = [
+  'auth.sign_in',
+  'auth.sign_in_failed',
+  'auth.sign_out',
+  'policy.update',
+  'device.revoke',
+  'device.approve',
+  'device.reject',
+  'enrollment.rotate',
+  'token.create',
+  'token.revoke',
+  'webhook.create',
+  'webhook.delete',
+  'webhook.test',
+  'export.download',
+  'slack.connect',
+  'slack.test',
+  'slack.disconnect',
+  'dashboard.notice.dismiss',
+  'ssf.receiver_add',
+  'ssf.receiver_remove',
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
 export const AuditFilter = z.object({
   action: z.string().max(64).optional(),
   actor: z.string().max(128).optional(),
   limit: Limit(1000, 200),
 });
+export type AuditFilter = z.infer<typeof AuditFilter>;
 export const AuditEntryView = z.object({
   id: z.string(),
   at: z.number(),
@@ -273,6 +303,7 @@ export const AuditEntryView = z.object({
   ip: z.string().nullable(),
   details: z.record(z.string(), z.unknown()),
 });
+export type AuditEntryView = z.infer<typeof AuditEntryView>;
 
 export const OverviewView = z.object({
   verdictsByHour: z.array(z.object({ start: z.number(), count: z.number() })),

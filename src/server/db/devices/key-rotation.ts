@@ -3,9 +3,10 @@
  * identity (Slack user, version, its Slack session bindings), the link is recorded, and
  * the old key is marked revoked so it is refused everywhere from now on.
  */
-import type { DeviceRow } from './devices.repository';
-import type { DeviceKeyLinksTable } from './device-key-links.table';
-import type { Db } from './schema';
+import type { DeviceKeyLinksTable } from '../device-key-links.table';
+import type { Db } from '../schema';
+import { moveBindings } from '../session-bindings.repository';
+import type { DeviceRow } from './lifecycle';
 
 export async function findRotationFrom(db: Db, oldDeviceId: string): Promise<DeviceKeyLinksTable | undefined> {
   return db.selectFrom('device_key_links').selectAll().where('old_device_id', '=', oldDeviceId).executeTakeFirst();
@@ -66,9 +67,5 @@ export async function rotateDeviceKey(db: Db, r: Rotation): Promise<void> {
     .where('id', '=', r.old.id)
     .execute();
   // The same browser keeps its Slack sessions: a binding to the old key is one to the new.
-  await db
-    .updateTable('session_bindings')
-    .set({ device_id: r.newDeviceId })
-    .where('device_id', '=', r.old.id)
-    .execute();
+  await moveBindings(db, r.old.id, r.newDeviceId);
 }
