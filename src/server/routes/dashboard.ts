@@ -21,9 +21,11 @@ import { deleteSession } from '../db/admin.repository';
 import { dashboardEnrollmentRoutes } from './dashboard-enrollment';
 import { dashboardFormRoutes } from './dashboard-forms';
 import { dashboardPageRoutes } from './dashboard-pages';
+import { documentDashboard } from './dashboard-schemas';
 import { messagePage, sendPage } from './dashboard-session';
 
 export const dashboardRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
+  documentDashboard(app);
   const throttle = createLoginThrottle();
   app.addContentTypeParser(
     'application/x-www-form-urlencoded',
