@@ -4,11 +4,30 @@
  * with (src/shared/protocol where the wire has a shape) into the document's schemas. No
  * path is listed by hand, so the document cannot drift from the routes; a test
  * (server-openapi-coverage.test.ts) fails if a registered route is missing from it.
- * Responses are serialized as they are (JSON.stringify): their schemas document the answer.
+ * Responses are serialized as they are (JSON.stringify); under the test runner each is
+ * also checked against its declared schema, so a documented answer that drifts from what
+ * the handler sends fails the tests rather than misleading a client.
  */
 import swagger from '@fastify/swagger';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifySerializerCompiler } from 'fastify';
 import { jsonSchemaTransform, validatorCompiler } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+
+const checkResponses = Boolean(process.env.VITEST);
+
+const serializeChecked: FastifySerializerCompiler<unknown> = ({ schema, method, url, httpStatus }) => {
+  const zod = schema instanceof z.ZodType ? schema : null;
+  return (data) => {
+    if (checkResponses && zod) {
+      const result = zod.safeParse(data);
+      if (!result.success)
+        throw new Error(
+          `${method} ${url} ${httpStatus}: the answer does not match its schema: ${result.error.message}`,
+        );
+    }
+    return JSON.stringify(data);
+  };
+};
 
 export const SECURITY_SCHEMES = {
   bearer: {
@@ -29,7 +48,7 @@ export const SECURITY_SCHEMES = {
 /** Call before any route is registered: swagger sees routes through an onRoute hook. */
 export async function installOpenApi(app: FastifyInstance): Promise<void> {
   app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  app.setSerializerCompiler(serializeChecked);
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',

@@ -1,5 +1,6 @@
 import type { FastifyInstance, RouteOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { buildApp } from '../../src/server/app';
 import { createApiToken } from '../../src/server/auth/admin-auth';
 import { createTestStore, type TestStore } from './server-support/test-store';
@@ -85,5 +86,23 @@ describe('/openapi.json covers every route', () => {
 
     expect(res.statusCode).toBe(400);
     expect(res.json()).toMatchObject({ error: 'invalid_query', issues: [{ path: 'limit' }] });
+  });
+});
+
+describe('declared answers', () => {
+  it('fails, under the test runner, an answer that drifted from its documented schema', async () => {
+    const test = await createTestStore();
+    const app = await buildApp({ db: test.store.db, secrets: test.store.secrets });
+    const schema = { summary: 'drift probe', response: { 200: z.object({ count: z.number() }) } };
+    app.get('/drift-probe', { schema }, async () => ({ count: 'three' }));
+    try {
+      const res = await app.inject({ url: '/drift-probe' });
+
+      expect(res.statusCode).toBe(500);
+      expect(res.json()).toEqual({ error: 'internal', message: 'internal server error' });
+    } finally {
+      await app.close();
+      await test.cleanup();
+    }
   });
 });
