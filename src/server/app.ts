@@ -5,7 +5,7 @@
  */
 import cors from '@fastify/cors';
 import websocket from '@fastify/websocket';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyServerOptions, type RouteOptions } from 'fastify';
 import { DEVICE_HEADER, SIGNATURE_HEADER } from '../shared/protocol/device';
 import type { AppContext } from './app-context';
 import type { TrustProxy } from './config';
@@ -29,8 +29,9 @@ import { ssfRoutes } from './routes/ssf';
 import { createLocalHub } from './verdicts/hub';
 import { createStreamLimits, streamGauges } from './verdicts/stream-limits';
 import { createMetrics } from './metrics';
+import { installOpenApi } from './openapi';
+import { validateExcept } from './http/route-schemas';
 import { metaRoutes } from './routes/meta';
-import { torExitListRoutes } from './routes/tor-exit-list';
 import { startAdminConsole } from './admin/console';
 import { createAdminEventBus } from './events/admin-stream';
 import { DEFAULT_RETRY_DELAYS_MS, IDLE_DISPATCHER } from './webhooks/dispatcher';
@@ -44,6 +45,8 @@ export type AppDeps = Pick<AppContext, 'db' | 'secrets'> &
     logger?: FastifyServerOptions['logger'];
     /** Whom to believe in X-Forwarded-For (config.ts, SESSION_GUARD_TRUST_PROXY). */
     trustProxy?: TrustProxy;
+    /** Sees every route as it is registered (the OpenAPI coverage test). */
+    onRoute?: (route: RouteOptions) => void;
   };
 
 export function resolveContext(deps: AppDeps): AppContext {
@@ -88,6 +91,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     trustProxy: typeof deps.trustProxy === 'number' ? hopsTrusted(deps.trustProxy) : (deps.trustProxy ?? false),
     bodyLimit: 256 * 1024,
   });
+  if (deps.onRoute) app.addHook('onRoute', deps.onRoute);
+  await installOpenApi(app);
   installErrorHandler(app, ctx.metrics);
   streamGauges(ctx.metrics, ctx.streamLimits);
   startAdminConsole(app, ctx, { ownDispatcher: !deps.webhooks });
@@ -106,6 +111,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         maxAge: 600,
       });
       keepRawJsonBodies(v1);
+      // Signed bodies and their headers are checked by the handlers, signature first.
+      v1.setValidatorCompiler(validateExcept('body', 'headers'));
       for (const routes of [
         enrollRoutes,
         signalRoutes,
@@ -122,7 +129,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     { prefix: '/v1' },
   );
   await app.register(adminApiRoutes, { prefix: '/api', ctx });
-  await app.register(torExitListRoutes, { prefix: '/api', ctx });
   await app.register(dashboardRoutes, { ctx });
   await app.register(healthRoutes, { ctx });
   await app.register(metaRoutes, { ctx });

@@ -22,8 +22,7 @@ export function startAdminConsole(app: FastifyInstance, ctx: AppContext, options
   const webhooks = ctx.webhooks;
   app.addHook('onClose', async () => webhooks.stop());
   ctx.hub = observeVerdicts(ctx.hub, (reasons) => {
-    for (const reason of reasons)
-      ctx.metrics.inc('sg_verdicts_total', 'Verdicts issued by this replica, by reason', { reason });
+    for (const reason of reasons) ctx.metrics.counters.sg_verdicts_total.inc({ reason });
     ctx.adminEvents.nudge();
     ctx.webhooks.kick();
   });

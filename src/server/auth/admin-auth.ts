@@ -5,7 +5,7 @@
  * log and policy history: `token:<label>` or `dashboard:<first 8 hex of the session hash>`.
  * A token carries a scope (issue #10): `admin`, or `read` for a SIEM; a dashboard session
  * is `admin`. A read token asking to change something is refused without a trace in the
- * store (not even its last-used time): see scope-guard.ts.
+ * store (not even its last-used time): see admin-guard.ts.
  */
 import { randomUUID } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';

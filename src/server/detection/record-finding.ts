@@ -111,7 +111,7 @@ export async function recordFinding(
       });
     }
   });
-  deps.metrics?.inc('sg_findings_total', 'Findings, by reason and outcome', { reason, outcome });
+  deps.metrics?.counters.sg_findings_total.inc({ reason, outcome });
   if (verdict) {
     deps.hub.publish(subject.deviceId, {
       id: verdict.payloadObject.id,

@@ -1,24 +1,28 @@
 /**
- * One error shape for every JSON route: `{ error, message, issues? }`. Client errors keep
- * their status (Fastify's own too: 413 body too large, 415 media type); anything else is
- * a 500 whose details go to the log, not to the client.
+ * One error shape for every JSON route: `{ error, message, issues? }`. A request that
+ * fails its route's zod schema answers 400 `invalid_body`, `invalid_query`,
+ * `invalid_params` or `invalid_headers` with the issues (validation-error.ts). Client
+ * errors keep their status (Fastify's own too: 413 body too large, 415 media type);
+ * anything else is a 500 whose details go to the log, not to the client.
  */
 import type { FastifyError, FastifyInstance } from 'fastify';
 import type { Metrics } from '../metrics';
 import { HttpError } from './http-error';
+import { validationRefusal } from './validation-error';
 
 export function installErrorHandler(app: FastifyInstance, metrics: Metrics): void {
-  app.setErrorHandler((error: FastifyError | HttpError | Error, req, reply) => {
+  app.setErrorHandler((thrown: FastifyError | HttpError | Error, req, reply) => {
+    const error = validationRefusal(thrown) ?? thrown;
     if (error instanceof HttpError) {
       req.log.info({ status: error.statusCode, code: error.code }, 'request refused');
-      metrics.inc('sg_requests_refused_total', 'Requests refused, by reason', { code: error.code });
+      metrics.counters.sg_requests_refused_total.inc({ code: error.code });
       const body = { error: error.code, message: error.message, ...(error.issues ? { issues: error.issues } : {}) };
       return reply.code(error.statusCode).send(body);
     }
     const status = (error as FastifyError).statusCode;
     if (typeof status === 'number' && status >= 400 && status < 500) {
       const code = (error as FastifyError).code ?? 'bad_request';
-      metrics.inc('sg_requests_refused_total', 'Requests refused, by reason', { code });
+      metrics.counters.sg_requests_refused_total.inc({ code });
       return reply.code(status).send({ error: code, message: error.message });
     }
     req.log.error({ err: error }, 'request failed');

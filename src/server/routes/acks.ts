@@ -4,6 +4,7 @@
  * so the nonce is recorded but a reused one is not an error here.
  */
 import type { FastifyPluginAsync } from 'fastify';
+import { z } from 'zod';
 import { VerdictAck, type SlackSignout } from '../../shared/protocol/verdict';
 import type { AppContext } from '../app-context';
 import { findAck, insertAckOnce } from '../db/acks.repository';
@@ -11,6 +12,7 @@ import { findFinding } from '../db/findings.repository';
 import { claimNonce } from '../db/nonces.repository';
 import { findVerdict } from '../db/verdicts.repository';
 import { HttpError } from '../http/http-error';
+import { deviceSchema } from '../http/route-schemas';
 import { verifyDeviceRequest } from '../http/signed-body';
 import { detectionToResponseMs } from '../verdicts/latency';
 
@@ -29,14 +31,16 @@ export function signoutColumns(s: SlackSignout | undefined): {
   return { slack_signout: s.status, slack_signout_detail: detail ?? null };
 }
 
-export interface AckResult {
-  recorded: boolean;
-  duplicate: boolean;
-  latencyMs: number | null;
-}
+export const AckResult = z.object({
+  recorded: z.boolean(),
+  duplicate: z.boolean().describe('true when this verdict was already acknowledged (nothing changed)'),
+  latencyMs: z.number().nullable(),
+});
+export type AckResult = z.infer<typeof AckResult>;
 
 export const ackRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
-  app.post('/acks', { bodyLimit: 16 * 1024 }, async (req): Promise<AckResult> => {
+  const schema = deviceSchema('Acknowledge a verdict (idempotent)', VerdictAck, AckResult, { errors: [422] });
+  app.post('/acks', { bodyLimit: 16 * 1024, schema }, async (req): Promise<AckResult> => {
     const { device, body } = await verifyDeviceRequest(ctx, req, VerdictAck);
     const receivedAt = ctx.now();
     const verdict = await findVerdict(ctx.db, body.verdictId);
@@ -64,13 +68,9 @@ export const ackRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { 
       ...signoutColumns(body.slackSignout),
     });
     if (recorded) {
-      ctx.metrics.inc('sg_acks_total', 'Verdict acknowledgements, by outcome', { outcome: body.outcome });
-      if (latencyMs !== null) ctx.metrics.observeLatency(latencyMs);
-      if (body.slackSignout) {
-        ctx.metrics.inc('sg_slack_signouts_total', 'Sessions ended at Slack by the device, by result (issue #12)', {
-          status: body.slackSignout.status,
-        });
-      }
+      ctx.metrics.counters.sg_acks_total.inc({ outcome: body.outcome });
+      if (latencyMs !== null) ctx.metrics.histograms.sg_detection_to_response_ms.observe(latencyMs);
+      if (body.slackSignout) ctx.metrics.counters.sg_slack_signouts_total.inc({ status: body.slackSignout.status });
       req.log.info({ verdictId: verdict.id, outcome: body.outcome, latencyMs }, 'verdict acknowledged');
       return { recorded, duplicate: false, latencyMs };
     }

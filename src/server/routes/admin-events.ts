@@ -67,7 +67,7 @@ export const eventRoutes = [
       };
       open.add(end);
       raw.on('close', end);
-      ctx.metrics.inc('sg_admin_streams_opened_total', 'Live dashboard streams opened');
+      ctx.metrics.counters.sg_admin_streams_opened_total.inc({});
     },
   }),
 ];

@@ -1,8 +1,9 @@
 /**
  * How an admin API route is declared: method, path, summary and the zod schemas of its
- * query, body and answer, beside the handler. The same declarations register the routes
- * (admin-api.ts) and generate the OpenAPI document (openapi.ts), so the two cannot drift,
- * and a test can walk every declared route to prove each refuses an anonymous caller.
+ * query, body and answer, beside the handler. admin-api.ts registers each one with these
+ * schemas through fastify-type-provider-zod, so the same declaration is the validation
+ * and the route's entry in /openapi.json (openapi.ts), and a test can walk every declared
+ * route to prove each refuses an anonymous caller.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
@@ -29,7 +30,7 @@ export interface AdminRoute<Q = unknown, B = unknown> {
   summary: string;
   query?: z.ZodType<Q>;
   body?: z.ZodType<B>;
-  /** Documented body when the handler parses it itself (to answer with its own error). */
+  /** Documented body when the handler parses it itself (to answer with its own error): not validated first. */
   bodyDoc?: z.ZodType;
   response?: z.ZodType;
   /** Non-JSON answers, for the document: e.g. `text/csv`, `text/event-stream`. */
@@ -44,7 +45,7 @@ export function adminRoute<Q = undefined, B = undefined>(route: AdminRoute<Q, B>
 }
 
 /** An HTML form sends empty fields for unset filters; they mean "no filter". */
-function withoutEmpty(input: unknown): Record<string, unknown> {
+export function withoutEmpty(input: unknown): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries((input ?? {}) as Record<string, unknown>)) {
     if (value !== '' && value !== undefined) out[key] = value;
@@ -56,13 +57,6 @@ export function parseQuery<Q>(schema: z.ZodType<Q>, input: unknown): Q {
   const parsed = schema.safeParse(withoutEmpty(input));
   if (!parsed.success)
     throw new HttpError(400, 'invalid_query', 'the query does not match the schema', zodIssues(parsed.error));
-  return parsed.data;
-}
-
-export function parseBody<B>(schema: z.ZodType<B>, input: unknown): B {
-  const parsed = schema.safeParse(input ?? {});
-  if (!parsed.success)
-    throw new HttpError(400, 'invalid_body', 'the body does not match the schema', zodIssues(parsed.error));
   return parsed.data;
 }
 

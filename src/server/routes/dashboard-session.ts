@@ -1,13 +1,14 @@
 /**
- * What every signed-in dashboard page shares: it needs a dashboard session (a GET without
- * one goes to the sign-in page, anything else gets 401), and a state-changing request
- * needs the page's CSRF token from the dashboard's own origin (403 otherwise).
+ * What every signed-in dashboard page shares: the admin guard (admin-guard.ts) taking only
+ * the dashboard session, its refusals answered as pages: a GET without a session goes to
+ * the sign-in page, anything else gets 401; a state-changing request without the page's
+ * CSRF token from the dashboard's own origin gets 403.
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { html, layout } from '../../dashboard/html';
 import type { AppContext } from '../app-context';
-import { authenticateAdmin, type AdminPrincipal } from '../auth/admin-auth';
-import { csrfValid, isUnsafeMethod } from '../auth/csrf';
+import type { AdminPrincipal } from '../auth/admin-auth';
+import { requireAdmin } from '../auth/admin-guard';
 
 export type SessionPrincipal = Extract<AdminPrincipal, { kind: 'session' }>;
 
@@ -23,28 +24,24 @@ export function messagePage(title: string, message: string, csrf?: string): stri
 }
 
 export function requireDashboardSession(app: FastifyInstance, ctx: AppContext): void {
-  app.addHook('onRequest', async (req, reply) => {
-    const principal = await authenticateAdmin(ctx.db, req, ctx.now());
-    if (principal?.kind === 'session') {
-      req.admin = principal;
-      return;
-    }
-    if (req.method === 'GET' || req.method === 'HEAD') return reply.redirect('/login', 303);
-    return sendPage(reply, 401, messagePage('Signed out', 'Your session ended. Sign in again.'));
-  });
-  app.addHook('preHandler', async (req, reply) => {
-    const admin = req.admin as SessionPrincipal;
-    if (isUnsafeMethod(req.method) && !csrfValid(req, admin.csrfToken)) {
+  requireAdmin(app, ctx, {
+    accept: 'session',
+    // The admin guard's decision, answered as a page: sign in again, or a refused form.
+    refuse: (req, reply, refusal) => {
+      if (refusal !== 'csrf_failed') {
+        if (req.method === 'GET' || req.method === 'HEAD') return reply.redirect('/login', 303);
+        return sendPage(reply, 401, messagePage('Signed out', 'Your session ended. Sign in again.'));
+      }
       return sendPage(
         reply,
         403,
         messagePage(
           'Request refused',
           'This form did not come from this dashboard page (CSRF check). Reload the page and try again.',
-          admin.csrfToken,
+          (req.admin as SessionPrincipal).csrfToken,
         ),
       );
-    }
+    },
   });
 }
 

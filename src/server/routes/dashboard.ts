@@ -23,9 +23,11 @@ import { dashboardFormRoutes } from './dashboard-forms';
 import { dashboardNoticeRoutes } from './dashboard-notices';
 import { dashboardSsfRoutes } from './dashboard-ssf';
 import { dashboardPageRoutes } from './dashboard-pages';
+import { documentDashboard } from './dashboard-schemas';
 import { messagePage, sendPage } from './dashboard-session';
 
 export const dashboardRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
+  documentDashboard(app);
   const throttle = createLoginThrottle();
   app.addContentTypeParser(
     'application/x-www-form-urlencoded',

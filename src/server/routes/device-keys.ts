@@ -6,22 +6,23 @@
  */
 import type { FastifyPluginAsync } from 'fastify';
 import { importPublicJwk, jwkThumbprint, verify, type PublicJwk } from '../../shared/crypto/signing';
-import {
-  DEVICE_HEADER,
-  RotateKeyRequest,
-  rotateKeyProofText,
-  type RotateKeyResponse,
-} from '../../shared/protocol/device';
+import { DEVICE_HEADER, RotateKeyRequest, RotateKeyResponse, rotateKeyProofText } from '../../shared/protocol/device';
 import type { AppContext } from '../app-context';
 import { findDevice, findRotationFrom, rotateDeviceKey } from '../db/devices';
 import { claimNonce } from '../db/nonces.repository';
 import { refuseUnapproved } from '../http/device-approval';
 import { refuseRevoked } from '../http/device-revocation';
 import { HttpError } from '../http/http-error';
+import { deviceSchema } from '../http/route-schemas';
 import { checkClock, header, parseJson, rawBody, verifySignature } from '../http/signed-body';
 
 export const deviceKeyRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
-  app.post('/devices/rotate-key', { bodyLimit: 16 * 1024 }, async (req): Promise<RotateKeyResponse> => {
+  const schema = deviceSchema(
+    'Replace the device key: signed by the old key, with the new key’s proof; the old key is refused from then on',
+    RotateKeyRequest,
+    RotateKeyResponse,
+  );
+  app.post('/devices/rotate-key', { bodyLimit: 16 * 1024, schema }, async (req): Promise<RotateKeyResponse> => {
     const bytes = rawBody(req);
     const deviceId = header(req, DEVICE_HEADER);
     const device = deviceId && deviceId.length <= 64 ? await findDevice(ctx.db, deviceId) : undefined;

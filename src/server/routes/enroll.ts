@@ -8,7 +8,7 @@
  */
 import type { FastifyPluginAsync } from 'fastify';
 import { importPublicJwk, jwkThumbprint } from '../../shared/crypto/signing';
-import { EnrollRequest, type EnrollResponse } from '../../shared/protocol/device';
+import { EnrollRequest, EnrollResponse } from '../../shared/protocol/device';
 import type { AppContext } from '../app-context';
 import { checkEnrollmentToken } from '../auth/enrollment-tokens';
 import { findDevice, upsertDevice, type DeviceApproval } from '../db/devices';
@@ -17,12 +17,17 @@ import { approvalRefusal, refuseUnapproved } from '../http/device-approval';
 import { refuseRevoked } from '../http/device-revocation';
 import { claimNonce } from '../db/nonces.repository';
 import { HttpError } from '../http/http-error';
+import { deviceSchema } from '../http/route-schemas';
 import { checkClock, parseJson, rawBody, verifySignature } from '../http/signed-body';
 
 const ENROLL_BODY_LIMIT = 16 * 1024;
 
 export const enrollRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
-  app.post('/enroll', { bodyLimit: ENROLL_BODY_LIMIT }, async (req, reply): Promise<EnrollResponse> => {
+  const schema = deviceSchema('Enroll a device (signed by the key it enrolls)', EnrollRequest, EnrollResponse, {
+    enroll: true,
+    errors: [429],
+  });
+  app.post('/enroll', { bodyLimit: ENROLL_BODY_LIMIT, schema }, async (req, reply): Promise<EnrollResponse> => {
     try {
       ctx.enrollment.admitAddress(req.ip, ctx.now());
     } catch (error) {

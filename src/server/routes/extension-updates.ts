@@ -5,10 +5,12 @@
  * manifest every few hours and update themselves when the version goes up.
  */
 import type { FastifyPluginAsync } from 'fastify';
+import { z } from 'zod';
 import type { AppContext } from '../app-context';
 import { currentPackage, packageBytes } from '../deploy/package-store';
 import { updateManifestXml } from '../deploy/update-manifest';
 import { HttpError } from '../http/http-error';
+import { content, errors } from '../http/route-schemas';
 
 export const UPDATE_MANIFEST_PATH = '/extension/updates.xml';
 export const CRX_PATH = '/extension/session-guard.crx';
@@ -23,7 +25,12 @@ const notPublished = () =>
 export const extensionUpdateRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
   let cached: { sha256: string; crx: Buffer } | undefined;
 
-  app.get(UPDATE_MANIFEST_PATH, async (req, reply) => {
+  const manifestSchema = {
+    summary: 'gupdate manifest advertising the published extension version (force-install and updates)',
+    tags: ['meta'],
+    response: { 200: content('application/xml', 'Update manifest'), ...errors(404) },
+  };
+  app.get(UPDATE_MANIFEST_PATH, { schema: manifestSchema }, async (req, reply) => {
     const published = await currentPackage(ctx.db);
     if (!published) throw notPublished();
     // The request's own origin (X-Forwarded-* behind a proxy with trustProxy on), so the
@@ -35,7 +42,15 @@ export const extensionUpdateRoutes: FastifyPluginAsync<{ ctx: AppContext }> = as
       .send(updateManifestXml({ ...published, codebase }));
   });
 
-  app.get(CRX_PATH, async (_req, reply) => {
+  const crxSchema = {
+    summary: 'The published CRX3 package (`session-guard extension pack`)',
+    tags: ['meta'],
+    response: {
+      200: content('application/x-chrome-extension', 'CRX3 package', z.string().meta({ format: 'binary' })),
+      ...errors(404),
+    },
+  };
+  app.get(CRX_PATH, { schema: crxSchema }, async (_req, reply) => {
     const published = await currentPackage(ctx.db);
     if (!published) throw notPublished();
     if (cached?.sha256 !== published.sha256) {

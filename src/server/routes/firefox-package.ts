@@ -6,7 +6,9 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { AppContext } from '../app-context';
 import { currentXpi, xpiBytes } from '../deploy/xpi-store';
+import { z } from 'zod';
 import { HttpError } from '../http/http-error';
+import { content, errors } from '../http/route-schemas';
 
 export const XPI_PATH = '/extension/session-guard.xpi';
 
@@ -18,7 +20,15 @@ const notPublished = () =>
   );
 
 export const firefoxPackageRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
-  app.get(XPI_PATH, async (_req, reply) => {
+  const schema = {
+    summary: 'The published Firefox package (`session-guard extension pack --browser firefox`)',
+    tags: ['meta'],
+    response: {
+      200: content('application/x-xpinstall', 'XPI package', z.string().meta({ format: 'binary' })),
+      ...errors(404),
+    },
+  };
+  app.get(XPI_PATH, { schema }, async (_req, reply) => {
     const published = await currentXpi(ctx.db);
     const bytes = published && (await xpiBytes(ctx.db, published.sha256));
     if (!published || !bytes) throw notPublished();

@@ -13,6 +13,7 @@ import { UNINSTALL_PATH, uninstallSignedText } from '../../shared/protocol/unins
 import type { AppContext } from '../app-context';
 import { findDevice } from '../db/devices';
 import { isRevoked } from '../http/device-revocation';
+import { content } from '../http/route-schemas';
 import { currentPolicy } from '../policy/policy-store';
 import { uninstalled } from '../silence/guard-silenced';
 import { recordGuardSilenced } from '../silence/record-silence';
@@ -29,7 +30,14 @@ const PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>
 If you did not mean to remove it, tell your IT or security team.</p></body></html>`;
 
 export const guardUninstalledRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
-  app.get(UNINSTALL_PATH.replace(/^\/v1/, ''), async (req, reply) => {
+  // The query is checked by hand, not by a schema: every link, good or bad, gets the same page.
+  const schema = {
+    summary:
+      "The extension's uninstall link (d, t, s signed by the device key): records guard_silenced for that device",
+    tags: ['devices'],
+    response: { 200: content('text/html', 'The same page whatever the link holds') },
+  };
+  app.get(UNINSTALL_PATH.replace(/^\/v1/, ''), { schema }, async (req, reply) => {
     const recorded = await believe(ctx, req.query).catch((error: unknown) => {
       req.log.error({ err: error }, 'uninstall link check failed');
       return false;

@@ -7,13 +7,34 @@
  */
 import type { FastifyPluginAsync } from 'fastify';
 import { sql } from 'kysely';
+import { z } from 'zod';
 import type { AppContext } from '../app-context';
 import { migrationsComplete } from '../db/migrate';
 
-export const healthRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
-  app.get('/healthz', async () => ({ status: 'ok' }));
+const NotReady = z.object({ status: z.literal('not_ready') }).describe('Not ready; the reason is in the log only');
 
-  app.get('/readyz', async (req, reply) => {
+export const healthRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
+  app.get(
+    '/healthz',
+    {
+      schema: {
+        summary: 'Process is up',
+        tags: ['meta'],
+        response: { 200: z.object({ status: z.literal('ok') }) },
+      },
+    },
+    async () => ({ status: 'ok' }),
+  );
+
+  const readyz = {
+    summary: 'Ready or not (store reachable and migrated); no detail (the Tor exit list: GET /api/tor-exit-list)',
+    tags: ['meta'],
+    response: {
+      200: z.object({ status: z.literal('ready'), slackIdentity: z.enum(['verified', 'not_configured']) }),
+      503: NotReady,
+    },
+  };
+  app.get('/readyz', { schema: readyz }, async (req, reply) => {
     try {
       await sql`select 1`.execute(ctx.db);
       if (!(await migrationsComplete(ctx.db))) {

@@ -13,14 +13,15 @@ import type { FastifyPluginAsync } from 'fastify';
 import {
   IdentityChallengeRequest,
   IdentityVerifyRequest,
+  IdentityChallengeResponse,
+  IdentityVerifyResponse,
   SLACK_OIDC_SCOPES,
-  type IdentityChallengeResponse,
-  type IdentityVerifyResponse,
 } from '../../shared/protocol/identity';
 import type { AppContext } from '../app-context';
 import { recordVerifiedIdentity, verifiedIdentityOf } from '../db/devices';
 import { issueChallenge, spendChallenge, type SpendResult } from '../db/identity-challenges.repository';
 import { HttpError } from '../http/http-error';
+import { deviceSchema } from '../http/route-schemas';
 import { verifyDeviceRequest } from '../http/signed-body';
 import { CHALLENGE_TTL_MS, hashNonce, newNonce } from '../identity/nonce';
 
@@ -67,59 +68,78 @@ export function checkRedirectUri(
 }
 
 export const identityRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
-  const count = (result: string) =>
-    ctx.metrics.inc('sg_identity_verifications_total', 'Sign in with Slack answers, by result', { result });
+  const count = (result: string) => ctx.metrics.counters.sg_identity_verifications_total.inc({ result });
 
-  app.post('/identity/challenge', { bodyLimit: BODY_LIMIT }, async (req): Promise<IdentityChallengeResponse> => {
-    const { device } = await verifyDeviceRequest(ctx, req, IdentityChallengeRequest);
-    const verified = verifiedIdentityOf(device);
-    if (!ctx.identity) return { configured: false, verified };
-    const now = ctx.now();
-    const { nonce, nonceHash } = newNonce(device.id);
-    const expiresAt = now + CHALLENGE_TTL_MS;
-    await issueChallenge(ctx.db, {
-      nonce_hash: nonceHash,
-      device_id: device.id,
-      created_at: now,
-      expires_at: expiresAt,
-      used_at: null,
-    });
-    return {
-      configured: true,
-      clientId: ctx.identity.clientId,
-      authorizeUrl: ctx.identity.authorizeUrl,
-      scopes: SLACK_OIDC_SCOPES,
-      nonce,
-      expiresAt,
-      verified,
-    };
-  });
+  const challenge = deviceSchema(
+    'Sign in with Slack: a fresh single-use challenge (client id, authorize URL, nonce) for this device',
+    IdentityChallengeRequest,
+    IdentityChallengeResponse,
+  );
+  const verify = deviceSchema(
+    'Sign in with Slack: exchange the code, verify the id_token, record the verified user',
+    IdentityVerifyRequest,
+    IdentityVerifyResponse,
+    { errors: [503] },
+  );
 
-  app.post('/identity/verify', { bodyLimit: BODY_LIMIT }, async (req): Promise<IdentityVerifyResponse> => {
-    const { device, body } = await verifyDeviceRequest(ctx, req, IdentityVerifyRequest);
-    try {
-      if (!ctx.identity)
-        throw new HttpError(
-          503,
-          'identity_not_configured',
-          'Sign in with Slack is not configured on this backend (serve --slack-client-id)',
-        );
-      checkRedirectUri(ctx.extensionOrigins, body.redirectUri);
-      const spent = await spendChallenge(ctx.db, hashNonce(body.nonce), device.id, ctx.now());
-      if (spent !== 'spent') throw SPEND_REFUSALS[spent];
-      const idToken = await ctx.identity.exchange(body.code, body.redirectUri);
-      const claims = await ctx.identity.verify(idToken, body.nonce, ctx.now());
-      const verified = { ...claims, verifiedAt: ctx.now() };
-      await recordVerifiedIdentity(ctx.db, device.id, verified);
-      count('verified');
-      req.log.info({ deviceId: device.id, userId: claims.userId, teamId: claims.teamId }, 'slack identity verified');
-      return { verified };
-    } catch (error) {
-      if (error instanceof HttpError) {
-        count(error.code);
-        req.log.warn({ deviceId: device.id, refusal: error.code }, 'slack identity refused');
+  app.post(
+    '/identity/challenge',
+    { bodyLimit: BODY_LIMIT, schema: challenge },
+    async (req): Promise<IdentityChallengeResponse> => {
+      const { device } = await verifyDeviceRequest(ctx, req, IdentityChallengeRequest);
+      const verified = verifiedIdentityOf(device);
+      if (!ctx.identity) return { configured: false, verified };
+      const now = ctx.now();
+      const { nonce, nonceHash } = newNonce(device.id);
+      const expiresAt = now + CHALLENGE_TTL_MS;
+      await issueChallenge(ctx.db, {
+        nonce_hash: nonceHash,
+        device_id: device.id,
+        created_at: now,
+        expires_at: expiresAt,
+        used_at: null,
+      });
+      return {
+        configured: true,
+        clientId: ctx.identity.clientId,
+        authorizeUrl: ctx.identity.authorizeUrl,
+        scopes: SLACK_OIDC_SCOPES,
+        nonce,
+        expiresAt,
+        verified,
+      };
+    },
+  );
+
+  app.post(
+    '/identity/verify',
+    { bodyLimit: BODY_LIMIT, schema: verify },
+    async (req): Promise<IdentityVerifyResponse> => {
+      const { device, body } = await verifyDeviceRequest(ctx, req, IdentityVerifyRequest);
+      try {
+        if (!ctx.identity)
+          throw new HttpError(
+            503,
+            'identity_not_configured',
+            'Sign in with Slack is not configured on this backend (serve --slack-client-id)',
+          );
+        checkRedirectUri(ctx.extensionOrigins, body.redirectUri);
+        const spent = await spendChallenge(ctx.db, hashNonce(body.nonce), device.id, ctx.now());
+        if (spent !== 'spent') throw SPEND_REFUSALS[spent];
+        const idToken = await ctx.identity.exchange(body.code, body.redirectUri);
+        const claims = await ctx.identity.verify(idToken, body.nonce, ctx.now());
+        const verified = { ...claims, verifiedAt: ctx.now() };
+        await recordVerifiedIdentity(ctx.db, device.id, verified);
+        count('verified');
+        req.log.info({ deviceId: device.id, userId: claims.userId, teamId: claims.teamId }, 'slack identity verified');
+        return { verified };
+      } catch (error) {
+        if (error instanceof HttpError) {
+          count(error.code);
+          req.log.warn({ deviceId: device.id, refusal: error.code }, 'slack identity refused');
+        }
+        throw error;
       }
-      throw error;
-    }
-  });
+    },
+  );
 };

@@ -3,44 +3,71 @@
  * the device gauges are read from the store (shared by all replicas): enrolled, reporting
  * within the last five minutes, revoked. /metrics needs an admin API bearer token of any
  * scope (issue #10: counts of devices, verdicts and refusals are reconnaissance), unless
- * `serve --public-metrics` is given.
+ * `serve --public-metrics` is given; the guard is the admin one (admin-guard.ts).
  */
 import type { FastifyPluginAsync } from 'fastify';
+import { z } from 'zod';
 import type { AppContext } from '../app-context';
 import { REPORTING_WINDOW_MS } from '../admin/overview';
-import { authenticateAdmin } from '../auth/admin-auth';
+import { requireAdmin } from '../auth/admin-guard';
 import { countDevices } from '../db/devices';
-import { HttpError } from '../http/http-error';
+import { content, errors, SECURITY } from '../http/route-schemas';
 import { openApiDocument } from '../openapi';
 
-export const metaRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
-  const document = openApiDocument();
-  ctx.metrics.gauge('sg_stream_connections', 'Authenticated verdict streams (connected devices) on this replica', () =>
-    ctx.hub.connections(),
-  );
-  ctx.metrics.gauge('sg_admin_event_streams', 'Live dashboard streams on this replica', () =>
-    ctx.adminEvents.streams(),
-  );
-
-  app.get('/openapi.json', async () => document);
-
-  app.get('/metrics', async (req, reply) => {
-    if (!ctx.publicMetrics && (await authenticateAdmin(ctx.db, req, ctx.now()))?.kind !== 'token') {
-      reply.header('www-authenticate', 'Bearer realm="session-guard metrics"');
-      throw new HttpError(
-        401,
-        'unauthorized',
+const metricsRoute: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
+  if (!ctx.publicMetrics) {
+    requireAdmin(app, ctx, {
+      accept: 'token',
+      unauthorizedMessage:
         'send Authorization: Bearer <token> (session-guard token create --scope read), or start serve with --public-metrics',
-      );
-    }
-    try {
-      const devices = await countDevices(ctx.db, ctx.now() - REPORTING_WINDOW_MS);
-      ctx.metrics.set('sg_devices_enrolled', 'Enrolled devices that are not revoked', devices.enrolled);
-      ctx.metrics.set('sg_devices_reporting', 'Devices that reported within the last 5 minutes', devices.reporting);
-      ctx.metrics.set('sg_devices_revoked', 'Revoked devices', devices.revoked);
-    } catch (error) {
-      req.log.warn({ err: error }, 'device gauges unavailable');
-    }
-    return reply.type('text/plain; version=0.0.4').send(ctx.metrics.render());
-  });
+      refuse: (_req, reply) => {
+        reply.header('www-authenticate', 'Bearer realm="session-guard metrics"');
+        return undefined;
+      },
+    });
+  }
+  const { gauges } = ctx.metrics;
+
+  app.get(
+    '/metrics',
+    {
+      schema: {
+        summary: 'Prometheus metrics; needs a bearer token of any scope unless serve --public-metrics',
+        tags: ['meta'],
+        security: SECURITY.bearer,
+        response: { 200: content('text/plain', 'Prometheus text format'), ...errors(401) },
+      },
+    },
+    async (req, reply) => {
+      try {
+        const devices = await countDevices(ctx.db, ctx.now() - REPORTING_WINDOW_MS);
+        gauges.sg_devices_enrolled.set(devices.enrolled);
+        gauges.sg_devices_reporting.set(devices.reporting);
+        gauges.sg_devices_revoked.set(devices.revoked);
+      } catch (error) {
+        req.log.warn({ err: error }, 'device gauges unavailable');
+      }
+      return reply.type(ctx.metrics.contentType).send(await ctx.metrics.render());
+    },
+  );
+};
+
+export const metaRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
+  ctx.metrics.gauges.sg_stream_connections.readFrom(() => ctx.hub.connections());
+  ctx.metrics.gauges.sg_admin_event_streams.readFrom(() => ctx.adminEvents.streams());
+
+  let document: Record<string, unknown> | undefined;
+  app.get(
+    '/openapi.json',
+    {
+      schema: {
+        summary: 'This document (OpenAPI 3.1), generated from the routes and their zod schemas',
+        tags: ['meta'],
+        response: { 200: z.looseObject({ openapi: z.string(), paths: z.record(z.string(), z.unknown()) }) },
+      },
+    },
+    async () => (document ??= openApiDocument(app)),
+  );
+
+  await app.register(metricsRoute, { ctx });
 };

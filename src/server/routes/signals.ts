@@ -5,7 +5,7 @@
  * on the new ones before answering, so a verdict is already on its way when it returns.
  */
 import type { FastifyPluginAsync } from 'fastify';
-import { SignalBatch, type SignalBatchResult } from '../../shared/protocol/signals';
+import { SignalBatch, SignalBatchResult } from '../../shared/protocol/signals';
 import type { AppContext } from '../app-context';
 import { recordSlackIdentity, touchDevice } from '../db/devices';
 import { claimNonce } from '../db/nonces.repository';
@@ -14,12 +14,14 @@ import { runDetection } from '../detection/engine';
 import { markLateDownloads } from '../detection/late-signals';
 import { checkSignalTimes } from '../http/signal-times';
 import { HttpError } from '../http/http-error';
+import { deviceSchema } from '../http/route-schemas';
 import { verifyDeviceRequest } from '../http/signed-body';
 
 export const SIGNALS_BODY_LIMIT = 256 * 1024;
 
 export const signalRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
-  app.post('/signals', { bodyLimit: SIGNALS_BODY_LIMIT }, async (req): Promise<SignalBatchResult> => {
+  const schema = deviceSchema('Report a signed batch of signals', SignalBatch, SignalBatchResult);
+  app.post('/signals', { bodyLimit: SIGNALS_BODY_LIMIT, schema }, async (req): Promise<SignalBatchResult> => {
     const { device, body } = await verifyDeviceRequest(ctx, req, SignalBatch);
     const now = ctx.now();
     const ip = req.ip ?? null;
@@ -43,13 +45,8 @@ export const signalRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
 
     const seen = new Set<string>();
     const fresh = body.signals.filter((s) => inserted.has(s.id) && !seen.has(s.id) && seen.add(s.id));
-    ctx.metrics.inc('sg_signals_total', 'Signals received, by result', { result: 'accepted' }, fresh.length);
-    ctx.metrics.inc(
-      'sg_signals_total',
-      'Signals received, by result',
-      { result: 'duplicate' },
-      body.signals.length - fresh.length,
-    );
+    ctx.metrics.counters.sg_signals_total.inc({ result: 'accepted' }, fresh.length);
+    ctx.metrics.counters.sg_signals_total.inc({ result: 'duplicate' }, body.signals.length - fresh.length);
     try {
       await runDetection(ctx, {
         device: { id: device.id, userId: device.user_id, verifiedUserId: device.verified_user_id ?? null },

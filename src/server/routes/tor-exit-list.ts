@@ -1,47 +1,49 @@
 /**
  * The Tor exit list for admins: GET /api/tor-exit-list says what the tor detector checks
  * against (status, entries, source, age, last error; `unconfigured` without a list), and
- * POST /api/tor-exit-list/refresh re-reads it now. Also the list's /metrics gauges.
- * Same credentials as the rest of /api (bearer token, or dashboard session plus CSRF).
+ * POST /api/tor-exit-list/refresh re-reads it now. Admin API routes like the others
+ * (admin-api.ts: same guard, same document). Also the list's /metrics gauges.
  */
-import type { FastifyPluginAsync } from 'fastify';
+import { z } from 'zod';
 import type { AppContext } from '../app-context';
-import { authenticateAdmin } from '../auth/admin-auth';
-import { csrfValid, isUnsafeMethod } from '../auth/csrf';
-import { requireScopeFor } from '../auth/scope-guard';
 import { HttpError } from '../http/http-error';
 import { torListSummary } from '../tor/summary';
+import { adminRoute } from './admin-route';
 
-export const torExitListRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
-  const summary = () => torListSummary(ctx.torList);
-  ctx.metrics.gauge('sg_tor_exit_list_entries', 'Addresses in the Tor exit list in use', () => summary().entries);
-  ctx.metrics.gauge('sg_tor_exit_list_age_seconds', 'Age of the Tor exit list content (-1: none loaded)', () => {
-    const s = summary();
+const summary = (ctx: AppContext) => torListSummary(ctx.torList);
+
+const TorListSummary = z
+  .looseObject({ status: z.string(), entries: z.number(), stale: z.boolean() })
+  .describe('The list in use: status, entries, source, age, last error (`unconfigured` without a list)');
+
+export function torListGauges(ctx: AppContext): void {
+  const { gauges } = ctx.metrics;
+  gauges.sg_tor_exit_list_entries.readFrom(() => summary(ctx).entries);
+  gauges.sg_tor_exit_list_age_seconds.readFrom(() => {
+    const s = summary(ctx);
     return 'ageSeconds' in s && typeof s.ageSeconds === 'number' ? s.ageSeconds : -1;
   });
-  ctx.metrics.gauge(
-    'sg_tor_exit_list_stale',
-    '1 when the Tor exit list is stale, empty, failing or not configured',
-    () => (summary().stale ? 1 : 0),
-  );
+  gauges.sg_tor_exit_list_stale.readFrom(() => (summary(ctx).stale ? 1 : 0));
+}
 
-  // preHandler, not onRequest: the CSRF token may come in the parsed body.
-  app.addHook('preHandler', async (req) => {
-    const principal = await authenticateAdmin(ctx.db, req, ctx.now());
-    if (!principal)
-      throw new HttpError(401, 'unauthorized', 'send Authorization: Bearer <token> or sign in to the dashboard');
-    requireScopeFor(req.method, principal);
-    if (principal.kind === 'session' && isUnsafeMethod(req.method) && !csrfValid(req, principal.csrfToken)) {
-      throw new HttpError(403, 'csrf', 'missing or wrong CSRF token');
-    }
-  });
-
-  app.get('/tor-exit-list', async () => summary());
-
-  app.post('/tor-exit-list/refresh', async () => {
-    if (!ctx.torList?.refresh)
-      throw new HttpError(409, 'tor_list_unconfigured', 'start serve with --tor-exit-list FILE|URL');
-    await ctx.torList.refresh();
-    return summary();
-  });
-};
+export const torExitListRoutes = [
+  adminRoute({
+    method: 'GET',
+    path: '/tor-exit-list',
+    summary: 'The Tor exit list the tor detector checks against: status, entries, source, age, last error',
+    response: TorListSummary,
+    handler: async ({ ctx }) => summary(ctx),
+  }),
+  adminRoute({
+    method: 'POST',
+    path: '/tor-exit-list/refresh',
+    summary: 'Re-read the Tor exit list now (409 tor_list_unconfigured without --tor-exit-list)',
+    response: TorListSummary,
+    handler: async ({ ctx }) => {
+      if (!ctx.torList?.refresh)
+        throw new HttpError(409, 'tor_list_unconfigured', 'start serve with --tor-exit-list FILE|URL');
+      await ctx.torList.refresh();
+      return summary(ctx);
+    },
+  }),
+];

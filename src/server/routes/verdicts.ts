@@ -5,17 +5,19 @@
  */
 import type { FastifyPluginAsync } from 'fastify';
 import { PollRequest } from '../../shared/protocol/device';
-import type { PollResponse } from '../../shared/protocol/verdict';
+import { PollResponse } from '../../shared/protocol/verdict';
 import type { AppContext } from '../app-context';
 import { touchDevice } from '../db/devices';
 import { claimNonce } from '../db/nonces.repository';
 import { pendingVerdicts } from '../db/verdicts.repository';
 import { HttpError } from '../http/http-error';
+import { deviceSchema } from '../http/route-schemas';
 import { verifyDeviceRequest } from '../http/signed-body';
 import { settingsSourceFor } from '../verdicts/device-settings';
 
 export const verdictRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
-  app.post('/verdicts/poll', { bodyLimit: 16 * 1024 }, async (req): Promise<PollResponse> => {
+  const schema = deviceSchema('Fetch pending verdicts (when the stream is down)', PollRequest, PollResponse);
+  app.post('/verdicts/poll', { bodyLimit: 16 * 1024, schema }, async (req): Promise<PollResponse> => {
     const { device, body } = await verifyDeviceRequest(ctx, req, PollRequest);
     const now = ctx.now();
     if (!(await claimNonce(ctx.db, { id: body.nonce, kind: 'poll', device_id: device.id, received_at: now }))) {

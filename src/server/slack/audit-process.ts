@@ -82,7 +82,7 @@ async function recordAnomaly(
       .executeTakeFirst();
     if (Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0) {
       ids.push(id);
-      rt.metrics.inc('sg_findings_total', 'Findings, by reason and outcome', { reason, outcome: 'alert' });
+      rt.metrics.counters.sg_findings_total.inc({ reason, outcome: 'alert' });
     }
   }
   return ids;

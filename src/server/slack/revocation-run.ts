@@ -46,11 +46,11 @@ export async function verdictUser(sc: SlackContext, verdict: VerdictRow): Promis
 async function call(sc: SlackContext, timeline: Timeline, method: string, params: Record<string, unknown>) {
   try {
     const answer = await withToken(sc, method, (token) => callMethod(sc.endpoints, token, method, params));
-    sc.metrics?.inc('sg_slack_calls_total', 'Slack API calls, by method and result', { method, result: 'ok' });
+    sc.metrics?.counters.sg_slack_calls_total.inc({ method, result: 'ok' });
     return answer.body;
   } catch (error) {
     if (error instanceof SlackCallError) {
-      sc.metrics?.inc('sg_slack_calls_total', 'Slack API calls, by method and result', { method, result: error.code });
+      sc.metrics?.counters.sg_slack_calls_total.inc({ method, result: error.code });
       await timeline('call', {
         method,
         ok: false,

@@ -116,7 +116,7 @@ export function createRevocationWorker(sc: SlackContext, options: RevocationOpti
         now,
       });
       await timeline('done', { mode: job.mode, userId, attempts });
-      sc.metrics?.inc('sg_slack_revocations_total', 'Server-side revocations, by mode and result', {
+      sc.metrics?.counters.sg_slack_revocations_total.inc({
         mode: job.mode,
         result: 'done',
       });
@@ -176,7 +176,7 @@ export function createRevocationWorker(sc: SlackContext, options: RevocationOpti
       now,
     });
     await timeline('failed', { error: code, message, attempts });
-    sc.metrics?.inc('sg_slack_revocations_total', 'Server-side revocations, by mode and result', {
+    sc.metrics?.counters.sg_slack_revocations_total.inc({
       mode: job.mode,
       result: 'failed',
     });

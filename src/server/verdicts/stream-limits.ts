@@ -70,13 +70,10 @@ export function createStreamLimits(settings: StreamLimitSettings = DEFAULT_STREA
 
 /** The limits and current counts as gauges on /metrics. */
 export function streamGauges(metrics: Metrics, limits: StreamLimits): void {
-  metrics.gauge('sg_streams_open', 'Authenticated verdict streams open on this replica', () => limits.counts().open);
-  metrics.gauge('sg_streams_pending', 'Verdict streams still authenticating', () => limits.counts().pending);
-  metrics.gauge(
-    'sg_streams_limit_total',
-    'Most authenticated verdict streams this replica keeps',
-    () => limits.settings.total,
-  );
-  metrics.gauge('sg_streams_limit_pending', 'Most streams authenticating at once', () => limits.settings.pending);
-  metrics.gauge('sg_streams_limit_per_device', 'Most open streams per device', () => limits.settings.perDevice);
+  const { gauges } = metrics;
+  gauges.sg_streams_open.readFrom(() => limits.counts().open);
+  gauges.sg_streams_pending.readFrom(() => limits.counts().pending);
+  gauges.sg_streams_limit_total.readFrom(() => limits.settings.total);
+  gauges.sg_streams_limit_pending.readFrom(() => limits.settings.pending);
+  gauges.sg_streams_limit_per_device.readFrom(() => limits.settings.perDevice);
 }
