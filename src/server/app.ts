@@ -27,11 +27,10 @@ import { createStreamLimits, streamGauges } from './verdicts/stream-limits';
 import { createMetrics } from './metrics';
 import { metaRoutes } from './routes/meta';
 import { torExitListRoutes } from './routes/tor-exit-list';
-import { startAdminConsole } from './admin/console';
 import { createAdminEventBus } from './events/admin-stream';
-import { DEFAULT_RETRY_DELAYS_MS, IDLE_DISPATCHER } from './webhooks/dispatcher';
+import { DEFAULT_RETRY_DELAYS_MS } from './webhooks/dispatcher';
 import { extensionUpdateRoutes } from './routes/extension-updates';
-import { startSlack } from './slack/start';
+import { startWorkers, type WorkerContext, type Workers } from './workers';
 import { createEnrollmentControls } from './enrollment/controls';
 
 export type AppDeps = Pick<AppContext, 'db' | 'secrets'> &
@@ -41,7 +40,8 @@ export type AppDeps = Pick<AppContext, 'db' | 'secrets'> &
     trustProxy?: TrustProxy;
   };
 
-export function resolveContext(deps: AppDeps): AppContext {
+/** The context minus the workers (workers.ts builds those from it). */
+export function resolveContext(deps: AppDeps): WorkerContext {
   return {
     db: deps.db,
     secrets: deps.secrets,
@@ -57,8 +57,6 @@ export function resolveContext(deps: AppDeps): AppContext {
     adminSessionTtlMs: deps.adminSessionTtlMs ?? 12 * 3600_000,
     adminEvents: deps.adminEvents ?? createAdminEventBus(),
     adminStreamPollMs: deps.adminStreamPollMs ?? 1000,
-    // buildApp starts the real dispatcher (it needs the app's logger and lifecycle).
-    webhooks: deps.webhooks ?? IDLE_DISPATCHER,
     webhookRetryDelaysMs: deps.webhookRetryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS,
     torList: deps.torList ?? null,
     slack: deps.slack ?? null,
@@ -73,18 +71,31 @@ function hopsTrusted(hops: number) {
   return (_address: string, hop: number) => hop < hops;
 }
 
+export interface ComposedApp {
+  app: FastifyInstance;
+  ctx: AppContext;
+  /** Started with the app, stopped when it closes. */
+  workers: Workers;
+}
+
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
-  const ctx = resolveContext(deps);
+  return (await composeApp(deps)).app;
+}
+
+/** The composition root: the context, the workers (workers.ts), then the routes. */
+export async function composeApp(deps: AppDeps): Promise<ComposedApp> {
+  const base = resolveContext(deps);
   const app = Fastify({
     logger: deps.logger ?? false,
     // A hop count becomes the function Fastify would make of it (its types omit numbers).
     trustProxy: typeof deps.trustProxy === 'number' ? hopsTrusted(deps.trustProxy) : (deps.trustProxy ?? false),
     bodyLimit: 256 * 1024,
   });
+  const workers = startWorkers(base, { log: app.log, webhooks: deps.webhooks });
+  app.addHook('onClose', async () => workers.stop());
+  const ctx: AppContext = { ...base, hub: workers.hub, webhooks: workers.webhooks };
   installErrorHandler(app, ctx.metrics);
   streamGauges(ctx.metrics, ctx.streamLimits);
-  startAdminConsole(app, ctx, { ownDispatcher: !deps.webhooks });
-  startSlack(app, ctx);
   securityHeaders(app);
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
 
@@ -117,5 +128,5 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(healthRoutes, { ctx });
   await app.register(metaRoutes, { ctx });
   await app.register(extensionUpdateRoutes, { ctx });
-  return app;
+  return { app, ctx, workers };
 }
