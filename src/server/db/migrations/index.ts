@@ -15,6 +15,7 @@ import * as verdictKeys from './20260101000300_verdict_keys';
 import * as apiTokenScopes from './20260101000200_api_token_scopes';
 import * as identityChallenges from './20260101000400_identity_challenges';
 import * as jobs from './20260201000000_jobs';
+import * as jobsBackfill from './20260201000100_jobs_backfill';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '20250601000000_initial': initial,
@@ -29,4 +30,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '20260101000200_api_token_scopes': apiTokenScopes,
   '20260101000400_identity_challenges': identityChallenges,
   '20260201000000_jobs': jobs,
+  '20260201000100_jobs_backfill': jobsBackfill,
 };
