@@ -2,9 +2,11 @@
  * The job queue (issue #11) over each dialect, driven by `tick()` and an injected clock:
  * idempotent enqueue, disjoint claims by concurrent claimers (two connections), a dead
  * runner's lease expiring into a new claim, retry times on the backoff and Retry-After,
- * and giving up after the handler's attempts, the failed job kept and listable.
+ * and giving up after the handler's attempts, the failed job kept and listable
+ * (`session-guard jobs list`).
  */
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { main } from '../../src/server/cli';
 import { openDatabase } from '../../src/server/db/database';
 import { claimJobs, findJob, listJobs, settleJob } from '../../src/server/db/jobs.repository';
 import { createJobRunner } from '../../src/server/jobs/runner';
@@ -149,11 +151,25 @@ describe.each(DIALECTS)('job queue (%s)', (dialect) => {
       clock.now += 2000;
     }
 
+    const out: string[] = [];
+    const io = { stdout: (x: string) => void out.push(x), stderr: () => undefined, env: {} };
+    const where = t.databaseUrl ? ['--database-url', t.databaseUrl] : ['--data-dir', t.dataDir];
+    const code = await main(['jobs', 'list', '--json', ...where], {
+      ...io,
+      waitForShutdown: () => new Promise(() => {}),
+    });
+
     expect(runs.map((x) => x.attempt)).toEqual([1, 2, 3]);
     const failed = await listJobs(t.store.db, { status: 'failed', limit: 10 });
     expect(failed.map((j) => [j.kind, j.attempts, j.last_error]).sort()).toEqual([
       ['test.doomed', 3, 'still down'],
       ['test.refused', 1, 'no such user'],
+    ]);
+    expect(code).toBe(0);
+    const listed = (JSON.parse(out.join('')) as { jobs: { kind: string; lastError: string }[] }).jobs;
+    expect(listed.map((j) => [j.kind, j.lastError]).sort()).toEqual([
+      ['test.doomed', 'still down'],
+      ['test.refused', 'no such user'],
     ]);
   });
 

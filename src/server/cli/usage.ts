@@ -87,6 +87,11 @@ Commands:
   webhook list    List webhook endpoints (--json)
   webhook remove ID  Delete an endpoint and its undelivered events
       --data-dir DIR | --database-url URL   (every webhook command)
+  jobs list       Background jobs (webhook deliveries, Slack revocations, the
+                  audit-log poll and its entries), by default those that failed
+      --status S               failed (default), pending or done
+      --kind K                 e.g. webhook.delivery, slack.revocation
+      --limit N  --json  --data-dir DIR | --database-url URL
   slack connect   Connect Slack: an org owner token with admin.users:write and
                   auditlogs:read, tried with auth.test, stored encrypted
       --token-file FILE        the token (- reads stdin); never printed
