@@ -153,7 +153,8 @@ describe.each(DIALECTS)('job queue (%s)', (dialect) => {
 
     const out: string[] = [];
     const io = { stdout: (x: string) => void out.push(x), stderr: () => undefined, env: {} };
-    const where = t.databaseUrl ? ['--database-url', t.databaseUrl] : ['--data-dir', t.dataDir];
+    // The data dir holds the secret key that unseals the store's verdict keys, on either dialect.
+    const where = ['--data-dir', t.dataDir, ...(t.databaseUrl ? ['--database-url', t.databaseUrl] : [])];
     const code = await main(['jobs', 'list', '--json', ...where], {
       ...io,
       waitForShutdown: () => new Promise(() => {}),
