@@ -2,13 +2,16 @@
  * The backend's background work, built in one place and in one order (issue #11): the
  * webhook dispatcher first, then the verdict hub observed once (each verdict issued here
  * is counted, pushed to open dashboards, and handed to webhooks and Slack at once), then
- * the Slack workers, which issue verdicts through that observed hub. `stop()` stops them
+ * the Slack workers, which issue verdicts through that observed hub, and the pruning of
+ * finished jobs. `stop()` stops them
  * in reverse order, awaiting the work in flight. Nothing is wired by changing a context
  * after it was built: buildApp (app.ts) makes its context from what this returns.
  */
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppContext } from './app-context';
 import { observeVerdicts } from './events/observe-hub';
+import { DONE_JOB_RETENTION_MS, pruneDoneJobs } from './jobs/queue';
+import { createLoop } from './jobs/loop';
 import type { SlackService } from './slack/service';
 import type { VerdictHub } from './verdicts/hub';
 import { createWebhookDispatcher, type WebhookDispatcher } from './webhooks/dispatcher';
@@ -53,11 +56,18 @@ export function startWorkers(
     metrics: ctx.metrics,
     log: options.log.child({ component: 'slack' }),
   });
+  // Finished jobs are kept a while (for `jobs list --status done`), then dropped; failed ones stay.
+  const retention = createLoop({
+    run: async () => void (await pruneDoneJobs(ctx.db, ctx.now() - DONE_JOB_RETENTION_MS)),
+    intervalMs: 10 * 60_000,
+    onError: (error) => options.log.warn({ err: error }, 'pruning finished jobs failed'),
+  });
   return {
     hub,
     webhooks,
     slack,
     async stop() {
+      await retention.stop();
       await slack?.stop();
       await webhooks.stop();
     },
