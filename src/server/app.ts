@@ -23,8 +23,6 @@ import { streamRoutes } from './routes/stream';
 import { deviceKeyRoutes } from './routes/device-keys';
 import { verdictRoutes } from './routes/verdicts';
 import { guardUninstalledRoutes } from './routes/guard-uninstalled';
-import { startSilenceCheck } from './silence/start';
-import { startSsf } from './ssf/start';
 import { ssfRoutes } from './routes/ssf';
 import { createLocalHub } from './verdicts/hub';
 import { createStreamLimits, streamGauges } from './verdicts/stream-limits';
@@ -32,12 +30,11 @@ import { createMetrics } from './metrics';
 import { installOpenApi } from './openapi';
 import { validateExcept } from './http/route-schemas';
 import { metaRoutes } from './routes/meta';
-import { startAdminConsole } from './admin/console';
 import { createAdminEventBus } from './events/admin-stream';
-import { DEFAULT_RETRY_DELAYS_MS, IDLE_DISPATCHER } from './webhooks/dispatcher';
+import { DEFAULT_RETRY_DELAYS_MS } from './webhooks/dispatcher';
 import { extensionUpdateRoutes } from './routes/extension-updates';
 import { firefoxPackageRoutes } from './routes/firefox-package';
-import { startSlack } from './slack/start';
+import { startWorkers, type WorkerContext, type Workers } from './workers';
 import { createEnrollmentControls } from './enrollment/controls';
 
 export type AppDeps = Pick<AppContext, 'db' | 'secrets'> &
@@ -49,7 +46,8 @@ export type AppDeps = Pick<AppContext, 'db' | 'secrets'> &
     onRoute?: (route: RouteOptions) => void;
   };
 
-export function resolveContext(deps: AppDeps): AppContext {
+/** The context minus the workers (workers.ts builds those from it). */
+export function resolveContext(deps: AppDeps): WorkerContext {
   return {
     db: deps.db,
     secrets: deps.secrets,
@@ -65,8 +63,6 @@ export function resolveContext(deps: AppDeps): AppContext {
     adminSessionTtlMs: deps.adminSessionTtlMs ?? 12 * 3600_000,
     adminEvents: deps.adminEvents ?? createAdminEventBus(),
     adminStreamPollMs: deps.adminStreamPollMs ?? 1000,
-    // buildApp starts the real dispatcher (it needs the app's logger and lifecycle).
-    webhooks: deps.webhooks ?? IDLE_DISPATCHER,
     webhookRetryDelaysMs: deps.webhookRetryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS,
     torList: deps.torList ?? null,
     slack: deps.slack ?? null,
@@ -83,8 +79,20 @@ function hopsTrusted(hops: number) {
   return (_address: string, hop: number) => hop < hops;
 }
 
+export interface ComposedApp {
+  app: FastifyInstance;
+  ctx: AppContext;
+  /** Started with the app, stopped when it closes. */
+  workers: Workers;
+}
+
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
-  const ctx = resolveContext(deps);
+  return (await composeApp(deps)).app;
+}
+
+/** The composition root: the context, the workers (workers.ts), then the routes. */
+export async function composeApp(deps: AppDeps): Promise<ComposedApp> {
+  const base = resolveContext(deps);
   const app = Fastify({
     logger: deps.logger ?? false,
     // A hop count becomes the function Fastify would make of it (its types omit numbers).
@@ -93,12 +101,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   if (deps.onRoute) app.addHook('onRoute', deps.onRoute);
   await installOpenApi(app);
+  const workers = startWorkers(base, { log: app.log, webhooks: deps.webhooks });
+  app.addHook('onClose', async () => workers.stop());
+  const ctx: AppContext = { ...base, hub: workers.hub, webhooks: workers.webhooks };
   installErrorHandler(app, ctx.metrics);
   streamGauges(ctx.metrics, ctx.streamLimits);
-  startAdminConsole(app, ctx, { ownDispatcher: !deps.webhooks });
-  startSlack(app, ctx);
-  startSilenceCheck(app, ctx);
-  startSsf(app, ctx);
   securityHeaders(app);
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
 
@@ -135,5 +142,5 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(extensionUpdateRoutes, { ctx });
   await app.register(firefoxPackageRoutes, { ctx });
   await app.register(ssfRoutes, { ctx });
-  return app;
+  return { app, ctx, workers };
 }

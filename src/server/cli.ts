@@ -4,6 +4,7 @@
  */
 import { enrollmentCommand } from './cli/enrollment-command';
 import { extensionCommand } from './cli/extension-command';
+import { jobsCommand } from './cli/jobs-command';
 import { policyCommand } from './cli/policy-command';
 import { processIo, UsageError, type CliIo } from './cli/io';
 import { serveCommand } from './cli/serve-command';
@@ -24,6 +25,7 @@ const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> =
   ssf: ssfCommand,
   enrollment: enrollmentCommand,
   'verdict-key': verdictKeyCommand,
+  jobs: jobsCommand,
 };
 
 function isParseArgsError(error: unknown): boolean {

@@ -67,6 +67,7 @@ export const COUNTERS = {
   ),
   sg_slack_revocations_total: counter('Server-side revocations, by mode and result', ['mode', 'result']),
   sg_slack_calls_total: counter('Slack API calls, by method and result', ['method', 'result']),
+  sg_jobs_total: counter('Background jobs run, by kind and result (src/server/jobs/)', ['kind', 'result']),
   sg_slack_signouts_total: counter(
     'Sessions ended at Slack by the device, by result (issue #12)',
     ['status'],
@@ -182,8 +183,15 @@ export function createMetrics(): Metrics {
     render: () => registry.metrics(),
     contentType: registry.contentType,
     inc(name, _help, labels = {}, by = 1) {
-      const handle = counters[name];
-      if (!handle) throw new UndeclaredMetricError(`metric ${name} is not declared in src/server/metrics.ts`);
+      let handle = counters[name];
+      if (!handle) {
+        // Under the test runner an undeclared name fails loudly; in production a metric
+        // must never stop the work that counts it, so it is registered on first use.
+        if (process.env.VITEST)
+          throw new UndeclaredMetricError(`metric ${name} is not declared in src/server/metrics.ts`);
+        const late = new Counter({ name, help: _help, labelNames: Object.keys(labels), registers: [registry] });
+        handle = counters[name] = { inc: (l: Record<string, string>, n = 1) => late.inc(l, n) } as never;
+      }
       handle.inc(labels, by);
     },
     observeLatency: (ms) => latency.observe(ms),

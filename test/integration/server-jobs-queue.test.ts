@@ -2,13 +2,15 @@
  * The job queue (issue #11) over each dialect, driven by `tick()` and an injected clock:
  * idempotent enqueue, disjoint claims by concurrent claimers (two connections), a dead
  * runner's lease expiring into a new claim, retry times on the backoff and Retry-After,
- * and giving up after the handler's attempts, the failed job kept and listable.
+ * and giving up after the handler's attempts, the failed job kept and listable
+ * (`session-guard jobs list`).
  */
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { main } from '../../src/server/cli';
 import { openDatabase } from '../../src/server/db/database';
 import { claimJobs, findJob, listJobs, settleJob } from '../../src/server/db/jobs.repository';
 import { createJobRunner } from '../../src/server/jobs/runner';
-import { enqueueJob, type JobHandler, type JobOutcome } from '../../src/server/jobs/queue';
+import { enqueueJob, pruneDoneJobs, type JobHandler, type JobOutcome } from '../../src/server/jobs/queue';
 import { createTestStore, DIALECTS, stopPostgres, type TestStore } from './server-support/test-store';
 
 afterAll(stopPostgres);
@@ -149,11 +151,26 @@ describe.each(DIALECTS)('job queue (%s)', (dialect) => {
       clock.now += 2000;
     }
 
+    const out: string[] = [];
+    const io = { stdout: (x: string) => void out.push(x), stderr: () => undefined, env: {} };
+    // The data dir holds the secret key that unseals the store's verdict keys, on either dialect.
+    const where = ['--data-dir', t.dataDir, ...(t.databaseUrl ? ['--database-url', t.databaseUrl] : [])];
+    const code = await main(['jobs', 'list', '--json', ...where], {
+      ...io,
+      waitForShutdown: () => new Promise(() => {}),
+    });
+
     expect(runs.map((x) => x.attempt)).toEqual([1, 2, 3]);
     const failed = await listJobs(t.store.db, { status: 'failed', limit: 10 });
     expect(failed.map((j) => [j.kind, j.attempts, j.last_error]).sort()).toEqual([
       ['test.doomed', 3, 'still down'],
       ['test.refused', 1, 'no such user'],
+    ]);
+    expect(code).toBe(0);
+    const listed = (JSON.parse(out.join('')) as { jobs: { kind: string; lastError: string }[] }).jobs;
+    expect(listed.map((j) => [j.kind, j.lastError]).sort()).toEqual([
+      ['test.doomed', 'still down'],
+      ['test.refused', 'no such user'],
     ]);
   });
 
@@ -191,6 +208,31 @@ describe.each(DIALECTS)('job queue (%s)', (dialect) => {
     expect(runs).toEqual([
       { payload: { cursor: 'c1' }, attempt: 1 },
       { payload: { cursor: 'c2' }, attempt: 1 },
+    ]);
+  });
+
+  it('prunes finished jobs past retention and keeps failed and pending ones', async () => {
+    t = await createTestStore(dialect);
+    clock.now = T0;
+    const handler: JobHandler = {
+      kind: 'test.keep',
+      run: async (_payload, job) => (job.key === 'done' ? { status: 'done' } : { status: 'give_up', error: 'no' }),
+    };
+    for (const key of ['done', 'failed', 'pending'])
+      await enqueueJob(
+        t.store.db,
+        { kind: 'test.keep', key, payload: null, runAt: key === 'pending' ? T0 + 1 : T0 },
+        T0,
+      );
+    await runner([handler]).tick();
+
+    const pruned = await pruneDoneJobs(t.store.db, T0 + 1);
+    const left = await t.store.db.selectFrom('jobs').select(['key', 'status']).orderBy('key').execute();
+
+    expect(pruned).toBe(1);
+    expect(left).toEqual([
+      { key: 'failed', status: 'failed' },
+      { key: 'pending', status: 'pending' },
     ]);
   });
 });

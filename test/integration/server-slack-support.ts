@@ -63,6 +63,8 @@ export async function createSlackTestApp(
   policy: OrgPolicyInput,
   fake?: FakeSlackApi,
   logger?: AppDeps['logger'],
+  /** The production wiring: timers on, work runs without `slack.tick()`. */
+  timers = false,
 ): Promise<SlackTestApp> {
   const test = await createTestStore(dialect);
   const api = fake ?? (await startFakeSlackApi());
@@ -80,7 +82,7 @@ export async function createSlackTestApp(
     env: { SESSION_GUARD_SECRET_KEY: randomBytes(32).toString('base64') },
     dataDir: test.dataDir,
   });
-  const slack = createSlackService({ db: test.store.db, config, key: () => key, timers: false });
+  const slack = createSlackService({ db: test.store.db, config, key: () => key, timers });
   const app = await buildApp({
     db: test.store.db,
     dialect: test.store.dialect,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { callMethod, fetchAuditLogs, retryAfterMs, SlackCallError } from '../../src/server/slack/web-api';
+import { callMethod, fetchAuditLogs, SlackCallError } from '../../src/server/slack/web-api';
 import { auditEntry, FAKE_TOKEN, startFakeSlackApi, type FakeSlackApi } from '../fakes/fake-slack-api';
 
 let fake: FakeSlackApi;
@@ -62,12 +62,6 @@ describe('Slack Web API client', () => {
     );
 
     expect(error).toMatchObject({ code: 'network_error', retryable: true });
-  });
-
-  it('reads Retry-After as seconds or a date', () => {
-    expect(retryAfterMs('3')).toBe(3000);
-    expect(retryAfterMs(new Date(10_000).toUTCString(), 4000)).toBe(6000);
-    expect(retryAfterMs(null)).toBe(60_000);
   });
 });
 

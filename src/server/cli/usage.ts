@@ -101,6 +101,11 @@ Commands:
   ssf list        List receivers (--json); tokens show their last 4 characters
   ssf remove ID   Remove a receiver
       --secret-key-file FILE | --data-dir DIR | --database-url URL   (every ssf command)
+  jobs list       Background jobs (webhook deliveries, Slack revocations, the
+                  audit-log poll and its entries), by default those that failed
+      --status S               failed (default), pending or done
+      --kind K                 e.g. webhook.delivery, slack.revocation
+      --limit N  --json  --data-dir DIR | --database-url URL
   slack connect   Connect Slack: an org owner token with admin.users:write and
                   auditlogs:read, tried with auth.test, stored encrypted
       --token-file FILE        the token (- reads stdin); never printed

@@ -122,6 +122,18 @@ export async function saveJobPayload(db: Db, id: string, token: string, payload:
   return Number(result.numUpdatedRows) > 0;
 }
 
+/** Runs a pending job now rather than at its scheduled time (an operator's "poll now"). */
+export async function makeJobDue(db: Db, kind: string, key: string, now: number): Promise<void> {
+  await db
+    .updateTable('jobs')
+    .set({ run_at: now })
+    .where('kind', '=', kind)
+    .where('key', '=', key)
+    .where('status', '=', 'pending')
+    .where('run_at', '>', now)
+    .execute();
+}
+
 export async function findJob(db: Db, kind: string, key: string): Promise<JobRow | undefined> {
   return db.selectFrom('jobs').selectAll().where('kind', '=', kind).where('key', '=', key).executeTakeFirst();
 }

@@ -1,16 +1,63 @@
 /**
- * The audit-log connector's store: its position and lease (one row), and the inbox of
- * entries fetched from Slack. Positions are only written by the lease holder (every write
- * is fenced on `lease_owner`), and an entry id is stored once, ever, so a window read
- * twice — after a crash, a lost lease or an overlap — adds nothing twice.
+ * The audit-log connector's store: its status (one row: last poll, last error, the 429
+ * pause, entries seen), its position, and the inbox of entries fetched from Slack. The
+ * position (watermark, window, cursor) is the payload of the one `slack.audit.poll` job
+ * (src/server/jobs/), written only by the holder of that job's lease; an entry id is
+ * stored once, ever, so a window read twice — after a crash, a lost lease or an overlap
+ * — adds nothing twice.
  */
 import { sql } from 'kysely';
+import { findJob } from './jobs.repository';
 import type { Db } from './schema';
 import type { SlackAuditEntriesTable, SlackAuditStateTable } from './slack.table';
 
 export type AuditStateRow = SlackAuditStateTable;
 export type AuditEntryRow = SlackAuditEntriesTable;
 const ID = 'default';
+
+/** The recurring job that reads Slack's audit log, and the key of its one row. */
+export const AUDIT_POLL_JOB = 'slack.audit.poll';
+export const AUDIT_POLL_KEY = 'default';
+/** One job per stored entry: turn it into findings (slack/audit-process.ts). */
+export const AUDIT_ENTRY_JOB = 'slack.audit.entry';
+
+/** Where the poll is: everything before `watermark` (Unix s) read; the window being paged and Slack's cursor in it. */
+export interface AuditPosition {
+  watermark: number | null;
+  windowOldest: number | null;
+  windowLatest: number | null;
+  cursor: string | null;
+}
+
+export const START_POSITION: AuditPosition = { watermark: null, windowOldest: null, windowLatest: null, cursor: null };
+
+/** A position read back from a job payload; anything malformed reads as "start over". */
+export function toAuditPosition(payload: unknown): AuditPosition {
+  const p = (payload ?? {}) as Record<string, unknown>;
+  const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+  const position = {
+    watermark: num(p.watermark),
+    windowOldest: num(p.windowOldest),
+    windowLatest: num(p.windowLatest),
+    cursor: typeof p.cursor === 'string' ? p.cursor : null,
+  };
+  return position.windowLatest === null || position.windowOldest === null
+    ? { ...position, windowOldest: null, windowLatest: null, cursor: null }
+    : position;
+}
+
+/** The poll job's position and lease, for the status view. */
+export async function auditPosition(
+  db: Db,
+): Promise<{ position: AuditPosition; lockedBy: string | null; lockedUntil: number }> {
+  const job = await findJob(db, AUDIT_POLL_JOB, AUDIT_POLL_KEY);
+  if (!job) return { position: START_POSITION, lockedBy: null, lockedUntil: 0 };
+  return {
+    position: toAuditPosition(JSON.parse(job.payload)),
+    lockedBy: job.locked_by,
+    lockedUntil: Number(job.locked_until),
+  };
+}
 
 export async function auditState(db: Db): Promise<AuditStateRow> {
   await db
@@ -33,52 +80,14 @@ export async function auditState(db: Db): Promise<AuditStateRow> {
   return db.selectFrom('slack_audit_state').selectAll().where('id', '=', ID).executeTakeFirstOrThrow();
 }
 
-/** Takes or renews the lease; false while another replica holds an unexpired one. */
-export async function acquireAuditLease(db: Db, owner: string, now: number, ttlMs: number): Promise<boolean> {
-  const result = await db
-    .updateTable('slack_audit_state')
-    .set({ lease_owner: owner, lease_until: now + ttlMs })
-    .where('id', '=', ID)
-    .where((eb) => eb.or([eb('lease_until', '<=', now), eb('lease_owner', '=', owner)]))
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) > 0;
-}
-
-export async function releaseAuditLease(db: Db, owner: string): Promise<void> {
+/** Records a poll's page: when, and how many entries were new. */
+export async function noteAuditPoll(db: Db, lastPollAt: number, added: number): Promise<void> {
+  await auditState(db);
   await db
     .updateTable('slack_audit_state')
-    .set({ lease_owner: null, lease_until: 0 })
+    .set({ last_poll_at: lastPollAt, last_error: null, entries_seen: sql<number>`entries_seen + ${added}` })
     .where('id', '=', ID)
-    .where('lease_owner', '=', owner)
     .execute();
-}
-
-export interface AuditProgress {
-  watermark: number | null;
-  windowOldest: number | null;
-  windowLatest: number | null;
-  cursor: string | null;
-  lastPollAt: number;
-  added: number;
-}
-
-/** Moves the position; false (write nothing) when `owner` no longer holds the lease. */
-export async function saveAuditProgress(db: Db, owner: string, progress: AuditProgress): Promise<boolean> {
-  const result = await db
-    .updateTable('slack_audit_state')
-    .set({
-      watermark: progress.watermark,
-      window_oldest: progress.windowOldest,
-      window_latest: progress.windowLatest,
-      cursor: progress.cursor,
-      last_poll_at: progress.lastPollAt,
-      last_error: null,
-      entries_seen: sql<number>`entries_seen + ${progress.added}`,
-    })
-    .where('id', '=', ID)
-    .where('lease_owner', '=', owner)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) > 0;
 }
 
 export async function noteAuditError(db: Db, error: string, now: number, pausedUntil?: number): Promise<void> {
@@ -91,54 +100,31 @@ export async function noteAuditError(db: Db, error: string, now: number, pausedU
 
 /** Forgets the position (a new org was connected): the next poll starts from the lookback. */
 export async function resetAuditPosition(db: Db): Promise<void> {
+  await db.updateTable('slack_audit_state').set({ last_error: null, paused_until: 0 }).where('id', '=', ID).execute();
   await db
-    .updateTable('slack_audit_state')
-    .set({ watermark: null, window_oldest: null, window_latest: null, cursor: null, last_error: null, paused_until: 0 })
-    .where('id', '=', ID)
+    .updateTable('jobs')
+    .set({ payload: JSON.stringify(START_POSITION) })
+    .where('kind', '=', AUDIT_POLL_JOB)
+    .where('key', '=', AUDIT_POLL_KEY)
     .execute();
 }
 
-/** Stores the entries not seen before; returns how many were new. */
-export async function insertAuditEntries(db: Db, rows: AuditEntryRow[]): Promise<number> {
-  let added = 0;
+/** Stores the entries not seen before; returns the ids that were new. */
+export async function insertAuditEntries(db: Db, rows: AuditEntryRow[]): Promise<string[]> {
+  const added: string[] = [];
   for (const row of rows) {
     const result = await db
       .insertInto('slack_audit_entries')
       .values(row)
       .onConflict((oc) => oc.column('id').doNothing())
       .executeTakeFirst();
-    added += Number(result.numInsertedOrUpdatedRows ?? 0) > 0 ? 1 : 0;
+    if (Number(result.numInsertedOrUpdatedRows ?? 0) > 0) added.push(row.id);
   }
   return added;
 }
 
-export async function claimPendingEntries(
-  db: Db,
-  now: number,
-  lockMs: number,
-  limit: number,
-): Promise<AuditEntryRow[]> {
-  const due = await db
-    .selectFrom('slack_audit_entries')
-    .selectAll()
-    .where('status', '=', 'pending')
-    .where('locked_until', '<=', now)
-    .orderBy('date_create')
-    .orderBy('id')
-    .limit(limit)
-    .execute();
-  const claimed: AuditEntryRow[] = [];
-  for (const row of due) {
-    const result = await db
-      .updateTable('slack_audit_entries')
-      .set({ locked_until: now + lockMs })
-      .where('id', '=', row.id)
-      .where('status', '=', 'pending')
-      .where('locked_until', '<=', now)
-      .executeTakeFirst();
-    if (Number(result.numUpdatedRows) > 0) claimed.push(row);
-  }
-  return claimed;
+export async function findAuditEntry(db: Db, id: string): Promise<AuditEntryRow | undefined> {
+  return db.selectFrom('slack_audit_entries').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
 export async function markEntryProcessed(

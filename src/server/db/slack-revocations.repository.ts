@@ -1,7 +1,8 @@
 /**
- * Server-side revocation jobs, one per verdict (the primary key makes enqueueing
- * idempotent across replicas), claimed by moving `locked_until` forward with a
- * conditional update so only one replica works a job; and each job's timeline.
+ * Server-side revocations, one record per verdict (the primary key makes recording
+ * idempotent across replicas) with what the admin sees (status, attempts, last error),
+ * and each one's timeline. Running them is a `slack.revocation` job on the queue
+ * (src/server/jobs/, slack/revocation-worker.ts).
  */
 import { randomBytes } from 'node:crypto';
 import type { Db } from './schema';
@@ -32,35 +33,6 @@ export async function insertRevocation(db: Db, row: RevocationRow): Promise<bool
     .onConflict((oc) => oc.column('verdict_id').doNothing())
     .executeTakeFirst();
   return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
-}
-
-export async function claimDueRevocations(
-  db: Db,
-  now: number,
-  lockMs: number,
-  limit: number,
-): Promise<RevocationRow[]> {
-  const due = await db
-    .selectFrom('slack_revocations')
-    .selectAll()
-    .where('status', '=', 'pending')
-    .where('next_attempt_at', '<=', now)
-    .where('locked_until', '<=', now)
-    .orderBy('next_attempt_at')
-    .limit(limit)
-    .execute();
-  const claimed: RevocationRow[] = [];
-  for (const row of due) {
-    const result = await db
-      .updateTable('slack_revocations')
-      .set({ locked_until: now + lockMs })
-      .where('verdict_id', '=', row.verdict_id)
-      .where('status', '=', 'pending')
-      .where('locked_until', '<=', now)
-      .executeTakeFirst();
-    if (Number(result.numUpdatedRows) > 0) claimed.push(row);
-  }
-  return claimed;
 }
 
 export interface RevocationUpdate {

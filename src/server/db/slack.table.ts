@@ -29,8 +29,10 @@ export interface SlackRevocationsTable {
   mode: string;
   /** 'pending' | 'done' | 'failed' | 'not_requested' */
   status: string;
+  /** Counted attempts (a 429 wait is not one) and when the job runs next, for the admin. */
   attempts: number;
   next_attempt_at: number;
+  /** Unused since revocations run as jobs (issue #11: the job's lease); kept for old rows. */
   locked_until: number;
   last_error: string | null;
   created_at: number;
@@ -50,6 +52,11 @@ export interface SlackRevocationEventsTable {
 
 export interface SlackAuditStateTable {
   id: string;
+  /*
+   * The position and lease columns (watermark … lease_until) are no longer read: since
+   * issue #11 the position is the `slack.audit.poll` job's payload and its lease the job's
+   * (migrations/20260201000100_jobs_backfill.ts moved them). Kept for old rows.
+   */
   /** Unix seconds: every entry with `date_create` below this was fetched. */
   watermark: number | null;
   /** The window being paged through (Unix seconds, inclusive), and Slack's cursor in it. */

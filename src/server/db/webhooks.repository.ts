@@ -1,7 +1,7 @@
 /**
- * Outgoing webhooks and their delivery queue. A delivery row is unique per (webhook,
- * event), so replicas that both notice a verdict enqueue it once; a replica claims a due
- * row by moving `locked_until` forward with a conditional update, so only one sends it.
+ * Outgoing webhooks and their deliveries. A delivery row is unique per (webhook, event),
+ * so replicas that both notice a verdict record it once; it is the delivery's record for
+ * the admin (attempts, last answer). Sending it is a job on the queue (src/server/jobs/).
  */
 import type { Db } from './schema';
 import type { WebhookDeliveriesTable, WebhooksTable } from './webhooks.table';
@@ -44,29 +44,8 @@ export async function enqueueDelivery(db: Db, row: DeliveryRow): Promise<boolean
   return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
 }
 
-/** Claims up to `limit` due deliveries for `lockMs`; returns the rows this caller now holds. */
-export async function claimDueDeliveries(db: Db, now: number, lockMs: number, limit: number): Promise<DeliveryRow[]> {
-  const due = await db
-    .selectFrom('webhook_deliveries')
-    .selectAll()
-    .where('status', '=', 'pending')
-    .where('next_attempt_at', '<=', now)
-    .where('locked_until', '<=', now)
-    .orderBy('next_attempt_at')
-    .limit(limit)
-    .execute();
-  const claimed: DeliveryRow[] = [];
-  for (const row of due) {
-    const result = await db
-      .updateTable('webhook_deliveries')
-      .set({ locked_until: now + lockMs })
-      .where('id', '=', row.id)
-      .where('status', '=', 'pending')
-      .where('locked_until', '<=', now)
-      .executeTakeFirst();
-    if (Number(result.numUpdatedRows) > 0) claimed.push(row);
-  }
-  return claimed;
+export async function findDelivery(db: Db, id: string): Promise<DeliveryRow | undefined> {
+  return db.selectFrom('webhook_deliveries').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
 export interface AttemptResult {

@@ -25,7 +25,7 @@ export interface WebhookDeliveriesTable {
   status: string;
   attempts: number;
   next_attempt_at: number;
-  /** A replica sending this row holds it until then; 0 when free. */
+  /** Unused since deliveries run as jobs (issue #11: the job's lease); kept for old rows. */
   locked_until: number;
   last_status: number | null;
   last_error: string | null;

@@ -9,6 +9,7 @@ import { toFinding } from '../db/findings.repository';
 import type { Db } from '../db/schema';
 import { acksSince, findVerdictWithAck, searchFindings, searchVerdicts } from '../db/verdict-search.repository';
 import { toAdminVerdict } from '../admin/views';
+import { createLoop } from '../jobs/loop';
 
 export interface AdminEventBus {
   nudge(): void;
@@ -46,9 +47,6 @@ export function openAdminStream(options: StreamOptions, send: SendEvent): () => 
   const { db, now } = options;
   const windowMs = options.windowMs ?? 60_000;
   const seen = new Map<string, number>();
-  let closed = false;
-  let polling = false;
-  let again = false;
 
   const emit = (type: AdminEventType, key: string, id: string, at: number, data: unknown) => {
     if (seen.has(key)) return;
@@ -75,32 +73,16 @@ export function openAdminStream(options: StreamOptions, send: SendEvent): () => 
     for (const [key, at] of seen) if (at < from - windowMs) seen.delete(key);
   }
 
-  const poll = async () => {
-    if (closed) return;
-    if (polling) {
-      again = true;
-      return;
-    }
-    polling = true;
-    try {
-      do {
-        again = false;
-        await pollOnce();
-      } while (again && !closed);
-    } catch (error) {
-      if (!closed) options.onError?.(error);
-    } finally {
-      polling = false;
-    }
-  };
-
-  const timer = setInterval(() => void poll(), options.pollMs);
-  timer.unref();
-  const offNudge = options.bus.onNudge(() => void poll());
-  void poll();
+  // The one coalescing loop (jobs/loop.ts): a nudge during a read reads once more after it.
+  const loop = createLoop({
+    run: pollOnce,
+    intervalMs: options.pollMs,
+    onError: (error) => options.onError?.(error),
+  });
+  const offNudge = options.bus.onNudge(() => void loop.tick());
+  void loop.tick();
   return () => {
-    closed = true;
-    clearInterval(timer);
     offNudge();
+    void loop.stop();
   };
 }

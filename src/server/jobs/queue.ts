@@ -56,5 +56,13 @@ export async function enqueueJob(
   return insertJob(db, job, now);
 }
 
+/**
+ * How long a finished job is kept (workers.ts prunes it after). Features dedupe on their
+ * own records (a delivery per webhook and event, a revocation per verdict, an entry per
+ * Slack id), so a pruned key cannot make their work run twice; a kind that relies on the
+ * job alone for idempotency must not re-enqueue a key older than this.
+ */
+export const DONE_JOB_RETENTION_MS = 7 * 24 * 3600_000;
+
 export type { JobRow };
 export { findJob, listJobs, pruneDoneJobs } from '../db/jobs.repository';

@@ -90,7 +90,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     }
     const s = settlement(h, job, outcome, now());
     const held = await settleJob(db, job.id, token, s);
-    const result = s.status === 'pending' && outcome.status !== 'reschedule' ? 'retry' : s.status;
+    const result = outcome.status === 'reschedule' ? 'rescheduled' : s.status === 'pending' ? 'retry' : s.status;
     options.metrics?.inc('sg_jobs_total', 'Background jobs run, by kind and result', { kind: job.kind, result });
     if (!held) options.log?.warn({ jobId: job.id, kind: job.kind }, 'job lease expired before it finished');
     else if (s.status === 'failed')

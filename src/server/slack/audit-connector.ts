@@ -1,38 +1,47 @@
 /**
  * Reads Slack's audit log (GET /audit/v1/logs) into the store without gaps or duplicates
- * (issue #7), across restarts and replicas:
- * - one replica polls at a time: it holds a lease row, renewed every poll and taken over
- *   by another replica only once expired; every position write is fenced on the lease;
- * - the position is a watermark (Unix seconds, everything before it fetched) plus the
- *   window being paged (`oldest`..`latest`, inclusive, Slack's newest-first order) and
- *   Slack's cursor in it. Each page's entries and the new position commit together, so a
- *   crash resumes at the saved cursor (or the window's start if Slack forgot the cursor);
+ * (issue #7), across restarts and replicas, as jobs on the queue (issue #11):
+ * - one replica polls at a time: the poll is one recurring `slack.audit.poll` job, and
+ *   the job's lease is the poll's; a replica that dies mid-poll frees it when it expires;
+ * - the position is the job's payload: a watermark (Unix seconds, everything before it
+ *   fetched) plus the window being paged (`oldest`..`latest`, inclusive, Slack's
+ *   newest-first order) and Slack's cursor in it. Each page's entries and the new
+ *   position commit together, fenced on the lease, so a crash resumes at the saved cursor
+ *   (or the window's start if Slack forgot the cursor);
  * - each window starts `overlap` seconds before the watermark, for entries Slack indexes
  *   late, and ends a second in the past; an entry id is stored once, ever (the inbox's
  *   primary key), so re-read entries add nothing;
  * - pacing: at most one request per `requestGapMs` between ANY two requests, across polls
  *   as well as pages (request-pacer.ts), a bounded number of pages per poll, and Slack's
- *   429 Retry-After pauses every replica (the pause is in the state row) and the pacer.
- * Stored entries are then claimed and processed (audit-process.ts) by any replica.
+ *   429 Retry-After pauses every replica (the pause is in the state row) and the pacer;
+ * - it reads only while the connection's feed is the audit log (feed-source.ts): a token
+ *   without `auditlogs:read` is served by the access-log connector instead.
+ * Each new entry gets a `slack.audit.entry` job, processed (audit-process.ts) by any replica.
  */
-import { hostname } from 'node:os';
-import { randomUUID } from 'node:crypto';
 import {
-  acquireAuditLease,
+  AUDIT_ENTRY_JOB,
+  AUDIT_POLL_JOB,
+  AUDIT_POLL_KEY,
   auditState,
-  claimPendingEntries,
+  findAuditEntry,
   insertAuditEntries,
   markEntryProcessed,
   noteAuditError,
-  releaseAuditLease,
-  saveAuditProgress,
+  noteAuditPoll,
+  START_POSITION,
+  toAuditPosition,
   type AuditEntryRow,
+  type AuditPosition,
 } from '../db/slack-audit.repository';
 import { getSlackConnection } from '../db/slack-connection.repository';
+import { makeJobDue } from '../db/jobs.repository';
+import { enqueueJob, type JobHandler, type JobOutcome, type JobRun } from '../jobs/queue';
+import { createJobRunner } from '../jobs/runner';
 import { AuditEntry, entryUser } from './audit-entry';
 import { processAuditEntry } from './audit-process';
 import { withToken } from './connection';
 import type { SlackContext, SlackRuntime } from './context';
+import { feedSource } from './feed-source';
 import { createRequestPacer, type RequestPacer } from './request-pacer';
 import { fetchAuditLogs, SlackCallError } from './web-api';
 
@@ -48,12 +57,14 @@ export interface AuditConnectorOptions {
 }
 
 export interface AuditConnector {
-  readonly owner: string;
-  /** Fetch what is new (if this replica holds the lease), then process stored entries. */
+  /** The poll and entry handlers, for the Slack service's job runner. */
+  readonly handlers: JobHandler<any>[];
+  /** Queues the poll job if it is missing (once a process). */
+  ensure(): Promise<void>;
+  /** Queues the poll job if it is missing and makes it due now (a 429 pause still holds). */
+  due(): Promise<void>;
+  /** Fetch what is new (if no other replica is polling), then process stored entries. */
   poll(): Promise<void>;
-  fetch(): Promise<{ pages: number; added: number }>;
-  process(rt: SlackRuntime): Promise<number>;
-  release(): Promise<void>;
 }
 
 class LeaseLost extends Error {}
@@ -63,8 +74,6 @@ export function createAuditConnector(
   runtime: () => SlackRuntime | null,
   options: AuditConnectorOptions,
 ): AuditConnector {
-  const owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-  const leaseMs = Math.max(30_000, options.pollMs * 3);
   const limit = options.pageLimit ?? 200;
   const maxPages = options.maxPagesPerPoll ?? 20;
   const pacer = options.pacer ?? createRequestPacer({ gapMs: options.requestGapMs, now: () => sc.now() });
@@ -87,19 +96,19 @@ export function createAuditConnector(
     };
   }
 
-  async function fetch(): Promise<{ pages: number; added: number }> {
+  /** Reads pages from `position` on; every page commits its entries and the next position. */
+  async function readPages(start: AuditPosition, job: JobRun): Promise<JobOutcome> {
     let pages = 0;
     let added = 0;
-    if (!(await getSlackConnection(sc.db))) return { pages, added };
-    let state = await auditState(sc.db);
-    if (state.paused_until > sc.now()) return { pages, added };
-    if (!(await acquireAuditLease(sc.db, owner, sc.now(), leaseMs))) return { pages, added };
-    state = await auditState(sc.db);
     let window =
-      state.window_latest === null
+      start.windowLatest === null
         ? null
-        : { oldest: Number(state.window_oldest), latest: Number(state.window_latest), cursor: state.cursor };
-    let watermark = state.watermark === null ? null : Number(state.watermark);
+        : { oldest: Number(start.windowOldest), latest: Number(start.windowLatest), cursor: start.cursor };
+    let watermark = start.watermark;
+    const again = (runAt: number): JobOutcome => {
+      if (added > 0) sc.log?.info({ pages, added }, 'slack audit log read');
+      return { status: 'reschedule', runAt };
+    };
     while (pages < maxPages) {
       if (!window) {
         const latest = Math.floor(sc.now() / 1000) - 1;
@@ -122,11 +131,11 @@ export function createAuditConnector(
           window = { ...current, cursor: null }; // Slack forgot it: read the window again; ids dedupe.
           continue;
         }
-        if (error.code === 'ratelimited') pacer.backOff(error.retryAfterMs ?? 60_000);
-        const pause = error.code === 'ratelimited' ? sc.now() + (error.retryAfterMs ?? 60_000) : undefined;
+        if (error.code === 'ratelimited') pacer.backOff(error.retryAfterMs ?? options.pollMs);
+        const pause = error.code === 'ratelimited' ? sc.now() + (error.retryAfterMs ?? options.pollMs) : undefined;
         await noteAuditError(sc.db, error.message, sc.now(), pause);
         sc.log?.warn({ error: error.code, retryAfterMs: error.retryAfterMs }, 'slack audit log poll failed');
-        return { pages, added };
+        return again(pause ?? sc.now() + options.pollMs);
       }
       pages++;
       const now = sc.now();
@@ -136,52 +145,89 @@ export function createAuditConnector(
       const nextWatermark = done ? current.latest + 1 : watermark;
       try {
         await sc.db.transaction().execute(async (trx) => {
-          const n = await insertAuditEntries(trx, rows);
-          const saved = await saveAuditProgress(trx, owner, {
+          const ids = await insertAuditEntries(trx, rows);
+          for (const id of ids)
+            await enqueueJob(trx, { kind: AUDIT_ENTRY_JOB, key: id, payload: { entryId: id } }, now);
+          await noteAuditPoll(trx, now, ids.length);
+          const position: AuditPosition = {
             watermark: nextWatermark,
             windowOldest: next?.oldest ?? null,
             windowLatest: next?.latest ?? null,
             cursor: next?.cursor ?? null,
-            lastPollAt: now,
-            added: n,
-          });
-          if (!saved) throw new LeaseLost();
-          added += n;
+          };
+          if (!(await job.savePayload(trx, position))) throw new LeaseLost();
+          added += ids.length;
         });
       } catch (error) {
-        if (error instanceof LeaseLost) return { pages, added };
+        if (error instanceof LeaseLost) return again(sc.now());
         throw error;
       }
       window = next;
       watermark = nextWatermark;
       if (done) break;
     }
-    return { pages, added };
+    // A window left unfinished (the page budget ran out) is read on at the next tick.
+    return again(window ? sc.now() : sc.now() + options.pollMs);
   }
 
-  async function processEntries(rt: SlackRuntime): Promise<number> {
-    let n = 0;
-    for (const row of await claimPendingEntries(rt.db, rt.now(), 2 * 60_000, 100)) {
-      try {
-        await markEntryProcessed(rt.db, row.id, rt.now(), await processAuditEntry(rt, row));
-        n++;
-      } catch (error) {
-        // Left pending: its lock expires and it is tried again (findings are idempotent per entry).
-        rt.log.error({ err: error, entryId: row.id }, 'slack audit entry processing failed');
-      }
-    }
-    return n;
+  const pollHandler: JobHandler<unknown> = {
+    kind: AUDIT_POLL_JOB,
+    // Recurring for as long as the backend runs: a failing store is retried, never given up.
+    maxAttempts: Number.MAX_SAFE_INTEGER,
+    async run(payload, job) {
+      const connection = await getSlackConnection(sc.db);
+      if (!connection || feedSource(connection).source !== 'audit_logs')
+        return { status: 'reschedule', runAt: sc.now() + options.pollMs };
+      const state = await auditState(sc.db);
+      if (Number(state.paused_until) > sc.now()) return { status: 'reschedule', runAt: Number(state.paused_until) };
+      return readPages(toAuditPosition(payload), job);
+    },
+  };
+
+  const entryHandler: JobHandler<{ entryId: string }> = {
+    kind: AUDIT_ENTRY_JOB,
+    async run({ entryId }) {
+      const rt = runtime();
+      if (!rt) return { status: 'retry', error: 'the Slack runtime is not started' };
+      const row = await findAuditEntry(rt.db, entryId);
+      if (!row || row.status !== 'pending') return { status: 'done' };
+      // A failure is retried (findings are idempotent per entry).
+      await markEntryProcessed(rt.db, row.id, rt.now(), await processAuditEntry(rt, row));
+      return { status: 'done' };
+    },
+  };
+
+  const runnerOf = (handler: JobHandler<any>) =>
+    createJobRunner({
+      db: sc.db,
+      now: () => sc.now(),
+      log: sc.log,
+      handlers: [handler],
+      batchSize: 100,
+    });
+  const pollRunner = runnerOf(pollHandler);
+  const entryRunner = runnerOf(entryHandler);
+
+  let ensured = false;
+  async function ensure(): Promise<void> {
+    if (ensured) return;
+    await enqueueJob(sc.db, { kind: AUDIT_POLL_JOB, key: AUDIT_POLL_KEY, payload: START_POSITION }, sc.now());
+    ensured = true;
+  }
+
+  async function due(): Promise<void> {
+    await ensure();
+    await makeJobDue(sc.db, AUDIT_POLL_JOB, AUDIT_POLL_KEY, sc.now());
   }
 
   return {
-    owner,
-    fetch,
-    process: processEntries,
+    handlers: [pollHandler, entryHandler],
+    ensure,
+    due,
     async poll() {
-      await fetch();
-      const rt = runtime();
-      if (rt) await processEntries(rt);
+      await due();
+      await pollRunner.tick();
+      if (runtime()) await entryRunner.tick();
     },
-    release: () => releaseAuditLease(sc.db, owner),
   };
 }

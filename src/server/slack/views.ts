@@ -1,7 +1,7 @@
 /** Store rows as the admin API shows them (src/shared/protocol/slack.ts), and the status page's figures. */
 import type { ServerSideView, SlackRevocationView, SlackStatusView } from '../../shared/protocol/slack';
 import { accessState, countPendingAccessEntries } from '../db/slack-access-logs.repository';
-import { auditState, countPendingEntries } from '../db/slack-audit.repository';
+import { auditPosition, auditState, countPendingEntries } from '../db/slack-audit.repository';
 import { getSlackConnection } from '../db/slack-connection.repository';
 import {
   countRevocations,
@@ -57,6 +57,7 @@ export async function slackStatus(sc: SlackContext): Promise<SlackStatusView> {
   const state = await auditState(sc.db);
   const access = await accessState(sc.db);
   const num = (v: number | null) => (v === null ? null : Number(v));
+  const { position, lockedBy, lockedUntil } = await auditPosition(sc.db);
   const allow = await allowListState(sc);
   const [last] = await listRevocations(sc.db, 1);
   const policy = await currentPolicy(sc.db, sc.now());
@@ -65,13 +66,13 @@ export async function slackStatus(sc: SlackContext): Promise<SlackStatusView> {
     endpoints: { apiUrl: sc.endpoints.apiUrl, auditUrl: sc.endpoints.auditUrl },
     revocations: { counts: await countRevocations(sc.db), last: last ? toRevocationView(last) : null },
     auditLog: {
-      watermark: state.watermark === null ? null : Number(state.watermark),
-      windowOldest: state.window_oldest === null ? null : Number(state.window_oldest),
-      windowLatest: state.window_latest === null ? null : Number(state.window_latest),
+      watermark: position.watermark,
+      windowOldest: position.windowOldest,
+      windowLatest: position.windowLatest,
       lastPollAt: state.last_poll_at === null ? null : Number(state.last_poll_at),
       lastError: state.last_error,
       pausedUntil: Number(state.paused_until) > sc.now() ? Number(state.paused_until) : null,
-      leaseOwner: Number(state.lease_until) > sc.now() ? state.lease_owner : null,
+      leaseOwner: lockedUntil > sc.now() ? lockedBy : null,
       entriesSeen: Number(state.entries_seen),
       pendingEntries: await countPendingEntries(sc.db),
     },

@@ -6,6 +6,7 @@
  * `ok: false` or an HTTP status; 429 carries Retry-After. The token goes only into the
  * Authorization header and never into a message, a URL or a log line.
  */
+import { retryAfterMs } from '../jobs/retry-after';
 
 export interface SlackEndpoints {
   /** Web API base, e.g. https://slack.com/api */
@@ -54,13 +55,6 @@ export interface SlackAnswer {
 }
 
 const base = (url: string) => url.replace(/\/+$/, '');
-
-/** Retry-After is seconds (Slack) or an HTTP date; absent on a 429, assume a minute. */
-export function retryAfterMs(header: string | null, now = Date.now()): number {
-  if (header && /^\d+$/.test(header.trim())) return Number(header.trim()) * 1000;
-  const at = header ? Date.parse(header) : NaN;
-  return Number.isFinite(at) ? Math.max(0, at - now) : 60_000;
-}
 
 async function send(method: string, url: string, init: RequestInit, timeoutMs: number): Promise<SlackAnswer> {
   let response: Response;

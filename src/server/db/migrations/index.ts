@@ -17,6 +17,7 @@ import * as identityChallenges from './20260101000400_identity_challenges';
 import * as slackAccessLogs from './20260206000000_slack_access_logs';
 import * as ackSlackSignout from './20260205000000_ack_slack_signout';
 import * as jobs from './20260201000000_jobs';
+import * as jobsBackfill from './20260201000100_jobs_backfill';
 import * as guardSilenced from './20260207000000_guard_silenced';
 import * as ssf from './20260207000100_ssf';
 
@@ -35,6 +36,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '20260206000000_slack_access_logs': slackAccessLogs,
   '20260205000000_ack_slack_signout': ackSlackSignout,
   '20260201000000_jobs': jobs,
+  '20260201000100_jobs_backfill': jobsBackfill,
   '20260207000000_guard_silenced': guardSilenced,
   '20260207000100_ssf': ssf,
 };

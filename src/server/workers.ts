@@ -1,0 +1,82 @@
+/**
+ * The backend's background work, built in one place and in one order (issue #11): the
+ * webhook dispatcher first, then the verdict hub observed once (each verdict issued here
+ * is counted, pushed to open dashboards, and handed to webhooks and Slack at once), then
+ * the Slack workers, which issue verdicts through that observed hub, the guard_silenced
+ * check, Shared Signals delivery, and the pruning of finished jobs. `stop()` stops them
+ * in reverse order, awaiting the work in flight. Nothing is wired by changing a context
+ * after it was built: buildApp (app.ts) makes its context from what this returns.
+ */
+import type { FastifyBaseLogger } from 'fastify';
+import type { AppContext } from './app-context';
+import { observeVerdicts } from './events/observe-hub';
+import { DONE_JOB_RETENTION_MS, pruneDoneJobs } from './jobs/queue';
+import { createLoop } from './jobs/loop';
+import { startSilenceCheck } from './silence/start';
+import type { SlackService } from './slack/service';
+import { startSsf } from './ssf/start';
+import type { VerdictHub } from './verdicts/hub';
+import { createWebhookDispatcher, type WebhookDispatcher } from './webhooks/dispatcher';
+
+export type WorkerContext = Omit<AppContext, 'webhooks'>;
+
+export interface Workers {
+  /** The app's hub, observed: what routes and detection publish verdicts through. */
+  hub: VerdictHub;
+  webhooks: WebhookDispatcher;
+  slack: SlackService | null;
+  stop(): Promise<void>;
+}
+
+export function startWorkers(
+  ctx: WorkerContext,
+  options: { log: FastifyBaseLogger; webhooks?: WebhookDispatcher },
+): Workers {
+  const webhooks =
+    options.webhooks ??
+    createWebhookDispatcher({
+      db: ctx.db,
+      now: ctx.now,
+      metrics: ctx.metrics,
+      log: options.log,
+      retryDelaysMs: ctx.webhookRetryDelaysMs,
+      targets: ctx.webhookTargets,
+    });
+  const slack = ctx.slack;
+  const hub = observeVerdicts(ctx.hub, (reasons) => {
+    for (const reason of reasons)
+      ctx.metrics.inc('sg_verdicts_total', 'Verdicts issued by this replica, by reason', { reason });
+    ctx.adminEvents.nudge();
+    webhooks.kick();
+    slack?.kick();
+  });
+  slack?.start({
+    db: ctx.db,
+    now: ctx.now,
+    hub,
+    verdictKeys: ctx.verdictKeys,
+    metrics: ctx.metrics,
+    log: options.log.child({ component: 'slack' }),
+  });
+  // Finished jobs are kept a while (for `jobs list --status done`), then dropped; failed ones stay.
+  const retention = createLoop({
+    run: async () => void (await pruneDoneJobs(ctx.db, ctx.now() - DONE_JOB_RETENTION_MS)),
+    intervalMs: 10 * 60_000,
+    onError: (error) => options.log.warn({ err: error }, 'pruning finished jobs failed'),
+  });
+  // A guard that goes quiet (issue #12) and Shared Signals delivery (issue #12).
+  const silence = startSilenceCheck({ ...ctx, hub }, { log: options.log, recorded: () => webhooks.kick() });
+  const ssf = startSsf(ctx, options.log);
+  return {
+    hub,
+    webhooks,
+    slack,
+    async stop() {
+      await ssf?.stop();
+      await silence?.stop();
+      await retention.stop();
+      await slack?.stop();
+      await webhooks.stop();
+    },
+  };
+}
