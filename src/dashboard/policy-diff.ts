@@ -11,10 +11,13 @@ export const prettyJson = (value: unknown) => JSON.stringify(value, null, 2);
 export function lineDiff(before: string, after: string): DiffLine[] {
   const a = before.split('\n');
   const b = after.split('\n');
-  const lcs: number[][] = Array.from({ length: a.length + 1 }, () => new Array<number>(b.length + 1).fill(0));
+  // lcs(i, j) for 0 ≤ i ≤ a.length, 0 ≤ j ≤ b.length, flattened; every index used is in range.
+  const width = b.length + 1;
+  const table = new Array<number>((a.length + 1) * width).fill(0);
+  const lcs = (i: number, j: number) => table[i * width + j]!;
   for (let i = a.length - 1; i >= 0; i--) {
     for (let j = b.length - 1; j >= 0; j--) {
-      lcs[i][j] = a[i] === b[j] ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
+      table[i * width + j] = a[i] === b[j] ? lcs(i + 1, j + 1) + 1 : Math.max(lcs(i + 1, j), lcs(i, j + 1));
     }
   }
   const out: DiffLine[] = [];
@@ -22,17 +25,17 @@ export function lineDiff(before: string, after: string): DiffLine[] {
   let j = 0;
   while (i < a.length && j < b.length) {
     if (a[i] === b[j]) {
-      out.push({ op: 'same', text: a[i] });
+      out.push({ op: 'same', text: a[i]! });
       i++;
       j++;
-    } else if (lcs[i + 1][j] >= lcs[i][j + 1]) {
-      out.push({ op: 'remove', text: a[i++] });
+    } else if (lcs(i + 1, j) >= lcs(i, j + 1)) {
+      out.push({ op: 'remove', text: a[i++]! });
     } else {
-      out.push({ op: 'add', text: b[j++] });
+      out.push({ op: 'add', text: b[j++]! });
     }
   }
-  while (i < a.length) out.push({ op: 'remove', text: a[i++] });
-  while (j < b.length) out.push({ op: 'add', text: b[j++] });
+  while (i < a.length) out.push({ op: 'remove', text: a[i++]! });
+  while (j < b.length) out.push({ op: 'add', text: b[j++]! });
   return out;
 }
 

@@ -42,7 +42,7 @@ export function createMetrics(): Metrics {
       count++;
       sum += ms;
       LATENCY_BUCKETS_MS.forEach((le, i) => {
-        if (ms <= le) buckets[i]++;
+        if (ms <= le) buckets[i]! += 1;
       });
     },
     gauge(name, help, read) {

@@ -131,7 +131,7 @@ test.describe('serverSideRevocation: user', () => {
     const serverSide = await backend.api(`/api/verdicts/${verdict.id}/server-side`);
     expect(serverSide.timeline.map((e: { kind: string }) => e.kind)).toEqual(['queued', 'reset', 'done']);
     console.log(
-      `verdict issued → Slack reset received: ${slackApi.callsTo('admin.users.session.reset')[0].at - verdict.issuedAt} ms`,
+      `verdict issued → Slack reset received: ${slackApi.callsTo('admin.users.session.reset')[0]!.at - verdict.issuedAt} ms`,
     );
     await expect.poll(async () => (await backend.api('/api/verdicts')).verdicts[0]?.ack?.outcome).toBe('executed');
     await expectTokenNowhere(backend);
@@ -302,7 +302,7 @@ test.describe('audit log: session used off the device', () => {
       deviceId: device.id,
     });
     expect(finding.evidence).toMatchObject({ ip: '198.51.100.7', slackSessionId: '9001' });
-    expect(slackApi.callsTo('admin.users.session.reset')[0].params).toEqual({ user_id: USER_ID });
+    expect(slackApi.callsTo('admin.users.session.reset')[0]!.params).toEqual({ user_id: USER_ID });
     await expect
       .poll(async () => (await backend.api(`/api/verdicts/${finding.verdictId}/server-side`)).revocation?.status)
       .toBe('done');

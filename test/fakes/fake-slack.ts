@@ -78,7 +78,7 @@ function clientPage(): string {
 }
 
 function route(req: IncomingMessage, res: ServerResponse, issued: string[]): void {
-  const host = (req.headers.host ?? '').split(':')[0].toLowerCase();
+  const host = (req.headers.host ?? '').split(':')[0]!.toLowerCase();
   const url = new URL(req.url ?? '/', `https://${host}`);
   const jar = cookies(req);
   const raw = jar.get('d');
@@ -150,8 +150,8 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       requests.push({
         at: Date.now(),
         method: req.method ?? 'GET',
-        host: (req.headers.host ?? '').split(':')[0],
-        path: (req.url ?? '/').split('?')[0],
+        host: (req.headers.host ?? '').split(':')[0]!,
+        path: (req.url ?? '/').split('?')[0]!,
         cookieNames: [...jar.keys()],
         sessionCookie: d ? decodeURIComponent(d) : null,
       });

@@ -169,7 +169,7 @@ describe.each(DIALECTS)('policy in the engine (%s)', (dialect) => {
       ['verdict_issued', enforceVersion],
       ['cooldown', enforceVersion],
     ]);
-    expect(findings[0].evidence.wouldBeVerdict).toMatchObject({
+    expect(findings[0]!.evidence.wouldBeVerdict).toMatchObject({
       reasons: ['session_cookie_injection'],
       target: { userId: 'U0ANALYST' },
     });

@@ -54,7 +54,7 @@ describe.each(DIALECTS)('tor (%s)', (dialect) => {
 
     const verdicts = await t.verdicts();
     expect(verdicts.map((v) => [v.reasons, v.target.deviceId])).toEqual([[['tor'], tor.id]]);
-    expect((await t.findings())[0].evidence).toMatchObject({ sourceIp: EXIT, listEntries: 2, listStatus: 'fresh' });
+    expect((await t.findings())[0]!.evidence).toMatchObject({ sourceIp: EXIT, listEntries: 2, listStatus: 'fresh' });
   });
 
   it('ignores X-Forwarded-For unless the proxy is trusted', async () => {

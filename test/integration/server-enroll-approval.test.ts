@@ -6,7 +6,7 @@
  * The audit log names who decided.
  */
 import { randomUUID } from 'node:crypto';
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, assert, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createApiToken } from '../../src/server/auth/admin-auth';
 import { findDevice } from '../../src/server/db/devices.repository';
@@ -116,6 +116,7 @@ describe.each(DIALECTS)('enrollment approval mode (%s)', (dialect) => {
     expect(enrolled.res.statusCode).toBe(200);
     expect(EnrollResponse.parse(enrolled.res.json()).sessionKeySecret).toBe(t.store.secrets.sessionKeySecret);
     const [signals, poll, ack] = deviceCalls(device);
+    assert(signals && poll && ack);
     expect((await signals()).statusCode).toBe(200);
     expect((await poll()).statusCode).toBe(200);
     // Past the approval check: the ack is refused only because no such verdict was issued.

@@ -83,7 +83,7 @@ describe.each(DIALECTS)('session-guard enrollment (%s)', (dialect: TestDialect) 
     const deadline = Date.now() + 20_000;
     while (!/listening on (\S+)/.test(server.text()) && Date.now() < deadline)
       await new Promise((r) => setTimeout(r, 20));
-    const url = /listening on (\S+)/.exec(server.text())![1];
+    const url = /listening on (\S+)/.exec(server.text())![1]!;
 
     try {
       expect(await main(['enrollment', 'rotate', '--grace-hours', '0', ...store], captureIo().io)).toBe(0);
@@ -106,7 +106,7 @@ describe.each(DIALECTS)('session-guard enrollment (%s)', (dialect: TestDialect) 
     const deadline = Date.now() + 20_000;
     while (!/listening on (\S+)/.test(server.text()) && Date.now() < deadline)
       await new Promise((r) => setTimeout(r, 20));
-    const url = /listening on (\S+)/.exec(server.text())![1];
+    const url = /listening on (\S+)/.exec(server.text())![1]!;
 
     try {
       expect((await enrollOverHttp(url, token)).status).toBe(200);

@@ -90,7 +90,7 @@ describe.each(DIALECTS)('enrollment token rotation (%s)', (dialect) => {
       .where('action', '=', 'enrollment.rotate')
       .execute();
     expect(audit).toHaveLength(1);
-    expect(audit[0].actor).toContain('ops');
+    expect(audit[0]!.actor).toContain('ops');
     expect(JSON.stringify(audit)).not.toContain(enrollmentToken);
     const status = await t.app.inject({ method: 'GET', url: '/api/enrollment', headers: bearer });
     expect(status.json().inGrace).toEqual([{ retiredAt: t.clock.now, expiresAt: t.clock.now + HOUR }]);

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, assert, beforeEach, describe, expect, it } from 'vitest';
 import { createApiToken } from '../../src/server/auth/admin-auth';
 import { csvCell, toCsv, VERDICT_COLUMNS } from '../../src/server/exports/csv';
 import type { FakeDevice } from '../fixtures/server/fake-device';
@@ -52,6 +52,7 @@ describe('exports', () => {
     expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
     expect(res.headers['content-disposition']).toMatch(/^attachment; filename="session-guard-verdicts-[\d-]+\.csv"$/);
     const [header, row, ...rest] = parseCsv(res.body);
+    assert(header && row);
     expect(header).toEqual([...VERDICT_COLUMNS]);
     expect(rest).toEqual([]);
     const record = Object.fromEntries(header.map((h, i) => [h, row[i]]));
@@ -90,7 +91,7 @@ describe('exports', () => {
 
     expect(csv).toHaveLength(3);
     expect(csv[0]).toContain('evidence');
-    expect(JSON.parse(csv[1][csv[0].indexOf('evidence')])).toMatchObject({ files: expect.any(Number) });
+    expect(JSON.parse(csv[1]![csv[0]!.indexOf('evidence')]!)).toMatchObject({ files: expect.any(Number) });
     expect(json.findings).toEqual([expect.objectContaining({ mode: 'monitor', outcome: 'would_terminate' })]);
   });
 

@@ -46,7 +46,7 @@ describe('POST /v1/signals', () => {
       bytes: 1234,
       source_ip: '127.0.0.1',
     });
-    expect(JSON.parse(rows[0].data)).toEqual(batch.signals[1]);
+    expect(JSON.parse(rows[0]!.data)).toEqual(batch.signals[1]);
   });
 
   it('counts signals it already has as duplicates and skips them', async () => {

@@ -5,7 +5,7 @@
  * Slack's 429 pauses it; anomalies become findings; off-device activity becomes a
  * `session_used_off_device` finding and, under a terminating policy, both halves.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, assert, beforeAll, describe, expect, it } from 'vitest';
 import { createMetrics } from '../../src/server/metrics';
 import { createAuditConnector, type AuditConnector } from '../../src/server/slack/audit-connector';
 import type { SlackRuntime } from '../../src/server/slack/context';
@@ -161,7 +161,7 @@ describe.each(DIALECTS)('Slack audit-log connector (%s)', (dialect) => {
       ['tor', 'alert', device.id, SLACK_USER],
       ['ip_address', 'alert', device.id, SLACK_USER],
     ]);
-    expect(JSON.parse(findings[0].evidence)).toMatchObject({
+    expect(JSON.parse(findings[0]!.evidence)).toMatchObject({
       slackEntryId: 'anom-1',
       devices: [device.id],
       verdictIds: [verdictId],
@@ -203,6 +203,7 @@ describe.each(DIALECTS)('Slack audit-log connector (%s)', (dialect) => {
     await t.slack.tick();
 
     const [finding, ...more] = await findingsOf('session_used_off_device');
+    assert(finding);
     expect(more).toEqual([]);
     expect(finding).toMatchObject({
       reason: 'session_used_off_device',
@@ -265,6 +266,7 @@ describe.each(DIALECTS)('Slack audit-log connector (%s)', (dialect) => {
     await t.slack.tick();
 
     const [finding] = await findingsOf('session_used_off_device');
+    assert(finding);
     expect(finding).toMatchObject({ outcome: 'verdict_issued', device_id: device.id, action: 'terminate' });
     const verdict = await t.store.db
       .selectFrom('verdicts')

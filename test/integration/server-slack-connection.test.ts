@@ -174,7 +174,7 @@ describe('session-guard slack (CLI)', () => {
 
     expect([connected, status]).toEqual([0, 0]);
     expect(out[0]).toMatch(/connected to Session Guard Test Org \(T0SGADMIN1, enterprise E0SGUARD01\)/);
-    expect(JSON.parse(out[1]).connection).toMatchObject({ connected: true, keyMatches: true });
+    expect(JSON.parse(out[1]!).connection).toMatchObject({ connected: true, keyMatches: true });
     expect([...out, ...err].join('\n')).not.toContain(FAKE_TOKEN);
     expect(readdirSync(dir)).toContain('slack-secret.key');
   });

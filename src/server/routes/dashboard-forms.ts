@@ -30,7 +30,9 @@ export const dashboardFormRoutes: FastifyPluginAsync<{ ctx: AppContext }> = asyn
     extra: { draft?: string; review?: Awaited<ReturnType<typeof previewPolicy>>; notice?: string } = {},
   ) {
     const history = await policyHistory(ctx, 50);
-    const page = policyPage({ current: history[0], history, csrf: sessionOf(req).csrfToken, ...extra });
+    const current = history[0];
+    if (!current) throw new Error('policy history is empty, although policyHistory seeds version 1');
+    const page = policyPage({ current, history, csrf: sessionOf(req).csrfToken, ...extra });
     return sendPage(reply, status, page);
   }
 

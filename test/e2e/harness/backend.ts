@@ -57,7 +57,7 @@ function spawnServer(args: string[], env: NodeJS.ProcessEnv, log: (chunk: string
       const match = output.match(/listening on (http:\/\/[\d.]+:\d+)/i);
       if (match) {
         clearTimeout(timer);
-        resolve({ child, url: match[1] });
+        resolve({ child, url: match[1]! });
       }
     };
     child.stdout!.on('data', check);

@@ -69,7 +69,7 @@ export function stealSession(port: number): Promise<Record<string, string>> {
         res.resume();
         const jar: Record<string, string> = {};
         for (const line of res.headers['set-cookie'] ?? []) {
-          const [pair] = line.split(';');
+          const pair = line.split(';')[0]!;
           const eq = pair.indexOf('=');
           jar[pair.slice(0, eq)] = pair.slice(eq + 1);
         }
