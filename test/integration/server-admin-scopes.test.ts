@@ -14,7 +14,7 @@ import { findApiToken } from '../../src/server/db/admin.repository';
 import { openDatabase } from '../../src/server/db/database';
 import { migrateToLatest } from '../../src/server/db/migrate';
 import { MIGRATIONS } from '../../src/server/db/migrations/index';
-import { createSlackTestApp, type SlackTestApp } from './server-slack-support';
+import { createSlackTestApp, type SlackTestApp } from './server-support/slack-app';
 import { storeSnapshot } from './server-support/store-snapshot';
 import { createPostgresDatabase, DIALECTS, type TestDialect } from './server-support/test-store';
 

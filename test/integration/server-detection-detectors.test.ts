@@ -7,7 +7,7 @@ import { afterAll, afterEach, assert, describe, expect, it } from 'vitest';
 import type { ClientFingerprint, Signal } from '../../src/shared/protocol/signals';
 import { LINUX_LAPTOP, WINDOWS_PC } from '../fixtures/detectors/state';
 import { fakeDownload, fakeHeartbeat } from '../fixtures/server/fake-signals';
-import { createDetectionApp, type DetectionApp } from './server-detection-support';
+import { createDetectionApp, type DetectionApp } from './server-support/detection-app';
 import { DIALECTS, stopPostgres } from './server-support/test-store';
 
 afterAll(stopPostgres);

@@ -12,7 +12,7 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApiToken } from '../../src/server/auth/admin-auth';
 import { createTorExitList, type TorExitList } from '../../src/server/tor/exit-list';
 import { fakeHeartbeat } from '../fixtures/server/fake-signals';
-import { createDetectionApp, type DetectionApp } from './server-detection-support';
+import { createDetectionApp, type DetectionApp } from './server-support/detection-app';
 import { DIALECTS, stopPostgres } from './server-support/test-store';
 
 afterAll(stopPostgres);
