@@ -11,7 +11,6 @@ import WebSocket from 'ws';
 import { createApiToken } from '../../src/server/auth/admin-auth';
 import { findDevice } from '../../src/server/db/devices.repository';
 import { EnrollResponse, rotateKeyProofText } from '../../src/shared/protocol/device';
-import { ENROLLMENT_REFUSALS } from '../../src/shared/protocol/enrollment';
 import { streamAuthText } from '../../src/shared/protocol/verdict';
 import { fakeDevice, type FakeDevice } from '../fixtures/server/fake-device';
 import { fakeBatch } from '../fixtures/server/fake-signals';
@@ -22,7 +21,9 @@ import { DIALECTS, snapshot, stopPostgres } from './server-support/test-store';
 
 afterAll(stopPostgres);
 
-const { pending: PENDING, rejected: REJECTED } = ENROLLMENT_REFUSALS;
+/** The wire contract the extension acts on: literal here, so a change to it fails a test. */
+const PENDING = { status: 403, code: 'device_pending' };
+const REJECTED = { status: 403, code: 'device_rejected' };
 
 describe.each(DIALECTS)('enrollment approval mode (%s)', (dialect) => {
   let t: TestApp;
