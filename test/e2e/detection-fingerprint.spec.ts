@@ -11,6 +11,7 @@ import { storedSignals } from './harness/backend-db';
 import { expect, test } from './harness/extension-fixtures';
 import {
   cachedFingerprint,
+  detectionSettled,
   devicesEnrolled,
   sessionCookie,
   sessionEnded,
@@ -103,7 +104,7 @@ test('keeps the session through a browser update and a new monitor', async ({ la
     (s) => s.data.change === 'present' && s.data.fingerprint?.userAgent === updatedUa,
   );
   assert(present);
-  await new Promise((resolve) => setTimeout(resolve, 2000));
+  await detectionSettled(backend); // the batch was looked at: now nothing may have happened
 
   expect(present.deviceId).toBe(bound.deviceId);
   expect(present.data.sessionKey).toBe(bound.data.sessionKey);
