@@ -5,6 +5,8 @@ import { afterEach, assert, beforeEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/server/app';
 import { createApiToken } from '../../src/server/auth/admin-auth';
 import { main } from '../../src/server/cli';
+import { createMetrics } from '../../src/server/metrics';
+import { createWebhookDispatcher } from '../../src/server/webhooks/dispatcher';
 import { verifyWebhook } from '../../src/server/webhooks/signing';
 import { fakeBatch, fakeDownloadBurst } from '../fixtures/server/fake-signals';
 import { createTestApp, type TestApp } from './server-support/test-app';
@@ -187,12 +189,19 @@ describe('outgoing webhooks', () => {
     });
 
     it('sends one delivery per event even with two replicas on one database', async () => {
+      const replicaWebhooks = createWebhookDispatcher({
+        db: t.store.db,
+        now: Date.now,
+        metrics: createMetrics(),
+        targets: { allowPrivate: true },
+      });
       const replica = await buildApp({
         db: t.store.db,
         dialect: t.store.dialect,
         secrets: t.store.secrets,
         now: Date.now,
         webhookTargets: { allowPrivate: true },
+        webhooks: replicaWebhooks,
       });
       try {
         await addWebhook();
@@ -202,11 +211,14 @@ describe('outgoing webhooks', () => {
           (n) => n >= 1,
         );
         await replica.ready();
-        await new Promise((r) => setTimeout(r, 2500));
+        // Two full passes of the second replica's dispatcher over the shared queue: it looked.
+        await replicaWebhooks.tick();
+        await replicaWebhooks.tick();
 
         expect(receiver.received).toHaveLength(1);
       } finally {
         await replica.close();
+        await replicaWebhooks.stop();
       }
     });
   });
