@@ -310,7 +310,8 @@ const SCENARIOS: { id: string; reason: ReasonCode; description: string; heavyVic
   },
 ];
 
-let TOR_EXITS: string[] = [];
+/** Set by attackWeek before any scenario is built. */
+let TOR_EXITS: [string, string] = ['', ''];
 
 export function attackWeek(rng: Rng, users: User[], torExits: readonly string[]): Scenario[] {
   TOR_EXITS = [rng.pick(torExits), rng.pick(torExits)];
@@ -323,7 +324,9 @@ export function attackWeek(rng: Rng, users: User[], torExits: readonly string[])
     const day = s.heavyVictim ? 6 : rng.int(3, 6);
     const hour = s.heavyVictim ? 20 : rng.int(11, 15);
     const at = START + day * DAY + hour * HOUR + rng.int(0, 59) * 60_000;
+    if (!victim) throw new Error(`no user left to be the victim of ${s.id}`);
     const device = victim.devices[0];
+    if (!device) throw new Error(`${victim.id} has no device for ${s.id}`);
     const key = sessionAt(device, at) ?? rng.hex(64);
     const built = s.build({ rng, victim, device, at, key, id: s.id });
     return {

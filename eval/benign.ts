@@ -69,7 +69,7 @@ export function makeUsers(rng: Rng, count: number): User[] {
         sessions: [],
         printOn: (day) => {
           let fp = day >= updateDay ? updated(base) : base;
-          if (docking) fp = { ...fp, screen: screens[day % screens.length] };
+          if (docking) fp = { ...fp, screen: screens[day % screens.length]! };
           if (day === travel) fp = { ...fp, timezone: 'Asia/Singapore' };
           return fp;
         },

@@ -32,7 +32,7 @@ function render(value: Value): string {
 
 /** Escapes every interpolation; nest `html` results (or arrays of them) freely. */
 export function html(strings: TemplateStringsArray, ...values: Value[]): SafeHtml {
-  let out = strings[0];
+  let out = strings[0]!; // a template has one more string than values
   values.forEach((value, i) => {
     out += render(value) + strings[i + 1];
   });

@@ -67,6 +67,12 @@ export const COUNTERS = {
   ),
   sg_slack_revocations_total: counter('Server-side revocations, by mode and result', ['mode', 'result']),
   sg_slack_calls_total: counter('Slack API calls, by method and result', ['method', 'result']),
+  sg_detection_batches_total: counter(
+    'Signal batches run through detection, by result',
+    ['result'],
+    each('result', ['ok', 'failed']),
+  ),
+  sg_slack_revocation_ticks_total: counter('Passes of the Slack revocation worker over its queue', []),
   sg_jobs_total: counter('Background jobs run, by kind and result (src/server/jobs/)', ['kind', 'result']),
   sg_slack_signouts_total: counter(
     'Sessions ended at Slack by the device, by result (issue #12)',
@@ -87,6 +93,7 @@ export const GAUGES = {
   sg_devices_enrolled: 'Enrolled devices that are not revoked',
   sg_devices_reporting: 'Devices that reported within the last 5 minutes',
   sg_devices_revoked: 'Revoked devices',
+  sg_signal_batches_in_flight: 'Signal batches being stored or run through detection',
   sg_tor_exit_list_entries: 'Addresses in the Tor exit list in use',
   sg_tor_exit_list_age_seconds: 'Age of the Tor exit list content (-1: none loaded)',
   sg_tor_exit_list_stale: '1 when the Tor exit list is stale, empty, failing or not configured',

@@ -5,6 +5,7 @@
  * admin can sign in, skip to content, move between pages, filter and revoke a device with
  * the keyboard alone.
  */
+import assert from 'node:assert/strict';
 import type { Page } from '@playwright/test';
 import { enrollRequest, fakeDevice, signedHeaders, type FakeDevice } from '../fixtures/server/fake-device';
 import { fakeFingerprint } from '../fixtures/server/fake-fingerprint';
@@ -22,6 +23,7 @@ test.use({ extensionPolicy: null });
 async function enrollFromNode(backend: Backend, userAgent: string): Promise<FakeDevice> {
   const exported = await backend.exportPolicy();
   const [settings] = Object.values(exported['3rdparty'].extensions) as { enrollmentToken: string }[];
+  assert(settings);
   const device = await fakeDevice();
   const body = JSON.stringify(enrollRequest(device, settings.enrollmentToken, { userAgent }));
   const enrolled = await fetch(`${backend.url}/v1/enroll`, {

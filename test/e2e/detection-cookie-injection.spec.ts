@@ -4,9 +4,11 @@
  * navigation before it, is ended on the device. Its benign twin, signing in, signing out
  * and signing in again through Slack's pages, ends nothing.
  */
+import assert from 'node:assert/strict';
 import { storedSignals } from './harness/backend-db';
 import { expect, test } from './harness/fixtures';
 import {
+  detectionSettled,
   devicesEnrolled,
   sessionCookie,
   sessionEnded,
@@ -31,7 +33,7 @@ test('ends a session cookie injected through the DevTools protocol with no sign-
 
   const injectedAt = Date.now();
   for (const name of ['d', 'd-s', 'b']) {
-    const { sameSite: _sameSite, ...cookie } = slackCookie(name, stolen[name]);
+    const { sameSite: _sameSite, ...cookie } = slackCookie(name, stolen[name]!);
     expect((await cdp.send('Network.setCookie', { ...cookie, sameSite: 'Lax' })).success).toBe(true);
   }
   await sessionEnded(context);
@@ -42,6 +44,7 @@ test('ends a session cookie injected through the DevTools protocol with no sign-
   expect(finding).toMatchObject({ reason: 'session_cookie_injection', outcome: 'verdict_issued' });
   expect(finding.evidence).toMatchObject({ change: 'appeared', lastSigninAt: null });
   const [signal] = await storedOnce(backend, 'session_cookie', (s) => s.data.change === 'appeared');
+  assert(signal);
   expect(signal.data.lastSigninAt).toBeNull();
   const status = await serviceWorker.evaluate(() => (globalThis as any).chrome.storage.local.get('status'));
   expect((status as any).status.lastVerdict.reasons).toEqual(['session_cookie_injection']);
@@ -60,7 +63,7 @@ test('leaves sessions alone that came from signing in, out, and in again', async
   const second = await sessionCookie(context);
   const appeared = () => storedSignals(backend.dataDir, 'session_cookie').filter((s) => s.data.change === 'appeared');
   await expect.poll(() => appeared().length, { timeout: 30_000 }).toBe(2);
-  await new Promise((resolve) => setTimeout(resolve, 2000)); // detection runs as the batch is accepted; give it time to be wrong
+  await detectionSettled(backend); // the batch was looked at: now nothing may have happened
 
   expect(first).toMatch(/^xoxd-/);
   expect(second).toMatch(/^xoxd-/);
@@ -85,7 +88,7 @@ test('ends an injected cookie even after a sign-in page was opened but never com
   const cdp = await context.newCDPSession(page);
 
   for (const name of ['d', 'd-s', 'b']) {
-    const { sameSite: _sameSite, ...cookie } = slackCookie(name, stolen[name]);
+    const { sameSite: _sameSite, ...cookie } = slackCookie(name, stolen[name]!);
     expect((await cdp.send('Network.setCookie', { ...cookie, sameSite: 'Lax' })).success).toBe(true);
   }
   await sessionEnded(context);

@@ -6,10 +6,12 @@
  * user agent) on a new monitor (another size and scale): nothing ends.
  * session_cookie_injection is off here, so the verdict can only come from the fingerprint.
  */
+import assert from 'node:assert/strict';
 import { storedSignals } from './harness/backend-db';
 import { expect, test } from './harness/extension-fixtures';
 import {
   cachedFingerprint,
+  detectionSettled,
   devicesEnrolled,
   sessionCookie,
   sessionEnded,
@@ -38,6 +40,7 @@ test('ends a copied session in another browser and leaves the original alone', a
     'session_cookie',
     (s) => s.data.change === 'appeared' && s.data.fingerprint,
   );
+  assert(bound);
 
   const thief = await launch({
     name: 'thief',
@@ -84,6 +87,7 @@ test('keeps the session through a browser update and a new monitor', async ({ la
     'session_cookie',
     (s) => s.data.change === 'appeared' && s.data.fingerprint,
   );
+  assert(bound);
   await before.close();
 
   const updatedUa = (bound.data.fingerprint.userAgent as string).replace(
@@ -99,7 +103,8 @@ test('keeps the session through a browser update and a new monitor', async ({ la
     'session_cookie',
     (s) => s.data.change === 'present' && s.data.fingerprint?.userAgent === updatedUa,
   );
-  await new Promise((resolve) => setTimeout(resolve, 2000));
+  assert(present);
+  await detectionSettled(backend); // the batch was looked at: now nothing may have happened
 
   expect(present.deviceId).toBe(bound.deviceId);
   expect(present.data.sessionKey).toBe(bound.data.sessionKey);

@@ -9,7 +9,14 @@ import { copyFileSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from './harness/fixtures';
-import { devicesEnrolled, sessionCookie, sessionEnded, storedOnce, verdictReasons } from './harness/detection';
+import {
+  detectionSettled,
+  devicesEnrolled,
+  sessionCookie,
+  sessionEnded,
+  storedOnce,
+  verdictReasons,
+} from './harness/detection';
 
 const DIR = join(tmpdir(), `sg-e2e-tor-${process.pid}`);
 mkdirSync(DIR, { recursive: true });
@@ -83,7 +90,7 @@ test.describe('the exit list does not hold it', () => {
 
     await slack.signIn();
     await storedOnce(backend, 'session_cookie', (s) => s.data.change === 'appeared');
-    await new Promise((resolve) => setTimeout(resolve, 2000));
+    await detectionSettled(backend); // the batch was looked at: now nothing may have happened
 
     expect(await sessionCookie(context)).toMatch(/^xoxd-/);
     expect(await verdictReasons(backend)).toEqual([]);

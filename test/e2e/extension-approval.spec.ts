@@ -40,7 +40,7 @@ test('waits calmly for the administrator’s approval, then protects once approv
   expect(devices.map((d) => d.approval)).toEqual(['pending']);
   expect(stored()).toEqual([]);
 
-  await backend.api(`/api/devices/${devices[0].id}/approve`, { method: 'POST', body: '{}' });
+  await backend.api(`/api/devices/${devices[0]!.id}/approve`, { method: 'POST', body: '{}' });
 
   await expect(popup.getByRole('status')).toHaveText(/^Protected/, { timeout: 90_000 });
   await expect.poll(() => stored().length, { timeout: 30_000 }).toBeGreaterThan(0);

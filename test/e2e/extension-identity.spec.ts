@@ -4,6 +4,7 @@
  * browser with another user agent, time zone and languages; the Slack team and user come
  * from the page's local configuration and the token never leaves the page.
  */
+import assert from 'node:assert/strict';
 import { TEAM_ID, USER_ID } from '../fakes/fake-slack';
 import { expect, extensionWorker, test } from './harness/extension-fixtures';
 import type { StoredSignal } from './harness/backend-db';
@@ -21,6 +22,7 @@ test('reports the same fingerprint after the browser restarts on the same profil
     .poll(() => fingerprinted(stored()).length, { message: 'a fingerprint before the restart' })
     .toBeGreaterThan(0);
   const [first] = fingerprinted(stored());
+  assert(first);
   const before = fingerprinted(stored()).length;
 
   await context.close();
@@ -52,6 +54,7 @@ test('reports a different fingerprint from a browser with another user agent, ti
   expect(serviceWorker.url()).toContain('background.js');
   await expect.poll(() => fingerprinted(stored()).length).toBeGreaterThan(0);
   const here = fingerprinted(stored())[0];
+  assert(here);
 
   const elsewhere = await launch({
     name: 'other-machine',
@@ -80,6 +83,7 @@ test('names the Slack team and user from the page, never sending the token', asy
 
   await expect.poll(() => stored('slack_identity').length, { message: 'a slack_identity signal' }).toBe(1);
   const [identity] = stored('slack_identity');
+  assert(identity);
   expect(identity.data).toMatchObject({ teamId: TEAM_ID, userId: USER_ID });
   expect(JSON.stringify(stored())).not.toContain('xoxc-');
   expect(JSON.stringify(stored())).not.toContain('xoxd-');

@@ -4,6 +4,7 @@
  * itself; the user is told; and once the backend is back it receives the local verdict
  * and every download, exactly once.
  */
+import assert from 'node:assert/strict';
 import { downloadTally } from './harness/backend-db';
 import { expect, test } from './harness/extension-fixtures';
 import { fetchFiles } from './harness/slack-files';
@@ -55,6 +56,7 @@ test('ends the session locally while the backend is down, and reports it when th
     .poll(() => stored('local_verdict').length, { timeout: 60_000, message: 'the local verdict reaches the backend' })
     .toBe(1);
   const [local] = stored('local_verdict');
+  assert(local);
   expect(local.data).toMatchObject({
     verdictId: status?.lastVerdict.id,
     reasons: ['excessive_downloads'],

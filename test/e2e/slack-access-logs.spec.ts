@@ -91,7 +91,7 @@ test('a verified user’s login from an unknown address and client clears the br
   expect((await status(backend)).accessLog).toMatchObject({ entriesSeen: 2, pendingEntries: 0, lastError: null });
   expect((await backend.api('/api/findings')).findings).toHaveLength(1);
   const at = slackApi.callsTo('team.accessLogs').map((c) => c.at);
-  const gaps = at.slice(1).map((x, i) => x - at[i]);
+  const gaps = at.slice(1).map((x, i) => x - at[i]!);
   console.log(`team.accessLogs request gaps as the fake received them: ${gaps.join(', ')} ms`);
   // Paced at 3 s when sent; arrival in another process adds a few ms of jitter either way.
   // The exact bound is proven on a driven clock (server-slack-request-spacing.test.ts).

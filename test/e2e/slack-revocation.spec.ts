@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { test as base, expect } from './harness/fixtures';
 import type { Backend } from './harness/backend';
+import { metricValue } from './harness/detection';
 import { identityServe, pluggedOidc } from './harness/slack-identity';
 import { randomUUID } from 'node:crypto';
 import { TEAM_ID, USER_ID } from '../fakes/fake-slack';
@@ -51,6 +52,21 @@ const test = base.extend<{ slackApi: FakeSlackApi; oidc: FakeSlackOidc }>({
 const FILES = 5;
 const downloads = { excessive_downloads: { maxFiles: FILES, maxBytes: 500_000_000, windowSeconds: 600 } };
 const now = () => Math.floor(Date.now() / 1000);
+
+/** Waits until the backend's revocation worker has gone over its queue `passes` more times. */
+async function revocationWorkerLooked(backend: Backend, passes = 2) {
+  const ticks = async () => metricValue(await backend.metrics(), 'sg_slack_revocation_ticks_total') ?? 0;
+  const before = await ticks();
+  await expect.poll(ticks, { timeout: 15_000 }).toBeGreaterThanOrEqual(before + passes);
+}
+
+/** Waits until the backend has polled the (fake) audit log `polls` more times. */
+async function auditLogPolled(slackApi: FakeSlackApi, polls = 2) {
+  const before = slackApi.callsTo('audit/v1/logs').length;
+  await expect
+    .poll(() => slackApi.callsTo('audit/v1/logs').length, { timeout: 15_000 })
+    .toBeGreaterThanOrEqual(before + polls);
+}
 
 async function connectSlack(backend: Backend) {
   const view = await backend.api('/api/slack/connection', {
@@ -124,14 +140,14 @@ test.describe('serverSideRevocation: user', () => {
     await slack.downloadFiles(FILES + 1);
     await expect.poll(() => slack.sessionCookie(), { intervals: [20], timeout: 15_000 }).toBeUndefined();
     await expect.poll(async () => (await backend.api('/api/slack/revocations')).revocations?.[0]?.status).toBe('done');
-    await new Promise((r) => setTimeout(r, 3000)); // the worker keeps ticking: nothing more may go out
+    await revocationWorkerLooked(backend); // the worker went over its queue again: nothing more may go out
 
     expect(slackApi.callsTo('admin.users.session.reset').map((c) => c.params)).toEqual([{ user_id: USER_ID }]);
     const [verdict] = (await backend.api('/api/verdicts')).verdicts;
     const serverSide = await backend.api(`/api/verdicts/${verdict.id}/server-side`);
     expect(serverSide.timeline.map((e: { kind: string }) => e.kind)).toEqual(['queued', 'reset', 'done']);
     console.log(
-      `verdict issued → Slack reset received: ${slackApi.callsTo('admin.users.session.reset')[0].at - verdict.issuedAt} ms`,
+      `verdict issued → Slack reset received: ${slackApi.callsTo('admin.users.session.reset')[0]!.at - verdict.issuedAt} ms`,
     );
     await expect.poll(async () => (await backend.api('/api/verdicts')).verdicts[0]?.ack?.outcome).toBe('executed');
     await expectTokenNowhere(backend);
@@ -235,7 +251,7 @@ test.describe('serverSideRevocation: session', () => {
     await slack.downloadFiles(FILES + 1);
     await expect.poll(() => slack.sessionCookie(), { intervals: [20], timeout: 15_000 }).toBeUndefined();
     await expect.poll(async () => (await backend.api('/api/slack/revocations')).revocations?.[0]?.status).toBe('done');
-    await new Promise((r) => setTimeout(r, 2000));
+    await revocationWorkerLooked(backend);
 
     expect(slackApi.callsTo('admin.users.session.invalidate').map((c) => c.params)).toEqual([
       { session_id: 5002, team_id: 'T0SGUARD01' },
@@ -273,9 +289,13 @@ test.describe('audit log: session used off the device', () => {
         ua: device.userAgent,
       }),
     );
-    await expect.poll(async () => (await backend.api('/api/slack/connection')).auditLog.entriesSeen).toBe(1);
-    await new Promise((r) => setTimeout(r, 1500));
-    expect(await slack.sessionCookie()).toMatch(/^xoxd-/); // the device's own activity is not a finding
+    await expect
+      .poll(async () => (await backend.api('/api/slack/connection')).auditLog)
+      .toMatchObject({ entriesSeen: 1, pendingEntries: 0 });
+    // The entry was processed: the device's own activity is not a finding, and nothing ended.
+    expect((await backend.api('/api/findings')).findings).toEqual([]);
+    expect((await backend.api('/api/verdicts')).verdicts).toEqual([]);
+    expect(await slack.sessionCookie()).toMatch(/^xoxd-/);
 
     slackApi.audit.push(
       auditEntry({
@@ -302,7 +322,7 @@ test.describe('audit log: session used off the device', () => {
       deviceId: device.id,
     });
     expect(finding.evidence).toMatchObject({ ip: '198.51.100.7', slackSessionId: '9001' });
-    expect(slackApi.callsTo('admin.users.session.reset')[0].params).toEqual({ user_id: USER_ID });
+    expect(slackApi.callsTo('admin.users.session.reset')[0]!.params).toEqual({ user_id: USER_ID });
     await expect
       .poll(async () => (await backend.api(`/api/verdicts/${finding.verdictId}/server-side`)).revocation?.status)
       .toBe('done');
@@ -333,7 +353,7 @@ test.describe('audit log connector across a restart', () => {
     await expect
       .poll(async () => (await backend.api('/api/slack/connection')).auditLog.entriesSeen, { timeout: 20_000 })
       .toBe(6);
-    await new Promise((r) => setTimeout(r, 2500)); // more polls: still six
+    await auditLogPolled(slackApi); // more polls: still six
     const status = await backend.api('/api/slack/connection');
     expect(status.auditLog).toMatchObject({ entriesSeen: 6, pendingEntries: 0, lastError: null });
     const findings = (await backend.api('/api/findings?limit=100')).findings.filter(

@@ -231,7 +231,7 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
       inWindow = inWindow.filter((e) => newestFirst({ date_create: after[0], id: after[1] }, e) < 0);
     }
     const page = inWindow.slice(0, limit);
-    const next = inWindow.length > limit ? cursorOf(page[page.length - 1]) : '';
+    const next = inWindow.length > limit ? cursorOf(page.at(-1)!) : '';
     send(res, 200, { entries: page, response_metadata: { next_cursor: next } });
     return [200, null];
   }

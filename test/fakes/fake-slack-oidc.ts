@@ -96,15 +96,17 @@ export async function startFakeSlackOidc(
   let url = '';
 
   const redirectFor = (params: Record<string, string>, user: OidcUser): string => {
+    const { client_id: clientId, redirect_uri: redirectUri } = params;
+    if (!clientId || !redirectUri) throw new Error('redirectFor needs the validated client_id and redirect_uri');
     const code = `fake-code-${randomBytes(12).toString('hex')}`;
     grants.set(code, {
       user,
-      clientId: params.client_id,
-      redirectUri: params.redirect_uri,
+      clientId,
+      redirectUri,
       nonce: params.nonce ?? null,
       used: false,
     });
-    const target = new URL(params.redirect_uri);
+    const target = new URL(redirectUri);
     target.searchParams.set('code', code);
     if (params.state) target.searchParams.set('state', params.state);
     return target.toString();
@@ -135,7 +137,12 @@ export async function startFakeSlackOidc(
     async token(params) {
       const grant = grants.get(params.code ?? '');
       const refuse = (error: string) => {
-        fake.tokenRequests.push({ clientId: params.client_id, redirectUri: params.redirect_uri, ok: false, error });
+        fake.tokenRequests.push({
+          clientId: params.client_id ?? '',
+          redirectUri: params.redirect_uri ?? '',
+          ok: false,
+          error,
+        });
         return { ok: false, error };
       };
       if (params.client_id !== OIDC_CLIENT_ID || params.client_secret !== OIDC_CLIENT_SECRET)

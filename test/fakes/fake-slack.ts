@@ -93,7 +93,7 @@ function clientPage(token: string): string {
 }
 
 function route(req: IncomingMessage, res: ServerResponse, issued: string[], ended: Set<string>): void {
-  const host = (req.headers.host ?? '').split(':')[0].toLowerCase();
+  const host = (req.headers.host ?? '').split(':')[0]!.toLowerCase();
   const url = new URL(req.url ?? '/', `https://${host}`);
   const jar = cookies(req);
   const raw = jar.get('d');
@@ -226,14 +226,14 @@ export async function startFakeSlack(options: { tls?: 'self-signed' | 'leaf' } =
       requests.push({
         at: Date.now(),
         method: req.method ?? 'GET',
-        host: (req.headers.host ?? '').split(':')[0],
-        path: (req.url ?? '/').split('?')[0],
+        host: (req.headers.host ?? '').split(':')[0]!,
+        path: (req.url ?? '/').split('?')[0]!,
         cookieNames: [...jar.keys()],
         sessionCookie: d ? decodeURIComponent(d) : null,
       });
       try {
         if (routes.some((handle) => handle(req, res))) return;
-        if (sessionRoutes(req, res, (req.url ?? '/').split('?')[0])) return;
+        if (sessionRoutes(req, res, (req.url ?? '/').split('?')[0] ?? '/')) return;
         route(req, res, sessions, ended);
       } catch (error) {
         res.writeHead(500).end(String(error));

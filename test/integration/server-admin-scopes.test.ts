@@ -14,7 +14,7 @@ import { findApiToken } from '../../src/server/db/admin.repository';
 import { openDatabase } from '../../src/server/db/database';
 import { migrateToLatest } from '../../src/server/db/migrate';
 import { MIGRATIONS } from '../../src/server/db/migrations/index';
-import { createSlackTestApp, type SlackTestApp } from './server-slack-support';
+import { createSlackTestApp, type SlackTestApp } from './server-support/slack-app';
 import { storeSnapshot } from './server-support/store-snapshot';
 import { createPostgresDatabase, DIALECTS, type TestDialect } from './server-support/test-store';
 
@@ -69,7 +69,7 @@ describe.each(DIALECTS)('admin API token scopes on %s', (dialect: TestDialect) =
     for (const [path, byMethod] of Object.entries(doc.paths as Record<string, Record<string, any>>)) {
       if (!path.startsWith('/api/')) continue;
       for (const [method, op] of Object.entries(byMethod)) {
-        const resource = path.split('/')[2];
+        const resource = path.split('/')[2]!;
         const url = path.replace('{version}', '1').replace(/\{[^}]+\}/g, () => ids[resource] ?? 'x');
         const stream = Boolean(op.responses?.[200]?.content?.['text/event-stream']);
         ops.push({ method: method.toUpperCase(), path, url, stream });

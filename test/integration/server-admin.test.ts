@@ -34,7 +34,7 @@ describe('admin API and dashboard', () => {
   }
   async function sessionCookie() {
     const res = await signIn();
-    return String(res.headers['set-cookie']).split(';')[0];
+    return String(res.headers['set-cookie']).split(';')[0]!;
   }
   const trigger = () =>
     t.post('/v1/signals', device, fakeBatch(device.id, fakeDownloadBurst(3, t.clock.now), { sentAt: t.clock.now }));
@@ -167,7 +167,7 @@ describe('admin API and dashboard', () => {
     await trigger();
 
     const res = await signIn();
-    const cookie = String(res.headers['set-cookie']).split(';')[0];
+    const cookie = String(res.headers['set-cookie']).split(';')[0]!;
 
     expect(res.statusCode).toBe(303);
     expect(res.headers.location).toBe('/');
@@ -185,7 +185,7 @@ describe('admin API and dashboard', () => {
     const cookie = await sessionCookie();
 
     const anonymous = await get('/');
-    const csrf = /name="csrf-token" content="([^"]+)"/.exec((await get('/', { cookie })).body)![1];
+    const csrf = /name="csrf-token" content="([^"]+)"/.exec((await get('/', { cookie })).body)![1]!;
     await t.app.inject({
       method: 'POST',
       url: '/logout',

@@ -99,7 +99,7 @@ describe('session-guard CLI', () => {
 
     for (const c of runs) await main(['policy', 'export', '--format', 'chrome-linux', '--data-dir', dir], c.io);
 
-    expect(runs[0].text()).toBe(runs[1].text());
+    expect(runs[0]!.text()).toBe(runs[1]!.text());
   });
 
   it('policy export refuses an unknown format, listing the formats (exit 2)', async () => {
@@ -121,7 +121,7 @@ describe('session-guard CLI', () => {
     const rows = await store.db.selectFrom('api_tokens').selectAll().execute();
     await store.close();
     expect(rows).toHaveLength(1);
-    expect(rows[0].label).toBe('siem');
+    expect(rows[0]!.label).toBe('siem');
     expect(JSON.stringify(rows)).not.toContain(token);
   });
 

@@ -129,7 +129,7 @@ describe('dashboard pages', () => {
       _csrf: session.csrf,
       document: '{"mode":"sometimes"}',
     });
-    const base = /name="baseVersion" value="(\d+)"/.exec(review.body)![1];
+    const base = /name="baseVersion" value="(\d+)"/.exec(review.body)![1]!;
     const saved = await postForm(t.app, '/policy', session, {
       _csrf: session.csrf,
       document: draft,
@@ -259,7 +259,7 @@ describe('live feed (server-sent events)', () => {
         fakeBatch(device.id, fakeDownloadBurst(3, Date.now()), { sentAt: Date.now() }),
       );
       const first = await readUntil(/event: verdict\nid: ([0-9a-f-]{36})\ndata: (.+)\n\n/);
-      const verdict = JSON.parse(first![2]);
+      const verdict = JSON.parse(first![2]!);
       await t.post('/v1/acks', device, {
         deviceId: device.id,
         verdictId: verdict.id,
@@ -274,7 +274,7 @@ describe('live feed (server-sent events)', () => {
       await reader.cancel();
 
       expect(verdict).toMatchObject({ deviceId: device.id, reasons: ['excessive_downloads'], ack: null });
-      expect(JSON.parse(acked![1])).toMatchObject({ id: verdict.id, ack: { outcome: 'executed' } });
+      expect(JSON.parse(acked![1]!)).toMatchObject({ id: verdict.id, ack: { outcome: 'executed' } });
       expect(text).toContain('event: finding');
       expect((await fetch(`http://127.0.0.1:${port}/api/events`)).status).toBe(401);
     } finally {

@@ -3,11 +3,11 @@
  * batches in, findings and verdicts out, with the benign case beside the attack.
  */
 import { randomUUID } from 'node:crypto';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, assert, describe, expect, it } from 'vitest';
 import type { ClientFingerprint, Signal } from '../../src/shared/protocol/signals';
 import { LINUX_LAPTOP, WINDOWS_PC } from '../fixtures/detectors/state';
 import { fakeDownload, fakeHeartbeat } from '../fixtures/server/fake-signals';
-import { createDetectionApp, type DetectionApp } from './server-detection-support';
+import { createDetectionApp, type DetectionApp } from './server-support/detection-app';
 import { DIALECTS, stopPostgres } from './server-support/test-store';
 
 afterAll(stopPostgres);
@@ -83,6 +83,7 @@ describe.each(DIALECTS)('detectors through ingest (%s)', (dialect) => {
       target: { deviceId: thief.id, sessionKey: S },
     });
     const [finding] = await t.findings();
+    assert(finding);
     expect(finding.evidence).toMatchObject({
       boundDeviceId: victim.id,
       reportingDeviceId: thief.id,
@@ -113,6 +114,7 @@ describe.each(DIALECTS)('detectors through ingest (%s)', (dialect) => {
     const verdicts = await t.verdicts();
     expect(verdicts.map((v) => v.reasons)).toEqual([['session_fingerprint']]);
     const [finding] = await t.findings();
+    assert(finding);
     expect(finding.evidence).toMatchObject({ otherDevice: false, fingerprintScore: expect.any(Number) });
     expect(finding.evidence.differences.map((d: { component: string }) => d.component)).toContain('os');
   });
@@ -148,7 +150,7 @@ describe.each(DIALECTS)('detectors through ingest (%s)', (dialect) => {
     const verdicts = await t.verdicts();
     expect(verdicts).toHaveLength(1);
     expect(verdicts[0]).toMatchObject({ reasons: ['unexpected_api_call_volume'], target: { deviceId: scraper.id } });
-    expect((await t.findings())[0].evidence).toMatchObject({ method: 'conversations.history', callsPerMinute: 120 });
+    expect((await t.findings())[0]!.evidence).toMatchObject({ method: 'conversations.history', callsPerMinute: 120 });
   });
 
   it('ends a session reported from outside the trusted networks, never one moving between them', async () => {
@@ -161,7 +163,7 @@ describe.each(DIALECTS)('detectors through ingest (%s)', (dialect) => {
     await t.send(device, [fakeHeartbeat({ at: at(2000), sessionKey: S })], { ip: '81.2.69.160' });
 
     expect((await t.verdicts()).map((v) => v.reasons)).toEqual([['ip_address']]);
-    expect((await t.findings())[0].evidence).toMatchObject({ sourceIp: '81.2.69.160' });
+    expect((await t.findings())[0]!.evidence).toMatchObject({ sourceIp: '81.2.69.160' });
   });
 
   it('lets a user with a heavy download history do their usual volume, and ends a session that goes past it', async () => {
@@ -191,7 +193,7 @@ describe.each(DIALECTS)('detectors through ingest (%s)', (dialect) => {
 
     const verdicts = await t.verdicts();
     expect(verdicts.map((v) => v.reasons)).toEqual([['excessive_downloads']]);
-    expect(verdicts[0].target.userId).toBe('U0HEAVY01');
+    expect(verdicts[0]!.target.userId).toBe('U0HEAVY01');
     const finding = (await t.findings()).at(-1)!;
     expect(finding.evidence).toMatchObject({
       files: 41,

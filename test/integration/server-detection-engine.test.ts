@@ -1,4 +1,4 @@
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, assert, describe, expect, it } from 'vitest';
 import { importSpkiPublicKey, verify } from '../../src/shared/crypto/signing';
 import { VerdictPayload } from '../../src/shared/protocol/verdict';
 import type { FakeDevice } from '../fixtures/server/fake-device';
@@ -39,8 +39,8 @@ describe.each(DIALECTS)('detection engine (%s)', (dialect) => {
     const verdicts = await t.store.db.selectFrom('verdicts').selectAll().execute();
     expect(verdicts).toHaveLength(1);
     const publicKey = await importSpkiPublicKey(t.store.secrets.verdictKeys.publicSpki);
-    expect(await verify(publicKey, verdicts[0].signature, verdicts[0].payload)).toBe(true);
-    const payload = VerdictPayload.parse(JSON.parse(verdicts[0].payload));
+    expect(await verify(publicKey, verdicts[0]!.signature, verdicts[0]!.payload)).toBe(true);
+    const payload = VerdictPayload.parse(JSON.parse(verdicts[0]!.payload));
     expect(payload).toMatchObject({
       action: 'terminate',
       reasons: ['excessive_downloads'],
@@ -49,7 +49,7 @@ describe.each(DIALECTS)('detection engine (%s)', (dialect) => {
       expiresAt: t.clock.now + 10 * 60_000,
       policyVersion,
     });
-    expect(pushed).toEqual([verdicts[0].payload]);
+    expect(pushed).toEqual([verdicts[0]!.payload]);
   });
 
   it('records one finding per burst, with policy version, mode and evidence', async () => {
@@ -65,7 +65,7 @@ describe.each(DIALECTS)('detection engine (%s)', (dialect) => {
       policy_version: policyVersion,
       outcome: 'verdict_issued',
     });
-    expect(JSON.parse(findings[0].evidence)).toMatchObject({ files: 6, maxFiles: 5 });
+    expect(JSON.parse(findings[0]!.evidence)).toMatchObject({ files: 6, maxFiles: 5 });
   });
 
   it('in monitor mode records the finding and the would-be verdict, and pushes nothing', async () => {
@@ -77,6 +77,7 @@ describe.each(DIALECTS)('detection engine (%s)', (dialect) => {
 
     expect(await t.store.db.selectFrom('verdicts').selectAll().execute()).toHaveLength(0);
     const [finding] = await t.store.db.selectFrom('findings').selectAll().execute();
+    assert(finding);
     expect(finding).toMatchObject({ mode: 'monitor', outcome: 'would_terminate', verdict_id: null });
     expect(JSON.parse(finding.evidence).wouldBeVerdict).toMatchObject({
       action: 'terminate',
@@ -113,6 +114,7 @@ describe.each(DIALECTS)('detection engine (%s)', (dialect) => {
     await burst(8);
 
     const [finding] = await t.store.db.selectFrom('findings').selectAll().execute();
+    assert(finding);
     expect(finding.outcome).toBe('alert');
     expect(await t.store.db.selectFrom('verdicts').selectAll().execute()).toHaveLength(0);
   });

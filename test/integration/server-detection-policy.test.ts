@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { Signal } from '../../src/shared/protocol/signals';
 import type { FakeDevice } from '../fixtures/server/fake-device';
-import { createDetectionApp, type DetectionApp } from './server-detection-support';
+import { createDetectionApp, type DetectionApp } from './server-support/detection-app';
 import { DIALECTS, stopPostgres } from './server-support/test-store';
 
 afterAll(stopPostgres);
@@ -169,7 +169,7 @@ describe.each(DIALECTS)('policy in the engine (%s)', (dialect) => {
       ['verdict_issued', enforceVersion],
       ['cooldown', enforceVersion],
     ]);
-    expect(findings[0].evidence.wouldBeVerdict).toMatchObject({
+    expect(findings[0]!.evidence.wouldBeVerdict).toMatchObject({
       reasons: ['session_cookie_injection'],
       target: { userId: 'U0ANALYST' },
     });

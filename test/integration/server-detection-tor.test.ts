@@ -12,7 +12,7 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApiToken } from '../../src/server/auth/admin-auth';
 import { createTorExitList, type TorExitList } from '../../src/server/tor/exit-list';
 import { fakeHeartbeat } from '../fixtures/server/fake-signals';
-import { createDetectionApp, type DetectionApp } from './server-detection-support';
+import { createDetectionApp, type DetectionApp } from './server-support/detection-app';
 import { DIALECTS, stopPostgres } from './server-support/test-store';
 
 afterAll(stopPostgres);
@@ -54,7 +54,7 @@ describe.each(DIALECTS)('tor (%s)', (dialect) => {
 
     const verdicts = await t.verdicts();
     expect(verdicts.map((v) => [v.reasons, v.target.deviceId])).toEqual([[['tor'], tor.id]]);
-    expect((await t.findings())[0].evidence).toMatchObject({ sourceIp: EXIT, listEntries: 2, listStatus: 'fresh' });
+    expect((await t.findings())[0]!.evidence).toMatchObject({ sourceIp: EXIT, listEntries: 2, listStatus: 'fresh' });
   });
 
   it('ignores X-Forwarded-For unless the proxy is trusted', async () => {

@@ -6,12 +6,11 @@
  * The audit log names who decided.
  */
 import { randomUUID } from 'node:crypto';
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, assert, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createApiToken } from '../../src/server/auth/admin-auth';
 import { findDevice } from '../../src/server/db/devices';
 import { EnrollResponse, rotateKeyProofText } from '../../src/shared/protocol/device';
-import { ENROLLMENT_REFUSALS } from '../../src/shared/protocol/enrollment';
 import { streamAuthText } from '../../src/shared/protocol/verdict';
 import { fakeDevice, type FakeDevice } from '../fixtures/server/fake-device';
 import { fakeBatch } from '../fixtures/server/fake-signals';
@@ -22,7 +21,9 @@ import { DIALECTS, snapshot, stopPostgres } from './server-support/test-store';
 
 afterAll(stopPostgres);
 
-const { pending: PENDING, rejected: REJECTED } = ENROLLMENT_REFUSALS;
+/** The wire contract the extension acts on: literal here, so a change to it fails a test. */
+const PENDING = { status: 403, code: 'device_pending' };
+const REJECTED = { status: 403, code: 'device_rejected' };
 
 describe.each(DIALECTS)('enrollment approval mode (%s)', (dialect) => {
   let t: TestApp;
@@ -116,6 +117,7 @@ describe.each(DIALECTS)('enrollment approval mode (%s)', (dialect) => {
     expect(enrolled.res.statusCode).toBe(200);
     expect(EnrollResponse.parse(enrolled.res.json()).sessionKeySecret).toBe(t.store.secrets.sessionKeySecret);
     const [signals, poll, ack] = deviceCalls(device);
+    assert(signals && poll && ack);
     expect((await signals()).statusCode).toBe(200);
     expect((await poll()).statusCode).toBe(200);
     // Past the approval check: the ack is refused only because no such verdict was issued.

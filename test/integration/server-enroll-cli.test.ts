@@ -11,7 +11,6 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../src/server/cli';
 import type { CliIo } from '../../src/server/cli/io';
 import { loadExtensionKey } from '../../src/server/extension-key';
-import { ENROLLMENT_REFUSALS } from '../../src/shared/protocol/enrollment';
 import { enrollRequest, fakeDevice, signedHeaders } from '../fixtures/server/fake-device';
 import { createPostgresDatabase, DIALECTS, stopPostgres, type TestDialect } from './server-support/test-store';
 
@@ -83,7 +82,7 @@ describe.each(DIALECTS)('session-guard enrollment (%s)', (dialect: TestDialect) 
     const deadline = Date.now() + 20_000;
     while (!/listening on (\S+)/.test(server.text()) && Date.now() < deadline)
       await new Promise((r) => setTimeout(r, 20));
-    const url = /listening on (\S+)/.exec(server.text())![1];
+    const url = /listening on (\S+)/.exec(server.text())![1]!;
 
     try {
       expect(await main(['enrollment', 'rotate', '--grace-hours', '0', ...store], captureIo().io)).toBe(0);
@@ -92,7 +91,7 @@ describe.each(DIALECTS)('session-guard enrollment (%s)', (dialect: TestDialect) 
       expect((await enrollOverHttp(url, newToken)).status).toBe(200);
       const old = await enrollOverHttp(url, oldToken);
       expect(old.status).toBe(401);
-      expect((await old.json()).error).toBe(ENROLLMENT_REFUSALS.tokenExpired.code);
+      expect((await old.json()).error).toBe('enrollment_token_expired');
     } finally {
       server.stop();
       expect(await exited).toBe(0);
@@ -106,7 +105,7 @@ describe.each(DIALECTS)('session-guard enrollment (%s)', (dialect: TestDialect) 
     const deadline = Date.now() + 20_000;
     while (!/listening on (\S+)/.test(server.text()) && Date.now() < deadline)
       await new Promise((r) => setTimeout(r, 20));
-    const url = /listening on (\S+)/.exec(server.text())![1];
+    const url = /listening on (\S+)/.exec(server.text())![1]!;
 
     try {
       expect((await enrollOverHttp(url, token)).status).toBe(200);

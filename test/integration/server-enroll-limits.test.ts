@@ -8,7 +8,6 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { revokeDevice } from '../../src/server/db/devices';
 import { ENROLLMENT_DEFAULTS } from '../../src/server/enrollment/config';
 import { createEnrollmentControls } from '../../src/server/enrollment/controls';
-import { ENROLLMENT_REFUSALS } from '../../src/shared/protocol/enrollment';
 import { fakeDevice } from '../fixtures/server/fake-device';
 import { createEnrollApp, deviceCount, tryEnroll } from './server-support/enroll-support';
 import { createTestApp, type TestApp } from './server-support/test-app';
@@ -28,7 +27,7 @@ describe.each(DIALECTS)('enrollment limits (%s)', (dialect) => {
     const { res } = await tryEnroll(t, { ip: '203.0.113.9' });
 
     expect(res.statusCode).toBe(429);
-    expect(res.json().error).toBe(ENROLLMENT_REFUSALS.rateLimited.code);
+    expect(res.json().error).toBe('enrollment_rate_limited');
     expect(Number(res.headers['retry-after'])).toBe(20);
     expect(await snapshot(t.store)).toEqual(before);
     expect((await tryEnroll(t, { ip: '203.0.113.10' })).res.statusCode).toBe(200);
@@ -60,7 +59,7 @@ describe.each(DIALECTS)('enrollment limits (%s)', (dialect) => {
     const { res } = await tryEnroll(t, { ip: '192.0.2.52' });
 
     expect(res.statusCode).toBe(429);
-    expect(res.json().error).toBe(ENROLLMENT_REFUSALS.rateLimited.code);
+    expect(res.json().error).toBe('enrollment_rate_limited');
     expect(Number(res.headers['retry-after'])).toBeGreaterThanOrEqual(1);
     expect(await snapshot(t.store)).toEqual(before);
   });
@@ -73,8 +72,8 @@ describe.each(DIALECTS)('enrollment limits (%s)', (dialect) => {
 
     const { res } = await tryEnroll(t);
 
-    expect(res.statusCode).toBe(ENROLLMENT_REFUSALS.quotaReached.status);
-    expect(res.json().error).toBe(ENROLLMENT_REFUSALS.quotaReached.code);
+    expect(res.statusCode).toBe(409);
+    expect(res.json().error).toBe('device_quota_reached');
     expect(await snapshot(t.store)).toEqual(before);
     expect((await tryEnroll(t, { device: first })).res.statusCode).toBe(200);
     expect(await deviceCount(t)).toBe(2);

@@ -8,7 +8,6 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApiToken } from '../../src/server/auth/admin-auth';
 import { rotateEnrollmentToken } from '../../src/server/auth/enrollment-tokens';
 import { getValue } from '../../src/server/db/kv.repository';
-import { ENROLLMENT_REFUSALS } from '../../src/shared/protocol/enrollment';
 import { tryEnroll } from './server-support/enroll-support';
 import { createTestApp, type TestApp } from './server-support/test-app';
 import { DIALECTS, snapshot, stopPostgres } from './server-support/test-store';
@@ -38,8 +37,8 @@ describe.each(DIALECTS)('enrollment token rotation (%s)', (dialect) => {
 
     const { res } = await tryEnroll(t, { token: oldToken });
 
-    expect(res.statusCode).toBe(ENROLLMENT_REFUSALS.tokenExpired.status);
-    expect(res.json().error).toBe(ENROLLMENT_REFUSALS.tokenExpired.code);
+    expect(res.statusCode).toBe(401);
+    expect(res.json().error).toBe('enrollment_token_expired');
     expect(res.json().message).toContain('policy export');
     expect(await snapshot(t.store)).toEqual(before);
     expect((await tryEnroll(t, { token })).res.statusCode).toBe(200);
@@ -51,7 +50,7 @@ describe.each(DIALECTS)('enrollment token rotation (%s)', (dialect) => {
 
     const { res } = await tryEnroll(t, { token: oldToken });
 
-    expect(res.json().error).toBe(ENROLLMENT_REFUSALS.tokenExpired.code);
+    expect(res.json().error).toBe('enrollment_token_expired');
   });
 
   it('keeps each replaced token to its own grace across two rotations, and stores no old token itself', async () => {
@@ -62,7 +61,7 @@ describe.each(DIALECTS)('enrollment token rotation (%s)', (dialect) => {
 
     expect((await tryEnroll(t, { token: third })).res.statusCode).toBe(200);
     expect((await tryEnroll(t, { token: second })).res.statusCode).toBe(200);
-    expect((await tryEnroll(t, { token: oldToken })).res.json().error).toBe(ENROLLMENT_REFUSALS.tokenExpired.code);
+    expect((await tryEnroll(t, { token: oldToken })).res.json().error).toBe('enrollment_token_expired');
     const kv = await t.store.db.selectFrom('kv').select('value').execute();
     const stored = kv.map((r) => r.value).join('\n');
     expect(stored).not.toContain(oldToken);
@@ -90,7 +89,7 @@ describe.each(DIALECTS)('enrollment token rotation (%s)', (dialect) => {
       .where('action', '=', 'enrollment.rotate')
       .execute();
     expect(audit).toHaveLength(1);
-    expect(audit[0].actor).toContain('ops');
+    expect(audit[0]!.actor).toContain('ops');
     expect(JSON.stringify(audit)).not.toContain(enrollmentToken);
     const status = await t.app.inject({ method: 'GET', url: '/api/enrollment', headers: bearer });
     expect(status.json().inGrace).toEqual([{ retiredAt: t.clock.now, expiresAt: t.clock.now + HOUR }]);

@@ -1,6 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, assert, beforeEach, describe, expect, it } from 'vitest';
 import { createApiToken } from '../../src/server/auth/admin-auth';
-import { csvCell, toCsv, VERDICT_COLUMNS } from '../../src/server/exports/csv';
+import { csvCell, toCsv } from '../../src/server/exports/csv';
 import type { FakeDevice } from '../fixtures/server/fake-device';
 import { fakeBatch, fakeDownloadBurst } from '../fixtures/server/fake-signals';
 import { createTestApp, type TestApp } from './server-support/test-app';
@@ -52,7 +52,24 @@ describe('exports', () => {
     expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
     expect(res.headers['content-disposition']).toMatch(/^attachment; filename="session-guard-verdicts-[\d-]+\.csv"$/);
     const [header, row, ...rest] = parseCsv(res.body);
-    expect(header).toEqual([...VERDICT_COLUMNS]);
+    assert(header && row);
+    expect(header).toEqual([
+      'id',
+      'issued_at',
+      'reasons',
+      'device_id',
+      'user_id',
+      'session_key',
+      'policy_version',
+      'detected_at',
+      'ack_outcome',
+      'ack_via',
+      'ack_received_at',
+      'latency_ms',
+      'cookies_cleared',
+      'expires_at',
+      'finding_id',
+    ]);
     expect(rest).toEqual([]);
     const record = Object.fromEntries(header.map((h, i) => [h, row[i]]));
     expect(record).toMatchObject({
@@ -90,7 +107,7 @@ describe('exports', () => {
 
     expect(csv).toHaveLength(3);
     expect(csv[0]).toContain('evidence');
-    expect(JSON.parse(csv[1][csv[0].indexOf('evidence')])).toMatchObject({ files: expect.any(Number) });
+    expect(JSON.parse(csv[1]![csv[0]!.indexOf('evidence')]!)).toMatchObject({ files: expect.any(Number) });
     expect(json.findings).toEqual([expect.objectContaining({ mode: 'monitor', outcome: 'would_terminate' })]);
   });
 

@@ -20,7 +20,7 @@ import { uninstallSignedText, uninstallUrl } from '../../src/shared/protocol/uni
 import { auditEntry } from '../fakes/fake-slack-api';
 import { fakeDevice, type FakeDevice } from '../fixtures/server/fake-device';
 import { DIALECTS, stopPostgres } from './server-support/test-store';
-import { BROWSER_UA, createSlackTestApp, SLACK_USER, type SlackTestApp } from './server-slack-support';
+import { BROWSER_UA, createSlackTestApp, SLACK_USER, type SlackTestApp } from './server-support/slack-app';
 
 const PHONE_UA = 'com.tinyspeck.chatlyio/24.11.10 (iPhone; iOS 18.1; Scale/3.00)';
 const SILENCE = { detectors: { guard_silenced: { silenceSeconds: 600 } } };

@@ -6,12 +6,12 @@
  * verification, whose own checks are in server-identity tests).
  */
 import { randomUUID } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Signal } from '../../src/shared/protocol/signals';
-import { auditEntry, FAKE_TOKEN, startFakeSlackApi, type FakeSlackApi } from '../fakes/fake-slack-api';
+import { auditEntry, FAKE_TOKEN, type FakeSlackApi } from '../fakes/fake-slack-api';
 import { signedHeaders, type FakeDevice } from '../fixtures/server/fake-device';
-import { stopPostgres, DIALECTS } from './server-support/test-store';
-import { createSlackTestApp, OFFICE_IP, type SlackTestApp } from './server-slack-support';
+import { DIALECTS } from './server-support/test-store';
+import { createSlackTestApp, OFFICE_IP, type SlackTestApp, useFakeSlackApi } from './server-support/slack-app';
 
 const VICTIM = 'U0VICTIM01';
 const TEAM = 'T0SGUARD01';
@@ -23,19 +23,7 @@ const KEY_B = 'b'.repeat(64);
 
 let fake: FakeSlackApi;
 let t: SlackTestApp;
-beforeAll(async () => {
-  fake = await startFakeSlackApi();
-});
-afterAll(async () => {
-  await fake.close();
-  await stopPostgres();
-});
-afterEach(async () => {
-  await t?.close();
-  fake.calls.splice(0);
-  fake.audit.splice(0);
-  fake.sessions = [];
-});
+useFakeSlackApi({ started: (f) => (fake = f), app: () => t });
 
 const claim = (userId: string, at: number): Signal => ({
   id: randomUUID(),

@@ -7,7 +7,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { auditEntry, startFakeSlackApi, type FakeSlackApi } from '../fakes/fake-slack-api';
 import { DIALECTS, stopPostgres } from './server-support/test-store';
-import { createSlackTestApp, downloadsPolicy, SLACK_USER, type SlackTestApp } from './server-slack-support';
+import { createSlackTestApp, downloadsPolicy, SLACK_USER, type SlackTestApp } from './server-support/slack-app';
 
 let fake: FakeSlackApi;
 let t: SlackTestApp;

@@ -53,6 +53,9 @@ describe('/openapi.json and /metrics', () => {
     expect(res.body).toContain('sg_findings_total{outcome="verdict_issued",reason="excessive_downloads"} 1');
     expect(res.body).toContain('sg_requests_refused_total{code="malformed_json"} 1');
     expect(res.body).toContain('sg_stream_connections 0');
+    // What tests wait on instead of sleeping: the batch went through detection, none is in flight.
+    expect(res.body).toContain('sg_detection_batches_total{result="ok"} 1');
+    expect(res.body).toContain('sg_signal_batches_in_flight 0');
   });
 
   it('refuses /metrics without a bearer token: nothing, a forged or revoked one, or a dashboard cookie', async () => {

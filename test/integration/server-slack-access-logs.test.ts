@@ -7,7 +7,7 @@
  * (an aggregate whose date_last moves is new activity, once); two replicas store each key
  * once; a device that merely claims the user guards nothing; 429 pauses it.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, assert, beforeAll, describe, expect, it } from 'vitest';
 import { createMetrics } from '../../src/server/metrics';
 import { createAccessLogConnector, type AccessLogConnector } from '../../src/server/slack/access-log-connector';
 import type { SlackRuntime } from '../../src/server/slack/context';
@@ -15,7 +15,7 @@ import { createLocalHub } from '../../src/server/verdicts/hub';
 import { accessLogin, FAKE_ACCESS_TOKEN, startFakeSlackApi, type FakeSlackApi } from '../fakes/fake-slack-api';
 import { signIn } from './server-support/admin-session';
 import { stopPostgres, DIALECTS } from './server-support/test-store';
-import { BROWSER_UA, createSlackTestApp, OFFICE_IP, SLACK_USER, type SlackTestApp } from './server-slack-support';
+import { BROWSER_UA, createSlackTestApp, OFFICE_IP, SLACK_USER, type SlackTestApp } from './server-support/slack-app';
 
 let fake: FakeSlackApi;
 let t: SlackTestApp;
@@ -95,6 +95,7 @@ describe.each(DIALECTS)('Slack access-log connector (%s)', (dialect) => {
     expect(overview).toMatch(/id="slack-feed">.*team\.accessLogs.*lacks auditlogs:read/s);
     expect(fake.callsTo('audit/v1/logs')).toEqual([]);
     const [finding, ...more] = await offDevice();
+    assert(finding, 'a session_used_off_device finding');
     expect(more).toEqual([]);
     expect(finding).toMatchObject({ outcome: 'verdict_issued', device_id: device.id, subject: SLACK_USER });
     expect(JSON.parse(finding.evidence)).toMatchObject({
@@ -141,8 +142,8 @@ describe.each(DIALECTS)('Slack access-log connector (%s)', (dialect) => {
 
     await connector(1).poll(); // one page of two, then the process "dies" holding its lease
     const afterCrash = await stored();
-    fake.accessLogs[0].date_last = start + 30; // U0 is used again before anyone read it
-    fake.accessLogs[6].date_last = start + 20; // and U6, read before the crash, too
+    fake.accessLogs[0]!.date_last = start + 30; // U0 is used again before anyone read it
+    fake.accessLogs[6]!.date_last = start + 20; // and U6, read before the crash, too
     t.clock.now += 60_000; // the dead replica's lease runs out
     const restarted = connector();
     await restarted.poll();
@@ -196,7 +197,7 @@ describe.each(DIALECTS)('Slack access-log connector (%s)', (dialect) => {
     expect(await offDevice()).toEqual([]);
     expect(await t.poll(insider)).toEqual([]);
     const [row] = await t.store.db.selectFrom('slack_access_entries').select('result').execute();
-    expect(JSON.parse(row.result!)).toEqual({ correlation: 'not_guarded' });
+    expect(JSON.parse(row!.result!)).toEqual({ correlation: 'not_guarded' });
   });
 
   it('stops asking while Slack says 429 (Tier 2), for as long as Retry-After says', async () => {

@@ -4,24 +4,14 @@
  * others added survive, ours leave when the policy drops them, and nothing is written
  * when nothing changed.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeSlackApi, type FakeSlackApi } from '../fakes/fake-slack-api';
-import { stopPostgres, DIALECTS } from './server-support/test-store';
-import { createSlackTestApp, type SlackTestApp } from './server-slack-support';
+import { describe, expect, it } from 'vitest';
+import { type FakeSlackApi } from '../fakes/fake-slack-api';
+import { DIALECTS } from './server-support/test-store';
+import { createSlackTestApp, type SlackTestApp, useFakeSlackApi } from './server-support/slack-app';
 
 let fake: FakeSlackApi;
 let t: SlackTestApp;
-beforeAll(async () => {
-  fake = await startFakeSlackApi();
-});
-afterAll(async () => {
-  await fake.close();
-  await stopPostgres();
-});
-afterEach(async () => {
-  await t?.close();
-  fake.calls.splice(0);
-});
+useFakeSlackApi({ started: (f) => (fake = f), app: () => t });
 
 describe.each(DIALECTS)('allow-list sync (%s)', (dialect) => {
   it('merges the policy’s IPv4 CIDRs into Slack’s list once, and takes them out when the policy drops them', async () => {

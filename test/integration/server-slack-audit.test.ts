@@ -5,30 +5,25 @@
  * Slack's 429 pauses it; anomalies become findings; off-device activity becomes a
  * `session_used_off_device` finding and, under a terminating policy, both halves.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { assert, describe, expect, it } from 'vitest';
 import { createMetrics } from '../../src/server/metrics';
 import { createAuditConnector, type AuditConnector } from '../../src/server/slack/audit-connector';
 import type { SlackRuntime } from '../../src/server/slack/context';
 import { createLocalHub } from '../../src/server/verdicts/hub';
-import { auditEntry, startFakeSlackApi, type FakeSlackApi } from '../fakes/fake-slack-api';
-import { stopPostgres, DIALECTS } from './server-support/test-store';
-import { BROWSER_UA, createSlackTestApp, OFFICE_IP, SLACK_USER, type SlackTestApp } from './server-slack-support';
+import { auditEntry, type FakeSlackApi } from '../fakes/fake-slack-api';
+import { DIALECTS } from './server-support/test-store';
+import {
+  BROWSER_UA,
+  createSlackTestApp,
+  OFFICE_IP,
+  SLACK_USER,
+  type SlackTestApp,
+  useFakeSlackApi,
+} from './server-support/slack-app';
 
 let fake: FakeSlackApi;
 let t: SlackTestApp;
-beforeAll(async () => {
-  fake = await startFakeSlackApi();
-});
-afterAll(async () => {
-  await fake.close();
-  await stopPostgres();
-});
-afterEach(async () => {
-  await t?.close();
-  fake.calls.splice(0);
-  fake.audit.splice(0);
-  fake.sessions = [];
-});
+useFakeSlackApi({ started: (f) => (fake = f), app: () => t });
 
 const seconds = () => Math.floor(t.clock.now / 1000);
 const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -161,7 +156,7 @@ describe.each(DIALECTS)('Slack audit-log connector (%s)', (dialect) => {
       ['tor', 'alert', device.id, SLACK_USER],
       ['ip_address', 'alert', device.id, SLACK_USER],
     ]);
-    expect(JSON.parse(findings[0].evidence)).toMatchObject({
+    expect(JSON.parse(findings[0]!.evidence)).toMatchObject({
       slackEntryId: 'anom-1',
       devices: [device.id],
       verdictIds: [verdictId],
@@ -203,6 +198,7 @@ describe.each(DIALECTS)('Slack audit-log connector (%s)', (dialect) => {
     await t.slack.tick();
 
     const [finding, ...more] = await findingsOf('session_used_off_device');
+    assert(finding);
     expect(more).toEqual([]);
     expect(finding).toMatchObject({
       reason: 'session_used_off_device',
@@ -265,6 +261,7 @@ describe.each(DIALECTS)('Slack audit-log connector (%s)', (dialect) => {
     await t.slack.tick();
 
     const [finding] = await findingsOf('session_used_off_device');
+    assert(finding);
     expect(finding).toMatchObject({ outcome: 'verdict_issued', device_id: device.id, action: 'terminate' });
     const verdict = await t.store.db
       .selectFrom('verdicts')

@@ -11,7 +11,7 @@ import { DEFAULT_ORG_POLICY } from '../../src/shared/policy/org-policy';
 import { FAKE_ACCESS_TOKEN, startFakeSlackApi, type FakeSlackApi } from '../fakes/fake-slack-api';
 import { postForm, signIn } from './server-support/admin-session';
 import { stopPostgres, DIALECTS } from './server-support/test-store';
-import { createSlackTestApp, downloadsPolicy, SLACK_USER, type SlackTestApp } from './server-slack-support';
+import { createSlackTestApp, downloadsPolicy, SLACK_USER, type SlackTestApp } from './server-support/slack-app';
 
 let fake: FakeSlackApi;
 let t: SlackTestApp;

@@ -9,12 +9,12 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { main } from '../../src/server/cli';
 import type { CliIo } from '../../src/server/cli/io';
-import { FAKE_TOKEN, startFakeSlackApi, type FakeSlackApi } from '../fakes/fake-slack-api';
-import { stopPostgres, DIALECTS } from './server-support/test-store';
-import { createSlackTestApp, downloadsPolicy, type SlackTestApp } from './server-slack-support';
+import { FAKE_TOKEN, type FakeSlackApi } from '../fakes/fake-slack-api';
+import { DIALECTS } from './server-support/test-store';
+import { createSlackTestApp, downloadsPolicy, type SlackTestApp, useFakeSlackApi } from './server-support/slack-app';
 
 let fake: FakeSlackApi;
 let t: SlackTestApp | undefined;
@@ -25,18 +25,12 @@ const logger = {
 };
 const ownerScopes = () => fake.tokens.get(FAKE_TOKEN)!;
 
-beforeAll(async () => {
-  fake = await startFakeSlackApi();
-});
-afterAll(async () => {
-  await fake.close();
-  await stopPostgres();
-});
-afterEach(async () => {
-  await t?.close();
+// Registered first, so it runs after useFakeSlackApi's afterEach has closed the app.
+afterEach(() => {
   t = undefined;
   logs = '';
 });
+useFakeSlackApi({ started: (f) => (fake = f), app: () => t });
 
 describe.each(DIALECTS)('Slack connection (%s)', (dialect) => {
   it('refuses a token Slack refuses, naming Slack’s code, and keeps nothing', async () => {
@@ -174,7 +168,7 @@ describe('session-guard slack (CLI)', () => {
 
     expect([connected, status]).toEqual([0, 0]);
     expect(out[0]).toMatch(/connected to Session Guard Test Org \(T0SGADMIN1, enterprise E0SGUARD01\)/);
-    expect(JSON.parse(out[1]).connection).toMatchObject({ connected: true, keyMatches: true });
+    expect(JSON.parse(out[1]!).connection).toMatchObject({ connected: true, keyMatches: true });
     expect([...out, ...err].join('\n')).not.toContain(FAKE_TOKEN);
     expect(readdirSync(dir)).toContain('slack-secret.key');
   });

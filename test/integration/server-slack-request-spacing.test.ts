@@ -15,7 +15,7 @@ import { createRequestPacer } from '../../src/server/slack/request-pacer';
 import { createLocalHub } from '../../src/server/verdicts/hub';
 import { accessLogin, auditEntry, startFakeSlackApi, type FakeSlackApi } from '../fakes/fake-slack-api';
 import { stopPostgres, DIALECTS } from './server-support/test-store';
-import { createSlackTestApp, SLACK_USER, type SlackTestApp } from './server-slack-support';
+import { createSlackTestApp, SLACK_USER, type SlackTestApp } from './server-support/slack-app';
 
 let fake: FakeSlackApi;
 let t: SlackTestApp;
@@ -35,7 +35,7 @@ afterEach(async () => {
 });
 
 const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
-const gaps = (xs: number[]) => xs.slice(1).map((x, i) => x - xs[i]);
+const gaps = (xs: number[]) => xs.slice(1).map((x, i) => x - xs[i]!);
 
 describe.each(DIALECTS)('Slack request spacing (%s)', (dialect) => {
   it('keeps 1.5 s between audit requests and 3 s between access-log requests, across pages and 1 s polls', async () => {

@@ -4,30 +4,21 @@
  * verdict however often the worker runs, 429 Retry-After honoured, failures retried on
  * the schedule, and Slack's refusals in the verdict's timeline, never swallowed.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { FAKE_TOKEN, startFakeSlackApi, type FakeSlackApi } from '../fakes/fake-slack-api';
-import { stopPostgres, DIALECTS } from './server-support/test-store';
-import { createSlackTestApp, downloadsPolicy, OFFICE_IP, SLACK_USER, type SlackTestApp } from './server-slack-support';
+import { describe, expect, it } from 'vitest';
+import { FAKE_TOKEN, type FakeSlackApi } from '../fakes/fake-slack-api';
+import { DIALECTS } from './server-support/test-store';
+import {
+  createSlackTestApp,
+  downloadsPolicy,
+  OFFICE_IP,
+  SLACK_USER,
+  type SlackTestApp,
+  useFakeSlackApi,
+} from './server-support/slack-app';
 
 let fake: FakeSlackApi;
 let t: SlackTestApp;
-let ownerToken: NonNullable<ReturnType<FakeSlackApi['tokens']['get']>>;
-beforeAll(async () => {
-  fake = await startFakeSlackApi();
-  ownerToken = fake.tokens.get(FAKE_TOKEN)!;
-});
-afterAll(async () => {
-  await fake.close();
-  await stopPostgres();
-});
-afterEach(async () => {
-  await t?.close();
-  fake.calls.splice(0);
-  fake.sessions = [];
-  fake.primaryOwners.clear();
-  fake.featureDisabled.clear();
-  fake.tokens.set(FAKE_TOKEN, ownerToken);
-});
+useFakeSlackApi({ started: (f) => (fake = f), app: () => t });
 
 const session = (id: number, ip: string, os = 'Linux') => ({
   session_id: id,

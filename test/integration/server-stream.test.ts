@@ -1,8 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { issueApiToken } from '../../src/server/auth/admin-auth';
-import { STREAM_CLOSE } from '../../src/server/routes/stream';
-import { createStreamLimits, DEFAULT_STREAM_LIMITS, LIMIT_CLOSE } from '../../src/server/verdicts/stream-limits';
+import { createStreamLimits, DEFAULT_STREAM_LIMITS } from '../../src/server/verdicts/stream-limits';
 import { importSpkiPublicKey, verify } from '../../src/shared/crypto/signing';
 import { ServerMessage, streamAuthText } from '../../src/shared/protocol/verdict';
 import { fakeDevice, type FakeDevice } from '../fixtures/server/fake-device';
@@ -122,7 +121,7 @@ describe('GET /v1/stream', () => {
     await authenticate(client, { ...impostor, id: device.id });
 
     expect(await client.next('error')).toMatchObject({ type: 'error' });
-    expect((await client.closed()).code).toBe(STREAM_CLOSE.authFailed);
+    expect((await client.closed()).code).toBe(4401);
     expect(t.hub.connections()).toBe(0);
   });
 
@@ -133,7 +132,7 @@ describe('GET /v1/stream', () => {
 
     const closed = await client.closed();
 
-    expect(closed.code).toBe(STREAM_CLOSE.authTimeout);
+    expect(closed.code).toBe(4408);
   });
 
   it('closes a socket that sends something that is not a protocol message', async () => {
@@ -143,7 +142,7 @@ describe('GET /v1/stream', () => {
 
     client.socket.send('hello');
 
-    expect((await client.closed()).code).toBe(STREAM_CLOSE.badMessage);
+    expect((await client.closed()).code).toBe(4400);
   });
 
   it('keeps at most the per-device number of streams: a newer one closes the oldest', async () => {
@@ -156,7 +155,7 @@ describe('GET /v1/stream', () => {
       expect(await client.next('ready')).toEqual({ type: 'ready' });
     }
 
-    expect((await first.closed()).code).toBe(LIMIT_CLOSE.replaced);
+    expect((await first.closed()).code).toBe(4409);
     third.send({ type: 'ping' });
     expect(await third.next('pong')).toEqual({ type: 'pong' });
     expect(t.app.server.listening).toBe(true);
@@ -180,12 +179,12 @@ describe('GET /v1/stream', () => {
       });
 
     const third = connect(base);
-    expect((await third.closed()).code).toBe(LIMIT_CLOSE.tooManyPending);
+    expect((await third.closed()).code).toBe(4429);
 
     await answer(0, a);
     expect(await waiting[0]!.next('ready')).toEqual({ type: 'ready' });
     await answer(1, b);
-    expect((await waiting[1]!.closed()).code).toBe(LIMIT_CLOSE.atCapacity);
+    expect((await waiting[1]!.closed()).code).toBe(4503);
     const metrics = await t.app.inject({
       method: 'GET',
       url: '/metrics',

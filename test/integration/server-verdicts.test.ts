@@ -53,7 +53,7 @@ describe('verdict delivery: poll and ack', () => {
     expect(res.statusCode).toBe(200);
     const body = PollResponse.parse(res.json());
     expect(body.verdicts).toHaveLength(1);
-    expect(JSON.parse(body.verdicts[0].payload).id).toBe(verdict.id);
+    expect(JSON.parse(body.verdicts[0]!.payload).id).toBe(verdict.id);
     const stored = await t.store.db.selectFrom('verdicts').selectAll().executeTakeFirstOrThrow();
     expect(body.verdicts[0]).toEqual({ payload: stored.payload, signature: stored.signature });
   });

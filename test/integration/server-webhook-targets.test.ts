@@ -8,7 +8,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, assert, beforeEach, describe, expect, it } from 'vitest';
 import { createWebhookAs } from '../../src/server/admin/webhook-actions';
 import { createApiToken } from '../../src/server/auth/admin-auth';
 import { main } from '../../src/server/cli';
@@ -144,7 +144,8 @@ describe.each(DIALECTS)('webhook targets on %s', (dialect: TestDialect) => {
 
     dns['hooks.rebind.example'] = ['127.0.0.1'];
     await sendTest(added.json().id);
-    const [delivery] = await waitFor(deliveries, (d) => d[0]?.attempts >= 1);
+    const [delivery] = await waitFor(deliveries, (d) => (d[0]?.attempts ?? 0) >= 1);
+    assert(delivery);
 
     expect(delivery.lastError).toContain('hooks.rebind.example resolves to an internal address (127.0.0.1)');
     expect(delivery.status).not.toBe('delivered');
@@ -158,7 +159,8 @@ describe.each(DIALECTS)('webhook targets on %s', (dialect: TestDialect) => {
 
     dns['mixed.example'] = [PUBLIC, '::ffff:127.0.0.1'];
     await sendTest(added.json().id);
-    const [delivery] = await waitFor(deliveries, (d) => d[0]?.attempts >= 1);
+    const [delivery] = await waitFor(deliveries, (d) => (d[0]?.attempts ?? 0) >= 1);
+    assert(delivery);
 
     expect(delivery.lastError).toContain('resolves to an internal address (::ffff:127.0.0.1)');
     expect(receiver.hits).toEqual([]);
@@ -178,7 +180,8 @@ describe.each(DIALECTS)('webhook targets on %s', (dialect: TestDialect) => {
     );
 
     await sendTest(stored.id);
-    const [delivery] = await waitFor(deliveries, (d) => d[0]?.attempts >= 1);
+    const [delivery] = await waitFor(deliveries, (d) => (d[0]?.attempts ?? 0) >= 1);
+    assert(delivery);
 
     expect(delivery.lastError).toContain('127.0.0.1 is a loopback, private or link-local address');
     expect(receiver.hits).toEqual([]);

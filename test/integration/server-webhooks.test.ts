@@ -1,10 +1,12 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, assert, beforeEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/server/app';
 import { createApiToken } from '../../src/server/auth/admin-auth';
 import { main } from '../../src/server/cli';
+import { createMetrics } from '../../src/server/metrics';
+import { createWebhookDispatcher } from '../../src/server/webhooks/dispatcher';
 import { verifyWebhook } from '../../src/server/webhooks/signing';
 import { fakeBatch, fakeDownloadBurst } from '../fixtures/server/fake-signals';
 import { createTestApp, type TestApp } from './server-support/test-app';
@@ -124,6 +126,7 @@ describe('outgoing webhooks', () => {
       expect(Buffer.from(hook.secret.slice(6), 'base64')).toHaveLength(32);
       expect(receiver.received).toHaveLength(1);
       const [got] = receiver.received;
+      assert(got);
       expect(got.signatureValid).toBe(true);
       expect(got.headers['webhook-id']).toBe(`msg_verdict_${verdictId}`);
       expect(got.headers['webhook-timestamp']).toMatch(/^\d{10}$/);
@@ -151,8 +154,8 @@ describe('outgoing webhooks', () => {
       const listed = (await t.app.inject({ method: 'GET', url: '/api/webhooks', headers: bearer })).json().webhooks;
       await t.app.inject({ method: 'DELETE', url: `/api/webhooks/${hook.id}`, headers: bearer });
 
-      expect(JSON.parse(receiver.received[0].body).type).toBe('webhook.test');
-      expect(receiver.received[0].signatureValid).toBe(true);
+      expect(JSON.parse(receiver.received[0]!.body).type).toBe('webhook.test');
+      expect(receiver.received[0]!.signatureValid).toBe(true);
       expect(listed).toEqual([
         expect.objectContaining({ id: hook.id, enabled: true, secretHint: expect.stringMatching(/^whsec_.{4}…$/) }),
       ]);
@@ -186,12 +189,19 @@ describe('outgoing webhooks', () => {
     });
 
     it('sends one delivery per event even with two replicas on one database', async () => {
+      const replicaWebhooks = createWebhookDispatcher({
+        db: t.store.db,
+        now: Date.now,
+        metrics: createMetrics(),
+        targets: { allowPrivate: true },
+      });
       const replica = await buildApp({
         db: t.store.db,
         dialect: t.store.dialect,
         secrets: t.store.secrets,
         now: Date.now,
         webhookTargets: { allowPrivate: true },
+        webhooks: replicaWebhooks,
       });
       try {
         await addWebhook();
@@ -201,11 +211,14 @@ describe('outgoing webhooks', () => {
           (n) => n >= 1,
         );
         await replica.ready();
-        await new Promise((r) => setTimeout(r, 2500));
+        // Two full passes of the second replica's dispatcher over the shared queue: it looked.
+        await replicaWebhooks.tick();
+        await replicaWebhooks.tick();
 
         expect(receiver.received).toHaveLength(1);
       } finally {
         await replica.close();
+        await replicaWebhooks.stop();
       }
     });
   });
@@ -221,6 +234,7 @@ describe('outgoing webhooks', () => {
       15_000,
     );
     const [first, second, third] = receiver.received;
+    assert(second && first && third);
 
     expect(receiver.received.map((r) => r.signatureValid)).toEqual([true, true, true]);
     expect(new Set(receiver.received.map((r) => r.headers['webhook-id'])).size).toBe(1);
@@ -259,7 +273,7 @@ describe('outgoing webhooks', () => {
       (n) => n >= 1,
     );
 
-    expect(JSON.parse(receiver.received[0].body)).toMatchObject({
+    expect(JSON.parse(receiver.received[0]!.body)).toMatchObject({
       type: 'finding.recorded',
       data: { mode: 'monitor', outcome: 'would_terminate' },
     });
@@ -291,7 +305,7 @@ describe('outgoing webhooks', () => {
         io,
       ),
     ).toBe(0);
-    const [, id, secret] = /webhook (\S+)\nsecret (whsec_\S+)/.exec(out)!;
+    const [, id, secret] = /webhook (\S+)\nsecret (whsec_\S+)/.exec(out)! as unknown as [string, string, string];
     receiver.setSecret(secret);
     await trigger();
     await waitFor(
@@ -301,7 +315,7 @@ describe('outgoing webhooks', () => {
     expect(await main(['webhook', 'list', '--data-dir', t.dataDir], io)).toBe(0);
     expect(await main(['webhook', 'remove', id, '--data-dir', t.dataDir], io)).toBe(0);
 
-    expect(receiver.received[0].signatureValid).toBe(true);
+    expect(receiver.received[0]!.signatureValid).toBe(true);
     expect(out).toContain(`${id}  enabled   verdict.issued  ${receiver.url}`);
     expect(out).toContain(`removed ${id}`);
     expect((await t.app.inject({ method: 'GET', url: '/api/audit', headers: bearer })).json().entries[0]).toMatchObject(

@@ -109,7 +109,7 @@ describe('overview figures', () => {
 
     expect(hours).toHaveLength(24);
     expect(hours[23]).toEqual({ start: Date.UTC(2025, 8, 1, 10), count: 2 });
-    expect(hours[22].count).toBe(1);
+    expect(hours[22]!.count).toBe(1);
     expect(hours.reduce((s, h) => s + h.count, 0)).toBe(3);
   });
 

@@ -10,7 +10,7 @@ import { createHash, createPublicKey, generateKeyPairSync, sign } from 'node:cry
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, assert, beforeEach, describe, expect, it } from 'vitest';
 import { packCrx3, readCrx3 } from '../../src/server/deploy/crx3';
 import { isExtensionVersion, packExtension } from '../../src/server/deploy/extension-package';
 import { bytesField, decodeMessage } from '../../src/server/deploy/protobuf';
@@ -54,10 +54,12 @@ describe('CRX3 packing', () => {
       [2, 2],
       [10000, 2],
     ]);
-    const [publicKey, signature] = decodeMessage(header[0].bytes);
+    const [publicKey, signature] = decodeMessage(header[0]!.bytes);
+    assert(publicKey && signature);
     expect(extensionIdFromSpki(publicKey.bytes)).toBe(devKey.extensionId);
     expect(signature.bytes).toHaveLength(256); // RSA-2048
-    const [crxId] = decodeMessage(header[1].bytes);
+    const [crxId] = decodeMessage(header[1]!.bytes);
+    assert(crxId);
     expect(crxId.field).toBe(1);
     expect(crxId.bytes.toString('hex')).toBe(createHash('sha256').update(publicKey.bytes).digest('hex').slice(0, 32));
   });
@@ -122,7 +124,7 @@ describe('CRX3 packing', () => {
 describe('CRX3 verification', () => {
   it('refuses a package whose payload was changed after signing', () => {
     const crx = Buffer.from(packExtension(join(dir, 'ext'), devKey.privateKey).crx);
-    crx[crx.length - 30] ^= 0xff;
+    crx[crx.length - 30]! ^= 0xff;
 
     expect(() => readCrx3(crx)).toThrow(/signature does not verify/);
   });

@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, test } from 'vitest';
+import { assert, describe, expect, test } from 'vitest';
 import { packXpi, readXpi } from '../../src/server/deploy/xpi-package';
 import { exportManagedPolicy } from '../../src/server/policy/managed-policy-export';
 import { checkRedirectUri } from '../../src/server/routes/identity';
@@ -55,6 +55,7 @@ describe('the XPI', () => {
 describe('policy export --format firefox', () => {
   test('force-installs the backend XPI and hands the extension its settings under 3rdparty', () => {
     const [file] = exportManagedPolicy('firefox', input());
+    assert(file);
     expect(file.name).toBe('policies.json');
     const { policies } = JSON.parse(file.text);
     expect(policies.ExtensionSettings).toEqual({
@@ -68,7 +69,7 @@ describe('policy export --format firefox', () => {
 
   test("names the organisation's own gecko id", () => {
     const { policies } = JSON.parse(
-      exportManagedPolicy('firefox', { ...input(), geckoId: 'guard@corp.example' })[0].text,
+      exportManagedPolicy('firefox', { ...input(), geckoId: 'guard@corp.example' })[0]!.text,
     );
     expect(Object.keys(policies.ExtensionSettings)).toEqual(['guard@corp.example']);
     expect(Object.keys(policies['3rdparty'].Extensions)).toEqual(['guard@corp.example']);

@@ -20,7 +20,7 @@ export const SCHEMA = JSON.parse(
   properties: Record<string, { type: SchemaType }>;
 };
 export const SCHEMA_KEYS = Object.keys(SCHEMA.properties).sort();
-export const schemaType = (key: string): SchemaType => SCHEMA.properties[key].type;
+export const schemaType = (key: string): SchemaType => SCHEMA.properties[key]!.type;
 
 /** A valid value for every schema type (each current key's zod bounds accept it). */
 const SAMPLE: Record<SchemaType, unknown> = {

@@ -6,7 +6,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { parse } from 'plist';
-import { describe, expect, it } from 'vitest';
+import { assert, describe, expect, it } from 'vitest';
 import {
   EXPECTED_SETTINGS,
   FORCE_INSTALL,
@@ -36,7 +36,7 @@ const profile = (browser: keyof typeof DOMAINS) => parse(file('macos-mobileconfi
 function elementAfterKey(xml: string, name: string): string {
   const payload = xml.slice(xml.indexOf('.extensions.'));
   const match = payload.match(new RegExp(`<key>${name}</key>\\s*\\n\\s*(.+)`));
-  return match?.[1].trim() ?? '';
+  return match?.[1]?.trim() ?? '';
 }
 
 describe.each(['chrome', 'edge'] as const)('macos-mobileconfig for %s', (browser) => {
@@ -61,6 +61,7 @@ describe.each(['chrome', 'edge'] as const)('macos-mobileconfig for %s', (browser
 
   it('force-installs the extension through the browser’s own domain', () => {
     const [browserPayload] = profile(browser).PayloadContent as Payload[];
+    assert(browserPayload);
 
     expect(browserPayload.PayloadType).toBe(DOMAINS[browser]);
     expect(browserPayload.ExtensionSettings).toEqual(FORCE_INSTALL);
@@ -69,6 +70,7 @@ describe.each(['chrome', 'edge'] as const)('macos-mobileconfig for %s', (browser
   it('gives the extension every managed key, each with the plist type of its schema type', () => {
     const xml = file('macos-mobileconfig', browser).text;
     const [, extensionPayload] = profile(browser).PayloadContent as Payload[];
+    assert(extensionPayload);
 
     expect(extensionPayload.PayloadType).toBe(`${DOMAINS[browser]}.extensions.${ID}`);
     const settings = Object.fromEntries(Object.entries(extensionPayload).filter(([k]) => !k.startsWith('Payload')));
@@ -117,6 +119,7 @@ describe('macos-mobileconfig files', () => {
     const [, extensionPayload] = (
       parse(file('macos-mobileconfig', 'chrome', { supportContact: contact }).text) as Payload
     ).PayloadContent as Payload[];
+    assert(extensionPayload);
 
     expect(extensionPayload.supportContact).toBe(contact);
   });

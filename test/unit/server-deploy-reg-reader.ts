@@ -67,10 +67,10 @@ function readData(data: string, line: number): RegValue {
     return { type: 'REG_SZ', value };
   }
   const dword = data.match(/^dword:([0-9a-fA-F]{8})$/);
-  if (dword) return { type: 'REG_DWORD', value: parseInt(dword[1], 16) };
+  if (dword) return { type: 'REG_DWORD', value: parseInt(dword[1]!, 16) };
   const hex = data.match(/^hex(?:\(([0-9a-fA-F]+)\))?:(.*)$/);
   if (!hex) throw new Error(`line ${line}: unknown value data "${data}"`);
-  const bytes = hexBytes(hex[2], line);
+  const bytes = hexBytes(hex[2]!, line);
   switch (hex[1] === undefined ? 3 : parseInt(hex[1], 16)) {
     case 0:
       return { type: 'REG_NONE', value: bytes };
@@ -99,7 +99,7 @@ function logicalLines(text: string): Array<{ text: string; line: number }> {
   const out: Array<{ text: string; line: number }> = [];
   for (let i = 0; i < raw.length; i++) {
     const start = i;
-    let current = raw[i];
+    let current = raw[i]!;
     while (/=hex(\([0-9a-fA-F]+\))?:/.test(current) && current.trimEnd().endsWith('\\')) {
       current = current.trimEnd().slice(0, -1) + (raw[++i] ?? '').trim();
     }
@@ -120,7 +120,7 @@ export function readRegFile(input: string | Buffer): Registry {
     if (content === '' || content.startsWith(';')) continue;
     const section = content.match(/^\[(-?)(.+)\]$/);
     if (section) {
-      const path = section[2];
+      const path = section[2]!;
       if (!ROOTS.test(path)) throw new Error(`line ${line}: "${path}" is not a registry key path`);
       if (section[1] === '-') {
         deleted.push(path);

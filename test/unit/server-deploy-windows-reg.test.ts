@@ -5,7 +5,7 @@
  * maps to (Chromium converts registry values by the schema: strings REG_SZ, integers and
  * booleans REG_DWORD).
  */
-import { describe, expect, it } from 'vitest';
+import { assert, describe, expect, it } from 'vitest';
 import { exportManagedPolicy } from '../../src/server/policy/managed-policy-export';
 import {
   EXPECTED_SETTINGS,
@@ -77,6 +77,7 @@ describe.each(['chrome', 'edge'] as const)('windows-reg for %s', (browser) => {
 describe('windows-reg files', () => {
   it('are one per browser, written as regedit does (UTF-16LE with a BOM, CRLF)', () => {
     const [chrome, edge] = files('windows-reg');
+    assert(chrome && edge);
 
     expect([chrome.name, edge.name]).toEqual(['session-guard-chrome.reg', 'session-guard-edge.reg']);
     expect([...chrome.bytes.subarray(0, 2)]).toEqual([0xff, 0xfe]);
@@ -97,6 +98,7 @@ describe('windows-reg files', () => {
     const contact = 'Call "Security"\\Desk\r\nor ext. 4242';
 
     const [chrome] = exportManagedPolicy('windows-reg', input({ supportContact: contact }));
+    assert(chrome);
 
     expect(readRegFile(chrome.bytes).get(policyKey('chrome'))?.get('supportContact')).toEqual({
       type: 'REG_SZ',

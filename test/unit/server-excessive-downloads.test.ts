@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { assert, describe, expect, it } from 'vitest';
 import detector from '../../src/server/detection/detectors/excessive_downloads';
 import { fakeDownload } from '../fixtures/server/fake-signals';
 import { fixtures, POLICY } from '../fixtures/detectors/excessive_downloads';
@@ -43,6 +43,7 @@ describe('excessive_downloads', () => {
 
   it('uses no clock of its own: the same input gives the same answer at any time', () => {
     const f = fixtures.positive[0];
+    assert(f);
 
     const first = detector.detect(f.state, f.event, f.policy);
     const second = detector.detect(f.state, f.event, f.policy);

@@ -22,7 +22,7 @@ function driven(gapMs: number) {
   };
   return { clock, sent, pacer, send };
 }
-const gaps = (xs: number[]) => xs.slice(1).map((x, i) => x - xs[i]);
+const gaps = (xs: number[]) => xs.slice(1).map((x, i) => x - xs[i]!);
 
 describe('request pacer', () => {
   it('keeps the gap between requests taken back to back and concurrently', async () => {
@@ -47,8 +47,8 @@ describe('request pacer', () => {
     pacer.backOff(7_000);
     await send();
     await send();
-    expect(sent[1] - sent[0]).toBe(7_000);
-    expect(sent[2] - sent[1]).toBe(1500);
+    expect(sent[1]! - sent[0]!).toBe(7_000);
+    expect(sent[2]! - sent[1]!).toBe(1500);
     expect(pacer.nextAt).toBe(clock.now + 1500);
   });
 });

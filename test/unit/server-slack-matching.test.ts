@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { assert, describe, expect, it } from 'vitest';
 import { mergeAllowList } from '../../src/server/slack/allow-list-sync';
 import { sessionUsedOffDevice } from '../../src/server/slack/correlation';
 import { osFamily } from '../../src/server/slack/device-footprint';
@@ -26,17 +26,19 @@ describe('which Slack sessions belong to the guarded device', () => {
       ['1', 'keep'],
       ['2', 'invalidate'],
     ]);
-    expect(decisions[1].why).toContain('198.51.100.7');
+    expect(decisions[1]!.why).toContain('198.51.100.7');
   });
 
   it('ends a session from the office address when it runs another OS than the guarded devices', () => {
     const [decision] = decideSessions([session(3, '203.0.113.10', 'Windows')], guarded);
+    assert(decision);
 
     expect(decision.action).toBe('invalidate');
   });
 
   it('treats an IPv4-mapped IPv6 address as the IPv4 address', () => {
     const [decision] = decideSessions([session(4, '::ffff:203.0.113.10')], guarded);
+    assert(decision);
 
     expect(decision.action).toBe('keep');
   });
@@ -49,6 +51,7 @@ describe('which Slack sessions belong to the guarded device', () => {
 
   it('always ends the session the audit log saw off-device, even from a known address', () => {
     const [decision] = decideSessions([session(6, '203.0.113.10')], guarded, new Set(['6']));
+    assert(decision);
 
     expect(decision.action).toBe('invalidate');
   });
@@ -72,7 +75,7 @@ describe('session_used_off_device', () => {
   });
 
   it('fires for activity from an address no guarded device used', () => {
-    const detection = sessionUsedOffDevice(activity('198.51.100.7', [...guarded.userAgents][0]), guarded, policy);
+    const detection = sessionUsedOffDevice(activity('198.51.100.7', [...guarded.userAgents][0]!), guarded, policy);
 
     expect(detection?.evidence).toMatchObject({
       ip: '198.51.100.7',
@@ -89,7 +92,7 @@ describe('session_used_off_device', () => {
   });
 
   it('stays quiet for activity that looks like the guarded device', () => {
-    expect(sessionUsedOffDevice(activity('203.0.113.10', [...guarded.userAgents][0]), guarded, policy)).toBeNull();
+    expect(sessionUsedOffDevice(activity('203.0.113.10', [...guarded.userAgents][0]!), guarded, policy)).toBeNull();
   });
 
   it('counts an address inside the trusted CIDRs as known', () => {

@@ -49,8 +49,8 @@ describe('token vault', () => {
     const key = loadSecretKey({ env: envKey(), dataDir: tempDir() });
     const sealed = seal(key, TOKEN);
     const parts = sealed.sealed.split('.');
-    const body = Buffer.from(parts[3], 'base64url');
-    body[0] ^= 1;
+    const body = Buffer.from(parts[3]!, 'base64url');
+    body[0]! ^= 1;
 
     const tampered = { ...sealed, sealed: [...parts.slice(0, 3), body.toString('base64url')].join('.') };
 

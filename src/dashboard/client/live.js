@@ -63,7 +63,8 @@ function findingRow(f) {
 function upsert(kind, attr, id, row) {
   let added = false;
   for (const table of document.querySelectorAll(`table[data-live="${kind}"]`)) {
-    const body = /** @type {HTMLTableElement} */ (table).tBodies[0];
+    const tableElement = /** @type {HTMLTableElement} */ (table);
+    const body = tableElement.tBodies[0] ?? tableElement.createTBody();
     const existing = body.querySelector(`tr[${attr}="${CSS.escape(id)}"]`);
     const copy = /** @type {HTMLElement} */ (row.cloneNode(true));
     if (existing) {

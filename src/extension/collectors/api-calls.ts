@@ -24,7 +24,8 @@ export function apiMethod(url: string): string | null {
     return null;
   }
   const match = /^\/api\/([^/]+)\/?$/.exec(path);
-  return match && METHOD.test(match[1]) ? match[1] : null;
+  const method = match?.[1];
+  return method !== undefined && METHOD.test(method) ? method : null;
 }
 
 export interface CounterClock {

@@ -21,14 +21,14 @@ export function hourlyCounts(times: readonly number[], now: number, hours: numbe
   const counts = new Array<number>(hours).fill(0);
   for (const t of times) {
     const i = Math.floor((t - start) / HOUR);
-    if (i >= 0 && i < hours) counts[i]++;
+    if (i >= 0 && i < hours) counts[i]! += 1;
   }
   return counts.map((count, i) => ({ start: start + i * HOUR, count }));
 }
 
 function percentile(sorted: readonly number[], p: number): number | null {
   if (sorted.length === 0) return null;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? null;
 }
 
 export function latencyDistribution(latencies: readonly number[]): OverviewView['latency'] {

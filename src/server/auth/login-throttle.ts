@@ -67,7 +67,7 @@ export function createLoginThrottle(options: LoginThrottleOptions = {}): LoginTh
     return entry;
   };
   const underPressure = (now: number) => {
-    if (recent.length > 0 && recent[0] <= now - pressureWindowMs)
+    if (recent.length > 0 && recent[0]! <= now - pressureWindowMs)
       recent = recent.filter((at) => at > now - pressureWindowMs);
     return recent.length >= pressureFailures;
   };

@@ -84,11 +84,12 @@ export async function hashPassword(password: string, priority: HashPriority = 's
 function parse(stored: string): { n: number; r: number; p: number; salt: Buffer; hash: Buffer } | null {
   const parts = stored.split('$');
   if (parts.length !== 6 || parts[0] !== 'scrypt') return null;
-  const [n, r, p] = parts.slice(1, 4).map(Number);
+  const [, nText, rText, pText, saltText, hashText] = parts as [string, string, string, string, string, string];
+  const [n, r, p] = [nText, rText, pText].map(Number) as [number, number, number];
   if (![n, r, p].every((v) => Number.isInteger(v) && v > 0) || n > MAX_N || r > 32 || p > 16) return null;
-  const hash = Buffer.from(parts[5], 'base64url');
+  const hash = Buffer.from(hashText, 'base64url');
   if (hash.length !== KEY_LENGTH) return null;
-  return { n, r, p, salt: Buffer.from(parts[4], 'base64url'), hash };
+  return { n, r, p, salt: Buffer.from(saltText, 'base64url'), hash };
 }
 
 export async function verifyPassword(

@@ -86,7 +86,7 @@ export async function tokenCommand(args: string[], io: CliIo): Promise<number> {
       return 0;
     }
     try {
-      const token = await revokeTokenAs(store.db, now, cliActor(), positionals[0]);
+      const token = await revokeTokenAs(store.db, now, cliActor(), positionals[0]!);
       io.stdout(`revoked ${token.id} (${token.label})`);
       return 0;
     } catch (error) {

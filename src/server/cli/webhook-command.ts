@@ -70,7 +70,7 @@ export async function webhookCommand(args: string[], io: CliIo): Promise<number>
         io.stdout(values.json ? JSON.stringify(created, null, 2) : `webhook ${created.id}\nsecret ${created.secret}`);
         return 0;
       }
-      await deleteWebhookAs(store.db, Date.now(), cliActor(), positionals[0]);
+      await deleteWebhookAs(store.db, Date.now(), cliActor(), positionals[0]!);
       io.stdout(`removed ${positionals[0]}`);
       return 0;
     } catch (error) {

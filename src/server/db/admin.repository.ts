@@ -79,8 +79,8 @@ export async function revokeApiToken(db: Db, idOrPrefix: string, now: number): P
   const matches = (await listApiTokens(db)).filter(
     (t) => t.id === idOrPrefix || (idOrPrefix.length >= 6 && t.id.startsWith(idOrPrefix)),
   );
-  if (matches.length !== 1) return undefined;
   const [token] = matches;
+  if (matches.length !== 1 || !token) return undefined;
   if (token.revoked_at === null) {
     await db
       .updateTable('api_tokens')

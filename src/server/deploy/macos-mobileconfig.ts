@@ -14,8 +14,8 @@ import { plistXml } from './plist-xml';
 /** A name-based (version 5 layout) UUID: stable for the same identifier. */
 export function stableUuid(name: string): string {
   const bytes = createHash('sha1').update(`session-guard:${name}`).digest().subarray(0, 16);
-  bytes[6] = (bytes[6] & 0x0f) | 0x50;
-  bytes[8] = (bytes[8] & 0x3f) | 0x80;
+  bytes[6] = (bytes[6]! & 0x0f) | 0x50;
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
   const hex = bytes.toString('hex').toUpperCase();
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }

@@ -34,8 +34,9 @@ function readVarint(buffer: Buffer, offset: number): [number, number] {
   let value = 0;
   let scale = 1;
   for (let at = offset; at < buffer.length && at < offset + 8; at++) {
-    value += (buffer[at] & 0x7f) * scale;
-    if ((buffer[at] & 0x80) === 0) return [value, at + 1];
+    const byte = buffer[at]!;
+    value += (byte & 0x7f) * scale;
+    if ((byte & 0x80) === 0) return [value, at + 1];
     scale *= 0x80;
   }
   throw new Error('protobuf: truncated or oversized varint');

@@ -40,8 +40,11 @@ export async function loadState(db: Db, request: StateRequest): Promise<Detectio
   const { deviceId, signals, detectors, policy } = request;
   const uses = (id: Detector['id']) => detectors.some((d) => d.id === id);
   const has = (type: Signal['type']) => signals.some((s) => s.type === type);
-  const to = signals[signals.length - 1].at;
-  const since = (id: Detector['id']) => signals[0].at - (detectors.find((d) => d.id === id)?.lookbackMs(policy) ?? 0);
+  const first = signals[0];
+  const last = signals.at(-1);
+  if (!first || !last) throw new Error('loadState needs at least one signal');
+  const to = last.at;
+  const since = (id: Detector['id']) => first.at - (detectors.find((d) => d.id === id)?.lookbackMs(policy) ?? 0);
   const parsed = async <T>(
     type: Signal['type'],
     from: number,

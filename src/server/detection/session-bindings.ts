@@ -54,8 +54,8 @@ export async function bindSessions(
         session_key: key,
         device_id: deviceId,
         fingerprint: fingerprint && JSON.stringify(fingerprint),
-        signal_id: mine[0].id,
-        bound_at: mine[0].at,
+        signal_id: mine[0]!.id,
+        bound_at: mine[0]!.at,
         created_at: now,
       });
     } else if (row.fingerprint === null && row.device_id === deviceId && fingerprint) {

@@ -48,7 +48,7 @@ export function createRateLimiter(perMinute: number): RateLimiter {
 export function addressKey(ip: string | undefined): string {
   if (!ip) return 'unknown';
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
-  if (mapped) return mapped[1];
+  if (mapped) return mapped[1]!;
   if (isIPv4(ip) || !isIPv6(ip)) return ip;
   const [head, tail = ''] = ip.toLowerCase().split('::');
   const left = head ? head.split(':') : [];

@@ -34,7 +34,7 @@ const exportRoute = (name: ExportName, summary: string) =>
     path: `/exports/${name}`,
     summary,
     query: ExportFilter,
-    produces: [EXPORTS[name].type.split(';')[0]],
+    produces: [EXPORTS[name].type.split(';')[0]!],
     handler: async ({ ctx, reply, query, admin, req }: AdminCall<ExportFilter, undefined>) =>
       sendExport(ctx, reply, name, query, { admin, ip: req.ip }),
   });

@@ -13,20 +13,28 @@ import { HttpError, zodIssues } from '../http/http-error';
 
 export type AdminMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
-export interface AdminCall<Q, B> {
+/** The names of a Fastify path's parameters: `/tokens/:id/revoke` → `'id'`. */
+export type PathParams<Path extends string> = Path extends `${string}:${infer Name}/${infer Rest}`
+  ? Name | PathParams<`/${Rest}`>
+  : Path extends `${string}:${infer Name}`
+    ? Name
+    : never;
+
+export interface AdminCall<Q, B, Path extends string = string> {
   ctx: AppContext;
   req: FastifyRequest;
   reply: FastifyReply;
   query: Q;
   body: B;
-  params: Record<string, string>;
+  /** Fastify matched the route, so every parameter its path names is present. */
+  params: Record<PathParams<Path>, string>;
   admin: AdminPrincipal;
 }
 
-export interface AdminRoute<Q = unknown, B = unknown> {
+export interface AdminRoute<Q = unknown, B = unknown, Path extends string = string> {
   method: AdminMethod;
   /** Relative to /api, Fastify syntax (`/verdicts/:id`). */
-  path: string;
+  path: Path;
   summary: string;
   query?: z.ZodType<Q>;
   body?: z.ZodType<B>;
@@ -36,11 +44,13 @@ export interface AdminRoute<Q = unknown, B = unknown> {
   /** Non-JSON answers, for the document: e.g. `text/csv`, `text/event-stream`. */
   produces?: string[];
   bodyLimit?: number;
-  handler(call: AdminCall<Q, B>): Promise<unknown>;
+  handler(call: AdminCall<Q, B, Path>): Promise<unknown>;
 }
 
 /** Declares a route with its types inferred from its schemas. */
-export function adminRoute<Q = undefined, B = undefined>(route: AdminRoute<Q, B>): AdminRoute {
+export function adminRoute<Q = undefined, B = undefined, Path extends string = string>(
+  route: AdminRoute<Q, B, Path>,
+): AdminRoute {
   return route as unknown as AdminRoute;
 }
 

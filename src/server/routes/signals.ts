@@ -3,6 +3,8 @@
  * an accepted batch claims its batchId, appends the signals it has not seen (a known
  * signal id counts as a duplicate) with the request's source address, then runs detection
  * on the new ones before answering, so a verdict is already on its way when it returns.
+ * `sg_signal_batches_in_flight` counts batches between storing and answering: when it is 0,
+ * every stored batch has been through detection (tests wait on it, not on a sleep).
  */
 import type { FastifyPluginAsync } from 'fastify';
 import { SignalBatch, SignalBatchResult } from '../../shared/protocol/signals';
@@ -20,6 +22,14 @@ import { verifyDeviceRequest } from '../http/signed-body';
 export const SIGNALS_BODY_LIMIT = 256 * 1024;
 
 export const signalRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
+  const counted = new WeakSet<object>();
+  let inFlight = 0;
+  const settle = async (req: object) => {
+    if (counted.delete(req)) inFlight--;
+  };
+  ctx.metrics.gauges.sg_signal_batches_in_flight.readFrom(() => inFlight);
+  app.addHook('onResponse', settle);
+  app.addHook('onRequestAbort', settle);
   const schema = deviceSchema('Report a signed batch of signals', SignalBatch, SignalBatchResult);
   app.post('/signals', { bodyLimit: SIGNALS_BODY_LIMIT, schema }, async (req): Promise<SignalBatchResult> => {
     const { device, body } = await verifyDeviceRequest(ctx, req, SignalBatch);
@@ -28,6 +38,8 @@ export const signalRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
     checkSignalTimes(body);
     const rows = body.signals.map((s) => signalRow(s, device.id, body.batchId, now, ip));
 
+    counted.add(req);
+    inFlight++;
     let inserted = new Set<string>();
     await ctx.db.transaction().execute(async (trx) => {
       if (!(await claimNonce(trx, { id: body.batchId, kind: 'batch', device_id: device.id, received_at: now }))) {
@@ -53,9 +65,15 @@ export const signalRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
         signals: fresh,
         sourceIp: ip,
       });
+      ctx.metrics.inc('sg_detection_batches_total', 'Signal batches run through detection, by result', {
+        result: 'ok',
+      });
     } catch (error) {
       // The signals are stored; a detection failure must not make the device resend them.
       req.log.error({ err: error, deviceId: device.id }, 'detection failed');
+      ctx.metrics.inc('sg_detection_batches_total', 'Signal batches run through detection, by result', {
+        result: 'failed',
+      });
     }
     return { accepted: fresh.length, duplicates: body.signals.length - fresh.length };
   });

@@ -91,7 +91,7 @@ export function guardedLookup(policy: WebhookTargetPolicy) {
       (addresses) => {
         const all = addresses.map((address) => ({ address, family: isIP(address) === 6 ? 6 : 4 }));
         if (options?.all) callback(null, all);
-        else callback(null, all[0].address, all[0].family);
+        else callback(null, all[0]!.address, all[0]!.family); // checkedAddresses never answers an empty list
       },
       (error: Error) => callback(error, ''),
     );

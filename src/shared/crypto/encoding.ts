@@ -10,7 +10,7 @@ export function utf8(text: string): Uint8Array<ArrayBuffer> {
 export function toBase64Url(bytes: ArrayBuffer | Uint8Array): string {
   const view = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
   let binary = '';
-  for (let i = 0; i < view.length; i++) binary += String.fromCharCode(view[i]);
+  for (let i = 0; i < view.length; i++) binary += String.fromCharCode(view[i]!);
   return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 

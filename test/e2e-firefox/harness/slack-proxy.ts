@@ -32,7 +32,7 @@ export async function startSlackProxy(fakeSlackPort: number): Promise<SlackProxy
     res.writeHead(404).end();
   });
   server.on('connect', (req: IncomingMessage, client: Socket, head: Buffer) => {
-    tunnels.push((req.url ?? '').split(':')[0]);
+    tunnels.push((req.url ?? '').split(':')[0] ?? '');
     const upstream = connect(fakeSlackPort, '127.0.0.1', () => {
       client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
       if (head.length) upstream.write(head);

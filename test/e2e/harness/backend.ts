@@ -21,6 +21,8 @@ export interface Backend {
   output: () => string;
   exportPolicy(): Promise<Record<string, any>>;
   api<T = any>(path: string, init?: RequestInit): Promise<T>;
+  /** The Prometheus text of /metrics (with the admin token). */
+  metrics(): Promise<string>;
   stop(): Promise<void>;
   /** Starts the process again on the same port and data folder (after `stop`). */
   start(): Promise<void>;
@@ -57,7 +59,7 @@ function spawnServer(args: string[], env: NodeJS.ProcessEnv, log: (chunk: string
       const match = output.match(/listening on (http:\/\/[\d.]+:\d+)/i);
       if (match) {
         clearTimeout(timer);
-        resolve({ child, url: match[1] });
+        resolve({ child, url: match[1]! });
       }
     };
     child.stdout!.on('data', check);
@@ -111,6 +113,11 @@ export async function startBackend(
       });
       if (!response.ok) throw new Error(`${path}: HTTP ${response.status} ${await response.text()}`);
       return response.json();
+    },
+    async metrics() {
+      const response = await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${token}` } });
+      if (!response.ok) throw new Error(`/metrics: HTTP ${response.status} ${await response.text()}`);
+      return response.text();
     },
     stop: () =>
       new Promise((resolve) => {

@@ -18,6 +18,27 @@ export async function devicesEnrolled(backend: Backend, count = 1): Promise<void
     .toBeGreaterThanOrEqual(count);
 }
 
+/** A sample's value in Prometheus text (labels included in `series`), or null when absent. */
+export function metricValue(text: string, series: string): number | null {
+  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+  return line === undefined ? null : Number(line.slice(series.length + 1));
+}
+
+/**
+ * Waits until the backend has run detection on every batch it stored: the ingest counts a
+ * batch in flight from storing it until it answered (after detection), so once a signal is
+ * seen stored, 0 in flight proves its batch was looked at. Call it after the signal was seen
+ * and before asserting that nothing happened.
+ */
+export async function detectionSettled(backend: Backend): Promise<void> {
+  await expect
+    .poll(async () => metricValue(await backend.metrics(), 'sg_signal_batches_in_flight'), {
+      message: 'every stored batch has been through detection',
+      timeout: 30_000,
+    })
+    .toBe(0);
+}
+
 /** The stored signals of one type that satisfy `match`, once at least one has arrived. */
 export async function storedOnce(
   backend: Backend,
@@ -69,7 +90,7 @@ export function stealSession(port: number): Promise<Record<string, string>> {
         res.resume();
         const jar: Record<string, string> = {};
         for (const line of res.headers['set-cookie'] ?? []) {
-          const [pair] = line.split(';');
+          const pair = line.split(';')[0]!;
           const eq = pair.indexOf('=');
           jar[pair.slice(0, eq)] = pair.slice(eq + 1);
         }

@@ -66,7 +66,7 @@ export async function installedWorker(context: BrowserContext, extensionId: stri
 
 /** Everything the backend was asked for under /extension/ (from its request log). */
 export function distributionRequests(backend: Backend): string[] {
-  return [...backend.output().matchAll(/"url":"(\/extension\/[^"?]*)/g)].map((m) => m[1]);
+  return [...backend.output().matchAll(/"url":"(\/extension\/[^"?]*)/g)].map((m) => m[1]!);
 }
 
 export interface ForceInstallLaunch {

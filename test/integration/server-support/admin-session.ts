@@ -17,7 +17,7 @@ export interface AdminSession {
 export function csrfOf(page: string): string {
   const match = /<meta name="csrf-token" content="([^"]+)">/.exec(page);
   if (!match) throw new Error('no csrf-token meta on this page');
-  return match[1];
+  return match[1]!;
 }
 
 export async function signIn(
@@ -33,7 +33,7 @@ export async function signIn(
     headers: { ...FORM, ...headers },
   });
   if (res.statusCode !== 303) throw new Error(`sign-in failed: ${res.statusCode}`);
-  const cookie = String(res.headers['set-cookie']).split(';')[0];
+  const cookie = String(res.headers['set-cookie']).split(';')[0]!;
   const page = await app.inject({ method: 'GET', url: '/', headers: { cookie, ...headers } });
   return { cookie, csrf: csrfOf(page.body) };
 }

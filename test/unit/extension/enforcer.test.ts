@@ -65,7 +65,7 @@ describe('enforcer', () => {
     expect(clearCookies).toHaveBeenCalledTimes(1);
     expect(afterClear).toHaveBeenCalledTimes(1);
     expect(acks).toHaveLength(1);
-    const { timings } = acks[0];
+    const { timings } = acks[0]!;
     expect(acks[0]).toMatchObject({ outcome: 'executed', cookiesCleared: 3, via: 'websocket', deviceId: DEVICE });
     expect(timings.receivedAt).toBeLessThan(timings.verifiedAt);
     expect(timings.verifiedAt).toBeLessThan(timings.clearedAt);
@@ -114,7 +114,7 @@ describe('enforcer', () => {
 
     expect(result).toEqual({ outcome: 'rejected', detail: 'expired' });
     expect(clearCookies).not.toHaveBeenCalled();
-    expect(acks[0].outcome).toBe('rejected');
+    expect(acks[0]!.outcome).toBe('rejected');
   });
 
   it('refuses a verdict for another device and another session', async () => {

@@ -1,5 +1,5 @@
 import 'fake-indexeddb/auto';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, assert, beforeEach, describe, expect, it, vi } from 'vitest';
 import { generateDeviceKeyPair, importPublicJwk, verify } from '@/src/shared/crypto/signing';
 import { rotateKeyProofText, RotateKeyRequest, SIGNATURE_HEADER } from '@/src/shared/protocol';
 import type { Enrolled } from '@/src/extension/device-identity';
@@ -57,8 +57,9 @@ describe('device key rotation', () => {
 
     expect(outcome.status).toBe('rotated');
     const [request] = requests;
+    assert(request);
     expect(request.url).toBe('https://guard.example.com/v1/devices/rotate-key');
-    expect(await verify(old.keyPair.publicKey, request.headers[SIGNATURE_HEADER], JSON.stringify(request.body))).toBe(
+    expect(await verify(old.keyPair.publicKey, request.headers[SIGNATURE_HEADER]!, JSON.stringify(request.body))).toBe(
       true,
     );
     const newKey = await importPublicJwk(request.body.newPublicKey);
@@ -86,7 +87,7 @@ describe('device key rotation', () => {
 
     expect(first.status).toBe('failed');
     expect(pending.pendingKeyPair).toBeDefined();
-    expect(requests[1].body.newPublicKey).toEqual(requests[0].body.newPublicKey);
+    expect(requests[1]!.body.newPublicKey).toEqual(requests[0]!.body.newPublicKey);
     expect(rotationDue(pending, fakePolicy(), 0)).toBe(true);
   });
 

@@ -1,4 +1,4 @@
-import { describe, expect, it, vi } from 'vitest';
+import { assert, describe, expect, it, vi } from 'vitest';
 import { createSink, FINGERPRINT_WAIT_MS, type SinkTarget } from '@/src/extension/signal-sink';
 import { collectFingerprint } from '@/src/extension/fingerprint/fingerprint-source';
 import type { Signal } from '@/src/shared/protocol';
@@ -28,6 +28,7 @@ describe('signal sink', () => {
     await sink.record({ type: 'download', source: 'web_request', host: 'files.slack.com', bytes: 5 }, { urgent: true });
 
     const [heartbeat, cookie, download] = accepted;
+    assert(heartbeat && download);
     expect(heartbeat.signal).toMatchObject({
       type: 'heartbeat',
       sessionKey: SESSION,
@@ -61,7 +62,7 @@ describe('signal sink', () => {
     await vi.advanceTimersByTimeAsync(FINGERPRINT_WAIT_MS);
 
     expect(await recorded).toBe(true);
-    expect(accepted[0].signal).not.toHaveProperty('fingerprint');
+    expect(accepted[0]!.signal).not.toHaveProperty('fingerprint');
     vi.useRealTimers();
   });
 });

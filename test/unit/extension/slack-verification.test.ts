@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { renderStatus, VERIFY_EXPLANATION } from '@/src/extension/popup-view';
+import { renderStatus } from '@/src/extension/popup-view';
 import { authorizeUrl } from '@/src/extension/slack-verification';
 import { ProtectionStatus } from '@/src/extension/status';
 import { fakeDocument, textOf } from './fakes';
@@ -26,7 +26,9 @@ describe('Sign in with Slack in the popup', () => {
     button.dispatchEvent(new (doc.defaultView as any).Event('click'));
 
     expect(main.textContent).toContain('U0ALICE001, not confirmed yet');
-    expect(main.textContent).toContain(VERIFY_EXPLANATION);
+    expect(main.textContent).toContain(
+      'Your security team needs Slack to confirm which Slack account this browser uses, so that a stolen session can also be ended at Slack.',
+    );
     expect(button.textContent).toBe('Verify with Slack');
     expect(onVerify).toHaveBeenCalledTimes(1);
   });

@@ -68,7 +68,7 @@ describe('verdict stream reconnects', () => {
     const s = stream();
     s.ensure();
 
-    FakeSocket.opened[0].drop();
+    FakeSocket.opened[0]!.drop();
     vi.advanceTimersByTime(s.retryDelayMs! - 1);
     expect(FakeSocket.opened).toHaveLength(1);
     vi.advanceTimersByTime(1);
@@ -117,7 +117,7 @@ describe('verdict stream reconnects', () => {
     s.ensure();
 
     s.close();
-    FakeSocket.opened[0].drop();
+    FakeSocket.opened[0]!.drop();
     vi.advanceTimersByTime(600_000);
 
     expect(FakeSocket.opened).toHaveLength(1);

@@ -9,7 +9,7 @@ import { BlockList, isIP } from 'node:net';
 export function canonicalIp(text: string): string | null {
   const trimmed = text.trim().replace(/^\[|\]$/g, '');
   const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(trimmed);
-  if (mapped) return isIP(mapped[1]) === 4 ? mapped[1] : null;
+  if (mapped) return isIP(mapped[1]!) === 4 ? mapped[1]! : null;
   const family = isIP(trimmed);
   if (family === 4)
     return trimmed
@@ -36,7 +36,7 @@ function blockListOf(cidrs: readonly string[]): BlockList {
   const list = new BlockList();
   for (const cidr of cidrs) {
     const [address, bits] = cidr.split('/');
-    const ip = canonicalIp(address);
+    const ip = canonicalIp(address!);
     if (!ip) continue;
     const family = isIP(ip) === 4 ? 'ipv4' : 'ipv6';
     const prefix = Number(bits);

@@ -1,28 +1,29 @@
 /**
- * An app around a real store with the Slack integration pointed at the fake Slack API
- * (test/fakes/fake-slack-api.ts): no timers, so a test says when work happens
- * (`slack.tick()`), a controllable clock, devices that report from a chosen address, and
- * what was stored. Sign in with Slack runs against a fake OpenID provider behind the fake
- * Web API (issue #10): `guardedDevice()` is verified by Slack, as only verified identities
- * reach Slack; `claimingDevice()` only claims a user, as an insider's script can.
+ * The Slack tests' preset of the one app factory (test-app.ts): the Slack integration
+ * pointed at the fake Slack API (test/fakes/fake-slack-api.ts) with no timers, so a test
+ * says when work happens (`slack.tick()`), a controllable clock, devices that report from a
+ * chosen address, and what was stored. Sign in with Slack runs against a fake OpenID
+ * provider behind the fake Web API (issue #10): `guardedDevice()` is verified by Slack, as
+ * only verified identities reach Slack; `claimingDevice()` only claims a user, as an
+ * insider's script can. `useFakeSlackApi` is the set-up every Slack test file shares.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { buildApp, type AppDeps } from '../../src/server/app';
-import { issueApiToken } from '../../src/server/auth/admin-auth';
-import { applyPolicy } from '../../src/server/policy/policy-store';
-import { resolveSlackConfig } from '../../src/server/slack/config';
-import { loadSecretKey } from '../../src/server/slack/secret-key';
-import { createSlackService, type SlackService } from '../../src/server/slack/service';
-import { createLocalHub } from '../../src/server/verdicts/hub';
-import { OrgPolicy, type OrgPolicyInput } from '../../src/shared/policy/org-policy';
-import type { Signal } from '../../src/shared/protocol/signals';
-import { FAKE_TOKEN, startFakeSlackApi, type FakeSlackApi } from '../fakes/fake-slack-api';
-import { startFakeSlackOidc, type FakeSlackOidc, type OidcUser } from '../fakes/fake-slack-oidc';
-import { enrollRequest, fakeDevice, signedHeaders, type FakeDevice } from '../fixtures/server/fake-device';
-import { fakeDownloadBurst } from '../fixtures/server/fake-signals';
-import { createTestStore, type TestDialect, type TestStore } from './server-support/test-store';
-import { fakeIdentityVerifier, verifyIdentity } from './server-support/verify-identity';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import type { AppDeps } from '../../../src/server/app';
+import { issueApiToken } from '../../../src/server/auth/admin-auth';
+import { resolveSlackConfig } from '../../../src/server/slack/config';
+import { loadSecretKey } from '../../../src/server/slack/secret-key';
+import { createSlackService, type SlackService } from '../../../src/server/slack/service';
+import type { OrgPolicyInput } from '../../../src/shared/policy/org-policy';
+import type { Signal } from '../../../src/shared/protocol/signals';
+import { FAKE_TOKEN, startFakeSlackApi, type FakeSlackApi, type FakeToken } from '../../fakes/fake-slack-api';
+import { startFakeSlackOidc, type FakeSlackOidc, type OidcUser } from '../../fakes/fake-slack-oidc';
+import type { FakeDevice } from '../../fixtures/server/fake-device';
+import { fakeDownloadBurst } from '../../fixtures/server/fake-signals';
+import { createTestApp } from './test-app';
+import { stopPostgres, type TestDialect, type TestStore } from './test-store';
+import { fakeIdentityVerifier, verifyIdentity } from './verify-identity';
 
 export const OFFICE_IP = '203.0.113.10';
 export const SLACK_USER = 'U0SGUARD01';
@@ -66,64 +67,46 @@ export async function createSlackTestApp(
   /** The production wiring: timers on, work runs without `slack.tick()`. */
   timers = false,
 ): Promise<SlackTestApp> {
-  const test = await createTestStore(dialect);
   const api = fake ?? (await startFakeSlackApi());
-  const clock = { now: Date.parse('2025-11-03T10:00:00Z') };
   const oidc = await startFakeSlackOidc();
-  oidc.now = () => clock.now;
   api.oidc = oidc;
-  const config = {
-    ...resolveSlackConfig({}, { SESSION_GUARD_SLACK_API_URL: api.apiUrl, SESSION_GUARD_SLACK_AUDIT_URL: api.auditUrl }),
-    auditRequestGapMs: 0,
-    accessRequestGapMs: 0,
-    retryDelaysMs: [1000, 5000],
-  };
-  const key = loadSecretKey({
-    env: { SESSION_GUARD_SECRET_KEY: randomBytes(32).toString('base64') },
-    dataDir: test.dataDir,
+  let slack: SlackService | undefined;
+  const t = await createTestApp({
+    dialect,
+    policy,
+    startAt: Date.parse('2025-11-03T10:00:00Z'),
+    remoteAddress: OFFICE_IP,
+    userAgent: BROWSER_UA,
+    deps: (test) => {
+      const config = {
+        ...resolveSlackConfig(
+          {},
+          { SESSION_GUARD_SLACK_API_URL: api.apiUrl, SESSION_GUARD_SLACK_AUDIT_URL: api.auditUrl },
+        ),
+        auditRequestGapMs: 0,
+        accessRequestGapMs: 0,
+        retryDelaysMs: [1000, 5000],
+      };
+      const key = loadSecretKey({
+        env: { SESSION_GUARD_SECRET_KEY: randomBytes(32).toString('base64') },
+        dataDir: test.dataDir,
+      });
+      slack = createSlackService({ db: test.store.db, config, key: () => key, timers });
+      return {
+        slack,
+        // The code goes to `--slack-api-url` (the fake Web API), which hands it to the provider.
+        identity: fakeIdentityVerifier(oidc, { teams: [SLACK_TEAM], apiUrl: api.apiUrl }),
+        logger,
+      };
+    },
   });
-  const slack = createSlackService({ db: test.store.db, config, key: () => key, timers });
-  const app = await buildApp({
-    db: test.store.db,
-    dialect: test.store.dialect,
-    secrets: test.store.secrets,
-    hub: createLocalHub(),
-    now: () => clock.now,
-    slack,
-    // The code goes to `--slack-api-url` (the fake Web API), which hands it to the provider.
-    identity: fakeIdentityVerifier(oidc, { teams: [SLACK_TEAM], apiUrl: api.apiUrl }),
-    logger,
-  });
-  const token = (await issueApiToken(test.store.db, 'slack-tests', clock.now)).token;
-  const setPolicy = async (input: OrgPolicyInput) =>
-    (await applyPolicy(test.store.db, OrgPolicy.parse(input), 'test', clock.now)).active.version;
-  await setPolicy(policy);
+  if (!slack) throw new Error('the Slack service was not built');
+  const { app, clock, enroll } = t;
+  oidc.now = () => clock.now;
+  const token = (await issueApiToken(t.store.db, 'slack-tests', clock.now)).token;
 
   const send = async (device: FakeDevice, signals: Signal[], ip = OFFICE_IP) => {
-    const payload = JSON.stringify({ deviceId: device.id, batchId: randomUUID(), sentAt: clock.now, signals });
-    const res = await app.inject({
-      method: 'POST',
-      url: '/v1/signals',
-      payload,
-      headers: await signedHeaders(device, payload),
-      remoteAddress: ip,
-    });
-    if (res.statusCode !== 200) throw new Error(`signals refused: ${res.statusCode} ${res.body}`);
-  };
-  const enroll = async () => {
-    const device = await fakeDevice();
-    const payload = JSON.stringify(
-      enrollRequest(device, test.store.secrets.enrollmentToken, { sentAt: clock.now, userAgent: BROWSER_UA }),
-    );
-    const res = await app.inject({
-      method: 'POST',
-      url: '/v1/enroll',
-      payload,
-      headers: await signedHeaders(device, payload),
-      remoteAddress: OFFICE_IP,
-    });
-    if (res.statusCode !== 200) throw new Error(`enroll failed: ${res.statusCode} ${res.body}`);
-    return device;
+    await t.send(device, signals, { ip });
   };
   const claim = async (device: FakeDevice, userId: string, ip = OFFICE_IP) =>
     send(device, [{ id: randomUUID(), type: 'slack_identity', at: clock.now, teamId: SLACK_TEAM, userId }], ip);
@@ -146,15 +129,12 @@ export async function createSlackTestApp(
     return { status: res.statusCode, body, text: res.body };
   };
   return {
-    ...test,
-    app,
+    ...t,
     fake: api,
     oidc,
     slack,
-    clock,
     token,
-    setPolicy,
-    enroll,
+    enroll: () => enroll(),
     send,
     async guardedDevice() {
       const device = await enroll();
@@ -170,7 +150,7 @@ export async function createSlackTestApp(
     verify,
     async triggerVerdict(device) {
       await send(device, fakeDownloadBurst(3, clock.now));
-      const row = await test.store.db
+      const row = await t.store.db
         .selectFrom('verdicts')
         .select('id')
         .where('device_id', '=', device.id)
@@ -184,26 +164,52 @@ export async function createSlackTestApp(
     },
     api: callApi,
     async poll(device) {
-      const payload = JSON.stringify({ deviceId: device.id, sentAt: clock.now, nonce: randomUUID() });
-      const res = await app.inject({
-        method: 'POST',
-        url: '/v1/verdicts/poll',
-        payload,
-        headers: await signedHeaders(device, payload),
-        remoteAddress: OFFICE_IP,
+      const res = await t.post('/v1/verdicts/poll', device, {
+        deviceId: device.id,
+        sentAt: clock.now,
+        nonce: randomUUID(),
       });
       return (res.json() as { verdicts: { payload: string }[] }).verdicts.map(
         (v) => (JSON.parse(v.payload) as { id: string }).id,
       );
     },
     async close() {
-      await app.close();
+      await t.close();
       api.oidc = null;
       await oidc.close();
       if (!fake) await api.close();
-      await test.cleanup();
     },
   };
+}
+
+/**
+ * The set-up every Slack test file shares: one fake Slack API for the file (handed to
+ * `started`), the test's app closed and the fake's state reset after each test
+ * (calls, audit log, sessions, owners, disabled features, the owner's token), and
+ * PostgreSQL stopped at the end.
+ */
+export function useFakeSlackApi(hooks: { started(fake: FakeSlackApi): void; app(): SlackTestApp | undefined }): void {
+  let fake: FakeSlackApi | undefined;
+  let ownerToken: FakeToken | undefined;
+  beforeAll(async () => {
+    fake = await startFakeSlackApi();
+    ownerToken = fake.tokens.get(FAKE_TOKEN);
+    hooks.started(fake);
+  });
+  afterEach(async () => {
+    await hooks.app()?.close();
+    if (!fake) return;
+    fake.calls.splice(0);
+    fake.audit.splice(0);
+    fake.sessions = [];
+    fake.primaryOwners.clear();
+    fake.featureDisabled.clear();
+    if (ownerToken) fake.tokens.set(FAKE_TOKEN, ownerToken);
+  });
+  afterAll(async () => {
+    await fake?.close();
+    await stopPostgres();
+  });
 }
 
 /** The org policy the revocation tests start from: 3 downloads end the session. */
