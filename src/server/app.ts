@@ -32,6 +32,7 @@ import { createAdminEventBus } from './events/admin-stream';
 import { DEFAULT_RETRY_DELAYS_MS, IDLE_DISPATCHER } from './webhooks/dispatcher';
 import { extensionUpdateRoutes } from './routes/extension-updates';
 import { startSlack } from './slack/start';
+import { slackGroupDirectory } from './slack/usergroups';
 import { createEnrollmentControls } from './enrollment/controls';
 
 export type AppDeps = Pick<AppContext, 'db' | 'secrets'> &
@@ -62,6 +63,7 @@ export function resolveContext(deps: AppDeps): AppContext {
     webhookRetryDelaysMs: deps.webhookRetryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS,
     torList: deps.torList ?? null,
     slack: deps.slack ?? null,
+    groups: deps.groups !== undefined ? deps.groups : deps.slack ? slackGroupDirectory(deps.slack.context) : null,
     enrollment: deps.enrollment ?? createEnrollmentControls(),
     publicMetrics: deps.publicMetrics ?? false,
     webhookTargets: deps.webhookTargets ?? { allowPrivate: false },

@@ -23,6 +23,7 @@ export function startSlack(app: FastifyInstance, ctx: AppContext): void {
     verdictKeys: ctx.verdictKeys,
     metrics: ctx.metrics,
     log: app.log.child({ component: 'slack' }),
+    groups: ctx.groups ?? null,
   });
   app.addHook('onClose', async () => slack.stop());
 }

@@ -12,6 +12,12 @@ export const REASON_CODES = [
   'unexpected_api_call_volume',
   'ip_address',
   'session_used_off_device',
+  // Issue #14: Slack AER's words for what the extension sees of Slack's web API and client.
+  'unexpected_message_deletion',
+  'excessive_file_shares',
+  'unexpected_admin_action',
+  'unexpected_scraping',
+  'spoofed_user_agent',
 ] as const;
 
 /**
@@ -45,4 +51,9 @@ export const REASON_TEXT: Record<ReasonCode, string> = {
   unexpected_api_call_volume: 'Slack was queried at a rate that looks like scraping',
   ip_address: 'Slack was used from a network your organisation does not trust',
   session_used_off_device: 'your Slack session was used from a device your organisation does not guard',
+  unexpected_message_deletion: 'Slack messages were deleted at a rate no person deletes them',
+  excessive_file_shares: 'Slack files were shared or made public at an unusual rate',
+  unexpected_admin_action: 'Slack admin actions were taken at an unusual volume or by an unusual user',
+  unexpected_scraping: 'Slack conversations were paged through the way an export tool does',
+  spoofed_user_agent: 'the browser claimed to be something its own client hints contradict',
 };
