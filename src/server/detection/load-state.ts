@@ -18,6 +18,7 @@ import type {
   TorListView,
 } from './define-detector';
 import { BASELINE_DAYS } from './detectors/excessive_downloads';
+import { loadApiUse } from './load-api-use';
 
 const DAY_MS = 86_400_000;
 
@@ -55,6 +56,7 @@ export async function loadState(db: Db, request: StateRequest): Promise<Detectio
   const apiCalls = uses('unexpected_api_call_volume') && has('api_calls');
 
   return {
+    ...(await loadApiUse(db, request)),
     subject: request.subject,
     userId: request.userId,
     downloads: downloads ? await downloadsBetween(db, deviceId, since('excessive_downloads'), to) : [],

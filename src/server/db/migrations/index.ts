@@ -16,6 +16,7 @@ import * as apiTokenScopes from './20260101000200_api_token_scopes';
 import * as identityChallenges from './20260101000400_identity_challenges';
 import * as slackAccessLogs from './20260206000000_slack_access_logs';
 import * as ackSlackSignout from './20260205000000_ack_slack_signout';
+import * as apiCallColumns from './20260209000000_api_call_columns';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '20250601000000_initial': initial,
@@ -31,4 +32,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '20260101000400_identity_challenges': identityChallenges,
   '20260206000000_slack_access_logs': slackAccessLogs,
   '20260205000000_ack_slack_signout': ackSlackSignout,
+  '20260209000000_api_call_columns': apiCallColumns,
 };
