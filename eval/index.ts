@@ -12,6 +12,7 @@ import { OrgPolicy } from '../src/shared/policy/org-policy';
 import { attackWeek } from './attacks';
 import { benignWeek, makeUsers } from './benign';
 import { replay } from './replay';
+import { webApiWeek } from './benign-web-api';
 import { reasonTable, scenarioTable, score } from './report';
 import { createRng, START, TRUSTED_CIDRS } from './world';
 
@@ -28,6 +29,11 @@ export const EVAL_POLICY = OrgPolicy.parse({
     session_cookie_injection: { action: 'terminate' },
     unexpected_api_call_volume: { action: 'terminate' },
     ip_address: { enabled: true, action: 'terminate' },
+    unexpected_message_deletion: { action: 'terminate' },
+    excessive_file_shares: { action: 'terminate' },
+    unexpected_admin_action: { action: 'terminate' },
+    unexpected_scraping: { action: 'terminate' },
+    spoofed_user_agent: { action: 'terminate' },
   },
   trustedCidrs: TRUSTED_CIDRS,
   cooldownSeconds: 300,
@@ -48,7 +54,7 @@ async function main(): Promise<number> {
     .filter(Boolean);
 
   const users = makeUsers(rng, userCount);
-  const benign = benignWeek(rng, users, days);
+  const benign = [...benignWeek(rng, users, days), ...webApiWeek(rng, users, days)];
   const scenarios = attackWeek(rng, users, exits);
   const devices = [...users.flatMap((u) => u.devices.map((d) => d.id)), ...scenarios.flatMap((s) => s.newDevices)];
   const batches = [...benign, ...scenarios.flatMap((s) => s.batches)];
