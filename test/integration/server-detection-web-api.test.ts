@@ -2,9 +2,13 @@
  * Issue #14's detectors of Slack web API use through the signed ingest route, over real
  * stores: the method and count columns and the SQL that reads one minute of them (message
  * deletion, file shares, scraping), the per-day admin baseline across a verified user's
- * devices, and spoofed_user_agent from a heartbeat's fingerprint. Each with its twin.
+ * devices, spoofed_user_agent from a heartbeat's fingerprint, and asn from an indicator
+ * list file. Each with its twin.
  */
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { ClientFingerprint, Signal } from '../../src/shared/protocol/signals';
 import type { FakeDevice } from '../fixtures/server/fake-device';
@@ -122,5 +126,27 @@ describe.each(DIALECTS)('web API detectors (%s)', (dialect) => {
 
     expect(await reasons()).toEqual([['spoofed_user_agent', 'verdict_issued']]);
     expect((await t.verdicts()).map((v) => v.target.deviceId)).toEqual([spoofed.id]);
+  });
+
+  it('ends a session reported from an address on the asn indicator list, and not one from the office', async () => {
+    const list = join(mkdtempSync(join(tmpdir(), 'sg-ioc-')), 'ioc.txt');
+    writeFileSync(list, '# known bad\n45.141.84.0/24\nAS9009\n');
+    t = await createDetectionApp(dialect, {
+      detectors: { asn: { enabled: true, action: 'terminate', iocList: list } },
+    });
+    const [office, listed] = [await t.enroll(), await t.enroll()];
+    const beat = (): Signal => ({
+      id: randomUUID(),
+      type: 'heartbeat',
+      at: t.clock.now,
+      sessionKey: randomUUID().replace(/-/g, '').repeat(2),
+    });
+
+    await t.send(office, [beat()]);
+    await t.send(listed, [beat()], { ip: '45.141.84.19' });
+
+    expect(await reasons()).toEqual([['asn', 'verdict_issued']]);
+    expect((await t.findings())[0].evidence).toMatchObject({ sourceIp: '45.141.84.19', list });
+    expect((await t.verdicts()).map((v) => v.target.deviceId)).toEqual([listed.id]);
   });
 });

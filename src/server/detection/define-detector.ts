@@ -7,6 +7,7 @@
 import type { OrgPolicy } from '../../shared/policy/org-policy';
 import type { ReasonCode } from '../../shared/protocol/reason-codes';
 import type { ClientFingerprint, Signal } from '../../shared/protocol/signals';
+import type { IocListView } from './ioc-list';
 
 export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -106,6 +107,8 @@ export interface DetectionState {
   sessionCookieEvents: readonly SessionCookieEvent[];
   /** Null when no list is configured, loaded or it is empty. */
   torExitList: TorListView | null;
+  /** `detectors.asn.iocList` as the engine read it (ioc-list.ts); absent or null: none. */
+  iocList?: IocListView | null;
 }
 
 export interface DetectionEvent {

@@ -18,6 +18,7 @@ import type {
   TorListView,
 } from './define-detector';
 import { BASELINE_DAYS } from './detectors/excessive_downloads';
+import { iocListAt } from './ioc-list';
 import { loadApiUse } from './load-api-use';
 
 const DAY_MS = 86_400_000;
@@ -83,6 +84,7 @@ export async function loadState(db: Db, request: StateRequest): Promise<Detectio
         )
       : [],
     torExitList: request.torExitList,
+    iocList: uses('asn') && policy.detectors.asn.iocList ? iocListAt(policy.detectors.asn.iocList, request.now) : null,
   };
 }
 

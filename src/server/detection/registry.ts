@@ -3,6 +3,7 @@
  * fails when a file in detectors/ is missing here, lacks metadata, or lacks fixtures.
  */
 import type { Detector } from './define-detector';
+import asn from './detectors/asn';
 import excessiveDownloads from './detectors/excessive_downloads';
 import ipAddress from './detectors/ip_address';
 import sessionCookieInjection from './detectors/session_cookie_injection';
@@ -27,4 +28,5 @@ export const DETECTORS: readonly Detector[] = [
   unexpectedAdminAction,
   unexpectedScraping,
   spoofedUserAgent,
+  asn,
 ];

@@ -18,6 +18,7 @@ export const REASON_CODES = [
   'unexpected_admin_action',
   'unexpected_scraping',
   'spoofed_user_agent',
+  'asn',
 ] as const;
 
 /**
@@ -56,4 +57,5 @@ export const REASON_TEXT: Record<ReasonCode, string> = {
   unexpected_admin_action: 'Slack admin actions were taken at an unusual volume or by an unusual user',
   unexpected_scraping: 'Slack conversations were paged through the way an export tool does',
   spoofed_user_agent: 'the browser claimed to be something its own client hints contradict',
+  asn: 'Slack was reached from a network on your organisation’s indicator list',
 };
