@@ -376,6 +376,12 @@ function WEB_API_SCENARIOS(): ScenarioSpec[] {
       build: (c) => ({ batches: paced(c, ['conversations.history', 'conversations.replies'], 60, 10) }),
     },
     {
+      id: 'listed-network',
+      reason: 'asn',
+      description: "the victim's session used from an address in a range on the org's indicator list",
+      build: (c) => ({ batches: [batch(c.device.id, '45.141.84.77', [heartbeat(c, c.at)], c.id)] }),
+    },
+    {
       id: 'spoofed-windows-ua',
       reason: 'spoofed_user_agent',
       description: "a stolen session in a Linux browser set to the victim's Windows user agent",
@@ -391,6 +397,9 @@ function WEB_API_SCENARIOS(): ScenarioSpec[] {
     },
   ];
 }
+
+/** On the eval's indicator list (index.ts). */
+export const IOC_RANGE = '45.141.84.0/24';
 
 const ATTACKER_LINUX = { platform: 'Linux', platformVersion: '6.5.0', webgl: LINUX_NVIDIA };
 
