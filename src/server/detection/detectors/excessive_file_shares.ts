@@ -2,9 +2,9 @@
  * excessive_file_shares: files shared into conversations or made public in a minute above
  * the org limit, the shape of exfiltration by share (public links to a file host, or
  * files posted into an external Slack Connect channel). Counted: `files.share` (the web
- * client's share), `files.sharedPublicURL` (a public link), `files.remote.share`, and
- * `chat.shareMessage`/`chat.shareFile`-style shares are not (they forward messages). A
- * person shares a handful a minute at most; the default limit is 50.
+ * client's share), `files.sharedPublicURL` (a public link) and `files.remote.share`;
+ * message forwards are not file shares. A person shares a handful a minute at most; the
+ * default limit is 50.
  */
 import { callsInMinute, type ApiMethodSet } from '../api-rate';
 import { defineDetector } from '../define-detector';
