@@ -94,7 +94,36 @@ function scrape(c: Ctx, method: string, rate: number, minutes: number): Batch[] 
   return out;
 }
 
-const SCENARIOS: { id: string; reason: ReasonCode; description: string; heavyVictim?: boolean; build: Build }[] = [
+/** Calls to several methods at `rate` a minute each for `minutes`, a report every 10 s. */
+function paced(c: Ctx, methods: string[], rate: number, minutes: number): Batch[] {
+  const out: Batch[] = [];
+  for (let t = c.at; t < c.at + minutes * 60_000; t += 10_000) {
+    const signals: Signal[] = methods.map((method) => ({
+      id: c.rng.uuid(),
+      type: 'api_calls',
+      at: t + 10_000,
+      sessionKey: c.key,
+      method,
+      count: Math.round(rate / 6),
+      windowStart: t,
+      windowMs: 10_000,
+    }));
+    out.push(batch(c.device.id, vpnIp(c.rng), signals, c.id));
+  }
+  return out;
+}
+
+interface ScenarioSpec {
+  id: string;
+  reason: ReasonCode;
+  description: string;
+  heavyVictim?: boolean;
+  /** On the week's last day: the victim has a baseline of API use by then. */
+  lateInWeek?: boolean;
+  build: Build;
+}
+
+const SCENARIOS: ScenarioSpec[] = [
   {
     id: 'tor-own-browser',
     reason: 'tor',
@@ -308,20 +337,83 @@ const SCENARIOS: { id: string; reason: ReasonCode; description: string; heavyVic
     description: 'the session used from a cloud VPS',
     build: (c) => ({ batches: [batch(c.device.id, '34.90.12.7', [heartbeat(c, c.at)], c.id)] }),
   },
+  ...WEB_API_SCENARIOS(),
 ];
 
 /** Set by attackWeek before any scenario is built. */
 let TOR_EXITS: [string, string] = ['', ''];
+/** Issue #14: Slack AER's web API anomalies and the spoofed user agent. */
+function WEB_API_SCENARIOS(): ScenarioSpec[] {
+  return [
+    {
+      id: 'wipe-messages',
+      reason: 'unexpected_message_deletion',
+      description: 'chat.delete at 300 calls a minute for 2 minutes',
+      build: (c) => ({ batches: scrape(c, 'chat.delete', 300, 2) }),
+    },
+    {
+      id: 'share-public-links',
+      reason: 'excessive_file_shares',
+      description: 'files.sharedPublicURL at 200 a minute for a minute',
+      build: (c) => ({ batches: scrape(c, 'files.sharedPublicURL', 200, 1) }),
+    },
+    {
+      id: 'admin-burst',
+      reason: 'unexpected_admin_action',
+      description: 'admin.users.session.reset at 200 calls a minute for a minute',
+      build: (c) => ({ batches: scrape(c, 'admin.users.session.reset', 200, 1) }),
+    },
+    {
+      id: 'admin-first-use',
+      reason: 'unexpected_admin_action',
+      description: 'three admin.users.list calls from a user with four days of API use and no admin call',
+      lateInWeek: true,
+      build: (c) => ({ batches: paced(c, ['admin.users.list'], 18, 1 / 6) }),
+    },
+    {
+      id: 'export-tool',
+      reason: 'unexpected_scraping',
+      description:
+        'conversations.history and .replies at 60 calls a minute each for 10 minutes (under the volume limit)',
+      build: (c) => ({ batches: paced(c, ['conversations.history', 'conversations.replies'], 60, 10) }),
+    },
+    {
+      id: 'listed-network',
+      reason: 'asn',
+      description: "the victim's session used from an address in a range on the org's indicator list",
+      build: (c) => ({ batches: [batch(c.device.id, '45.141.84.77', [heartbeat(c, c.at)], c.id)] }),
+    },
+    {
+      id: 'spoofed-windows-ua',
+      reason: 'spoofed_user_agent',
+      description: "a stolen session in a Linux browser set to the victim's Windows user agent",
+      build: (c) => {
+        const thief = thiefDevice(c.rng);
+        const fp: ClientFingerprint = {
+          ...c.device.printOn(4),
+          ...ATTACKER_LINUX,
+          userAgent: ATTACKER_WINDOWS.userAgent,
+        };
+        return { batches: [batch(thief, vpnIp(c.rng), [heartbeat(c, c.at, fp)], c.id)], newDevices: [thief] };
+      },
+    },
+  ];
+}
+
+/** On the eval's indicator list (index.ts). */
+export const IOC_RANGE = '45.141.84.0/24';
+
+const ATTACKER_LINUX = { platform: 'Linux', platformVersion: '6.5.0', webgl: LINUX_NVIDIA };
 
 export function attackWeek(rng: Rng, users: User[], torExits: readonly string[]): Scenario[] {
   TOR_EXITS = [rng.pick(torExits), rng.pick(torExits)];
-  const pool = users.filter((u) => !u.heavy);
+  const pool = users.filter((u) => !u.heavy && !u.admin);
   const heavy = users.filter((u) => u.heavy);
   return SCENARIOS.map((s, n) => {
     const victim = s.heavyVictim ? heavy[n % heavy.length] : pool.splice(rng.int(0, pool.length - 1), 1)[0];
     // Late in the week, so every victim has signed in and heavy users have a baseline; the
     // heavy user's after work, so their own (legitimate) big burst is not in the same window.
-    const day = s.heavyVictim ? 6 : rng.int(3, 6);
+    const day = s.heavyVictim || s.lateInWeek ? 6 : rng.int(3, 6);
     const hour = s.heavyVictim ? 20 : rng.int(11, 15);
     const at = START + day * DAY + hour * HOUR + rng.int(0, 59) * 60_000;
     if (!victim) throw new Error(`no user left to be the victim of ${s.id}`);

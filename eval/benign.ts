@@ -46,6 +46,8 @@ export interface Device {
 export interface User {
   id: string;
   heavy: boolean;
+  /** A Slack admin: admin.* calls every working day (benign-web-api.ts). */
+  admin: boolean;
   devices: Device[];
 }
 
@@ -56,6 +58,7 @@ export function makeUsers(rng: Rng, count: number): User[] {
   return Array.from({ length: count }, (_, n) => {
     const id = `U0EVAL${String(n + 1).padStart(3, '0')}`;
     const heavy = n % 20 === 7;
+    const admin = n % 25 === 3;
     const updateDay = rng.int(1, 6);
     const travel = rng.chance(0.06) ? rng.int(2, 5) : -1;
     const docking = rng.chance(0.3);
@@ -76,7 +79,7 @@ export function makeUsers(rng: Rng, count: number): User[] {
       };
       return device;
     });
-    return { id, heavy, devices };
+    return { id, heavy, admin, devices };
   });
 }
 

@@ -5,18 +5,25 @@
  * (report.ts). Exits 1 unless every attack is caught and nothing benign is ended.
  * Options: --seed N (default 20231014), --users N (default 120), --days N (default 7).
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createTorExitList } from '../src/server/tor/exit-list';
 import { OrgPolicy } from '../src/shared/policy/org-policy';
-import { attackWeek } from './attacks';
+import { attackWeek, IOC_RANGE } from './attacks';
 import { benignWeek, makeUsers } from './benign';
 import { replay } from './replay';
+import { webApiWeek } from './benign-web-api';
 import { reasonTable, scenarioTable, score } from './report';
 import { createRng, START, TRUSTED_CIDRS } from './world';
 
 const TOR_LIST = new URL('../test/fixtures/tor/torbulkexitlist-2023-10-14.txt', import.meta.url).pathname;
 const TOR_LIST_DATE = Date.parse('2023-10-14T00:00:00Z');
+
+/** The org's indicator list for `asn`: a bulletproof-hosting range the attacks use (attacks.ts). */
+const IOC_LIST = join(mkdtempSync(join(tmpdir(), 'sg-eval-ioc-')), 'ioc.txt');
+writeFileSync(IOC_LIST, `# known bad\n${IOC_RANGE}\nAS9009\n`);
 
 /** Every detector on and ending sessions: the strictest policy an admin could choose. */
 export const EVAL_POLICY = OrgPolicy.parse({
@@ -28,6 +35,12 @@ export const EVAL_POLICY = OrgPolicy.parse({
     session_cookie_injection: { action: 'terminate' },
     unexpected_api_call_volume: { action: 'terminate' },
     ip_address: { enabled: true, action: 'terminate' },
+    unexpected_message_deletion: { action: 'terminate' },
+    excessive_file_shares: { action: 'terminate' },
+    unexpected_admin_action: { action: 'terminate' },
+    unexpected_scraping: { action: 'terminate' },
+    spoofed_user_agent: { action: 'terminate' },
+    asn: { enabled: true, action: 'terminate', iocList: IOC_LIST },
   },
   trustedCidrs: TRUSTED_CIDRS,
   cooldownSeconds: 300,
@@ -48,7 +61,7 @@ async function main(): Promise<number> {
     .filter(Boolean);
 
   const users = makeUsers(rng, userCount);
-  const benign = benignWeek(rng, users, days);
+  const benign = [...benignWeek(rng, users, days), ...webApiWeek(rng, users, days)];
   const scenarios = attackWeek(rng, users, exits);
   const devices = [...users.flatMap((u) => u.devices.map((d) => d.id)), ...scenarios.flatMap((s) => s.newDevices)];
   const batches = [...benign, ...scenarios.flatMap((s) => s.batches)];

@@ -10,6 +10,7 @@ import type { TorListView } from './detection/define-detector';
 import type { AdminEventBus } from './events/admin-stream';
 import type { IdentityVerifier } from './identity/slack-oidc';
 import type { Metrics } from './metrics';
+import type { GroupDirectory } from './detection/exclusions';
 import type { SlackService } from './slack/service';
 import type { SsfService } from './ssf/service';
 import type { VerdictHub } from './verdicts/hub';
@@ -73,6 +74,8 @@ export interface AppContext {
   torList: TorListSource | null;
   /** The Slack connection (issue #7): server-side revocation and the audit log; null without one. */
   slack: SlackService | null;
+  /** Slack user groups for `excludedGroups` (issue #14, slack/usergroups.ts); null: groups match nobody. */
+  groups?: GroupDirectory | null;
   /** Rate limits, quota and approval mode for POST /v1/enroll (issue #10, src/server/enrollment/). */
   enrollment: EnrollmentControls;
   /** /metrics without a bearer token (`serve --public-metrics`); default false (issue #10). */

@@ -35,6 +35,7 @@ import { DEFAULT_RETRY_DELAYS_MS } from './webhooks/dispatcher';
 import { extensionUpdateRoutes } from './routes/extension-updates';
 import { firefoxPackageRoutes } from './routes/firefox-package';
 import { startWorkers, type WorkerContext, type Workers } from './workers';
+import { slackGroupDirectory } from './slack/usergroups';
 import { createEnrollmentControls } from './enrollment/controls';
 
 export type AppDeps = Pick<AppContext, 'db' | 'secrets'> &
@@ -66,6 +67,7 @@ export function resolveContext(deps: AppDeps): WorkerContext {
     webhookRetryDelaysMs: deps.webhookRetryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS,
     torList: deps.torList ?? null,
     slack: deps.slack ?? null,
+    groups: deps.groups !== undefined ? deps.groups : deps.slack ? slackGroupDirectory(deps.slack.context) : null,
     enrollment: deps.enrollment ?? createEnrollmentControls(),
     publicMetrics: deps.publicMetrics ?? false,
     webhookTargets: deps.webhookTargets ?? { allowPrivate: false },

@@ -57,6 +57,7 @@ export function startWorkers(
     verdictKeys: ctx.verdictKeys,
     metrics: ctx.metrics,
     log: options.log.child({ component: 'slack' }),
+    groups: ctx.groups ?? null,
   });
   // Finished jobs are kept a while (for `jobs list --status done`), then dropped; failed ones stay.
   const retention = createLoop({

@@ -52,6 +52,8 @@ export interface FakeSlackApi {
   allowList: { trusted_cidr: string[]; trusted_asns: number[] };
   featureDisabled: Set<string>;
   primaryOwners: Set<string>;
+  /** `usergroups.users.list` (issue #14): group id to member ids; needs `usergroups:read`. */
+  usergroups: Map<string, string[]>;
   calls: FakeCall[];
   callsTo(method: string): FakeCall[];
   /** Who answers `openid.connect.token` (Sign in with Slack, test/fakes/fake-slack-oidc.ts); none by default. */
@@ -117,6 +119,7 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
     allowList: { trusted_cidr: [] as string[], trusted_asns: [] as number[] },
     featureDisabled: new Set<string>(),
     primaryOwners: new Set<string>(),
+    usergroups: new Map<string, string[]>(),
     calls: [] as FakeCall[],
     failures: new Map<string, Failure[]>(),
   };
@@ -163,6 +166,11 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
           },
           { 'x-oauth-scopes': auth.scopes.join(',') },
         );
+      case 'usergroups.users.list': {
+        if (!auth.scopes.includes('usergroups:read')) return fail('missing_scope', { needed: 'usergroups:read' });
+        const members = state.usergroups.get(String(params.usergroup));
+        return members ? ok({ users: members }) : fail('no_such_subteam');
+      }
       case 'admin.users.session.list': {
         const mine = state.sessions.filter((s) => !params.user_id || s.user_id === params.user_id);
         const limit = Math.max(1, Math.min(1000, Number(params.limit) || 100));
@@ -302,6 +310,7 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
     },
     featureDisabled: state.featureDisabled,
     primaryOwners: state.primaryOwners,
+    usergroups: state.usergroups,
     calls: state.calls,
     callsTo: (method) => state.calls.filter((c) => c.method === method),
     failNext(method, f, times = 1) {

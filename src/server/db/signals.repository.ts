@@ -28,6 +28,8 @@ export function signalRow(
     source_ip: ip,
     host: signal.type === 'download' ? signal.host : null,
     bytes: signal.type === 'download' ? signal.bytes : null,
+    api_method: signal.type === 'api_calls' ? signal.method : null,
+    api_calls: signal.type === 'api_calls' ? signal.count : null,
     data: JSON.stringify(signal),
   };
 }

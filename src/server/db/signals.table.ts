@@ -14,6 +14,9 @@ export interface SignalsTable {
   bytes: number | null;
   /** 1 when `at` predates the device's previous report (issue #10): never counted into baselines. */
   late?: number;
+  /** `api_calls` only (issue #14): the method and the count, for SQL windows and sums. */
+  api_method?: string | null;
+  api_calls?: number | null;
   /** The whole signal as received, JSON text. */
   data: string;
 }

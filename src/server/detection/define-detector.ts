@@ -7,6 +7,7 @@
 import type { OrgPolicy } from '../../shared/policy/org-policy';
 import type { ReasonCode } from '../../shared/protocol/reason-codes';
 import type { ClientFingerprint, Signal } from '../../shared/protocol/signals';
+import type { IocListView } from './ioc-list';
 
 export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -41,6 +42,24 @@ export interface SessionCookieEvent {
   change: 'present' | 'appeared' | 'changed' | 'removed';
 }
 
+/** Calls to one method in one reported window (issue #14 detectors; from the method columns). */
+export interface ApiCallCount {
+  id: string;
+  /** Device clock: the window's end. */
+  at: number;
+  method: string;
+  calls: number;
+}
+
+/** The subject's Slack API use on earlier days (detectors/unexpected_admin_action.ts). */
+export interface AdminBaseline {
+  /** Days (UTC, before the event's day, within the lookback) with any API call. */
+  activeDays: number;
+  /** Admin-method calls on those days, and on the busiest one. */
+  adminCalls: number;
+  maxDailyAdminCalls: number;
+}
+
 /** A session (keyed hash of `d`) and the device and fingerprint that first reported it. */
 export interface SessionBinding {
   sessionKey: string;
@@ -71,6 +90,13 @@ export interface DetectionState {
   downloadBaseline: DownloadBaseline | null;
   /** The device's `api_calls` signals reaching back at least `lookbackMs`. */
   apiCalls: readonly ApiCallRecord[];
+  /**
+   * The device's calls to the methods the enabled issue #14 detectors watch, reaching
+   * back their `lookbackMs` (a few minutes), oldest first. Absent: none.
+   */
+  apiCallCounts?: readonly ApiCallCount[];
+  /** Null until known; only loaded when the batch holds an admin.* call. */
+  adminBaseline?: AdminBaseline | null;
   /** Bindings of every session key the batch mentions. */
   sessions: ReadonlyMap<string, SessionBinding>;
   /** Device ids that are this same device (itself, and keys it rotated from). */
@@ -81,6 +107,8 @@ export interface DetectionState {
   sessionCookieEvents: readonly SessionCookieEvent[];
   /** Null when no list is configured, loaded or it is empty. */
   torExitList: TorListView | null;
+  /** `detectors.asn.iocList` as the engine read it (ioc-list.ts); absent or null: none. */
+  iocList?: IocListView | null;
 }
 
 export interface DetectionEvent {

@@ -13,6 +13,7 @@ import type { Metrics } from '../metrics';
 import { currentPolicy } from '../policy/policy-store';
 import type { VerdictHub } from '../verdicts/hub';
 import type { Detector, TorListView } from './define-detector';
+import type { GroupDirectory } from './exclusions';
 import { loadState } from './load-state';
 import { recordFinding } from './record-finding';
 import { DETECTORS } from './registry';
@@ -33,6 +34,8 @@ export interface EngineDeps {
   now: () => number;
   detectors?: readonly Detector[];
   torList?: TorListProvider | null;
+  /** Slack user groups for `excludedGroups` (slack/usergroups.ts); absent, groups match nobody. */
+  groups?: GroupDirectory | null;
 }
 
 export interface EngineInput {

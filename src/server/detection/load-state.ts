@@ -19,6 +19,8 @@ import type {
   TorListView,
 } from './define-detector';
 import { BASELINE_DAYS } from './detectors/excessive_downloads';
+import { iocListAt } from './ioc-list';
+import { loadApiUse } from './load-api-use';
 
 const DAY_MS = 86_400_000;
 
@@ -59,6 +61,7 @@ export async function loadState(db: Db, request: StateRequest): Promise<Detectio
   const apiCalls = uses('unexpected_api_call_volume') && has('api_calls');
 
   return {
+    ...(await loadApiUse(db, request)),
     subject: request.subject,
     userId: request.userId,
     downloads: downloads ? await downloadsBetween(db, deviceId, since('excessive_downloads'), to) : [],
@@ -85,6 +88,7 @@ export async function loadState(db: Db, request: StateRequest): Promise<Detectio
         )
       : [],
     torExitList: request.torExitList,
+    iocList: uses('asn') && policy.detectors.asn.iocList ? iocListAt(policy.detectors.asn.iocList, request.now) : null,
   };
 }
 

@@ -7,7 +7,9 @@
  * follows. Cooldown never hides a finding (issue #10): it is recorded with outcome
  * `cooldown`, its evidence naming what it waited on. A new reason is never held back.
  * The subject is a verified user or the device itself (subject.ts), so a device that
- * claims someone else's identity spends nobody's cooldown but its own.
+ * claims someone else's identity spends nobody's cooldown but its own. A subject a rule's
+ * own `excludedUsers`/`excludedGroups` spare (exclusions.ts, issue #14) is recorded
+ * `excluded` whatever the action; the global list spares from termination, as before.
  */
 import { randomUUID } from 'node:crypto';
 import type { Signal } from '../../shared/protocol/signals';
@@ -18,18 +20,28 @@ import type { ActivePolicy } from '../policy/policy-store';
 import { issueVerdict } from '../verdicts/issue-verdict';
 import type { Detection, Detector } from './define-detector';
 import type { EngineDeps, EngineResult, FindingOutcome } from './engine';
-import { isExcluded, type Subject } from './subject';
+import type { RuleSetting } from '../../shared/policy/org-policy';
+import { exclusionOf } from './exclusions';
+import type { Subject } from './subject';
+
+export interface FindingOptions {
+  /** The rule's setting when it is not `policy.detectors[detector.id]` (Slack anomalies). */
+  rule?: RuleSetting;
+  /** The `detector` column when it differs from the reason (`slack_anomaly`). */
+  detectorName?: string;
+  /** A stable id (an audit entry processed twice makes one finding). */
+  findingId?: string;
+}
 
 export async function recordFinding(
   deps: EngineDeps,
   active: ActivePolicy,
   // Only these fields are read: Slack audit-log findings (src/server/slack/) pass their own.
-  detector: Pick<Detector, 'id' | 'severity'>,
+  detector: { id: string; severity: Detector['severity'] },
   detection: Detection,
   signal: Pick<Signal, 'id' | 'at' | 'sessionKey'>,
   subject: Subject,
-  /** A stable id makes the finding once-only across replicas (a second insert fails). */
-  options: { findingId?: string } = {},
+  options: FindingOptions = {},
 ): Promise<EngineResult['findings'][number] | null> {
   const { db, now } = deps;
   const policy = active.policy;
@@ -40,10 +52,13 @@ export async function recordFinding(
   // A device's findings before its Slack user was known are filed under the device.
   const subjects = [...new Set([subject.id, subject.deviceId])];
 
-  const action = policy.detectors[detector.id].action;
+  const rule = options.rule ?? policy.detectors[detector.id as Detector['id']];
+  const action = rule.action;
+  const exclusion = await exclusionOf(policy, rule, subject, deps.groups);
   let outcome: FindingOutcome = 'alert';
-  if (action === 'terminate') {
-    if (isExcluded(policy, subject)) outcome = 'excluded';
+  if (exclusion && exclusion.by !== 'policy') outcome = 'excluded';
+  else if (action === 'terminate') {
+    if (exclusion) outcome = 'excluded';
     else if (policy.mode === 'monitor') outcome = 'would_terminate';
     else if (inCooldown && (await recentVerdict(db, subjects, reason, cooldownSince))) outcome = 'cooldown';
     else outcome = 'verdict_issued';
@@ -56,6 +71,7 @@ export async function recordFinding(
   const target = { deviceId: subject.deviceId, sessionKey, userId: subject.userId };
   const evidence: Record<string, unknown> = { ...detection.evidence };
   if (outcome === 'would_terminate') evidence.wouldBeVerdict = { action: 'terminate', reasons: [reason], target };
+  if (exclusion) evidence.exclusion = exclusion;
   if (outcome === 'cooldown') evidence.cooldown = { seconds: policy.cooldownSeconds, subjects, action };
   if (subject.claimedUserId && subject.claimedUserId !== subject.userId) {
     // Kept for the admin, never acted on: Slack has not vouched for it (issue #10).
@@ -77,7 +93,7 @@ export async function recordFinding(
   await db.transaction().execute(async (trx) => {
     await insertFinding(trx, {
       id: findingId,
-      detector: detector.id,
+      detector: options.detectorName ?? detector.id,
       reason,
       severity: detector.severity,
       subject: subject.id,

@@ -1,8 +1,10 @@
 /**
  * What an audit-log entry becomes (issue #7). Slack's own `anomaly` entries become one
  * finding per reason code Slack gave (`detector: slack_anomaly`, `reason`: Slack's word),
- * linked to the user's guarded devices and recent verdicts; Slack's AER decides what Slack
- * does about them, so they are alerts here. Any other entry a guarded user made goes to
+ * linked to the user's guarded devices and recent verdicts. What each does is the policy's
+ * `slackAnomalies.<reason>` (issue #14): `alert` (the default) records it; `terminate`
+ * also sends a signed verdict to the verified user's latest guarded device through
+ * record-finding.ts (exclusions, monitor mode and cooldown included). Any other entry a guarded user made goes to
  * the correlation (correlation.ts), whose finding takes the policy's action through the
  * same path as a device detector's (record-finding.ts): in enforce mode with `terminate`
  * a signed verdict goes to the user's latest device, and the revocation worker ends the
@@ -13,6 +15,7 @@ import { findingFromEntryExists, recentVerdictIds, type AuditEntryRow } from '..
 import { getSlackConnection } from '../db/slack-connection.repository';
 import { recordFinding } from '../detection/record-finding';
 import { withSubjectLock } from '../detection/subject-lock';
+import { SLACK_ANOMALY_REASONS, type RuleSetting, type SlackAnomalyReason } from '../../shared/policy/org-policy';
 import { currentPolicy, type ActivePolicy } from '../policy/policy-store';
 import { AuditEntry, anomalyReasons, entryPlace, entryUser } from './audit-entry';
 import type { SlackRuntime } from './context';
@@ -45,6 +48,36 @@ async function recordAnomaly(
   const ids: string[] = [];
   for (const reason of reasons) {
     const id = stableId(`slack-anomaly:${entry.id}:${reason}`);
+    const rule = anomalyRule(active, reason);
+    const acting = rule.action === 'terminate' || rule.excludedUsers.length > 0 || rule.excludedGroups.length > 0;
+    if (acting && userId && footprint?.latestDeviceId) {
+      if (await findingExists(rt, id)) continue;
+      const subject = { id: userId, userId, deviceId: footprint.latestDeviceId };
+      const detection = {
+        summary: `Slack flagged ${reason} for ${userId}${place.ip ? ` from ${place.ip}` : ''}`,
+        evidence: {
+          slackEntryId: entry.id,
+          slackReasons: reasons,
+          slackSessionId: place.sessionId,
+          ip: place.ip,
+          userAgent: place.ua,
+          location: entry.context?.location ?? null,
+          userId,
+          devices: footprint.deviceIds,
+          verdictIds,
+        },
+      };
+      const signal = { id: `slack-audit:${entry.id}`, at, sessionKey: null };
+      const finding = await withSubjectLock(subject.deviceId, () =>
+        recordFinding(rt, active, { id: reason, severity: 'high' }, detection, signal, subject, {
+          rule,
+          detectorName: ANOMALY_DETECTOR,
+          findingId: id,
+        }),
+      );
+      if (finding) ids.push(id);
+      continue;
+    }
     const inserted = await rt.db
       .insertInto('findings')
       .values({
@@ -86,6 +119,18 @@ async function recordAnomaly(
     }
   }
   return ids;
+}
+
+/** The policy's setting for a Slack reason; a reason this build does not know is an alert. */
+function anomalyRule(active: ActivePolicy, reason: string): RuleSetting {
+  const known = (SLACK_ANOMALY_REASONS as readonly string[]).includes(reason);
+  return known
+    ? active.policy.slackAnomalies[reason as SlackAnomalyReason]
+    : { action: 'alert', excludedUsers: [], excludedGroups: [] };
+}
+
+async function findingExists(rt: SlackRuntime, id: string): Promise<boolean> {
+  return (await rt.db.selectFrom('findings').select('id').where('id', '=', id).executeTakeFirst()) !== undefined;
 }
 
 async function correlate(

@@ -6,6 +6,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { VerdictKeys } from '../auth/server-secrets';
 import type { Db } from '../db/schema';
+import type { GroupDirectory } from '../detection/exclusions';
 import type { Metrics } from '../metrics';
 import type { VerdictHub } from '../verdicts/hub';
 import type { SecretKey } from './secret-key';
@@ -28,6 +29,8 @@ export interface SlackRuntime {
   verdictKeys: VerdictKeys;
   metrics: Metrics;
   log: Pick<FastifyBaseLogger, 'info' | 'warn' | 'error'>;
+  /** For `excludedGroups` (issue #14); absent, groups match nobody. */
+  groups?: GroupDirectory | null;
 }
 
 export interface Actor {

@@ -13,7 +13,8 @@ import type { SigningKey } from './verdict-key-ring';
 export const VERDICT_TTL_MS = 10 * 60_000;
 
 export interface VerdictInput {
-  reasons: ReasonCode[];
+  /** Our codes, or Slack's own anomaly reasons (issue #14): the wire takes any snake_case word. */
+  reasons: (ReasonCode | (string & {}))[];
   deviceId: string;
   sessionKey: string | null;
   userId: string | null;

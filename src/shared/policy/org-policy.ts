@@ -9,9 +9,18 @@ import { SERVER_SIDE_MODES } from './server-side-modes';
 
 const Action = z.enum(['alert', 'terminate']);
 
+/** Slack user ids (or device ids, for devices whose user Slack has not vouched for). */
+const ExcludedUsers = z.array(z.string().min(1).max(64)).default([]);
+/** Slack user group ids (`S…`), resolved through usergroups.users.list (slack/usergroups.ts). */
+const ExcludedGroups = z
+  .array(z.string().regex(/^S[A-Z0-9]{2,20}$/, 'a Slack user group id such as S0123ABCD'))
+  .default([]);
+/** Who a rule never acts on, as in Slack's AER: per detector and per Slack anomaly (issue #14). */
+const exclusions = { excludedUsers: ExcludedUsers, excludedGroups: ExcludedGroups };
+
 const detector = <T extends z.ZodRawShape>(enabled: boolean, action: 'alert' | 'terminate', extra: T) =>
   z
-    .object({ enabled: z.boolean().default(enabled), action: Action.default(action), ...extra })
+    .object({ enabled: z.boolean().default(enabled), action: Action.default(action), ...exclusions, ...extra })
     .strict()
     // Generic over `extra`, zod cannot see that `{}` fits every instantiation; it does.
     .prefault({} as never);
@@ -19,6 +28,45 @@ const detector = <T extends z.ZodRawShape>(enabled: boolean, action: 'alert' | '
 const Cidr = z
   .string()
   .regex(/^(\d{1,3}(\.\d{1,3}){3}\/\d{1,2}|[0-9a-fA-F:]+\/\d{1,3})$/, 'a CIDR such as 10.0.0.0/8 or 2001:db8::/32');
+
+/** Every reason code Slack's Anomaly Event Response sends (`search_volume` is deprecated). */
+export const SLACK_ANOMALY_REASONS = [
+  'asn',
+  'excessive_downloads',
+  'excessive_file_shares',
+  'excessive_malware_uploads',
+  'ip_address',
+  'potential_spam',
+  'search_volume',
+  'session_fingerprint',
+  'spoofed_user_agent',
+  'tor',
+  'unexpected_admin_action',
+  'unexpected_api_call_volume',
+  'unexpected_client',
+  'unexpected_credential_testing',
+  'unexpected_message_deletion',
+  'unexpected_scraping',
+  'unexpected_user_agent',
+  'user_agent',
+] as const;
+export type SlackAnomalyReason = (typeof SLACK_ANOMALY_REASONS)[number];
+
+const slackAnomaly = z
+  .object({ action: Action.default('alert'), ...exclusions })
+  .strict()
+  .prefault({});
+const slackAnomalies = Object.fromEntries(SLACK_ANOMALY_REASONS.map((r) => [r, slackAnomaly])) as Record<
+  SlackAnomalyReason,
+  typeof slackAnomaly
+>;
+
+/** What every rule (a detector or a Slack anomaly) says about acting: its action and who it spares. */
+export interface RuleSetting {
+  action: 'alert' | 'terminate';
+  excludedUsers: readonly string[];
+  excludedGroups: readonly string[];
+}
 
 export const OrgPolicy = z
   .object({
@@ -37,6 +85,30 @@ export const OrgPolicy = z
           maxCallsPerMinute: z.number().int().positive().default(300),
         }),
         ip_address: detector(false, 'alert', {}),
+        // Issue #14: Slack's AER anomalies seen from the extension (detectors/<code>.ts).
+        unexpected_message_deletion: detector(true, 'terminate', {
+          maxPerMinute: z.number().int().positive().default(100),
+        }),
+        excessive_file_shares: detector(true, 'terminate', {
+          maxPerMinute: z.number().int().positive().default(50),
+        }),
+        unexpected_admin_action: detector(true, 'alert', {
+          maxPerMinute: z.number().int().positive().default(60),
+          baselineDays: z.number().int().min(1).max(90).default(14),
+        }),
+        unexpected_scraping: detector(true, 'terminate', {
+          minCallsPerMinute: z.number().int().positive().default(60),
+          minMinutes: z.number().int().min(1).max(60).default(3),
+        }),
+        spoofed_user_agent: detector(true, 'terminate', {}),
+        // Accepted now, decided in later steps (issue #14): the IP-to-ASN data set and the
+        // audit-log user agents. `iocList` (addresses, CIDRs, AS numbers) already works.
+        asn: detector(false, 'alert', {
+          cloud: z.boolean().default(false),
+          iocList: z.string().min(1).max(2048).optional(),
+          newAsnAfterDays: z.number().int().min(1).max(365).default(14),
+        }),
+        user_agent: detector(false, 'alert', {}),
         // From Slack's audit log (issue #7, src/server/slack/): activity on the user's
         // session from an address or user agent none of their guarded devices used within
         // `recentSeconds` before it. Needs a Slack connection; fires on nothing without one.
@@ -64,6 +136,12 @@ export const OrgPolicy = z
       })
       .strict()
       .prefault({}),
+    /**
+     * Slack's own anomaly events from its audit log (issue #14), one entry per reason code
+     * Slack sends: `alert` records a finding, `terminate` also ends the verified user's
+     * guarded sessions.
+     */
+    slackAnomalies: z.object(slackAnomalies).strict().prefault({}),
     excludedUsers: z.array(z.string().min(1)).default([]),
     trustedCidrs: z.array(Cidr).default([]),
     cooldownSeconds: z.number().int().nonnegative().default(300),

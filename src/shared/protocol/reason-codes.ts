@@ -13,6 +13,13 @@ export const REASON_CODES = [
   'ip_address',
   'session_used_off_device',
   'guard_silenced',
+  // Issue #14: Slack AER's words for what the extension sees of Slack's web API and client.
+  'unexpected_message_deletion',
+  'excessive_file_shares',
+  'unexpected_admin_action',
+  'unexpected_scraping',
+  'spoofed_user_agent',
+  'asn',
 ] as const;
 
 /**
@@ -47,4 +54,10 @@ export const REASON_TEXT: Record<ReasonCode, string> = {
   ip_address: 'Slack was used from a network your organisation does not trust',
   session_used_off_device: 'your Slack session was used from a device your organisation does not guard',
   guard_silenced: 'Session Guard stopped reporting from a browser while Slack was still in use, or was removed',
+  unexpected_message_deletion: 'Slack messages were deleted at a rate no person deletes them',
+  excessive_file_shares: 'Slack files were shared or made public at an unusual rate',
+  unexpected_admin_action: 'Slack admin actions were taken at an unusual volume or by an unusual user',
+  unexpected_scraping: 'Slack conversations were paged through the way an export tool does',
+  spoofed_user_agent: 'the browser claimed to be something its own client hints contradict',
+  asn: 'Slack was reached from a network on your organisation’s indicator list',
 };

@@ -12,8 +12,15 @@ describe('org policy', () => {
       maxBytes: 524288000,
       maxFiles: 200,
       windowSeconds: 600,
+      excludedUsers: [],
+      excludedGroups: [],
     });
-    expect(DEFAULT_ORG_POLICY.detectors.ip_address).toEqual({ enabled: false, action: 'alert' });
+    expect(DEFAULT_ORG_POLICY.detectors.ip_address).toEqual({
+      enabled: false,
+      action: 'alert',
+      excludedUsers: [],
+      excludedGroups: [],
+    });
     expect(DEFAULT_ORG_POLICY.cooldownSeconds).toBe(300);
   });
 
