@@ -22,6 +22,14 @@ import {
   watchStore,
 } from './harness/vault-session';
 import { join } from 'node:path';
+import {
+  devicesEnrolled,
+  sessionEnded,
+  slackCookie,
+  stealSession,
+  storedOnce,
+  verdictReasons,
+} from './harness/detection';
 
 const FILES_THRESHOLD = 4;
 const policy = (sessionVault: 'off' | 'memory' | 'sealed') => ({
@@ -123,6 +131,45 @@ test.describe('vault memory', () => {
     const tab = await slack.page!.context().newPage();
     await tab.goto(`https://app.slack.com/client/${TEAM_ID}`);
     await expect(tab).toHaveURL(/slack\.com\/signin/);
+  });
+});
+
+test.describe('vault memory, detectors', () => {
+  test.use({
+    orgPolicy: {
+      ...policy('memory'),
+      detectors: { session_cookie_injection: { action: 'terminate' }, excessive_downloads: { enabled: false } },
+    },
+  });
+
+  test('the session key comes from the vault; a d injected into the store is foreign and ends the session', async ({
+    context,
+    serviceWorker,
+    backend,
+    fakeSlack,
+    slack,
+  }) => {
+    await expect.poll(() => vaultStatus(serviceWorker), { timeout: 45_000 }).toMatchObject({ mode: 'memory' });
+    await devicesEnrolled(backend);
+    await slack.signIn();
+    const issued = fakeSlack.sessions.at(-1)!;
+    // Signing in through Slack's pages: the session is reported (bound) from the vault, vouched for.
+    const [signedIn] = await storedOnce(backend, 'session_cookie', (s) => s.data.change === 'appeared');
+    expect(signedIn.data.lastSigninAt).toEqual(expect.any(Number));
+
+    // A thief's session written into the store right after (inside the sign-in's grace window).
+    const stolen = await stealSession(fakeSlack.port);
+    const cdp = await context.newCDPSession(slack.page!);
+    const { sameSite: _sameSite, ...cookie } = slackCookie('d', stolen.d);
+    expect((await cdp.send('Network.setCookie', { ...cookie, sameSite: 'Lax' })).success).toBe(true);
+    await expect.poll(() => verdictReasons(backend), { timeout: 20_000 }).toEqual([['session_cookie_injection']]);
+    await sessionEnded(context);
+    await expect.poll(() => vaultRuleCount(serviceWorker)).toBe(0);
+    // The vault's own session is gone from this browser too.
+    const tab = await context.newPage();
+    await tab.goto(`https://app.slack.com/client/${TEAM_ID}`);
+    await expect(tab).toHaveURL(/slack\.com\/signin/);
+    expect(fakeSlack.requests.filter((r) => r.at > Date.now() - 2_000 && r.sessionCookie === issued)).toEqual([]);
   });
 });
 

@@ -75,6 +75,7 @@ function headerOptions(): string[] {
 /** Issue #13: the session vault, which moves `d` out of the store and reports it itself. */
 export interface VaultView {
   owns(value: string): boolean;
+  active(): boolean;
   current(): Promise<string | null>;
 }
 
@@ -95,13 +96,16 @@ export function watchSessionCookie(
     headerOptions() as Parameters<typeof browser.webRequest.onHeadersReceived.addListener>[2],
   );
 
-  const changed = (removed: boolean, value: string) =>
+  const changed = (removed: boolean, value: string, foreign = false) =>
     void (async () => {
       const changedAt = Date.now();
       const current = await state.get();
       const { sessionKey: previous } = current;
       let { lastSigninAt } = current;
-      if (!removed && (lastSigninAt === null || lastSigninAt < changedAt - SIGNIN_FRESH_MS)) {
+      // Issue #13: with the vault on, Slack's own responses never reach the store, so a
+      // sign-in vouches for no `d` found there.
+      if (foreign) lastSigninAt = null;
+      else if (!removed && (lastSigninAt === null || lastSigninAt < changedAt - SIGNIN_FRESH_MS)) {
         lastSigninAt = (await signins.wait(SIGNIN_WAIT_MS)) ?? lastSigninAt;
       }
       if (removed) {
@@ -118,6 +122,7 @@ export function watchSessionCookie(
           change: previous ? 'changed' : 'appeared',
           dsTimestamp: await dsTimestamp(),
           lastSigninAt,
+          ...(foreign ? { outsideVault: true as const } : {}),
         },
         { urgent: true, sessionKey },
       );
@@ -127,7 +132,7 @@ export function watchSessionCookie(
     if (!isSlackSessionCookie(cookie)) return;
     if (removed && cause === 'overwrite') return; // the add that follows reports it
     if (vault?.owns(cookie.value)) return; // the vault moving its own `d`: it reports the session
-    changed(removed, cookie.value);
+    changed(removed, cookie.value, !removed && (vault?.active() ?? false));
   });
   return { sessionChanged: (value) => changed(value === null, value ?? '') };
 }

@@ -159,8 +159,16 @@ export function createSessionVault(events: VaultEvents) {
 
   return {
     blocking,
-    /** True when a `d` in the store is the vault's own (being moved), so the collector ignores it. */
-    owns: (value: string) => value === held?.value,
+    /**
+     * True when a `d` in the store is the vault's own or one Slack's response just set
+     * (being moved), so the session collector leaves it to the vault.
+     */
+    owns(value: string): boolean {
+      const seen = seenFromSlack.get(value);
+      return value === held?.value || (mode !== 'off' && seen !== undefined && seen > Date.now() - FROM_SLACK_MS);
+    },
+    /** On: Slack's responses never reach the store, so any other `d` there is foreign. */
+    active: () => mode !== 'off',
     /** The vaulted `d`, if any. */
     async current(): Promise<string | null> {
       await loaded;
