@@ -70,6 +70,8 @@ export function createSessionVault(events: VaultEvents) {
     return { responseHeaders: found.headers };
   };
 
+  // Chromium accepts a 'blocking' listener without the permission and never blocks with
+  // it (a development load): the permission itself is what says whether the vault can work.
   let blocking = false;
   try {
     browser.webRequest.onHeadersReceived.addListener(
@@ -133,6 +135,11 @@ export function createSessionVault(events: VaultEvents) {
       serial(() => takeFromStore(cookie));
   });
 
+  const permitted = browser.permissions
+    .contains({ permissions: ['webRequestBlocking'] as never })
+    .then((granted) => blocking && granted)
+    .catch(() => false);
+
   const loaded = (async () => {
     const kept = (await browser.storage.session.get(KEY))[KEY] as
       { mode?: SessionVaultMode; held?: Held | null } | undefined;
@@ -158,7 +165,8 @@ export function createSessionVault(events: VaultEvents) {
   }
 
   return {
-    blocking,
+    /** Whether blocking webRequest really works here (policy-installed in Chromium). */
+    available: () => permitted,
     /**
      * True when a `d` in the store is the vault's own or one Slack's response just set
      * (being moved), so the session collector leaves it to the vault.
@@ -178,11 +186,12 @@ export function createSessionVault(events: VaultEvents) {
     /** The org's mode from verified device settings; `off` where blocking webRequest is missing. */
     async apply(requested: SessionVaultMode): Promise<void> {
       await loaded;
-      const next: SessionVaultMode = blocking ? requested : 'off';
+      const can = await permitted;
+      const next: SessionVaultMode = can ? requested : 'off';
       const reason =
         requested === 'off'
           ? null
-          : blocking
+          : can
             ? null
             : 'this browser did not install Session Guard by policy (a development load), so it cannot keep the session cookie out of the browser';
       await updateStatus({ sessionVault: { requested, mode: next, reason } });
