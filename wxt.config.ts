@@ -30,7 +30,8 @@ export default defineConfig({
     description: 'Ends stolen or abused Slack sessions on this device, as your organisation’s policy requires.',
     icons: { 16: 'icon/16.png', 48: 'icon/48.png', 128: 'icon/128.png' },
     action: { default_title: 'Session Guard' },
-    host_permissions: SLACK_HOST_PERMISSIONS,
+    // Issue #13: the session vault adds `d` to Slack's WebSocket handshake (wss is its own scheme).
+    host_permissions: [...SLACK_HOST_PERMISSIONS, 'wss://*.slack.com/*'],
     ...(browser === 'firefox'
       ? {
           // Firefox has no offscreen documents (its background page has a DOM) and no
@@ -47,7 +48,9 @@ export default defineConfig({
           // A stable extension ID (DESIGN.md): the development key in keys/, or the org's own.
           key: loadExtensionKey().manifestKey,
           minimum_chrome_version: '120',
-          permissions: [...COMMON_PERMISSIONS, 'offscreen'],
+          // Issue #13: the session vault's blocking webRequest (Chromium grants it only to
+          // policy-installed extensions; elsewhere the vault stays off, docs/session-vault.md).
+          permissions: [...COMMON_PERMISSIONS, 'offscreen', 'webRequestBlocking'],
           storage: { managed_schema: 'managed_schema.json' },
         }),
   }),

@@ -20,6 +20,7 @@ import type { LocalDb } from './local-db';
 import { LocalEnforcer } from './local-enforcement';
 import { Outbox, backoffDelay, type OutboxSender } from './outbox';
 import { clearSlackCookies } from './slack-session';
+import type { SessionVault } from './session-vault/session-vault';
 import { startSignout } from './slack-signout';
 import { callSlack, readSlackTokens } from './slack-signout-requests';
 import { updateStatus } from './status';
@@ -32,6 +33,8 @@ export interface GuardEnv {
   sessionState: SessionState;
   sink: SignalSink;
   hash: (value: string) => Promise<string>;
+  /** Issue #13: keeps `d` out of the cookie store when the org's settings say so. */
+  vault?: SessionVault;
 }
 
 const never = <T>() => new Promise<T>(() => undefined);
@@ -67,7 +70,25 @@ export class ActiveGuard {
         })
       : null;
     this.enrolled = this.enrollThenConnect();
+    void this.applyVault();
   }
+
+  /** Issue #13: the vault follows the verified device settings (off until they say otherwise). */
+  private async applyVault(): Promise<void> {
+    if (!this.env.vault || this.stopped) return;
+    await this.env.vault.apply((await currentDeviceSettings(this.verdictKey)).sessionVault);
+  }
+
+  /** Every Slack cookie in the store, then the vault's `d` (issue #13): a verdict empties both. */
+  private readonly clearSession = async () => {
+    const store = await clearSlackCookies();
+    const vaulted = (await this.env.vault?.clear()) ?? null;
+    return {
+      cleared: store.cleared + (vaulted ? 1 : 0),
+      hosts: vaulted && !store.hosts.includes('.slack.com') ? [...store.hosts, '.slack.com'] : store.hosts,
+      sessionCookie: store.sessionCookie ?? vaulted,
+    };
+  };
 
   get support(): SupportInfo {
     return { supportUrl: this.policy.supportUrl, supportContact: this.policy.supportContact };
@@ -117,7 +138,7 @@ export class ActiveGuard {
         verdictKey: async () => this.verdictKey,
         deviceId: () => identity.deviceId,
         currentSessionKey: async () => (await this.env.sessionState.get()).sessionKey,
-        clearCookies: clearSlackCookies,
+        clearCookies: this.clearSession,
         signOut: (sessionCookie) =>
           startSignout(
             {
@@ -141,11 +162,12 @@ export class ActiveGuard {
   private async onSettings(settings: SignedDeviceSettings): Promise<void> {
     const result = await acceptDeviceSettings(this.verdictKey, settings);
     if (result === 'rejected') await updateStatus({ lastError: 'device settings with a bad signature were ignored' });
+    if (result === 'applied') await this.applyVault();
   }
 
   private async enforceLocally(breach: Breach): Promise<void> {
     const { sessionKey } = await this.env.sessionState.get();
-    const { cleared, hosts } = await clearSlackCookies();
+    const { cleared, hosts } = await this.clearSession();
     await this.env.sessionState.setSessionKey(null);
     const verdictId = crypto.randomUUID();
     const reasons = ['excessive_downloads'] as const;
@@ -254,7 +276,9 @@ export class ActiveGuard {
     });
     this.stream.ensure();
     void setSignedUninstallUrl(identity, this.policy.backendUrl).catch(() => undefined);
-    void reportCurrentSession(this.env.sink, this.env.sessionState, this.env.hash).catch(() => undefined);
+    void reportCurrentSession(this.env.sink, this.env.sessionState, this.env.hash, this.env.vault).catch(
+      () => undefined,
+    );
     void this.heartbeatIfDue();
     void this.outbox.flush();
     void this.poll();

@@ -2,7 +2,7 @@
  * The extension's IndexedDB: the only module that opens it. It holds what must outlive
  * the service worker: the non-extractable device key (CryptoKey objects are stored as
  * structured clones, so the private half never exists outside the browser's key store),
- * the outbox, and the ids of verdicts already executed.
+ * the outbox, the ids of verdicts already executed, and the sealed session vault.
  */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { Signal, VerdictAck } from '@/src/shared/protocol';
@@ -38,7 +38,12 @@ export interface Identity {
   previousDeviceIds?: string[];
 }
 
+/** Issue #13: the sealed session vault: its non-extractable AES-GCM key and the sealed `d`. */
+export type VaultRecord =
+  { id: 'key'; key: CryptoKey } | { id: 'sealed'; iv: Uint8Array<ArrayBuffer>; data: ArrayBuffer };
+
 interface GuardDb extends DBSchema {
+  vault: { key: string; value: VaultRecord };
   identity: { key: string; value: Identity };
   outbox: { key: string; value: OutboxItem; indexes: { createdAt: number } };
   executed: { key: string; value: ExecutedVerdict };
@@ -49,11 +54,14 @@ export type LocalDb = IDBPDatabase<GuardDb>;
 let opening: Promise<LocalDb> | undefined;
 
 export function openLocalDb(name = 'session-guard'): Promise<LocalDb> {
-  opening ??= openDB<GuardDb>(name, 1, {
-    upgrade(db) {
-      db.createObjectStore('identity', { keyPath: 'id' });
-      db.createObjectStore('outbox', { keyPath: 'key' }).createIndex('createdAt', 'createdAt');
-      db.createObjectStore('executed', { keyPath: 'id' });
+  opening ??= openDB<GuardDb>(name, 2, {
+    upgrade(db, oldVersion) {
+      if (oldVersion < 1) {
+        db.createObjectStore('identity', { keyPath: 'id' });
+        db.createObjectStore('outbox', { keyPath: 'key' }).createIndex('createdAt', 'createdAt');
+        db.createObjectStore('executed', { keyPath: 'id' });
+      }
+      if (oldVersion < 2) db.createObjectStore('vault', { keyPath: 'id' });
     },
   });
   return opening;

@@ -89,6 +89,8 @@ export function rows(status: ProtectionStatus, now: number): [string, string][] 
   ];
   if (status.localCap) list.push(['Local limit', status.localCap]);
   if (status.slackIdentity) list.push(['Slack account', identityText(status.slackIdentity, now)]);
+  if (status.sessionVault && status.sessionVault.requested !== 'off')
+    list.push(['Session vault', vaultText(status.sessionVault)]);
   if (status.lastError && status.policy === 'ok') list.push(['Problem', status.lastError]);
   return list;
 }
@@ -147,4 +149,12 @@ export function renderStatus(
   const identity = status.slackIdentity?.state;
   if (onVerify && (identity === 'needs_consent' || identity === 'failed')) fragment.append(verifyPrompt(doc, onVerify));
   return fragment;
+}
+
+/** Issue #13: where the Slack session rests, and what a browser restart means for the user. */
+export function vaultText(vault: NonNullable<ProtectionStatus['sessionVault']>): string {
+  if (vault.mode === 'off') return `off: ${vault.reason ?? 'your organisation turned it off'}`;
+  if (vault.mode === 'memory')
+    return 'on: your Slack session is kept in Session Guard’s memory, not in the browser’s cookies. After a browser restart, sign in to Slack again (one click with your company’s single sign-on).';
+  return 'on (sealed): your Slack session is kept encrypted by Session Guard, not in the browser’s cookies, and survives a browser restart.';
 }

@@ -18,6 +18,7 @@ import { localCapFrom } from './local-cap';
 import { openLocalDb } from './local-db';
 import { onPolicyChanged, policySourceText, readPolicy } from './policy-source';
 import { storageSessionState } from './session-state';
+import { createSessionVault } from './session-vault/session-vault';
 import { createSlackVerification, listenForVerifyRequests } from './slack-verification';
 import { createSink } from './signal-sink';
 import { updateStatus } from './status';
@@ -68,6 +69,7 @@ export function startSessionGuard(): void {
       sessionState,
       sink,
       hash,
+      vault,
     });
     // Keep a running schedule: a background woken every few seconds (Firefox's event page
     // by Slack traffic) would otherwise push the tick, and the poll with it, forever back.
@@ -103,7 +105,9 @@ export function startSessionGuard(): void {
   const scheduleRefresh = () => (refreshing = refreshing.then(refresh).catch(() => undefined));
 
   // Listeners first, synchronously: events that woke the worker are delivered to them.
-  watchSessionCookie(sink, sessionState, hash);
+  let collector: ReturnType<typeof watchSessionCookie> | undefined;
+  const vault = createSessionVault({ sessionChanged: (value) => collector?.sessionChanged(value) });
+  collector = watchSessionCookie(sink, sessionState, hash, vault);
   watchDownloads(sink);
   const verification = createSlackVerification(current);
   watchSlackIdentity(sink, (identity) => void verification.onClaim(identity));

@@ -49,6 +49,15 @@ export const ProtectionStatus = z.object({
     })
     .nullable()
     .default(null),
+  /** Issue #13: the session vault as the org asked for it and as it runs here, with why it is off. */
+  sessionVault: z
+    .object({
+      requested: z.enum(['off', 'memory', 'sealed']),
+      mode: z.enum(['off', 'memory', 'sealed']),
+      reason: z.string().nullable(),
+    })
+    .nullable()
+    .default(null),
 });
 export type ProtectionStatus = z.infer<typeof ProtectionStatus>;
 

@@ -9,13 +9,15 @@
  * Sessions live on the server (issue #12): a `d` names a session record, each with its
  * own `xoxc`; `auth.revoke` (with that token and `d`) or `/signout` ends it, `auth.test`
  * answers for it (`invalid_auth` once ended), and `refuseSignout` makes both sign-outs
- * fail with a code, as Slack would.
+ * fail with a code, as Slack would. `wss-primary.slack.com` upgrades to a WebSocket only
+ * for a live `d` (issue #13).
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { WebSocketServer } from 'ws';
 
 const TLS = new URL('../fixtures/tls/', import.meta.url);
 export const TEAM_ID = 'T0SGUARD01';
@@ -88,6 +90,11 @@ function clientPage(token: string): string {
 <script>
   localStorage.setItem('localConfig_v2', JSON.stringify({ teams: { ${TEAM_ID}: { id: '${TEAM_ID}', user_id: '${USER_ID}', token: '${token}' } }, lastActiveTeamId: '${TEAM_ID}' }));
   window.fetchFile = (n, bytes) => fetch('https://files.slack.com/files-pri/${TEAM_ID}-F' + n + '/preview?bytes=' + (bytes || 65536), { credentials: 'include' }).then(r => r.arrayBuffer()).then(b => b.byteLength);
+  window.openSocket = () => new Promise((resolve) => {
+    const ws = new WebSocket('wss://wss-primary.slack.com/?start=1');
+    ws.onmessage = (e) => { resolve(String(e.data)); ws.close(); };
+    ws.onerror = () => resolve('refused');
+  });
   window.callApi = (method) => fetch('/api/' + method, { method: 'POST', credentials: 'include' }).then(r => r.json());
 </script>`;
 }
@@ -240,6 +247,26 @@ export async function startFakeSlack(options: { tls?: 'self-signed' | 'leaf' } =
       }
     },
   );
+  // Slack's real-time WebSocket (issue #13): the handshake must carry a live `d`, as the
+  // page loads and API calls must.
+  const sockets = new WebSocketServer({ noServer: true });
+  server.on('upgrade', (req, socket, head) => {
+    const raw = cookies(req).get('d');
+    const d = raw === undefined ? null : decodeURIComponent(raw);
+    requests.push({
+      at: Date.now(),
+      method: 'UPGRADE',
+      host: (req.headers.host ?? '').split(':')[0] ?? '',
+      path: (req.url ?? '/').split('?')[0] ?? '/',
+      cookieNames: [...cookies(req).keys()],
+      sessionCookie: d,
+    });
+    if (d === null || !sessions.includes(d) || ended.has(d)) {
+      socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    sockets.handleUpgrade(req, socket, head, (ws) => ws.send(JSON.stringify({ type: 'hello' })));
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   return {
@@ -258,6 +285,7 @@ export async function startFakeSlack(options: { tls?: 'self-signed' | 'leaf' } =
     hostRules: `MAP *.slack.com 127.0.0.1:${port}, MAP slack.com 127.0.0.1:${port}, MAP *.slack-files.com 127.0.0.1:${port}, MAP slack-files.com 127.0.0.1:${port}`,
     close: () =>
       new Promise((resolve) => {
+        for (const client of sockets.clients) client.terminate();
         server.closeAllConnections();
         server.close(() => resolve());
       }),

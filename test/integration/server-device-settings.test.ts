@@ -85,7 +85,7 @@ describe.each(DIALECTS)('device settings and the sign-out ack (%s)', (dialect) =
     async () => {
       const before = await verified((await poll()).settings);
 
-      const version = await t.setPolicy({ deviceSignout: false });
+      const version = await t.setPolicy({ deviceSignout: false, sessionVault: 'sealed' });
       const changedAt = Date.now();
       let after = await verified((await poll()).settings);
       // Signed settings are reused for a few seconds; the poll must carry the change within 10 s.
@@ -94,8 +94,12 @@ describe.each(DIALECTS)('device settings and the sign-out ack (%s)', (dialect) =
         after = await verified((await poll()).settings);
       }
 
-      expect(before.settings).toEqual({ deviceSignout: true });
-      expect(after).toMatchObject({ kind: 'device_settings', version, settings: { deviceSignout: false } });
+      expect(before.settings).toEqual({ deviceSignout: true, sessionVault: 'off' });
+      expect(after).toMatchObject({
+        kind: 'device_settings',
+        version,
+        settings: { deviceSignout: false, sessionVault: 'sealed' },
+      });
       expect(after.version).toBeGreaterThan(before.version);
       expect(after.kid).toBe(t.store.secrets.verdictKeys.kid);
       // A settings payload is never a verdict, whatever key signed it.

@@ -72,11 +72,19 @@ function headerOptions(): string[] {
   return extra ? ['responseHeaders', extra] : ['responseHeaders'];
 }
 
+/** Issue #13: the session vault, which moves `d` out of the store and reports it itself. */
+export interface VaultView {
+  owns(value: string): boolean;
+  active(): boolean;
+  current(): Promise<string | null>;
+}
+
 export function watchSessionCookie(
   sink: SignalSink,
   state: SessionState,
   hash: (value: string) => Promise<string>,
-): void {
+  vault?: VaultView,
+): { sessionChanged(value: string | null): void } {
   const signins = signinMarks(state);
   browser.webRequest.onBeforeRequest.addListener(signinRequestHandler(sink), {
     urls: SLACK_URLS,
@@ -88,15 +96,16 @@ export function watchSessionCookie(
     headerOptions() as Parameters<typeof browser.webRequest.onHeadersReceived.addListener>[2],
   );
 
-  browser.cookies.onChanged.addListener(({ removed, cookie, cause }) => {
-    if (!isSlackSessionCookie(cookie)) return;
-    if (removed && cause === 'overwrite') return; // the add that follows reports it
+  const changed = (removed: boolean, value: string, foreign = false) =>
     void (async () => {
       const changedAt = Date.now();
       const current = await state.get();
       const { sessionKey: previous } = current;
       let { lastSigninAt } = current;
-      if (!removed && (lastSigninAt === null || lastSigninAt < changedAt - SIGNIN_FRESH_MS)) {
+      // Issue #13: with the vault on, Slack's own responses never reach the store, so a
+      // sign-in vouches for no `d` found there.
+      if (foreign) lastSigninAt = null;
+      else if (!removed && (lastSigninAt === null || lastSigninAt < changedAt - SIGNIN_FRESH_MS)) {
         lastSigninAt = (await signins.wait(SIGNIN_WAIT_MS)) ?? lastSigninAt;
       }
       if (removed) {
@@ -104,7 +113,7 @@ export function watchSessionCookie(
         void sink.record({ type: 'session_cookie', change: 'removed', lastSigninAt }, { sessionKey: previous });
         return;
       }
-      const sessionKey = await hash(cookie.value);
+      const sessionKey = await hash(value);
       if (sessionKey === previous) return;
       await state.setSessionKey(sessionKey);
       void sink.record(
@@ -113,11 +122,19 @@ export function watchSessionCookie(
           change: previous ? 'changed' : 'appeared',
           dsTimestamp: await dsTimestamp(),
           lastSigninAt,
+          ...(foreign ? { outsideVault: true as const } : {}),
         },
         { urgent: true, sessionKey },
       );
     })().catch((error) => console.warn('session-guard: session change not recorded:', (error as Error).message));
+
+  browser.cookies.onChanged.addListener(({ removed, cookie, cause }) => {
+    if (!isSlackSessionCookie(cookie)) return;
+    if (removed && cause === 'overwrite') return; // the add that follows reports it
+    if (vault?.owns(cookie.value)) return; // the vault moving its own `d`: it reports the session
+    changed(removed, cookie.value, !removed && (vault?.active() ?? false));
   });
+  return { sessionChanged: (value) => changed(value === null, value ?? '') };
 }
 
 /** At start: the session already in the browser, reported once so the backend can bind it. */
@@ -125,11 +142,12 @@ export async function reportCurrentSession(
   sink: SignalSink,
   state: SessionState,
   hash: (value: string) => Promise<string>,
+  vault?: VaultView,
 ): Promise<void> {
   const cookies = await browser.cookies.getAll({ domain: 'slack.com', name: 'd' });
-  const d = cookies.find(isSlackSessionCookie);
+  const d = cookies.find(isSlackSessionCookie)?.value ?? (await vault?.current()) ?? null;
   const { sessionKey: previous, lastSigninAt } = await state.get();
-  const sessionKey = d ? await hash(d.value) : null;
+  const sessionKey = d ? await hash(d) : null;
   if (sessionKey === previous) return;
   await state.setSessionKey(sessionKey);
   if (sessionKey) {

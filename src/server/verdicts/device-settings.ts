@@ -22,7 +22,7 @@ export const SETTINGS_CACHE_MS = 3_000;
 export const SETTINGS_STREAM_CHECK_MS = 5_000;
 
 export function deviceSettingsFrom(policy: OrgPolicy): DeviceSettings {
-  return { deviceSignout: policy.deviceSignout };
+  return { deviceSignout: policy.deviceSignout, sessionVault: policy.sessionVault };
 }
 
 export interface VersionedSettings extends SignedDeviceSettings {

@@ -162,6 +162,12 @@ export const OrgPolicy = z
      * the signed device settings (src/server/verdicts/device-settings.ts).
      */
     deviceSignout: z.boolean().default(true),
+    /**
+     * Issue #13: the session vault keeps Slack's `d` cookie out of the browser's cookie
+     * store (`memory`: in the extension's memory only; `sealed`: also encrypted on disk
+     * under a non-extractable key). docs/session-vault.md. Reaches devices as device settings.
+     */
+    sessionVault: z.enum(['off', 'memory', 'sealed']).default('off'),
   })
   .strict();
 

@@ -12,12 +12,15 @@ export const DeviceSettings = z
   .object({
     /** End the session at Slack too, with the session's own credentials (docs/slack-session.md). */
     deviceSignout: z.boolean(),
+    /** Issue #13: where Slack's `d` cookie rests (docs/session-vault.md); absent in older payloads. */
+    sessionVault: z.enum(['off', 'memory', 'sealed']).default('off'),
   })
   .strict();
 export type DeviceSettings = z.infer<typeof DeviceSettings>;
+export type SessionVaultMode = DeviceSettings['sessionVault'];
 
 /** What a device does before it has verified any settings: the org policy's defaults. */
-export const DEFAULT_DEVICE_SETTINGS: DeviceSettings = { deviceSignout: true };
+export const DEFAULT_DEVICE_SETTINGS: DeviceSettings = { deviceSignout: true, sessionVault: 'off' };
 
 export const DeviceSettingsPayload = z
   .object({

@@ -70,6 +70,11 @@ export const SessionCookieSignal = z.object({
     .optional(),
   /** The last sign-in navigation to Slack before this change, or null when none was seen. */
   lastSigninAt: Timestamp.nullable(),
+  /**
+   * Issue #13: the session vault is on, so Slack's own responses never reach the cookie
+   * store: this `d` was found there, put there by something other than Slack.
+   */
+  outsideVault: z.literal(true).optional(),
   fingerprint: ClientFingerprint.optional(),
 });
 

@@ -75,6 +75,8 @@ export interface ForceInstallLaunch {
   chromiumPath: string;
   policy: object;
   hostRules: string;
+  /** More Chromium flags (e.g. `--password-store=basic` for the session vault's stealer test). */
+  extraArgs?: string[];
 }
 
 export async function launchForceInstalled(options: ForceInstallLaunch): Promise<BrowserContext> {
@@ -82,7 +84,7 @@ export async function launchForceInstalled(options: ForceInstallLaunch): Promise
   return chromium.launchPersistentContext(join(options.dir, 'profile'), {
     executablePath: chromiumWithPolicy(options.dir, options.chromiumPath, options.policy),
     headless: true,
-    args: forceInstallArgs(options.hostRules),
+    args: [...forceInstallArgs(options.hostRules), ...(options.extraArgs ?? [])],
     ignoreDefaultArgs: [
       '--disable-extensions',
       '--disable-component-extensions-with-background-pages',

@@ -20,11 +20,19 @@ describe('device settings on the device', () => {
   });
 
   it('applies settings signed by a pinned key and keeps them across a restart (storage.local)', async () => {
-    expect(await currentDeviceSettings([backend.publicKey])).toEqual({ deviceSignout: true, version: null });
+    expect(await currentDeviceSettings([backend.publicKey])).toEqual({
+      deviceSignout: true,
+      sessionVault: 'off',
+      version: null,
+    });
 
     expect(await acceptDeviceSettings([backend.publicKey], await signed(backend, 3, false))).toBe('applied');
 
-    expect(await currentDeviceSettings([backend.publicKey])).toEqual({ deviceSignout: false, version: 3 });
+    expect(await currentDeviceSettings([backend.publicKey])).toEqual({
+      deviceSignout: false,
+      sessionVault: 'off',
+      version: 3,
+    });
     expect(await fakeBrowser.storage.local.get(DEVICE_SETTINGS_KEY)).toHaveProperty(DEVICE_SETTINGS_KEY);
   });
 
@@ -33,7 +41,11 @@ describe('device settings on the device', () => {
 
     expect(await acceptDeviceSettings([backend.publicKey], await signed(insider, 99, false))).toBe('rejected');
 
-    expect(await currentDeviceSettings([backend.publicKey])).toEqual({ deviceSignout: true, version: null });
+    expect(await currentDeviceSettings([backend.publicKey])).toEqual({
+      deviceSignout: true,
+      sessionVault: 'off',
+      version: null,
+    });
   });
 
   it('never lets an older message replace a newer one (a replayed "off" stays ignored)', async () => {
@@ -42,7 +54,11 @@ describe('device settings on the device', () => {
 
     expect(await acceptDeviceSettings([backend.publicKey], oldOff)).toBe('stale');
 
-    expect(await currentDeviceSettings([backend.publicKey])).toEqual({ deviceSignout: true, version: 5 });
+    expect(await currentDeviceSettings([backend.publicKey])).toEqual({
+      deviceSignout: true,
+      sessionVault: 'off',
+      version: 5,
+    });
   });
 
   it('does not take a signed verdict for settings, nor trust what storage holds without verifying it', async () => {
@@ -53,6 +69,10 @@ describe('device settings on the device', () => {
 
     expect(await acceptDeviceSettings([backend.publicKey], verdict)).toBe('rejected');
 
-    expect(await currentDeviceSettings([backend.publicKey])).toEqual({ deviceSignout: true, version: null });
+    expect(await currentDeviceSettings([backend.publicKey])).toEqual({
+      deviceSignout: true,
+      sessionVault: 'off',
+      version: null,
+    });
   });
 });

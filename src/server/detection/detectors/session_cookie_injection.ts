@@ -11,6 +11,8 @@
  * the same sign-in flow (within SAME_FLOW_MS of it, which may set the cookie twice).
  * `present` (the cookie found at start-up, e.g. after a browser restart) is not a change
  * and never fires; a session copied in that way is session_fingerprint's to catch.
+ * With the session vault on (issue #13) Slack's responses never reach the cookie store, so
+ * a `d` the device found there (`outsideVault`) is foreign whatever sign-in came before.
  */
 import { defineDetector } from '../define-detector';
 
@@ -44,9 +46,10 @@ export default defineDetector({
     const lastSignin = candidates.length ? Math.max(...candidates) : null;
     const recent = lastSignin !== null && lastSignin >= at - SIGNIN_MAX_AGE_MS;
     const usedUp = lastSignin !== null && previousChange > lastSignin && at - lastSignin > SAME_FLOW_MS;
-    if (recent && !usedUp) return null;
-    const why =
-      lastSignin === null
+    if (recent && !usedUp && !signal.outsideVault) return null;
+    const why = signal.outsideVault
+      ? 'it was found in the cookie store while the session vault keeps Slack’s own session out of it'
+      : lastSignin === null
         ? 'no sign-in navigation was seen in this browser'
         : `the last sign-in navigation was ${Math.round((at - lastSignin) / 1000)} s before it${
             usedUp ? ', and another session change came since' : ''

@@ -1,0 +1,67 @@
+/**
+ * The session vault's cost per request (issue #13), in the parts that run in JavaScript:
+ * the blocking onHeadersReceived that looks for Slack's `Set-Cookie: d` on every Slack
+ * response (most set none), and the blocking onBeforeSendHeaders that appends `d` to a
+ * WebSocket handshake. The http(s) requests themselves are changed by
+ * declarativeNetRequest inside Chromium's network stack, with no JavaScript at all; their
+ * cost end to end is measured in test/e2e/session-vault.spec.ts (docs/session-vault.md).
+ */
+import { takeSessionCookie, withVaultCookie } from '../src/extension/session-vault/vault-rules';
+
+const EVENTS = 200_000;
+const ROUNDS = 7;
+const D = `xoxd-${'A'.repeat(64)}`;
+
+function responses() {
+  const attrs = 'Domain=.slack.com; Path=/; Expires=Sat, 08 Feb 2036 12:00:00 GMT; Secure; SameSite=Lax';
+  return Array.from({ length: EVENTS }, (_, i) => ({
+    responseHeaders: [
+      { name: 'content-type', value: 'application/json; charset=utf-8' },
+      { name: 'cache-control', value: 'private, no-cache' },
+      ...(i % 50 === 0 ? [{ name: 'set-cookie', value: `d=${D}; ${attrs}; HttpOnly\nb=1; ${attrs}` }] : []),
+      ...(i % 5 === 0 ? [{ name: 'set-cookie', value: `d-s=${1_770_000_000 + i}; ${attrs}` }] : []),
+    ],
+  }));
+}
+
+function handshakes() {
+  return Array.from({ length: EVENTS }, () => ({
+    initiator: 'https://app.slack.com',
+    requestHeaders: [
+      { name: 'Upgrade', value: 'websocket' },
+      { name: 'Origin', value: 'https://app.slack.com' },
+      { name: 'Cookie', value: 'b=abc; d-s=1770000000' },
+    ],
+  }));
+}
+
+function nsPerEvent<T>(handler: (details: T) => unknown, events: T[]): number {
+  const samples: number[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    const start = process.hrtime.bigint();
+    for (const event of events) handler(event);
+    samples.push(Number(process.hrtime.bigint() - start) / events.length);
+  }
+  return samples.sort((a, b) => a - b)[Math.floor(samples.length / 2)] ?? NaN;
+}
+
+export async function run(): Promise<void> {
+  const now = Date.now();
+  const cases = [
+    {
+      name: 'onHeadersReceived (find and strip Set-Cookie d; 1 in 50 responses sets it)',
+      handler: (d: ReturnType<typeof responses>[number]) => takeSessionCookie(d.responseHeaders, now),
+      events: responses() as unknown[],
+    },
+    {
+      name: 'onBeforeSendHeaders (append d to a WebSocket handshake)',
+      handler: (d: ReturnType<typeof handshakes>[number]) => withVaultCookie(d, D),
+      events: handshakes() as unknown[],
+    },
+  ] as { name: string; handler: (d: unknown) => unknown; events: unknown[] }[];
+  console.log(`${EVENTS} synthetic events per round, median of ${ROUNDS} rounds (node ${process.version})`);
+  for (const c of cases) {
+    nsPerEvent(c.handler, c.events.slice(0, 20_000));
+    console.log(`${c.name}: ${nsPerEvent(c.handler, c.events).toFixed(0)} ns/event`);
+  }
+}
