@@ -6,9 +6,11 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import type { Metrics } from '../metrics';
 import { HttpError } from './http-error';
+import { unstorableText } from './unstorable-text';
 
 export function installErrorHandler(app: FastifyInstance, metrics: Metrics): void {
-  app.setErrorHandler((error: FastifyError | HttpError | Error, req, reply) => {
+  app.setErrorHandler((thrown: FastifyError | HttpError | Error, req, reply) => {
+    const error = unstorableText(thrown) ?? thrown;
     if (error instanceof HttpError) {
       req.log.info({ status: error.statusCode, code: error.code }, 'request refused');
       metrics.inc('sg_requests_refused_total', 'Requests refused, by reason', { code: error.code });
