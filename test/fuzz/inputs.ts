@@ -82,7 +82,8 @@ export function mutate(sample: unknown, mutations: Mutation[]): unknown {
     const [container, key] = all[m.pick % all.length]!;
     if (m.op === 'set') container[key] = m.value;
     else if (m.op === 'delete') delete container[key];
-    else
+    else if (Object.getOwnPropertyDescriptor(container, m.key)?.configurable !== false)
+      // defineProperty, so `__proto__` becomes a key of its own as JSON.parse would make it.
       Object.defineProperty(container, m.key, { value: m.value, enumerable: true, configurable: true, writable: true });
   }
   return root;
