@@ -40,4 +40,11 @@ describe('sampled fuzzing of every HTTP route (sqlite)', () => {
       }
     },
   );
+
+  it('fuzzed sign-ins from one address hit the throttle, not the password hash', () => {
+    // login-throttle.ts: 10 failures from one address block in 15 minutes, then 429 without hashing.
+    const login = figures.find((f) => f.route === 'POST /login')!;
+    expect(login.statuses[401] ?? 0).toBeLessThanOrEqual(10);
+    expect(login.statuses[429]).toBeGreaterThan(RUNS / 4);
+  });
 });
