@@ -8,11 +8,12 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import type { Metrics } from '../metrics';
 import { HttpError } from './http-error';
+import { unstorableText } from './unstorable-text';
 import { validationRefusal } from './validation-error';
 
 export function installErrorHandler(app: FastifyInstance, metrics: Metrics): void {
   app.setErrorHandler((thrown: FastifyError | HttpError | Error, req, reply) => {
-    const error = validationRefusal(thrown) ?? thrown;
+    const error = validationRefusal(thrown) ?? unstorableText(thrown) ?? thrown;
     if (error instanceof HttpError) {
       req.log.info({ status: error.statusCode, code: error.code }, 'request refused');
       metrics.counters.sg_requests_refused_total.inc({ code: error.code });
