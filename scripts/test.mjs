@@ -19,7 +19,7 @@ const minutes = (name, fallback) => Number(process.env[name] || fallback) * 60_0
 const LIMITS = {
   build: minutes('SESSION_GUARD_BUILD_LIMIT_MINUTES', 5),
   vitest: minutes('SESSION_GUARD_VITEST_LIMIT_MINUTES', 30),
-  e2e: minutes('SESSION_GUARD_E2E_LIMIT_MINUTES', 20),
+  e2e: minutes('SESSION_GUARD_E2E_LIMIT_MINUTES', 30),
   firefox: minutes('SESSION_GUARD_FIREFOX_LIMIT_MINUTES', 8),
 };
 const FIREFOX_REPORT = 'test-results/e2e-firefox.json';
