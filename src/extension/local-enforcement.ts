@@ -9,6 +9,8 @@ import { browser } from 'wxt/browser';
 import { findBreach, inWindow, type Breach, type LocalCap, type WindowEntry } from './local-cap';
 
 const KEY = 'localWindow';
+/** The last check made while the backend was unreachable: when, and how many downloads it saw (tests wait on it). */
+export const LAST_CHECK_KEY = 'localLastCheck';
 
 export interface LocalEnforcerDeps {
   cap: LocalCap;
@@ -38,7 +40,11 @@ export class LocalEnforcer {
   check(): Promise<Breach | null> {
     return this.serial(async () => {
       if (!this.deps.backendUnreachable()) return null;
-      const breach = findBreach(await this.read(), this.deps.cap, this.now());
+      const entries = await this.read();
+      const breach = findBreach(entries, this.deps.cap, this.now());
+      await browser.storage.local.set({
+        [LAST_CHECK_KEY]: { at: this.now(), downloads: entries.length, breach: breach !== null },
+      });
       if (!breach) return null;
       // The window starts again: the downloads that broke the cap are accounted for.
       await browser.storage.local.set({ [KEY]: [] });

@@ -78,7 +78,12 @@ test('reports a different fingerprint from a browser with another user agent, ti
   expect(there.data.fingerprint).not.toEqual(here.data.fingerprint);
 });
 
-test('names the Slack team and user from the page, never sending the token', async ({ slack, stored, backend }) => {
+test('names the Slack team and user from the page, never sending the token', async ({
+  slack,
+  stored,
+  backend,
+  probe,
+}) => {
   await slack.signIn();
 
   await expect.poll(() => stored('slack_identity').length, { message: 'a slack_identity signal' }).toBe(1);
@@ -92,7 +97,13 @@ test('names the Slack team and user from the page, never sending the token', asy
     .toBe(USER_ID);
 
   // A reload reads the same identity: nothing new is reported.
+  const heard = Number((await probe.stored('session', 'slackIdentityHeard')) ?? 0);
+  expect(heard, 'the first load was judged').toBeGreaterThanOrEqual(1);
   await slack.page!.reload();
-  await slack.page!.waitForTimeout(1_000);
+  await expect
+    .poll(async () => Number((await probe.stored('session', 'slackIdentityHeard')) ?? 0), {
+      message: 'the reloaded page’s report was judged',
+    })
+    .toBeGreaterThan(heard);
   expect(stored('slack_identity')).toHaveLength(1);
 });

@@ -37,7 +37,10 @@ test('ends the session locally while the backend is down, and reports it when th
   await backend.stop();
 
   const made = await fetchFiles(page, 1, LOCAL_CAP);
-  await page.waitForTimeout(1_000);
+  // The extension judged all of them with the backend down (its last check saw the cap, no breach).
+  await expect
+    .poll(() => probe.stored('local', 'localLastCheck'), { message: 'a local check of every download' })
+    .toMatchObject({ downloads: LOCAL_CAP, breach: false });
   expect(await slack.sessionCookie(), 'at the cap, the session stays').toMatch(/^xoxd-/);
   made.push(...(await fetchFiles(page, LOCAL_CAP + 1, LOCAL_CAP + 1)));
 

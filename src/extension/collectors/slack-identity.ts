@@ -10,6 +10,8 @@ import type { SignalSink } from './types';
 
 const SLACK_CLIENT_ORIGIN = 'https://app.slack.com';
 const KEY = 'slackIdentity';
+/** Page identity reports judged so far (storage.session). */
+export const HEARD_KEY = 'slackIdentityHeard';
 
 export function fromSlackClient(sender: Browser.runtime.MessageSender, extensionId: string): boolean {
   if (sender.id !== extensionId || !sender.tab || sender.frameId !== 0 || !sender.url) return false;
@@ -30,10 +32,13 @@ export function watchSlackIdentity(sink: SignalSink, onIdentity?: (identity: Sla
     onIdentity?.(identity);
     void (async () => {
       const seen = (await browser.storage.session.get(KEY))[KEY] as SlackIdentity | undefined;
-      if (seen?.teamId === identity.teamId && seen.userId === identity.userId) return;
-      if (await sink.record({ type: 'slack_identity', teamId: identity.teamId, userId: identity.userId })) {
+      const same = seen?.teamId === identity.teamId && seen.userId === identity.userId;
+      if (!same && (await sink.record({ type: 'slack_identity', teamId: identity.teamId, userId: identity.userId }))) {
         await browser.storage.session.set({ [KEY]: identity });
       }
+      // How many page reports were judged (new or the same): tests wait on it, not on time.
+      const heard = Number((await browser.storage.session.get(HEARD_KEY))[HEARD_KEY] ?? 0);
+      await browser.storage.session.set({ [HEARD_KEY]: heard + 1 });
     })();
     return undefined;
   });

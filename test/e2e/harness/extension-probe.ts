@@ -55,6 +55,14 @@ export class ExtensionProbe {
     });
   }
 
+  /** One value the extension keeps in storage.local or storage.session. */
+  async stored(area: 'local' | 'session', key: string): Promise<unknown> {
+    return (await this.tab()).evaluate(async ([a, k]) => (await chrome.storage[a].get(k))[k] as unknown, [
+      area,
+      key,
+    ] as const);
+  }
+
   /** When the tick alarm fires next (epoch ms), or null. */
   async nextTick(): Promise<number | null> {
     return (await this.tab()).evaluate(
