@@ -7,6 +7,7 @@
  */
 import { sql } from 'kysely';
 import type { Db } from './schema';
+import { countPendingInboxRows, findInboxRow, insertInboxRows, markInboxRowProcessed } from './slack-inbox.repository';
 import type { SlackAccessEntriesTable, SlackAccessStateTable } from './slack-access-logs.table';
 
 export type AccessStateRow = SlackAccessStateTable;
@@ -97,67 +98,11 @@ export async function resetAccessPosition(db: Db): Promise<void> {
     .execute();
 }
 
-/** Stores the activity keys not seen before; returns how many were new. */
-export async function insertAccessEntries(db: Db, rows: AccessEntryRow[]): Promise<number> {
-  let added = 0;
-  for (const row of rows) {
-    const result = await db
-      .insertInto('slack_access_entries')
-      .values(row)
-      .onConflict((oc) => oc.column('id').doNothing())
-      .executeTakeFirst();
-    added += Number(result.numInsertedOrUpdatedRows ?? 0) > 0 ? 1 : 0;
-  }
-  return added;
-}
+/** Stores the activity keys not seen before; returns the new ones' ids (slack-inbox.repository.ts). */
+export const insertAccessEntries = (db: Db, rows: AccessEntryRow[]) =>
+  insertInboxRows(db, 'slack_access_entries', rows);
+export const findAccessEntry = (db: Db, id: string) => findInboxRow(db, 'slack_access_entries', id);
+export const markAccessEntryProcessed = (db: Db, id: string, now: number, result: Record<string, unknown>) =>
+  markInboxRowProcessed(db, 'slack_access_entries', id, now, result);
 
-export async function claimPendingAccessEntries(
-  db: Db,
-  now: number,
-  lockMs: number,
-  limit: number,
-): Promise<AccessEntryRow[]> {
-  const due = await db
-    .selectFrom('slack_access_entries')
-    .selectAll()
-    .where('status', '=', 'pending')
-    .where('locked_until', '<=', now)
-    .orderBy('date_last')
-    .orderBy('id')
-    .limit(limit)
-    .execute();
-  const claimed: AccessEntryRow[] = [];
-  for (const row of due) {
-    const result = await db
-      .updateTable('slack_access_entries')
-      .set({ locked_until: now + lockMs })
-      .where('id', '=', row.id)
-      .where('status', '=', 'pending')
-      .where('locked_until', '<=', now)
-      .executeTakeFirst();
-    if (Number(result.numUpdatedRows) > 0) claimed.push(row);
-  }
-  return claimed;
-}
-
-export async function markAccessEntryProcessed(
-  db: Db,
-  id: string,
-  now: number,
-  result: Record<string, unknown>,
-): Promise<void> {
-  await db
-    .updateTable('slack_access_entries')
-    .set({ status: 'done', processed_at: now, locked_until: 0, result: JSON.stringify(result) })
-    .where('id', '=', id)
-    .execute();
-}
-
-export async function countPendingAccessEntries(db: Db): Promise<number> {
-  const row = await db
-    .selectFrom('slack_access_entries')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('status', '=', 'pending')
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
-}
+export const countPendingAccessEntries = (db: Db) => countPendingInboxRows(db, 'slack_access_entries');

@@ -9,6 +9,7 @@
 import { sql } from 'kysely';
 import { findJob } from './jobs.repository';
 import type { Db } from './schema';
+import { countPendingInboxRows, findInboxRow, insertInboxRows, markInboxRowProcessed } from './slack-inbox.repository';
 import type { SlackAuditEntriesTable, SlackAuditStateTable } from './slack.table';
 
 export type AuditStateRow = SlackAuditStateTable;
@@ -109,45 +110,12 @@ export async function resetAuditPosition(db: Db): Promise<void> {
     .execute();
 }
 
-/** Stores the entries not seen before; returns the ids that were new. */
-export async function insertAuditEntries(db: Db, rows: AuditEntryRow[]): Promise<string[]> {
-  const added: string[] = [];
-  for (const row of rows) {
-    const result = await db
-      .insertInto('slack_audit_entries')
-      .values(row)
-      .onConflict((oc) => oc.column('id').doNothing())
-      .executeTakeFirst();
-    if (Number(result.numInsertedOrUpdatedRows ?? 0) > 0) added.push(row.id);
-  }
-  return added;
-}
-
-export async function findAuditEntry(db: Db, id: string): Promise<AuditEntryRow | undefined> {
-  return db.selectFrom('slack_audit_entries').selectAll().where('id', '=', id).executeTakeFirst();
-}
-
-export async function markEntryProcessed(
-  db: Db,
-  id: string,
-  now: number,
-  result: Record<string, unknown>,
-): Promise<void> {
-  await db
-    .updateTable('slack_audit_entries')
-    .set({ status: 'done', processed_at: now, locked_until: 0, result: JSON.stringify(result) })
-    .where('id', '=', id)
-    .execute();
-}
-
-export async function countPendingEntries(db: Db): Promise<number> {
-  const row = await db
-    .selectFrom('slack_audit_entries')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('status', '=', 'pending')
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
-}
+/** Stores the entries not seen before; returns the ids that were new (slack-inbox.repository.ts). */
+export const insertAuditEntries = (db: Db, rows: AuditEntryRow[]) => insertInboxRows(db, 'slack_audit_entries', rows);
+export const findAuditEntry = (db: Db, id: string) => findInboxRow(db, 'slack_audit_entries', id);
+export const markEntryProcessed = (db: Db, id: string, now: number, result: Record<string, unknown>) =>
+  markInboxRowProcessed(db, 'slack_audit_entries', id, now, result);
+export const countPendingEntries = (db: Db) => countPendingInboxRows(db, 'slack_audit_entries');
 
 /** Whether a finding already came from this audit entry (a reprocessed entry adds none). */
 export async function findingFromEntryExists(db: Db, signalId: string, detector: string): Promise<boolean> {

@@ -21,7 +21,7 @@ import { randomUUID } from 'node:crypto';
 import {
   accessState,
   acquireAccessLease,
-  claimPendingAccessEntries,
+  findAccessEntry,
   insertAccessEntries,
   markAccessEntryProcessed,
   noteAccessError,
@@ -30,6 +30,8 @@ import {
   type AccessEntryRow,
 } from '../db/slack-access-logs.repository';
 import { getSlackConnection } from '../db/slack-connection.repository';
+import { enqueueJob, type JobHandler } from '../jobs/queue';
+import { createJobRunner } from '../jobs/runner';
 import { AccessLogin, accessLoginKey, fetchAccessLogs } from './access-log-entry';
 import { processAccessEntry } from './access-log-process';
 import { withToken } from './connection';
@@ -53,9 +55,15 @@ export interface AccessLogConnector {
   readonly owner: string;
   poll(): Promise<void>;
   fetch(): Promise<{ pages: number; added: number }>;
-  process(rt: SlackRuntime): Promise<number>;
+  /** Runs the processing jobs of stored entries that are due. */
+  process(): Promise<void>;
+  /** The entry handler, for a runner that ticks on its own timer. */
+  readonly handlers: JobHandler<any>[];
   release(): Promise<void>;
 }
+
+/** One job per new activity key. */
+export const ACCESS_ENTRY_JOB = 'slack.access.entry';
 
 class LeaseLost extends Error {}
 /** Slack refuses page numbers past 100 (`over_pagination_limit`). */
@@ -151,7 +159,10 @@ export function createAccessLogConnector(
       const nextWatermark = next ? watermark : current.top + 1;
       try {
         await sc.db.transaction().execute(async (trx) => {
-          const n = await insertAccessEntries(trx, rows);
+          const ids = await insertAccessEntries(trx, rows);
+          for (const id of ids)
+            await enqueueJob(trx, { kind: ACCESS_ENTRY_JOB, key: id, payload: { entryId: id } }, now);
+          const n = ids.length;
           const saved = await saveAccessProgress(trx, owner, {
             watermark: nextWatermark,
             scan: next,
@@ -172,28 +183,39 @@ export function createAccessLogConnector(
     return { pages, added };
   }
 
-  async function processEntries(rt: SlackRuntime): Promise<number> {
-    let n = 0;
-    for (const row of await claimPendingAccessEntries(rt.db, rt.now(), 2 * 60_000, 100)) {
-      try {
-        await markAccessEntryProcessed(rt.db, row.id, rt.now(), await processAccessEntry(rt, row));
-        n++;
-      } catch (error) {
-        // Left pending: its lock expires and it is tried again (findings are idempotent per key).
-        rt.log.error({ err: error, entryId: row.id }, 'slack access log entry processing failed');
-      }
-    }
-    return n;
+  // Each new activity key is a job (src/server/jobs/): claimed with a lease by any replica,
+  // retried with backoff when processing throws (findings are idempotent per key).
+  const entryHandler: JobHandler<{ entryId: string }> = {
+    kind: ACCESS_ENTRY_JOB,
+    async run({ entryId }) {
+      const rt = runtime();
+      if (!rt) return { status: 'retry', error: 'the Slack runtime is not started' };
+      const row = await findAccessEntry(rt.db, entryId);
+      if (!row || row.status !== 'pending') return { status: 'done' };
+      await markAccessEntryProcessed(rt.db, row.id, rt.now(), await processAccessEntry(rt, row));
+      return { status: 'done' };
+    },
+  };
+  const entryRunner = createJobRunner({
+    db: sc.db,
+    now: () => sc.now(),
+    log: sc.log,
+    handlers: [entryHandler],
+    batchSize: 100,
+  });
+
+  async function processEntries(): Promise<void> {
+    await entryRunner.tick();
   }
 
   return {
     owner,
     fetch,
     process: processEntries,
+    handlers: [entryHandler],
     async poll() {
       await fetch();
-      const rt = runtime();
-      if (rt) await processEntries(rt);
+      if (runtime()) await processEntries();
     },
     release: () => releaseAccessLease(sc.db, owner),
   };
