@@ -5,12 +5,14 @@
  * from the fake Slack API. A login of the verified user from an unknown address and
  * client becomes a finding and a verdict the browser executes (its Slack cookie is
  * cleared); the same pages read again add nothing. Under the default `auto`, without a
- * Grid connection, nothing is asked of Slack's admin API (the sign-out at Slack is joined
- * from the `signout` branch at merge).
+ * Grid connection, nothing is asked of Slack's admin API, and the device's own sign-out
+ * at Slack makes a copy of `d` taken before the login worthless.
  */
+import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { test as base, expect } from './harness/fixtures';
 import type { Backend } from './harness/backend';
+import { replay } from './harness/slack-replay';
 import { identityServe, pluggedOidc } from './harness/slack-identity';
 import { USER_ID } from '../fakes/fake-slack';
 import { accessLogin, FAKE_ACCESS_TOKEN, startFakeSlackApi, type FakeSlackApi } from '../fakes/fake-slack-api';
@@ -73,6 +75,8 @@ test('a verified user’s login from an unknown address and client clears the br
   await expect.poll(async () => (await status(backend)).accessLog.pendingEntries).toBe(0);
   expect(await slack.sessionCookie()).toMatch(/^xoxd-/); // the device's own login is not a finding
 
+  const copied = await slack.sessionCookie(); // what an infostealer took from this browser
+  assert(copied);
   slackApi.accessLogs.push(
     accessLogin({ userId: USER_ID, ip: '198.51.100.7', ua: 'python-requests/2.31', first: now() - 1, last: now() - 1 }),
   );
@@ -84,6 +88,16 @@ test('a verified user’s login from an unknown address and client clears the br
   expect(more).toEqual([]);
   expect(finding).toMatchObject({ reason: 'session_used_off_device', outcome: 'verdict_issued', deviceId: device!.id });
   expect(finding.evidence).toMatchObject({ source: 'team.accessLogs', ip: '198.51.100.7' });
+  // The device signed the session out at Slack too: the thief's copy is refused.
+  await expect
+    .poll(async () => (await backend.api('/api/verdicts')).verdicts?.[0]?.ack?.slackSignout?.status, {
+      timeout: 15_000,
+    })
+    .toBe('confirmed');
+  expect(JSON.parse((await replay(slack.fake.port, copied, '/api/auth.test')).body)).toEqual({
+    ok: false,
+    error: 'invalid_auth',
+  });
 
   // The same pages again (two more reads, at least 3 s apart): nothing new.
   const reads = slackApi.callsTo('team.accessLogs').length;

@@ -8,7 +8,7 @@
  * org policy (reaching the device through the signed settings channel), nothing is sent
  * to Slack and the ack says `skipped`.
  */
-import { request as httpsRequest } from 'node:https';
+import { replay } from './harness/slack-replay';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { TEAM_ID, tokenFor } from '../fakes/fake-slack';
@@ -20,29 +20,6 @@ const policy = (deviceSignout: boolean) => ({
   deviceSignout,
   detectors: { excessive_downloads: { maxFiles: FILES_THRESHOLD, maxBytes: 500_000_000, windowSeconds: 600 } },
 });
-
-/** What a thief does with a copied `d`: ask Slack directly, from outside the browser. */
-function replay(port: number, d: string, path: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = httpsRequest(
-      {
-        host: '127.0.0.1',
-        port,
-        path,
-        method: path.startsWith('/api/') ? 'POST' : 'GET',
-        headers: { host: path.startsWith('/client') ? 'app.slack.com' : 'slack.com', cookie: `d=${d}` },
-        rejectUnauthorized: false,
-      },
-      (res) => {
-        let body = '';
-        res.on('data', (c: Buffer) => (body += c.toString()));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-      },
-    );
-    req.on('error', reject);
-    req.end();
-  });
-}
 
 /**
  * Signs in, waits for enrollment, downloads past the threshold; returns the copied `d`
