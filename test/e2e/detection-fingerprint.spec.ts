@@ -4,7 +4,8 @@
  * user agent (Windows), time zone and languages, is ended there, while the first browser
  * keeps it. The benign twin restarts the first browser after a "browser update" (a newer
  * user agent) on a new monitor (another size and scale): nothing ends.
- * session_cookie_injection is off here, so the verdict can only come from the fingerprint.
+ * session_cookie_injection and spoofed_user_agent are off here, so the verdict can only come
+ * from the fingerprint.
  */
 import assert from 'node:assert/strict';
 import { storedSignals } from './harness/backend-db';
@@ -23,7 +24,14 @@ import { SlackPage } from './harness/slack-page';
 const WINDOWS_UA =
   'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36';
 
-test.use({ orgPolicy: { mode: 'enforce', detectors: { session_cookie_injection: { enabled: false } } } });
+// Only the fingerprint may decide here: the thief's Windows user agent on Linux would also
+// be caught by spoofed_user_agent (issue #14), and cookie injection by its own detector.
+test.use({
+  orgPolicy: {
+    mode: 'enforce',
+    detectors: { session_cookie_injection: { enabled: false }, spoofed_user_agent: { enabled: false } },
+  },
+});
 
 test('ends a copied session in another browser and leaves the original alone', async ({
   launch,

@@ -45,6 +45,9 @@ async function modeOf(sc: SlackContext, version: number, cache: Map<number, stri
 export function revocationScan(sc: SlackContext, lookbackMs = 15 * 60_000): () => Promise<void> {
   const modes = new Map<number, string>();
   return async () => {
+    // Observable proof the queue is being looked at (tests wait on it instead of sleeping):
+    // the scan runs before every pass of the revocation runner.
+    sc.metrics?.inc('sg_slack_revocation_ticks_total', 'Passes of the Slack revocation worker over its queue');
     for (const verdict of await verdictsWithoutJob(sc.db, sc.now() - lookbackMs, 200)) {
       const requested = await modeOf(sc, Number(verdict.policy_version), modes);
       // `auto` (issue #12) is decided per verdict (auto-revocation.ts): `user` for a verified
