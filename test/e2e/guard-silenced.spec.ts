@@ -11,47 +11,19 @@
 import { chromium } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { test as base, expect, EXTENSION_DIR } from './harness/fixtures';
+import { withSlackApi } from './harness/slack-api-fixtures';
+import { expect, EXTENSION_DIR } from './harness/fixtures';
 import type { Backend } from './harness/backend';
 import { chromiumArgs, chromiumWithPolicy } from './harness/chromium';
-import { identityServe, pluggedOidc } from './harness/slack-identity';
 import { USER_ID } from '../fakes/fake-slack';
-import { auditEntry, FAKE_TOKEN, startFakeSlackApi, type FakeSlackApi } from '../fakes/fake-slack-api';
-import type { FakeSlackOidc } from '../fakes/fake-slack-oidc';
+import { auditEntry, FAKE_TOKEN } from '../fakes/fake-slack-api';
 
 declare const chrome: any;
 
 const HELPER_DIR = new URL('../fixtures/e2e/management-helper', import.meta.url).pathname;
 const SILENCE_SECONDS = 30;
 
-const test = base.extend<{ slackApi: FakeSlackApi; oidc: FakeSlackOidc }>({
-  slackApi: async ({}, use) => {
-    const api = await startFakeSlackApi();
-    await use(api);
-    await api.close();
-  },
-  oidc: async ({ fakeSlack, slackApi }, use) => {
-    const oidc = await pluggedOidc(fakeSlack);
-    oidc.consented.add(USER_ID);
-    slackApi.oidc = oidc;
-    await use(oidc);
-    await oidc.unplug();
-  },
-  backendOptions: async ({ slackApi, oidc }, use, testInfo) => {
-    const dir = testInfo.outputPath('identity');
-    mkdirSync(dir, { recursive: true });
-    const identity = identityServe(oidc, dir, slackApi.apiUrl);
-    await use({
-      serveArgs: identity.serveArgs,
-      env: {
-        ...identity.env,
-        SESSION_GUARD_SLACK_API_URL: slackApi.apiUrl,
-        SESSION_GUARD_SLACK_AUDIT_URL: slackApi.auditUrl,
-        SESSION_GUARD_SLACK_AUDIT_POLL_SECONDS: '1',
-        SESSION_GUARD_SILENCE_CHECK_SECONDS: '1',
-      },
-    });
-  },
+const test = withSlackApi({ SESSION_GUARD_SILENCE_CHECK_SECONDS: '1' }).extend({
   // The guard polls every 30 s (the shortest managed policy allows): its reports are the heartbeat.
   extensionPolicy: { pollIntervalSeconds: 30 },
   // The same browser as the harness's, with the test-only helper loaded beside the guard.

@@ -9,43 +9,14 @@
  * at Slack makes a copy of `d` taken before the login worthless.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { test as base, expect } from './harness/fixtures';
+import { withSlackApi } from './harness/slack-api-fixtures';
+import { expect } from './harness/fixtures';
 import type { Backend } from './harness/backend';
 import { replay } from './harness/slack-replay';
-import { identityServe, pluggedOidc } from './harness/slack-identity';
 import { USER_ID } from '../fakes/fake-slack';
-import { accessLogin, FAKE_ACCESS_TOKEN, startFakeSlackApi, type FakeSlackApi } from '../fakes/fake-slack-api';
-import type { FakeSlackOidc } from '../fakes/fake-slack-oidc';
+import { accessLogin, FAKE_ACCESS_TOKEN } from '../fakes/fake-slack-api';
 
-const test = base.extend<{ slackApi: FakeSlackApi; oidc: FakeSlackOidc }>({
-  slackApi: async ({}, use) => {
-    const api = await startFakeSlackApi();
-    await use(api);
-    await api.close();
-  },
-  oidc: async ({ fakeSlack, slackApi }, use) => {
-    const oidc = await pluggedOidc(fakeSlack);
-    oidc.consented.add(USER_ID);
-    slackApi.oidc = oidc;
-    await use(oidc);
-    await oidc.unplug();
-  },
-  backendOptions: async ({ slackApi, oidc }, use, testInfo) => {
-    const dir = testInfo.outputPath('identity');
-    mkdirSync(dir, { recursive: true });
-    const identity = identityServe(oidc, dir, slackApi.apiUrl);
-    await use({
-      serveArgs: identity.serveArgs,
-      env: {
-        ...identity.env,
-        SESSION_GUARD_SLACK_API_URL: slackApi.apiUrl,
-        SESSION_GUARD_SLACK_AUDIT_URL: slackApi.auditUrl,
-        SESSION_GUARD_SLACK_AUDIT_POLL_SECONDS: '1',
-      },
-    });
-  },
-});
+const test = withSlackApi();
 
 const now = () => Math.floor(Date.now() / 1000);
 const status = async (backend: Backend) => backend.api('/api/slack/connection');

@@ -8,46 +8,16 @@
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { mkdirSync } from 'node:fs';
-import { test as base, expect } from './harness/fixtures';
+import { withSlackApi } from './harness/slack-api-fixtures';
+import { expect } from './harness/fixtures';
 import type { Backend } from './harness/backend';
 import { metricValue } from './harness/detection';
-import { identityServe, pluggedOidc } from './harness/slack-identity';
 import { randomUUID } from 'node:crypto';
 import { TEAM_ID, USER_ID } from '../fakes/fake-slack';
 import { enrollRequest, fakeDevice, signedHeaders } from '../fixtures/server/fake-device';
-import { auditEntry, FAKE_TOKEN, startFakeSlackApi, type FakeSlackApi } from '../fakes/fake-slack-api';
-import type { FakeSlackOidc } from '../fakes/fake-slack-oidc';
+import { auditEntry, FAKE_TOKEN, type FakeSlackApi } from '../fakes/fake-slack-api';
 
-const test = base.extend<{ slackApi: FakeSlackApi; oidc: FakeSlackOidc }>({
-  slackApi: async ({}, use) => {
-    const api = await startFakeSlackApi();
-    await use(api);
-    await api.close();
-  },
-  oidc: async ({ fakeSlack, slackApi }, use) => {
-    const oidc = await pluggedOidc(fakeSlack);
-    oidc.consented.add(USER_ID);
-    slackApi.oidc = oidc;
-    await use(oidc);
-    await oidc.unplug();
-  },
-  backendOptions: async ({ slackApi, oidc }, use, testInfo) => {
-    const dir = testInfo.outputPath('identity');
-    mkdirSync(dir, { recursive: true });
-    const identity = identityServe(oidc, dir, slackApi.apiUrl);
-    await use({
-      serveArgs: identity.serveArgs,
-      env: {
-        ...identity.env,
-        SESSION_GUARD_SLACK_API_URL: slackApi.apiUrl,
-        SESSION_GUARD_SLACK_AUDIT_URL: slackApi.auditUrl,
-        SESSION_GUARD_SLACK_AUDIT_POLL_SECONDS: '1',
-        SESSION_GUARD_LOG_LEVEL: 'trace',
-      },
-    });
-  },
-});
+const test = withSlackApi({ SESSION_GUARD_LOG_LEVEL: 'trace' });
 
 const FILES = 5;
 const downloads = { excessive_downloads: { maxFiles: FILES, maxBytes: 500_000_000, windowSeconds: 600 } };
