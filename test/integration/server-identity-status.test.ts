@@ -18,6 +18,7 @@ import { recordIdentityStatus } from '../../src/server/identity/status';
 import { startFakeSlackOidc, type FakeSlackOidc } from '../fakes/fake-slack-oidc';
 import type { FakeDevice } from '../fixtures/server/fake-device';
 import { signIn } from './server-support/admin-session';
+import { DIALECTS } from './server-support/test-store';
 import { createTestApp, type TestApp } from './server-support/test-app';
 import { fakeIdentityVerifier, ORG_TEAM, verifyIdentity } from './server-support/verify-identity';
 
@@ -49,53 +50,55 @@ async function devicesPage(app: TestApp) {
   return (await app.app.inject({ method: 'GET', url: '/devices', headers: { cookie: session.cookie } })).body;
 }
 
-describe('identity status', () => {
-  it('marks every user claimed and says why when Sign in with Slack is not configured', async () => {
-    t = await createTestApp();
-    const device = await t.enroll();
-    await claim(t, device, 'U0VICTIM01');
+for (const dialect of DIALECTS) {
+  describe(`identity status (${dialect})`, () => {
+    it('marks every user claimed and says why when Sign in with Slack is not configured', async () => {
+      t = await createTestApp({ dialect });
+      const device = await t.enroll();
+      await claim(t, device, 'U0VICTIM01');
 
-    const body = await devicesPage(t);
+      const body = await devicesPage(t);
 
-    expect(body).toContain('id="identity-not-configured"');
-    expect(body).toContain('nothing a device claims reaches beyond that device');
-    expect(body).toMatch(/U0VICTIM01 <span class="badge warn"[^>]*>claimed<\/span>/);
+      expect(body).toContain('id="identity-not-configured"');
+      expect(body).toContain('nothing a device claims reaches beyond that device');
+      expect(body).toMatch(/U0VICTIM01 <span class="badge warn"[^>]*>claimed<\/span>/);
+    });
+
+    it('marks a user Slack vouched for as verified, and a different claimed user as claimed', async () => {
+      t = await createTestApp({ dialect, context: { identity: fakeIdentityVerifier(oidc) } });
+      oidc.now = () => t!.clock.now;
+      const verified = await t.enroll();
+      const switched = await t.enroll();
+      await claim(t, verified, ALICE.userId);
+      await verifyIdentity(t, oidc, verified, ALICE);
+      await verifyIdentity(t, oidc, switched, ALICE);
+      await claim(t, switched, 'U0SOMEONE2');
+      const token = (await issueApiToken(t.store.db, 'test', t.clock.now)).token;
+
+      const body = await devicesPage(t);
+      const api = await t.app.inject({
+        method: 'GET',
+        url: '/api/devices',
+        headers: { authorization: `Bearer ${token}` },
+      });
+
+      expect(body).not.toContain('id="identity-not-configured"');
+      expect(body).toMatch(/U0ALICE001 <span class="badge ok"[^>]*>verified<\/span>/);
+      expect(body).toMatch(/U0SOMEONE2 <span class="badge warn"[^>]*>claimed<\/span>/);
+      const byId = Object.fromEntries(api.json().devices.map((d: { id: string }) => [d.id, d]));
+      expect(byId[verified.id]).toMatchObject({
+        userId: ALICE.userId,
+        identity: 'verified',
+        verifiedUserId: ALICE.userId,
+      });
+      expect(byId[switched.id]).toMatchObject({
+        userId: 'U0SOMEONE2',
+        identity: 'claimed',
+        verifiedUserId: ALICE.userId,
+      });
+    });
   });
-
-  it('marks a user Slack vouched for as verified, and a different claimed user as claimed', async () => {
-    t = await createTestApp({ context: { identity: fakeIdentityVerifier(oidc) } });
-    oidc.now = () => t!.clock.now;
-    const verified = await t.enroll();
-    const switched = await t.enroll();
-    await claim(t, verified, ALICE.userId);
-    await verifyIdentity(t, oidc, verified, ALICE);
-    await verifyIdentity(t, oidc, switched, ALICE);
-    await claim(t, switched, 'U0SOMEONE2');
-    const token = (await issueApiToken(t.store.db, 'test', t.clock.now)).token;
-
-    const body = await devicesPage(t);
-    const api = await t.app.inject({
-      method: 'GET',
-      url: '/api/devices',
-      headers: { authorization: `Bearer ${token}` },
-    });
-
-    expect(body).not.toContain('id="identity-not-configured"');
-    expect(body).toMatch(/U0ALICE001 <span class="badge ok"[^>]*>verified<\/span>/);
-    expect(body).toMatch(/U0SOMEONE2 <span class="badge warn"[^>]*>claimed<\/span>/);
-    const byId = Object.fromEntries(api.json().devices.map((d: { id: string }) => [d.id, d]));
-    expect(byId[verified.id]).toMatchObject({
-      userId: ALICE.userId,
-      identity: 'verified',
-      verifiedUserId: ALICE.userId,
-    });
-    expect(byId[switched.id]).toMatchObject({
-      userId: 'U0SOMEONE2',
-      identity: 'claimed',
-      verifiedUserId: ALICE.userId,
-    });
-  });
-});
+}
 
 describe('session-guard slack status', () => {
   let dir: string;
