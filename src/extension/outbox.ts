@@ -54,8 +54,18 @@ export class Outbox {
     await this.put({ key: signal.id, kind: 'signal', body: signal, createdAt: this.now(), urgent });
   }
 
+  /**
+   * The first ack of a verdict is kept, as the backend keeps the first it receives: after a
+   * worker restart a redelivered verdict acks `already_executed`, which must not replace
+   * the unsent ack that says what was done (cookies cleared, timings, the Slack sign-out).
+   */
   async addAck(ack: VerdictAck): Promise<void> {
-    await this.put({ key: `ack:${ack.verdictId}`, kind: 'ack', body: ack, createdAt: this.now(), urgent: true });
+    const key = `ack:${ack.verdictId}`;
+    const tx = this.options.db.transaction('outbox', 'readwrite');
+    if ((await tx.store.count(key)) === 0)
+      await tx.store.put({ key, kind: 'ack', body: ack, createdAt: this.now(), urgent: true });
+    await tx.done;
+    void this.flush();
   }
 
   /** The last send attempt failed for want of an answer (unreachable, 5xx, not enrolled). */
