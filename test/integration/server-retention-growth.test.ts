@@ -75,7 +75,7 @@ describe.each(DIALECTS)('bounded store (%s)', (dialect) => {
     const other = openDatabase({ dataDir: t.dataDir, databaseUrl: t.databaseUrl });
     const s = seeder(t.store.db, T0);
     const db = t.store.db;
-    const rows = (n: number, make: (i: number) => object) => Array.from({ length: n }, (_, i) => make(i));
+    const rows = <T>(n: number, make: (i: number) => T): T[] => Array.from({ length: n }, (_, i) => make(i));
     const insert = async (table: 'signals' | 'audit_log' | 'session_bindings', values: object[]) => {
       for (let i = 0; i < values.length; i += 500)
         await db
