@@ -19,7 +19,7 @@ import { DEFAULT_ORG_POLICY, OrgPolicy, parseOrgPolicy } from '../../src/shared/
 import { DOWNLOAD_BASELINE_DAYS, effectiveRetention } from '../../src/shared/policy/retention';
 import { BASELINE_DAYS } from '../../src/server/detection/detectors/excessive_downloads';
 import { createApiToken } from '../../src/server/auth/admin-auth';
-import { signIn } from './server-support/admin-session';
+import { postForm, signIn } from './server-support/admin-session';
 import { DAY, idsOf, seeder } from './server-support/retention-seed';
 import { createTestApp, type TestApp } from './server-support/test-app';
 import { createTestStore, DIALECTS, stopPostgres, type TestStore } from './server-support/test-store';
@@ -197,6 +197,14 @@ describe.each(DIALECTS)('retention (%s)', (dialect) => {
     await app.setPolicy({ retention: { findingsDays: 400 } });
     await seeder(app.store.db, T0).signal('s1', 1);
 
+    const base = /name="baseVersion" value="(\d+)"/.exec(
+      (await postForm(app.app, '/policy/review', session, { _csrf: session.csrf, document: '{}' })).body,
+    )![1]!;
+    const refused = await postForm(app.app, '/policy', session, {
+      _csrf: session.csrf,
+      document: JSON.stringify({ retention: { webhookDeliveriesDays: 1 } }),
+      baseVersion: base,
+    });
     const api = await app.app.inject({ url: '/api/retention', headers });
     const page = await app.app.inject({ url: '/settings/retention', headers: { cookie: session.cookie } });
 
@@ -212,6 +220,9 @@ describe.each(DIALECTS)('retention (%s)', (dialect) => {
       days: null,
       fixed: expect.stringContaining('minutes'),
     });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.body).toContain('<code>retention.webhookDeliveriesDays</code>: 1 day is shorter than the 3 days');
+    expect(kinds.find((k) => k.kind === 'webhookDeliveries')).toMatchObject({ days: 30, configured: false });
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('retention.findingsDays');
     expect(page.body).toMatch(/<code>signals<\/code> 1/);

@@ -171,7 +171,7 @@ export function retentionProblems(p: RetentionWindows): { path: string[]; messag
       ? [
           {
             path: ['retention', `${kind}Days`],
-            message: `${set} days is shorter than the ${floor.days} days ${floor.reason} needs`,
+            message: `${set} ${set === 1 ? 'day is' : 'days is'} shorter than the ${floor.days} days ${floor.reason} needs`,
           },
         ]
       : [];
