@@ -94,6 +94,7 @@ ${csrfField(csrf)}
 </form>
 <h2>Recent deliveries</h2>
 ${deliveryRows(page.deliveries)}
-<p><a href="/settings/ssf">Shared Signals (SSF) receivers</a>: tell an IdP such as Okta when a session is ended or a cookie is stolen.</p>`,
+<p><a href="/settings/ssf">Shared Signals (SSF) receivers</a>: tell an IdP such as Okta when a session is ended or a cookie is stolen.</p>
+<p><a href="/settings/retention">Retention</a>: how long each kind of record is kept, and how many rows each table holds.</p>`,
   });
 }

@@ -14,6 +14,7 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { VerdictAck } from '../shared/protocol/verdict';
 import { REASON_CODES } from '../shared/protocol/reason-codes';
+import { FIXED_RULES, PRUNE_RULES } from './retention/rules';
 
 type Labels = Record<string, string>;
 
@@ -31,6 +32,9 @@ const counter = <const L extends string>(help: string, labels: readonly L[], ini
 });
 const each = <K extends string>(key: K, values: readonly string[]) =>
   values.map((v) => ({ [key]: v }) as Record<K, string>);
+
+/** Every table the prune job deletes from, at 0 from the start (src/server/retention/rules.ts). */
+const PRUNED_TABLES = [...PRUNE_RULES, ...FIXED_RULES].map((r) => ({ kind: r.kind, table: r.table }));
 
 const FINDING_OUTCOMES = ['verdict_issued', 'would_terminate', 'alert', 'excluded', 'cooldown'] as const;
 
@@ -78,6 +82,11 @@ export const COUNTERS = {
     'Sessions ended at Slack by the device, by result (issue #12)',
     ['status'],
     each('status', ['confirmed', 'failed', 'skipped']),
+  ),
+  sg_retention_pruned_rows_total: counter(
+    'Rows the prune job deleted, by retention kind and table (issue #16, docs/scaling.md)',
+    ['kind', 'table'],
+    PRUNED_TABLES,
   ),
 } as const satisfies Record<string, CounterSpec>;
 

@@ -12,6 +12,7 @@ import type { AppContext } from './app-context';
 import { observeVerdicts } from './events/observe-hub';
 import { DONE_JOB_RETENTION_MS, pruneDoneJobs } from './jobs/queue';
 import { createLoop } from './jobs/loop';
+import { startRetention } from './retention/job';
 import { startSilenceCheck } from './silence/start';
 import type { SlackService } from './slack/service';
 import { startSsf } from './ssf/start';
@@ -65,6 +66,8 @@ export function startWorkers(
     intervalMs: 10 * 60_000,
     onError: (error) => options.log.warn({ err: error }, 'pruning finished jobs failed'),
   });
+  // Issue #16: every growing table pruned to the policy's retention (docs/scaling.md).
+  const prune = startRetention(ctx, options.log.child({ component: 'retention' }));
   // A guard that goes quiet (issue #12) and Shared Signals delivery (issue #12).
   const silence = startSilenceCheck({ ...ctx, hub }, { log: options.log, recorded: () => webhooks.kick() });
   const ssf = startSsf(ctx, options.log);
@@ -76,6 +79,7 @@ export function startWorkers(
       await ssf?.stop();
       await silence?.stop();
       await retention.stop();
+      await prune.stop();
       await slack?.stop();
       await webhooks.stop();
     },

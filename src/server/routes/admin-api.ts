@@ -17,6 +17,7 @@ import { endStreamsOnClose, eventRoutes } from './admin-events';
 import { exportRoutes } from './admin-exports';
 import { policyRoutes } from './admin-policy';
 import { recordRoutes } from './admin-records';
+import { retentionRoutes } from './admin-retention';
 import { withoutEmpty, type AdminRoute } from './admin-route';
 import { tokenRoutes, webhookRoutes } from './admin-tokens';
 import { slackRoutes } from './slack-connection';
@@ -34,6 +35,7 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
   ...enrollmentRoutes,
   ...ssfAdminRoutes,
   ...torExitListRoutes,
+  ...retentionRoutes,
 ];
 
 function schemaOf(route: AdminRoute) {

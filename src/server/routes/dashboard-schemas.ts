@@ -41,6 +41,7 @@ export const DASHBOARD_ROUTES: Record<string, [Kind, string]> = {
   'GET /settings/ssf': ['page', 'Shared Signals: the issuer and the receivers SETs are pushed to'],
   'POST /settings/ssf': ['form', 'Add an SSF receiver (its bearer token is never shown back)'],
   'POST /settings/ssf/:id/delete': ['form', 'Remove an SSF receiver'],
+  'GET /settings/retention': ['page', 'Retention of each kind of record and the current row counts'],
   'POST /notices/auto-revocation/dismiss': ['form', 'Dismiss the one-time notice about serverSideRevocation auto'],
 };
 

@@ -22,6 +22,7 @@ import { dashboardEnrollmentRoutes } from './dashboard-enrollment';
 import { dashboardFormRoutes } from './dashboard-forms';
 import { dashboardNoticeRoutes } from './dashboard-notices';
 import { dashboardSsfRoutes } from './dashboard-ssf';
+import { dashboardRetentionRoutes } from './dashboard-retention';
 import { dashboardPageRoutes } from './dashboard-pages';
 import { documentDashboard } from './dashboard-schemas';
 import { messagePage, sendPage } from './dashboard-session';
@@ -128,6 +129,7 @@ export const dashboardRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (a
   await app.register(dashboardPageRoutes, { ctx });
   await app.register(dashboardFormRoutes, { ctx });
   await app.register(dashboardSsfRoutes, { ctx });
+  await app.register(dashboardRetentionRoutes, { ctx });
   await app.register(dashboardEnrollmentRoutes, { ctx });
   await app.register(dashboardNoticeRoutes, { ctx });
 };

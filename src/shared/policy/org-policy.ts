@@ -5,6 +5,7 @@
  * turns a detector off.
  */
 import { z } from 'zod';
+import { RetentionSettings, retentionProblems } from './retention';
 import { SERVER_SIDE_MODES } from './server-side-modes';
 
 const Action = z.enum(['alert', 'terminate']);
@@ -168,8 +169,17 @@ export const OrgPolicy = z
      * under a non-extractable key). docs/session-vault.md. Reaches devices as device settings.
      */
     sessionVault: z.enum(['off', 'memory', 'sealed']).default('off'),
+    /**
+     * Issue #16: days each kind of record is kept (retention.ts); unset keeps the default.
+     * A setting shorter than this policy's windows need is refused with the reason.
+     */
+    retention: RetentionSettings,
   })
-  .strict();
+  .strict()
+  .superRefine((policy, ctx) => {
+    for (const problem of retentionProblems(policy))
+      ctx.addIssue({ code: 'custom', path: problem.path, message: problem.message });
+  });
 
 export type OrgPolicy = z.infer<typeof OrgPolicy>;
 export type OrgPolicyInput = z.input<typeof OrgPolicy>;
