@@ -80,5 +80,19 @@ for (const dialect of DIALECTS) {
       expect(await policy()).toMatchObject({ version: before.version });
       expect((await policy()).policy.detectors.excessive_downloads.windowSeconds).toBe(600);
     });
+
+    it('renders what a draft holds as text, never as markup (a reflected draft is no way in)', async () => {
+      const markup = '"><img src=x onerror="window.__pwned=1">';
+      const draft = { detectors: { tor: { excludedUsers: [markup] }, asn: { iocList: `</textarea>${markup}` } } };
+
+      const review = await postForm(t.app, '/policy/review', session, {
+        _csrf: session.csrf,
+        document: JSON.stringify(draft),
+      });
+
+      expect(review.statusCode).toBe(200);
+      expect(review.body).not.toContain('<img src=x');
+      expect(review.body).toContain('&quot;&gt;&lt;img src=x onerror=&quot;window.__pwned=1&quot;&gt;</textarea>');
+    });
   });
 }

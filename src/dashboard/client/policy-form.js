@@ -92,6 +92,7 @@ form?.addEventListener('input', (event) => {
   const control = /** @type {HTMLInputElement | HTMLTextAreaElement} */ (event.target);
   if (!textarea || !control.dataset?.path) return;
   if (control instanceof HTMLInputElement && control.type === 'radio' && !control.checked) return;
+  // A JSON view left unparseable: the card's change applies to the last document that parsed.
   const document = parseDocument() ?? structuredClone(lastDocument);
   writeAt(document, control.dataset.path, readControl(control));
   lastDocument = document;
