@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { DASHBOARD_CSS } from './styles';
 
-const SCRIPTS = ['format.js', 'live.js', 'confirm.js', 'policy-editor.js'] as const;
+const SCRIPTS = ['format.js', 'live.js', 'confirm.js', 'policy-editor.js', 'policy-form.js'] as const;
 
 export interface Asset {
   type: string;

@@ -1,11 +1,14 @@
 /**
- * Policy: an editor for the org policy (JSON) that validates as the admin types against
- * the zod schema (/assets/policy-editor.js calls POST /api/policy/preview), a review step
+ * Policy: the org policy as a form of cards (policy-form.ts, issue #14) and as JSON (the
+ * advanced view, kept in step with the form by /assets/policy-form.js), validated as the
+ * admin types against the zod schema (/assets/policy-editor.js calls POST
+ * /api/policy/preview), a review step
  * that shows the diff before anything is saved (server-rendered, so it works without
  * script too), and the history of versions with who changed which fields.
  */
 import type { DiffLine, PolicyPreview, PolicyVersionView } from '../shared/protocol/admin';
 import { prettyJson } from '../shared/policy/policy-diff';
+import { policyCards } from './policy-form';
 import { serverSideModes } from './server-side-modes';
 import { actorLabel, csrfField, formatTime, html, layout, type SafeHtml } from './html';
 
@@ -60,25 +63,41 @@ ${csrfField(csrf)}
 </section>`;
 }
 
+/** The draft as a value for the form: parsed JSON, else the policy in force. */
+function draftValue(draft: string, current: PolicyVersionView): { value: unknown; parsed: boolean } {
+  try {
+    return { value: JSON.parse(draft) as unknown, parsed: true };
+  } catch {
+    return { value: current.policy, parsed: false };
+  }
+}
+
 export function policyPage(page: PolicyPage): string {
   const { current, csrf } = page;
   const draft = page.draft ?? prettyJson(current.policy);
+  const form = draftValue(draft, current);
+  const issues = page.review && !page.review.valid ? page.review.issues : [];
   return layout({
     title: 'Policy',
     csrf,
     active: '/policy',
-    scripts: ['policy-editor.js'],
+    scripts: ['policy-editor.js', 'policy-form.js'],
     body: html`<h1>Policy</h1>
 ${page.notice ? html`<p class="notice" role="status" id="policy-notice">${page.notice}</p>` : ''}
 <p id="policy-current">In force: <strong>version ${current.version}</strong> (${String(current.policy.mode ?? '')} mode), saved ${formatTime(current.createdAt)} by ${actorLabel(current.createdBy)}.</p>
 ${page.review ? reviewSection(page.review, draft, csrf) : ''}
 <form method="post" action="/policy/review" class="stack" id="policy-form">
 ${csrfField(csrf)}
+<p class="muted" id="policy-form-help">The org policy (Slack's AER settings): one card a rule. Validated by the policy's schema as you type; nothing is saved until you review the changes.</p>
+${policyCards(form.value, issues)}
+<details id="policy-advanced"${form.parsed ? '' : html` open`}>
+<summary>Advanced: the policy as JSON (policy as code)</summary>
 <div>
 <label for="policy-document">Policy (JSON)</label>
-<p class="muted" id="policy-help">The org policy (Slack's AER settings). Unknown keys are refused; every key has a default. Validated as you type; nothing is saved until you review the changes.</p>
+<p class="muted" id="policy-help">The whole document, in step with the form above. Unknown keys are refused; every key has a default. The settings without a card (mode, trusted networks, cooldown, revocation at Slack) are edited here.</p>
 <textarea id="policy-document" name="document" rows="26" spellcheck="false" aria-describedby="policy-help policy-validation">${draft}</textarea>
 </div>
+</details>
 <div id="policy-validation" role="status" aria-live="polite"></div>
 <div id="policy-live-diff"></div>
 <div class="actions"><button type="submit" class="primary">Review changes</button></div>

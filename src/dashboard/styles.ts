@@ -62,6 +62,26 @@ dl.facts dd { margin: 0; word-break: break-word; }
 .diff .remove { background: #ffebe9; display: block; padding: 0 12px; }
 .diff .same { display: block; padding: 0 12px; color: var(--muted); }
 .issues li { color: var(--bad); }
+form#policy-form { max-width: none; }
+.rule-index summary { cursor: pointer; font-size: 13px; margin-bottom: 6px; }
+.rule-index ul { display: flex; flex-wrap: wrap; gap: 4px 12px; list-style: none; margin: 0 0 8px; padding: 0; font-size: 13px; }
+.rules { display: grid; grid-template-columns: repeat(auto-fit, minmax(340px, 1fr)); gap: 12px; }
+fieldset.rule { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 10px 14px; margin: 0; min-width: 0; }
+fieldset.rule legend { font-weight: 600; padding: 0 4px; }
+fieldset.rule .catches { margin: 0 0 8px; }
+fieldset.rule .field { margin: 0 0 8px; }
+fieldset.rule .field > label { display: block; font-size: 13px; font-weight: 600; margin-bottom: 2px; }
+fieldset.rule .field.check > label { display: inline; }
+fieldset.choice { border: 0; padding: 0; margin: 0 0 8px; }
+fieldset.choice legend { font-size: 13px; font-weight: 600; padding: 0; }
+fieldset.choice .option { margin: 2px 0; }
+fieldset.choice .option label { display: inline; font-weight: 400; font-size: 14px; }
+fieldset.rule .hint { color: var(--muted); font-size: 12px; margin: 2px 0 0; }
+.field-error { color: var(--bad); font-size: 13px; margin: 2px 0 0; }
+.field-error:empty { display: none; }
+[aria-invalid="true"] { border-color: var(--bad); outline: 1px solid var(--bad); }
+details#policy-advanced { margin: 16px 0 8px; }
+details#policy-advanced summary { font-weight: 600; cursor: pointer; }
 figure.chart { background: #fff; border: 1px solid var(--line); padding: 12px; margin: 0 0 16px; }
 figure.chart figcaption { font-weight: 600; margin-bottom: 8px; }
 figure.chart svg { width: 100%; height: auto; max-height: 260px; }

@@ -23,6 +23,7 @@ test('a policy edited in the dashboard is validated, reviewed, saved as a new ve
   const dashboard = await DashboardPage.signIn(context, backend.url);
   await dashboard.nav('Policy').click();
   const editor = dashboard.page.getByLabel('Policy (JSON)');
+  await dashboard.page.getByText('Advanced: the policy as JSON').click(); // the advanced view (issue #14)
   const validation = dashboard.page.locator('#policy-validation');
   await expect(dashboard.page.locator('#policy-current')).toContainText(`version ${before.version}`);
 

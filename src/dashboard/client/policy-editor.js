@@ -16,6 +16,8 @@ const csrf = document.querySelector('meta[name="csrf-token"]')?.getAttribute('co
 
 /** @param {Preview} preview */
 function render(preview) {
+  // The form (policy-form.js) shows each issue beside its field.
+  document.dispatchEvent(new CustomEvent('policy-preview', { detail: preview }));
   if (!status || !diffBox || !textarea) return;
   status.replaceChildren();
   diffBox.replaceChildren();
