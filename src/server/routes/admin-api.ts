@@ -17,6 +17,7 @@ import { endStreamsOnClose, eventRoutes } from './admin-events';
 import { exportRoutes } from './admin-exports';
 import { policyRoutes } from './admin-policy';
 import { recordRoutes } from './admin-records';
+import { answerRoutes } from './admin-answers';
 import { withoutEmpty, type AdminRoute } from './admin-route';
 import { tokenRoutes, webhookRoutes } from './admin-tokens';
 import { slackRoutes } from './slack-connection';
@@ -25,6 +26,7 @@ import { torExitListRoutes, torListGauges } from './tor-exit-list';
 
 export const ADMIN_ROUTES: readonly AdminRoute[] = [
   ...recordRoutes,
+  ...answerRoutes,
   ...policyRoutes,
   ...tokenRoutes,
   ...webhookRoutes,

@@ -21,6 +21,7 @@ import * as jobsBackfill from './20260201000100_jobs_backfill';
 import * as guardSilenced from './20260207000000_guard_silenced';
 import * as ssf from './20260207000100_ssf';
 import * as apiCallColumns from './20260209000000_api_call_columns';
+import * as verdictAnswers from './20260212000000_verdict_answers';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '20250601000000_initial': initial,
@@ -41,4 +42,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '20260207000000_guard_silenced': guardSilenced,
   '20260207000100_ssf': ssf,
   '20260209000000_api_call_columns': apiCallColumns,
+  '20260212000000_verdict_answers': verdictAnswers,
 };
