@@ -4,6 +4,8 @@
  * exportable as CSV, JSON or OCSF Detection Finding events; new ones appear live.
  */
 import type { FindingView } from '../shared/protocol/admin';
+import type { AnswerCountsView } from '../shared/protocol/verdict-answer';
+import { answerCountsTable } from './answer-views';
 import { filterForm, filterQuery, hasFilters, type FilterValues } from './filters';
 import { html, layout } from './html';
 import { findingTable } from './tables';
@@ -14,9 +16,11 @@ export interface FindingsPage {
   error?: string;
   csrf: string;
   now: number;
+  /** Issue #14: users' "this was me" answers per detector. */
+  answers?: AnswerCountsView;
 }
 
-export function findingsPage({ findings, filters, error, csrf, now }: FindingsPage): string {
+export function findingsPage({ findings, filters, error, csrf, now, answers }: FindingsPage): string {
   const q = filterQuery(filters);
   const filtered = hasFilters(filters);
   const monitor = findings.filter((f) => f.mode === 'monitor').length;
@@ -33,6 +37,13 @@ ${filterForm('/findings', filters, 'findings', error)}
 <a class="button" href="/api/exports/findings.json${q}" download>JSON</a>
 <a class="button" href="/api/exports/findings.ocsf.json${q}" download>OCSF (Detection Finding)</a></div>
 <p class="muted">${findings.length} shown, ${monitor} recorded in monitor mode.</p>
-${findingTable(findings, { id: 'findings', caption: 'Findings', live: !filtered, empty: filtered ? 'No finding matches these filters.' : 'No findings yet.' })}`,
+${findingTable(findings, { id: 'findings', caption: 'Findings', live: !filtered, empty: filtered ? 'No finding matches these filters.' : 'No findings yet.' })}
+${
+  answers
+    ? html`<h2 id="answers-heading">Was it the user? Answers per detector</h2>
+<p class="muted">After a verdict ends a session, its user can answer “this was me” or “this was not me”. Many “this was me” for one detector suggest its threshold is too tight.</p>
+${answerCountsTable(answers)}`
+    : ''
+}`,
   });
 }

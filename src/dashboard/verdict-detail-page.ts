@@ -7,6 +7,7 @@ import type { SignalView, VerdictDetail } from '../shared/protocol/admin';
 import { fingerprintText } from './devices-page';
 import { formatDuration, formatTime, html, layout, type SafeHtml } from './html';
 import { ackBadge } from './tables';
+import { answerBadge, answerSection } from './answer-views';
 
 const attackUrl = (id: string) => `https://attack.mitre.org/techniques/${id.replace('.', '/')}/`;
 
@@ -103,6 +104,7 @@ export function verdictDetailPage(d: VerdictDetail, csrf: string): string {
 <dt>Session</dt><dd><code class="wrap">${v.sessionKey ?? '—'}</code></dd>
 <dt>Policy version</dt><dd>v${v.policyVersion}</dd>
 <dt>Acknowledgement</dt><dd>${ackBadge(v)}</dd>
+<dt>User’s answer</dt><dd>${answerBadge(v.answer)}</dd>
 </dl>
 <h2>Why</h2>
 ${f ? html`<p id="finding-summary">${f.summary}</p>` : html`<p>The finding is no longer stored.</p>`}
@@ -115,6 +117,8 @@ ${signalTable(d.signals, f?.signalId)}
 ${policy}
 <h2>Acknowledgement</h2>
 ${ackSection(d)}
+<h2>Was it the user?</h2>
+${answerSection(v.answer)}
 <h2>Device</h2>
 ${device}
 <h2>Signed verdict</h2>

@@ -23,6 +23,7 @@ import { createSlackVerification, listenForVerifyRequests } from './slack-verifi
 import { createSink } from './signal-sink';
 import { updateStatus } from './status';
 import { openExplanationOnClick } from './termination';
+import { listenForFeedback } from './verdict-feedback';
 
 const TICK_ALARM = 'session-guard-tick';
 
@@ -114,6 +115,7 @@ export function startSessionGuard(): void {
   listenForVerifyRequests(() => verification.verifyNow());
   watchApiCalls(sink);
   openExplanationOnClick();
+  listenForFeedback(current);
   onPolicyChanged(scheduleRefresh);
   // Chromium starts an MV3 worker at browser start only for an onStartup listener; without
   // one the guard would sleep until the first Slack event, with no verdict stream open and

@@ -22,6 +22,7 @@ import { signalRoutes } from './routes/signals';
 import { streamRoutes } from './routes/stream';
 import { deviceKeyRoutes } from './routes/device-keys';
 import { verdictRoutes } from './routes/verdicts';
+import { verdictAnswerRoutes } from './routes/verdict-answers';
 import { guardUninstalledRoutes } from './routes/guard-uninstalled';
 import { ssfRoutes } from './routes/ssf';
 import { createLocalHub } from './verdicts/hub';
@@ -126,6 +127,7 @@ export async function composeApp(deps: AppDeps): Promise<ComposedApp> {
         enrollRoutes,
         signalRoutes,
         verdictRoutes,
+        verdictAnswerRoutes,
         ackRoutes,
         streamRoutes,
         deviceKeyRoutes,

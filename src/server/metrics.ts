@@ -88,6 +88,11 @@ export const COUNTERS = {
     ['kind', 'table'],
     PRUNED_TABLES,
   ),
+  sg_verdict_answers_total: counter(
+    'Users’ "this was me" answers to verdicts, by answer (issue #14)',
+    ['answer'],
+    each('answer', ['me', 'not_me']),
+  ),
 } as const satisfies Record<string, CounterSpec>;
 
 /** Every gauge: read on scrape from whatever feeds it (`readFrom`), or `set` just before. */

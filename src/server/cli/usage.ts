@@ -83,8 +83,8 @@ Commands:
   webhook add     Send each verdict to a URL, signed per Standard Webhooks; prints
                   the endpoint id and its whsec_ secret (shown once)
       --url URL                the endpoint (http or https)
-      --event E                verdict.issued (default) or finding.recorded;
-                               repeatable
+      --event E                verdict.issued (default), finding.recorded or
+                               verdict.answered; repeatable
       --description D          a note for the dashboard
       --secret whsec_…         use this secret instead of a generated one
       --allow-private-webhooks allow a loopback/private/link-local target (serve

@@ -12,4 +12,8 @@ export interface VerdictsTable {
   policy_version: number;
   issued_at: number;
   expires_at: number;
+  /** Issue #14: `me` | `not_me` from the targeted device, once; null while unanswered. */
+  user_answer?: string | null;
+  /** Server clock when the answer arrived. */
+  user_answered_at?: number | null;
 }

@@ -18,6 +18,7 @@ import { exportRoutes } from './admin-exports';
 import { policyRoutes } from './admin-policy';
 import { recordRoutes } from './admin-records';
 import { retentionRoutes } from './admin-retention';
+import { answerRoutes } from './admin-answers';
 import { withoutEmpty, type AdminRoute } from './admin-route';
 import { tokenRoutes, webhookRoutes } from './admin-tokens';
 import { slackRoutes } from './slack-connection';
@@ -26,6 +27,7 @@ import { torExitListRoutes, torListGauges } from './tor-exit-list';
 
 export const ADMIN_ROUTES: readonly AdminRoute[] = [
   ...recordRoutes,
+  ...answerRoutes,
   ...policyRoutes,
   ...tokenRoutes,
   ...webhookRoutes,

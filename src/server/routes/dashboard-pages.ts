@@ -18,6 +18,7 @@ import { deviceDetail, deviceViews } from '../admin/device-actions';
 import { loadOverview } from '../admin/overview';
 import { auditEntries, findingViews, verdictViews } from '../admin/record-actions';
 import { loadVerdictDetail } from '../admin/verdict-detail';
+import { answerCounts } from '../admin/answer-actions';
 import type { AppContext } from '../app-context';
 import { HttpError } from '../http/http-error';
 import { parseQuery } from './admin-route';
@@ -127,6 +128,7 @@ export const dashboardPageRoutes: FastifyPluginAsync<{ ctx: AppContext }> = asyn
       error,
       csrf: sessionOf(req).csrfToken,
       now: ctx.now(),
+      answers: await answerCounts(ctx),
     });
     return sendPage(reply, error ? 400 : 200, page);
   });

@@ -3,7 +3,9 @@
  * what the device did (the ack, with detection-to-response latency).
  */
 import type { AckTimings } from '../../shared/protocol/verdict';
+import type { StoredAnswer } from '../../shared/protocol/verdict-answer';
 import type { VerdictWithAck } from '../db/verdicts.repository';
+import { storedAnswer } from '../db/verdict-answers.repository';
 
 export interface VerdictView {
   id: string;
@@ -27,6 +29,8 @@ export interface VerdictView {
     /** Issue #12: what ending the session at Slack came to; null from older extensions. */
     slackSignout?: { status: string; detail: string | null } | null;
   };
+  /** Issue #14: the user's "this was me" answer; null while unanswered. */
+  answer?: StoredAnswer | null;
 }
 
 const num = (v: number | null) => (v === null ? null : Number(v));
@@ -59,5 +63,6 @@ export function toVerdictView(row: VerdictWithAck): VerdictView {
                 ? null
                 : { status: row.ack_slack_signout, detail: row.ack_slack_signout_detail },
           },
+    answer: storedAnswer(row),
   };
 }

@@ -18,6 +18,8 @@ import type { Metrics } from '../metrics';
 import { toAdminVerdict } from '../admin/views';
 import { WEBHOOK_DELIVERY_JOB, webhookDeliveryHandler } from './delivery-job';
 import { findingEvent, verdictEvent, type QueuedEvent } from './payloads';
+import { ANSWER_EVENT, answerEvent } from './answer-event';
+import { answeredSince } from '../db/verdict-answers.repository';
 import type { WebhookTargetPolicy } from './targets';
 
 /** Standard Webhooks' example schedule: the delay before attempt 2, 3, … */
@@ -97,6 +99,9 @@ export function createWebhookDispatcher(options: DispatcherOptions): WebhookDisp
       for (const row of await searchFindings(db, { from: since, limit: 500 })) {
         events.push(findingEvent(toFinding(row)));
       }
+    }
+    if (wants(ANSWER_EVENT)) {
+      for (const row of await answeredSince(db, since)) events.push(answerEvent(row));
     }
     return events;
   }

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { ReasonCode } from './reason-codes';
 import { AckTimings } from './verdict';
+import { StoredAnswer } from './verdict-answer';
 
 /** An instant in a query: epoch milliseconds, or an ISO date (a time without zone is UTC). */
 export const TimeParam = z
@@ -72,6 +73,8 @@ export const VerdictView = z.object({
   findingId: z.string(),
   detectedAt: z.number().nullable(),
   ack: AckView.nullable(),
+  /** Issue #14: the user's "this was me" answer, sent by the targeted device; null while unanswered. */
+  answer: StoredAnswer.nullable().optional(),
 });
 export type VerdictView = z.infer<typeof VerdictView>;
 
@@ -218,7 +221,8 @@ export const TokenCreateRequest = z.object({
   scope: TokenScope.default('admin'),
 });
 
-export const WEBHOOK_EVENTS = ['verdict.issued', 'finding.recorded'] as const;
+/** `verdict.answered` (issue #14): a user's "this was me" answer to the verdict that ended their session. */
+export const WEBHOOK_EVENTS = ['verdict.issued', 'finding.recorded', 'verdict.answered'] as const;
 export const WebhookEvent = z.enum(WEBHOOK_EVENTS);
 export type WebhookEvent = z.infer<typeof WebhookEvent>;
 

@@ -4,3 +4,4 @@ export * from './device';
 export * from './verdict';
 export * from './device-settings';
 export * from './identity';
+export * from './verdict-answer';

@@ -22,6 +22,7 @@ import * as guardSilenced from './20260207000000_guard_silenced';
 import * as ssf from './20260207000100_ssf';
 import * as apiCallColumns from './20260209000000_api_call_columns';
 import * as retentionIndexes from './20260211000000_retention_indexes';
+import * as verdictAnswers from './20260212000000_verdict_answers';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '20250601000000_initial': initial,
@@ -43,4 +44,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '20260207000100_ssf': ssf,
   '20260209000000_api_call_columns': apiCallColumns,
   '20260211000000_retention_indexes': retentionIndexes,
+  '20260212000000_verdict_answers': verdictAnswers,
 };
