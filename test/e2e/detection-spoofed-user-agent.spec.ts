@@ -4,10 +4,11 @@
  * (`navigator.userAgentData.platform`); signing in to Slack there ends the session. The
  * benign twin, a browser whose user agent and client hints agree, keeps it.
  *
- * `cooldownSeconds: 0` here, because of a gap found writing this spec (see the fixme test):
- * the spoofed browser's first report (its fingerprint, before any sign-in) already earns a
- * verdict, which clears nothing; inside the cooldown the sign-in that follows is only
- * recorded `cooldown`, and the new session lives on.
+ * The spoofed browser's first report (its fingerprint, before any sign-in) already earns a
+ * verdict, which clears nothing. The first tests run with `cooldownSeconds: 0` so each
+ * decides alone; the last runs with the default cooldown, where a verdict that ended nothing
+ * must not shield the session signed in to next (a gap this spec found, now closed:
+ * `recentVerdict` leaves such verdicts out).
  */
 import { expect, test } from './harness/extension-fixtures';
 import {
@@ -80,21 +81,18 @@ test('a browser whose user agent and client hints agree keeps its session', asyn
 
 test.describe('with the default cooldown', () => {
   test.use({ orgPolicy: { mode: 'enforce' } });
-  // Known gap (reported with issue #14): a verdict that cleared no session still starts the
-  // cooldown, so a session signed in right after it is never ended. Reproduced 30 Nov 2026.
-  test.fixme('a sign-in after the spoofed browser’s first verdict is ended too', async ({
-    launch,
-    backend,
-    fakeSlack,
-  }) => {
+  // The first verdict's ack says it cleared nothing: it starts no cooldown.
+  test('a sign-in after the spoofed browser’s first verdict is ended too', async ({ launch, backend, fakeSlack }) => {
     const spoofed = await launch({ name: 'spoofed', args: [`--user-agent=${WINDOWS_UA}`] });
     await devicesEnrolled(backend);
     await expect
       .poll(async () => (await backend.api('/api/verdicts')).verdicts[0]?.ack?.outcome, { timeout: 60_000 })
       .toBe('executed');
+    expect((await backend.api('/api/verdicts')).verdicts[0].ack.cookiesCleared).toBe(0);
 
     await new SlackPage(spoofed, fakeSlack).signIn().catch(() => undefined);
 
     await sessionEnded(spoofed);
+    expect(await verdictReasons(backend)).toEqual([['spoofed_user_agent'], ['spoofed_user_agent']]);
   });
 });

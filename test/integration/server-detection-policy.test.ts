@@ -104,6 +104,36 @@ describe.each(DIALECTS)('policy in the engine (%s)', (dialect) => {
     ]);
   });
 
+  it('lets no cooldown start from a verdict that ended nothing, however its ack came to say so', async () => {
+    t = await createDetectionApp(dialect, POLICY);
+    const device = await deviceOf('U0TRAVELER');
+    const ack = (verdictId: string, outcome: 'executed' | 'rejected', cookiesCleared: number) =>
+      t.post('/v1/acks', device, {
+        deviceId: device.id,
+        verdictId,
+        nonce: randomUUID(),
+        sentAt: t.clock.now,
+        outcome,
+        via: 'poll',
+        cookiesCleared,
+        timings: { receivedAt: 1, verifiedAt: 2, clearedAt: 3, ackSentAt: 4 },
+      });
+    // Caught before signing in: the browser had no Slack cookie to clear.
+    await t.send(device, [injected()]);
+    const [first] = await t.verdicts();
+    expect((await ack(first!.id, 'executed', 0)).statusCode).toBe(200);
+    // The sign-in that follows, inside the cooldown, is ended all the same.
+    t.clock.now += 30_000;
+    await t.send(device, [injected()]);
+    const verdicts = await t.verdicts();
+    expect(verdicts).toHaveLength(2);
+    // That one cleared the session: the cooldown now holds the next one back.
+    expect((await ack(verdicts[1]!.id, 'executed', 4)).statusCode).toBe(200);
+    t.clock.now += 30_000;
+    await t.send(device, [injected()]);
+    expect((await t.findings()).map((f) => f.outcome)).toEqual(['verdict_issued', 'verdict_issued', 'cooldown']);
+  });
+
   it('lets a claimed user spend nobody’s cooldown or exclusion but the device’s own', async () => {
     t = await createDetectionApp(dialect, { ...POLICY, excludedUsers: ['U0EXEC001'] });
     const verified = await deviceOf('U0ANALYST');

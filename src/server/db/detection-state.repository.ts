@@ -86,7 +86,13 @@ export async function recentFinding(
   return row !== undefined;
 }
 
-/** Whether any of `subjects` had a verdict naming `reason` issued at or after `since`. */
+/**
+ * Whether any of `subjects` had a verdict naming `reason` issued at or after `since` that may
+ * have ended a session: one its device acknowledged as executed with nothing cleared, or
+ * refused, ended nothing, so it holds nothing back (a browser caught before it signed in
+ * must not shield the session it signs in to next). Leaving such a verdict out can only
+ * let more verdicts through, never fewer, so an ack forged to say so gains an attacker nothing.
+ */
 export async function recentVerdict(
   db: Db,
   subjects: readonly string[],
@@ -95,9 +101,12 @@ export async function recentVerdict(
 ): Promise<boolean> {
   const rows = await db
     .selectFrom('verdicts')
-    .select('reasons')
-    .where('subject', 'in', [...subjects])
-    .where('issued_at', '>=', since)
+    .leftJoin('acks', 'acks.verdict_id', 'verdicts.id')
+    .select(['verdicts.reasons', 'acks.outcome', 'acks.cookies_cleared'])
+    .where('verdicts.subject', 'in', [...subjects])
+    .where('verdicts.issued_at', '>=', since)
     .execute();
-  return rows.some((r) => (JSON.parse(r.reasons) as string[]).includes(reason));
+  const endedNothing = (r: { outcome: string | null; cookies_cleared: number | null }) =>
+    r.outcome === 'rejected' || (r.outcome === 'executed' && r.cookies_cleared === 0);
+  return rows.some((r) => !endedNothing(r) && (JSON.parse(r.reasons) as string[]).includes(reason));
 }
