@@ -49,6 +49,11 @@ export const COUNTERS = {
     each('outcome', VerdictAck.shape.outcome.options),
   ),
   sg_requests_refused_total: counter('Requests refused, by reason', ['code']),
+  sg_store_failures_total: counter(
+    'Requests answered 503 because the database was unavailable or full (issue #17)',
+    ['code'],
+    each('code', ['store_unavailable', 'store_full']),
+  ),
   sg_admin_sign_ins_total: counter(
     'Dashboard sign-in attempts, by result',
     ['result'],
