@@ -98,6 +98,15 @@ describe.each(DIALECTS)('durable detection (%s)', (dialect) => {
     return batch.batchId;
   };
 
+  it('a batch detected inline has its verdict when the request returns and leaves no job behind', async () => {
+    await setup(0);
+
+    const batchId = await postBurst(8);
+
+    expect((await t.findings()).map((f) => f.outcome)).toEqual(['verdict_issued']);
+    expect(await findJob(t.store.db, DETECTION_JOB, `${device.id}:${batchId}`)).toBeUndefined();
+  });
+
   it('detection that throws twice, then succeeds: the batch is acknowledged at once and yields exactly one finding and verdict', async () => {
     const flaky = await setup(2);
     const runner = replica(flaky.detectors);

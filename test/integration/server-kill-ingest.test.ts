@@ -167,8 +167,9 @@ it(
         .select(['key', 'attempts', 'status'])
         .where('kind', '=', DETECTION_JOB)
         .execute();
-      expect(jobs.length).toBe(batches.size);
-      const resumed = jobs.filter((j) => Number(j.attempts) > 1).length;
+      // A batch detected inline drops its job; what is left was resumed by a runner, and finished.
+      expect(jobs.every((j) => j.status === 'done' && Number(j.attempts) > 1)).toBe(true);
+      const resumed = jobs.length;
       const storedUnacked = [...batches.keys()].filter((b) => !clients.some((c) => c.ackedBatches.has(b))).length;
       console.log(
         `FIGURES kill-9: ${KILLS} SIGKILLs mid-ingest survived; ${acked.length} acknowledged signals, ${lost.length} lost, 0 stored twice; ` +

@@ -197,3 +197,9 @@ export async function countJobsByStatus(db: Db, kind: string): Promise<Record<st
     .execute();
   return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
 }
+
+/** Deletes a job its holder finished (work too frequent to keep a week of `done` rows); false when `token` lost it. */
+export async function deleteClaimedJob(db: Db, id: string, token: string): Promise<boolean> {
+  const result = await db.deleteFrom('jobs').where('id', '=', id).where('locked_by', '=', token).executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
+}

@@ -2,7 +2,8 @@
  * Detection that is never lost (issue #17). A stored signal batch and its `detection.batch`
  * job are written in one transaction; the job is born claimed by the request that stored
  * the batch (a short lease), which runs detection inline at once, so a verdict is on its
- * way when the request returns, and settles the job `done`. When that inline run throws,
+ * way when the request returns, and deletes the job (one a batch is too many to keep a
+ * week as `done`). When that inline run throws,
  * the job is left pending with a backoff; when the process dies before settling, the lease
  * runs out. Either way any replica's runner (started in workers.ts) runs it again, loading
  * the batch's signals from the store by id, a bounded number of times; then it ends
@@ -14,7 +15,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Signal } from '../../shared/protocol/signals';
 import { findDevice } from '../db/devices';
-import { countJobsByStatus, insertClaimedJob, settleJob } from '../db/jobs.repository';
+import { countJobsByStatus, deleteClaimedJob, insertClaimedJob, settleJob } from '../db/jobs.repository';
 import type { Db } from '../db/schema';
 import { retryAt } from '../jobs/backoff';
 import type { JobHandler } from '../jobs/queue';
@@ -85,8 +86,8 @@ export async function runClaimedDetection(
   try {
     await run();
     countBatch(deps.metrics, 'ok');
-    const at = deps.now();
-    await settleJob(deps.db, claim.id, claim.token, { status: 'done', runAt: at, error: null, now: at });
+    // One job a batch: finished inline (the usual case), it is deleted, not kept a week as `done`.
+    await deleteClaimedJob(deps.db, claim.id, claim.token);
     deps.metrics?.inc('sg_jobs_total', 'Background jobs run', { kind: DETECTION_JOB, result: 'done' });
     return true;
   } catch (error) {
