@@ -1,7 +1,8 @@
 /**
  * Overview: what a security team opens every morning. The policy in force, devices
  * reporting now versus enrolled, the Tor exit list's age, verdicts per hour over the last
- * day, the detection-to-response latency distribution, and the latest verdicts (live).
+ * day, the detection-to-response latency distribution, the latest verdicts (live), and
+ * signal batches whose detection failed for good (issue #17).
  */
 import type { OverviewView, VerdictView } from '../shared/protocol/admin';
 import { barChart } from './charts';
@@ -32,6 +33,13 @@ function torCard(tor: OverviewView['torList']) {
   const state = tor.stale ? html`<span class="badge bad">stale</span>` : html`<span class="badge ok">fresh</span>`;
   return html`<div class="card"><h2>Tor exit list</h2><p class="figure">${tor.ageMs === null ? 'missing' : `${formatDuration(tor.ageMs)} old`}</p>
 <p>${state} ${tor.entries ?? 0} addresses</p><p class="muted wrap">${tor.source ?? ''}</p></div>`;
+}
+
+function detectionCard({ failed, pending }: OverviewView['detectionJobs']) {
+  const badge =
+    failed > 0 ? html`<span class="badge bad">failed</span>` : html`<span class="badge ok">none failed</span>`;
+  return html`<div class="card"><h2>Detection failed</h2><p class="figure" id="detection-failed">${failed}</p>
+<p>${badge} signal batches stored but never run through detection; ${pending} waiting to retry</p><p class="muted">npx session-guard jobs list --kind detection.batch</p></div>`;
 }
 
 export function overviewPage({ overview, recent, csrf, now, autoNotice, slackFeed }: OverviewPage): string {
@@ -80,6 +88,7 @@ ${autoRevocationNotice(autoNotice, csrf)}
 <div class="card"><h2>Verdicts, last 24 h</h2><p class="figure">${verdictsToday}</p><p><a href="/verdicts">All verdicts</a></p></div>
 <div class="card"><h2>Detection to response</h2><p class="figure">${latency.p50 === null ? '—' : `${formatDuration(latency.p50)}`}</p><p>median; p95 ${formatDuration(latency.p95)} (${latency.count} acks, 7 days)</p></div>
 <div class="card"><h2>Slack sign-out unconfirmed</h2><p class="figure" id="signout-unconfirmed">${overview.slackSignoutUnconfirmed}</p><p>executed verdicts, 7 days, whose session Slack was not seen to refuse</p></div>
+${detectionCard(overview.detectionJobs)}
 ${torCard(overview.torList)}
 ${slackFeedCard(slackFeed)}
 </div>

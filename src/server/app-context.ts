@@ -6,7 +6,8 @@ import type { ServerSecrets } from './auth/server-secrets';
 import type { DialectName } from './db/database';
 import type { EnrollmentControls } from './enrollment/controls';
 import type { Db } from './db/schema';
-import type { TorListView } from './detection/define-detector';
+import type { Detector, TorListView } from './detection/define-detector';
+import type { DetectionJobSettings } from './detection/detection-jobs';
 import type { AdminEventBus } from './events/admin-stream';
 import type { IdentityVerifier } from './identity/slack-oidc';
 import type { Metrics } from './metrics';
@@ -88,4 +89,8 @@ export interface AppContext {
   silenceCheckMs: number;
   /** The Shared Signals transmitter (issue #12, src/server/ssf/); null without `serve --public-url`. */
   ssf: SsfService | null;
+  /** Lease, retries and period of durable detection (issue #17, detection/detection-jobs.ts); default there. */
+  detectionJobs?: DetectionJobSettings;
+  /** The detectors the engine runs (default: detection/registry.ts); tests swap in failing ones. */
+  detectors?: readonly Detector[];
 }

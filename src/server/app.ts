@@ -75,6 +75,8 @@ export function resolveContext(deps: AppDeps): WorkerContext {
     identity: deps.identity ?? null,
     silenceCheckMs: deps.silenceCheckMs ?? 60_000,
     ssf: deps.ssf ?? null,
+    ...(deps.detectionJobs ? { detectionJobs: deps.detectionJobs } : {}),
+    ...(deps.detectors ? { detectors: deps.detectors } : {}),
   };
 }
 

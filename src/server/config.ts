@@ -57,6 +57,8 @@ export interface ServeConfig {
   identity: IdentityConfig | null;
   /** SESSION_GUARD_SILENCE_CHECK_SECONDS: how often silent guards are looked for (issue #12; default 60). */
   silenceCheckSeconds: number;
+  /** SESSION_GUARD_DETECTION_LEASE_SECONDS: how long a dead replica's batch waits before another detects it (issue #17; default 30). */
+  detectionLeaseSeconds: number;
   /** --public-url (SESSION_GUARD_PUBLIC_URL): where receivers reach this backend; the SSF issuer (issue #12). */
   publicUrl: string | null;
 }
@@ -179,6 +181,11 @@ export function resolveServeConfig(flags: ServeFlags, env: NodeJS.ProcessEnv): S
       60,
     ),
     publicUrl: publicUrl(flags['public-url'] ?? env.SESSION_GUARD_PUBLIC_URL),
+    detectionLeaseSeconds: positiveSeconds(
+      'SESSION_GUARD_DETECTION_LEASE_SECONDS',
+      env.SESSION_GUARD_DETECTION_LEASE_SECONDS,
+      30,
+    ),
   };
 }
 

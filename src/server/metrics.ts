@@ -53,6 +53,11 @@ export const COUNTERS = {
     each('outcome', VerdictAck.shape.outcome.options),
   ),
   sg_requests_refused_total: counter('Requests refused, by reason', ['code']),
+  sg_store_failures_total: counter(
+    'Requests answered 503 because the database was unavailable or full (issue #17)',
+    ['code'],
+    each('code', ['store_unavailable', 'store_full']),
+  ),
   sg_admin_sign_ins_total: counter(
     'Dashboard sign-in attempts, by result',
     ['result'],
@@ -72,9 +77,9 @@ export const COUNTERS = {
   sg_slack_revocations_total: counter('Server-side revocations, by mode and result', ['mode', 'result']),
   sg_slack_calls_total: counter('Slack API calls, by method and result', ['method', 'result']),
   sg_detection_batches_total: counter(
-    'Signal batches run through detection, by result',
+    'Signal batches run through detection, by result (retry: will run again; failed: given up)',
     ['result'],
-    each('result', ['ok', 'failed']),
+    each('result', ['ok', 'retry', 'failed']),
   ),
   sg_slack_revocation_ticks_total: counter('Passes of the Slack revocation worker over its queue', []),
   sg_jobs_total: counter('Background jobs run, by kind and result (src/server/jobs/)', ['kind', 'result']),
@@ -108,6 +113,8 @@ export const GAUGES = {
   sg_devices_reporting: 'Devices that reported within the last 5 minutes',
   sg_devices_revoked: 'Revoked devices',
   sg_signal_batches_in_flight: 'Signal batches being stored or run through detection',
+  sg_detection_jobs_pending: 'Stored signal batches waiting for detection to run again (issue #17)',
+  sg_detection_jobs_failed: 'Stored signal batches whose detection failed for good (session-guard jobs list)',
   sg_tor_exit_list_entries: 'Addresses in the Tor exit list in use',
   sg_tor_exit_list_age_seconds: 'Age of the Tor exit list content (-1: none loaded)',
   sg_tor_exit_list_stale: '1 when the Tor exit list is stale, empty, failing or not configured',

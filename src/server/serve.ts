@@ -9,6 +9,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { DEFAULT_DETECTION_JOBS } from './detection/detection-jobs';
 import { buildApp } from './app';
 import { ensureAdminPassword, type AdminPasswordSource } from './auth/admin-password';
 import { devKeyWarning } from './deploy/dev-key-warning';
@@ -139,6 +140,7 @@ export async function startServer(config: ServeConfig, io: ServeIo): Promise<Run
       publicMetrics: config.publicMetrics,
       webhookTargets: { allowPrivate: config.allowPrivateWebhooks },
       silenceCheckMs: config.silenceCheckSeconds * 1000,
+      detectionJobs: { ...DEFAULT_DETECTION_JOBS, leaseMs: config.detectionLeaseSeconds * 1000 },
       ssf: createSsfService({
         issuer: config.publicUrl,
         key: lazySecretKey(keyOptions),

@@ -3,12 +3,14 @@
  * webhook dispatcher first, then the verdict hub observed once (each verdict issued here
  * is counted, pushed to open dashboards, and handed to webhooks and Slack at once), then
  * the Slack workers, which issue verdicts through that observed hub, the guard_silenced
- * check, Shared Signals delivery, and the pruning of finished jobs. `stop()` stops them
+ * check, Shared Signals delivery, the pruning of finished jobs, and the runner that
+ * resumes signal batches whose detection did not finish (issue #17). `stop()` stops them
  * in reverse order, awaiting the work in flight. Nothing is wired by changing a context
  * after it was built: buildApp (app.ts) makes its context from what this returns.
  */
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppContext } from './app-context';
+import { DEFAULT_DETECTION_JOBS, startDetectionJobs } from './detection/detection-jobs';
 import { observeVerdicts } from './events/observe-hub';
 import { DONE_JOB_RETENTION_MS, pruneDoneJobs } from './jobs/queue';
 import { createLoop } from './jobs/loop';
@@ -71,11 +73,14 @@ export function startWorkers(
   // A guard that goes quiet (issue #12) and Shared Signals delivery (issue #12).
   const silence = startSilenceCheck({ ...ctx, hub }, { log: options.log, recorded: () => webhooks.kick() });
   const ssf = startSsf(ctx, options.log);
+  // Batches stored but not (yet) through detection: a failed inline run, or a replica that died.
+  const detection = startDetectionJobs({ ...ctx, hub }, ctx.detectionJobs ?? DEFAULT_DETECTION_JOBS, options.log);
   return {
     hub,
     webhooks,
     slack,
     async stop() {
+      await detection.stop();
       await ssf?.stop();
       await silence?.stop();
       await retention.stop();

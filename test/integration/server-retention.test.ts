@@ -42,7 +42,8 @@ async function seedAll(db: TestStore['store']['db']) {
   await s.signal('s-old', 400);
   await s.signal('s-new', 1, { session: s.key('b') });
   await s.signal('s-old-pending', 400, { batch: 'batch-pending' });
-  await enqueueJob(db, { kind: 'detection.batch', key: 'batch-pending', payload: {} }, T0);
+  // Keyed as detection-jobs.ts keys it: `<device>:<batch>`.
+  await enqueueJob(db, { kind: 'detection.batch', key: 'dev-1:batch-pending', payload: {} }, T0);
   await s.binding(s.key('a'), 400);
   await s.binding(s.key('b'), 400); // its session reported yesterday (s-new)
   await s.binding(s.key('c'), 1);

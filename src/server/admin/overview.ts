@@ -1,12 +1,13 @@
 /**
  * The overview's figures: verdicts per hour over the last day, the distribution of
  * detection-to-response latency over the last week, devices reporting now versus enrolled,
- * the Tor exit list's age, and the policy in force.
+ * the Tor exit list's age, the policy in force, and signal batches detection gave up on.
  */
 import type { OverviewView } from '../../shared/protocol/admin';
 import type { AppContext, TorListStatus } from '../app-context';
 import { countDevices } from '../db/devices';
 import { ackLatenciesSince, unconfirmedSignoutsSince, verdictTimesSince } from '../db/stats.repository';
+import { detectionJobCounts } from '../detection/detection-jobs';
 import { currentPolicy } from '../policy/policy-store';
 
 const HOUR = 3600_000;
@@ -71,5 +72,6 @@ export async function loadOverview(ctx: AppContext): Promise<OverviewView> {
       createdBy: policy.createdBy,
     },
     slackSignoutUnconfirmed: await unconfirmedSignoutsSince(ctx.db, now - 7 * 24 * HOUR),
+    detectionJobs: await detectionJobCounts(ctx.db),
   };
 }

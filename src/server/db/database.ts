@@ -64,6 +64,12 @@ function openPostgres(url: string): OpenDatabase {
   pool.on('error', (error) =>
     console.warn(`postgres: idle connection lost (${error.message}); reconnecting on demand`),
   );
+  // A connection lost while checked out (mid-query or mid-transaction) also emits 'error' on
+  // its client, where the pool no longer listens: the query itself fails (a 503, issue #17),
+  // and this listener keeps that second report from ending the process.
+  pool.on('connect', (client) => {
+    client.on('error', (error) => console.warn(`postgres: connection lost in use (${error.message})`));
+  });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, dialect: 'postgres', location: redactUrl(url), close: () => db.destroy() };
 }

@@ -58,6 +58,16 @@ export async function insertFinding(db: Db, row: FindingRow): Promise<void> {
   await db.insertInto('findings').values(row).execute();
 }
 
+/** Inserts a finding whose id is derived from what made it (a batch and a detector); false when it exists. */
+export async function insertFindingOnce(db: Db, row: FindingRow): Promise<boolean> {
+  const result = await db
+    .insertInto('findings')
+    .values(row)
+    .onConflict((oc) => oc.column('id').doNothing())
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+}
+
 export async function setFindingVerdict(db: Db, findingId: string, verdictId: string): Promise<void> {
   await db.updateTable('findings').set({ verdict_id: verdictId }).where('id', '=', findingId).execute();
 }

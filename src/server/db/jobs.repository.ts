@@ -155,3 +155,51 @@ export async function pruneDoneJobs(db: Db, before: number): Promise<number> {
     .executeTakeFirst();
   return Number(result.numDeletedRows);
 }
+
+/**
+ * Queues a job already claimed by the caller (attempt 1, leased to `token` until
+ * `now + leaseMs`): work the caller runs inline right after its transaction commits, and
+ * that any runner takes over if the caller dies first (the lease expires). True when new.
+ */
+export async function insertClaimedJob(
+  db: Db,
+  job: NewJob & { id: string; token: string; leaseMs: number },
+  now: number,
+): Promise<boolean> {
+  const result = await db
+    .insertInto('jobs')
+    .values({
+      id: job.id,
+      kind: job.kind,
+      key: job.key,
+      payload: JSON.stringify(job.payload ?? null),
+      status: 'pending',
+      attempts: 1,
+      run_at: job.runAt ?? now,
+      locked_until: now + job.leaseMs,
+      locked_by: job.token,
+      last_error: null,
+      created_at: now,
+      updated_at: now,
+    })
+    .onConflict((oc) => oc.columns(['kind', 'key']).doNothing())
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+}
+
+/** How many jobs of `kind` are in each status (the dashboard and /metrics). */
+export async function countJobsByStatus(db: Db, kind: string): Promise<Record<string, number>> {
+  const rows = await db
+    .selectFrom('jobs')
+    .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('kind', '=', kind)
+    .groupBy('status')
+    .execute();
+  return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+}
+
+/** Deletes a job its holder finished (work too frequent to keep a week of `done` rows); false when `token` lost it. */
+export async function deleteClaimedJob(db: Db, id: string, token: string): Promise<boolean> {
+  const result = await db.deleteFrom('jobs').where('id', '=', id).where('locked_by', '=', token).executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
+}

@@ -4,6 +4,9 @@
  * the state the enabled detectors need, runs them over the signals in device-clock order,
  * and records each detection (record-finding.ts: policy, exclusions, cooldown, verdicts).
  * A detector fires at most once a batch. Detectors are pure; every read and write is here.
+ * Given the batch id, each finding's id is derived from (device, batch, detector), so a
+ * batch run again (a retry, or a replica resuming it after a crash: detection-jobs.ts)
+ * records no finding or verdict twice.
  */
 import type { Signal } from '../../shared/protocol/signals';
 import type { VerdictKeys } from '../auth/server-secrets';
@@ -14,7 +17,9 @@ import { currentPolicy } from '../policy/policy-store';
 import type { VerdictHub } from '../verdicts/hub';
 import type { Detector, TorListView } from './define-detector';
 import type { GroupDirectory } from './exclusions';
+import { findFinding } from '../db/findings.repository';
 import { loadState } from './load-state';
+import { stableId } from './stable-id';
 import { recordFinding } from './record-finding';
 import { DETECTORS } from './registry';
 import { bindSessions } from './session-bindings';
@@ -44,6 +49,13 @@ export interface EngineInput {
   /** Only the signals stored by this request (duplicates excluded). */
   signals: readonly Signal[];
   sourceIp: string | null;
+  /** The stored batch these signals came in: makes a re-run of it record nothing twice. */
+  batchId?: string;
+}
+
+/** The id of the finding `detector` makes on a batch, the same on every run of it. */
+export function batchFindingId(deviceId: string, batchId: string, detectorId: string): string {
+  return stableId(`detection:${deviceId}:${batchId}:${detectorId}`);
 }
 
 export type FindingOutcome = 'verdict_issued' | 'would_terminate' | 'alert' | 'excluded' | 'cooldown';
@@ -91,7 +103,9 @@ async function detect(deps: EngineDeps, input: EngineInput): Promise<EngineResul
       const detection = detector.detect(state, event, active.policy);
       if (!detection) continue;
       fired.add(detector.id);
-      const finding = await recordFinding(deps, active, detector, detection, signal, subject);
+      const findingId = input.batchId ? batchFindingId(input.device.id, input.batchId, detector.id) : undefined;
+      if (findingId && (await findFinding(deps.db, findingId))) continue; // an earlier run recorded it
+      const finding = await recordFinding(deps, active, detector, detection, signal, subject, { findingId });
       if (finding) result.findings.push(finding);
     }
   }

@@ -14,7 +14,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Signal } from '../../shared/protocol/signals';
 import { recentFinding, recentVerdict } from '../db/detection-state.repository';
-import { insertFinding } from '../db/findings.repository';
+import { insertFinding, insertFindingOnce, type FindingRow } from '../db/findings.repository';
 import { insertVerdict } from '../db/verdicts.repository';
 import type { ActivePolicy } from '../policy/policy-store';
 import { issueVerdict } from '../verdicts/issue-verdict';
@@ -29,7 +29,10 @@ export interface FindingOptions {
   rule?: RuleSetting;
   /** The `detector` column when it differs from the reason (`slack_anomaly`). */
   detectorName?: string;
-  /** A stable id (an audit entry processed twice makes one finding). */
+  /**
+   * A stable id (an audit entry or a signal batch processed twice makes one finding): a
+   * finding with this id already stored makes this call record nothing, verdict included.
+   */
   findingId?: string;
 }
 
@@ -90,8 +93,8 @@ export async function recordFinding(
           policyVersion: active.version,
         })
       : null;
-  await db.transaction().execute(async (trx) => {
-    await insertFinding(trx, {
+  const recorded = await db.transaction().execute(async (trx) => {
+    const row: FindingRow = {
       id: findingId,
       detector: options.detectorName ?? detector.id,
       reason,
@@ -109,7 +112,9 @@ export async function recordFinding(
       evidence: JSON.stringify(evidence),
       event_at: signal.at,
       detected_at: detectedAt,
-    });
+    };
+    if (!options.findingId) await insertFinding(trx, row);
+    else if (!(await insertFindingOnce(trx, row))) return false; // recorded before: no second verdict
     if (verdict) {
       const p = verdict.payloadObject;
       await insertVerdict(trx, {
@@ -126,7 +131,9 @@ export async function recordFinding(
         expires_at: p.expiresAt,
       });
     }
+    return true;
   });
+  if (!recorded) return null;
   deps.metrics?.counters.sg_findings_total.inc({ reason, outcome });
   if (verdict) {
     deps.hub.publish(subject.deviceId, {

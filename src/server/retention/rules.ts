@@ -69,7 +69,10 @@ export const PRUNE_RULES: readonly PruneRule[] = [
     kind: 'signals',
     table: 'signals',
     key: 'id',
-    where: ({ cutoff }) => sql`c.received_at < ${cutoff} AND ${noPendingJob('id')} AND ${noPendingJob('batch_id')}`,
+    // A batch whose detection is still pending (detection-jobs.ts keys it `<device>:<batch>`) keeps its signals.
+    where: ({ cutoff }) => sql`c.received_at < ${cutoff} AND ${noPendingJob('id')} AND NOT EXISTS (
+      SELECT 1 FROM jobs j WHERE j.kind = 'detection.batch' AND j.key = c.device_id || ':' || c.batch_id
+        AND j.status = 'pending')`,
   },
   {
     kind: 'sessionBindings',

@@ -1,7 +1,7 @@
 /**
  * /openapi.json and /metrics: what the API is, and how it is doing. Before each scrape
  * the device gauges are read from the store (shared by all replicas): enrolled, reporting
- * within the last five minutes, revoked. /metrics needs an admin API bearer token of any
+ * within the last five minutes, revoked; and the detection jobs pending and failed. /metrics needs an admin API bearer token of any
  * scope (issue #10: counts of devices, verdicts and refusals are reconnaissance), unless
  * `serve --public-metrics` is given; the guard is the admin one (admin-guard.ts).
  */
@@ -11,6 +11,7 @@ import type { AppContext } from '../app-context';
 import { REPORTING_WINDOW_MS } from '../admin/overview';
 import { requireAdmin } from '../auth/admin-guard';
 import { countDevices } from '../db/devices';
+import { detectionJobCounts } from '../detection/detection-jobs';
 import { content, errors, SECURITY } from '../http/route-schemas';
 import { openApiDocument } from '../openapi';
 
@@ -44,6 +45,9 @@ const metricsRoute: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx 
         gauges.sg_devices_enrolled.set(devices.enrolled);
         gauges.sg_devices_reporting.set(devices.reporting);
         gauges.sg_devices_revoked.set(devices.revoked);
+        const detection = await detectionJobCounts(ctx.db);
+        gauges.sg_detection_jobs_pending.set(detection.pending);
+        gauges.sg_detection_jobs_failed.set(detection.failed);
       } catch (error) {
         req.log.warn({ err: error }, 'device gauges unavailable');
       }

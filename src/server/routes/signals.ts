@@ -1,8 +1,11 @@
 /**
  * POST /v1/signals: a signed batch from an enrolled device. Rejections store nothing;
  * an accepted batch claims its batchId, appends the signals it has not seen (a known
- * signal id counts as a duplicate) with the request's source address, then runs detection
- * on the new ones before answering, so a verdict is already on its way when it returns.
+ * signal id counts as a duplicate) with the request's source address and, in the same
+ * transaction, a `detection.batch` job claimed by this request (detection-jobs.ts); then
+ * it runs detection on the new ones before answering, so a verdict is already on its way
+ * when it returns. A detection that throws, or a process that dies before it finished, is
+ * not lost: the job is run again by any replica (issue #17).
  * `sg_signal_batches_in_flight` counts batches between storing and answering: when it is 0,
  * every stored batch has been through detection (tests wait on it, not on a sleep).
  */
@@ -12,6 +15,12 @@ import type { AppContext } from '../app-context';
 import { recordSlackIdentity, touchDevice } from '../db/devices';
 import { claimNonce } from '../db/nonces.repository';
 import { insertSignals, signalRow } from '../db/signals.repository';
+import {
+  DEFAULT_DETECTION_JOBS,
+  enqueueClaimedDetection,
+  runClaimedDetection,
+  type ClaimedDetection,
+} from '../detection/detection-jobs';
 import { runDetection } from '../detection/engine';
 import { markLateDownloads } from '../detection/late-signals';
 import { checkSignalTimes } from '../http/signal-times';
@@ -23,6 +32,7 @@ export const SIGNALS_BODY_LIMIT = 256 * 1024;
 
 export const signalRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
   const counted = new WeakSet<object>();
+  const jobSettings = ctx.detectionJobs ?? DEFAULT_DETECTION_JOBS;
   let inFlight = 0;
   const settle = async (req: object) => {
     if (counted.delete(req)) inFlight--;
@@ -41,6 +51,7 @@ export const signalRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
     counted.add(req);
     inFlight++;
     let inserted = new Set<string>();
+    let claim = null as ClaimedDetection | null;
     await ctx.db.transaction().execute(async (trx) => {
       if (!(await claimNonce(trx, { id: body.batchId, kind: 'batch', device_id: device.id, received_at: now }))) {
         throw new HttpError(409, 'replayed_batch', 'this batchId was already received');
@@ -53,27 +64,24 @@ export const signalRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
         body.signals.filter((s) => inserted.has(s.id)),
       );
       await touchDevice(trx, device.id, now, ip);
+      if (inserted.size === 0) return;
+      const payload = { deviceId: device.id, batchId: body.batchId, signalIds: [...inserted], sourceIp: ip };
+      claim = await enqueueClaimedDetection(trx, payload, now, jobSettings);
     });
 
     const seen = new Set<string>();
     const fresh = body.signals.filter((s) => inserted.has(s.id) && !seen.has(s.id) && seen.add(s.id));
     ctx.metrics.counters.sg_signals_total.inc({ result: 'accepted' }, fresh.length);
     ctx.metrics.counters.sg_signals_total.inc({ result: 'duplicate' }, body.signals.length - fresh.length);
-    try {
-      await runDetection(ctx, {
+    if (claim) {
+      const input = {
         device: { id: device.id, userId: device.user_id, verifiedUserId: device.verified_user_id ?? null },
         signals: fresh,
         sourceIp: ip,
-      });
-      ctx.metrics.inc('sg_detection_batches_total', 'Signal batches run through detection, by result', {
-        result: 'ok',
-      });
-    } catch (error) {
+        batchId: body.batchId,
+      };
       // The signals are stored; a detection failure must not make the device resend them.
-      req.log.error({ err: error, deviceId: device.id }, 'detection failed');
-      ctx.metrics.inc('sg_detection_batches_total', 'Signal batches run through detection, by result', {
-        result: 'failed',
-      });
+      await runClaimedDetection(ctx, claim, () => runDetection(ctx, input), jobSettings, req.log);
     }
     return { accepted: fresh.length, duplicates: body.signals.length - fresh.length };
   });

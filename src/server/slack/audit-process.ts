@@ -10,10 +10,10 @@
  * a signed verdict goes to the user's latest device, and the revocation worker ends the
  * session at Slack. An entry processed twice adds nothing twice.
  */
-import { createHash } from 'node:crypto';
 import { findingFromEntryExists, recentVerdictIds, type AuditEntryRow } from '../db/slack-audit.repository';
 import { getSlackConnection } from '../db/slack-connection.repository';
 import { recordFinding } from '../detection/record-finding';
+import { stableId } from '../detection/stable-id';
 import { withSubjectLock } from '../detection/subject-lock';
 import { SLACK_ANOMALY_REASONS, type RuleSetting, type SlackAnomalyReason } from '../../shared/policy/org-policy';
 import { currentPolicy, type ActivePolicy } from '../policy/policy-store';
@@ -27,11 +27,8 @@ export const ANOMALY_DETECTOR = 'slack_anomaly';
 /** Reports arriving this long after the activity still count as "around" it. */
 const FOOTPRINT_GRACE_MS = 5 * 60_000;
 
-/** A UUID-shaped id derived from `text`: the same entry and reason always make the same finding id. */
-export function stableId(text: string): string {
-  const h = createHash('sha256').update(text).digest('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
-}
+/** The same entry and reason always make the same finding id (detection/stable-id.ts). */
+export { stableId };
 
 async function recordAnomaly(
   rt: SlackRuntime,

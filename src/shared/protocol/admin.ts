@@ -328,5 +328,7 @@ export const OverviewView = z.object({
   policy: z.object({ version: z.number(), mode: z.string(), createdAt: z.number(), createdBy: z.string() }),
   /** Issue #12: executed verdicts of the last 7 days whose session Slack was not seen to refuse. */
   slackSignoutUnconfirmed: z.number(),
+  /** Issue #17: stored signal batches whose detection failed for good, and those waiting to run again. */
+  detectionJobs: z.object({ failed: z.number(), pending: z.number() }),
 });
 export type OverviewView = z.infer<typeof OverviewView>;
