@@ -49,7 +49,14 @@ export interface EngineInput {
 export type FindingOutcome = 'verdict_issued' | 'would_terminate' | 'alert' | 'excluded' | 'cooldown';
 
 export interface EngineResult {
-  findings: { id: string; reason: string; outcome: FindingOutcome; verdictId: string | null }[];
+  findings: {
+    id: string;
+    reason: string;
+    outcome: FindingOutcome;
+    verdictId: string | null;
+    /** Wall clock just before the verdict was handed to the hub (absent: no verdict). */
+    publishedAt?: number;
+  }[];
 }
 
 export function runDetection(deps: EngineDeps, input: EngineInput): Promise<EngineResult> {

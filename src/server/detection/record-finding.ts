@@ -128,6 +128,7 @@ export async function recordFinding(
     }
   });
   deps.metrics?.counters.sg_findings_total.inc({ reason, outcome });
+  const publishedAt = verdict ? Date.now() : undefined;
   if (verdict) {
     deps.hub.publish(subject.deviceId, {
       id: verdict.payloadObject.id,
@@ -135,5 +136,5 @@ export async function recordFinding(
       signature: verdict.signature,
     });
   }
-  return { id: findingId, reason, outcome, verdictId: verdict?.payloadObject.id ?? null };
+  return { id: findingId, reason, outcome, verdictId: verdict?.payloadObject.id ?? null, publishedAt };
 }

@@ -5,6 +5,9 @@
  * on the new ones before answering, so a verdict is already on its way when it returns.
  * `sg_signal_batches_in_flight` counts batches between storing and answering: when it is 0,
  * every stored batch has been through detection (tests wait on it, not on a sleep).
+ * A batch that issues a verdict logs its wall-clock timings ("verdict issued": request
+ * arrived, batch stored, verdict handed to the hub), where bench/latency.ts splits the
+ * device's download-to-cleared time into stages.
  */
 import type { FastifyPluginAsync } from 'fastify';
 import { SignalBatch, SignalBatchResult } from '../../shared/protocol/signals';
@@ -31,7 +34,8 @@ export const signalRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
   app.addHook('onResponse', settle);
   app.addHook('onRequestAbort', settle);
   const schema = deviceSchema('Report a signed batch of signals', SignalBatch, SignalBatchResult);
-  app.post('/signals', { bodyLimit: SIGNALS_BODY_LIMIT, schema }, async (req): Promise<SignalBatchResult> => {
+  app.post('/signals', { bodyLimit: SIGNALS_BODY_LIMIT, schema }, async (req, reply): Promise<SignalBatchResult> => {
+    const arrivedAt = Date.now() - reply.elapsedTime;
     const { device, body } = await verifyDeviceRequest(ctx, req, SignalBatch);
     const now = ctx.now();
     const ip = req.ip ?? null;
@@ -54,17 +58,21 @@ export const signalRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
       );
       await touchDevice(trx, device.id, now, ip);
     });
+    const storedAt = Date.now();
 
     const seen = new Set<string>();
     const fresh = body.signals.filter((s) => inserted.has(s.id) && !seen.has(s.id) && seen.add(s.id));
     ctx.metrics.counters.sg_signals_total.inc({ result: 'accepted' }, fresh.length);
     ctx.metrics.counters.sg_signals_total.inc({ result: 'duplicate' }, body.signals.length - fresh.length);
     try {
-      await runDetection(ctx, {
+      const { findings } = await runDetection(ctx, {
         device: { id: device.id, userId: device.user_id, verifiedUserId: device.verified_user_id ?? null },
         signals: fresh,
         sourceIp: ip,
       });
+      for (const { verdictId, publishedAt } of findings) {
+        if (verdictId) req.log.info({ verdictId, timings: { arrivedAt, storedAt, publishedAt } }, 'verdict issued');
+      }
       ctx.metrics.inc('sg_detection_batches_total', 'Signal batches run through detection, by result', {
         result: 'ok',
       });
