@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: runs every benchmark, or those named (`npm run bench -- extension-handlers`).
  * A benchmark is a module exporting `run(): Promise<void>` that prints its own lines;
- * add one by adding an entry below. Those in OPT_IN take minutes and run only when named.
+ * add one by adding an entry below.
  */
 const BENCHES: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   'extension-handlers': () => import('./extension-handlers'),
@@ -9,8 +9,6 @@ const BENCHES: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   'session-vault': () => import('./session-vault'),
   latency: () => import('./latency'),
 };
-/** Real Chromium over minutes (and `npm run build` first): `npm run bench -- latency`. */
-const OPT_IN = new Set(['latency']);
 
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((name) => !(name in BENCHES));
@@ -20,10 +18,6 @@ if (unknown.length) {
 }
 for (const [name, load] of Object.entries(BENCHES)) {
   if (wanted.length && !wanted.includes(name)) continue;
-  if (!wanted.length && OPT_IN.has(name)) {
-    console.log(`\n## ${name}: opt-in (minutes, needs \`npm run build\`): \`npm run bench -- ${name}\``);
-    continue;
-  }
   console.log(`\n## ${name}`);
   await (await load()).run();
 }

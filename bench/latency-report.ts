@@ -24,7 +24,7 @@ export interface Sample {
   verifiedAt: number;
   /** Every Slack cookie removed (ack `timings.clearedAt`). */
   clearedAt: number;
-  /** The bench saw the `d` cookie gone (polling the browser's cookie store every 20 ms). */
+  /** The bench saw the `d` cookie gone (polling the browser's cookie store every 5 ms). */
   removedAt: number;
 }
 
@@ -78,6 +78,9 @@ export function printReport(samples: readonly Sample[]): void {
     `as the bench saw it (Playwright download event → cookie poll): p50 ${ms(percentile(polled, 50))}, p95 ${ms(
       percentile(polled, 95),
     )}, p99 ${ms(percentile(polled, 99))}`,
+  );
+  console.log(
+    'start: the earlier of the bench’s download event and the signal’s stamp; end: the earlier of the cookie poll and the ack’s clearedAt',
   );
   const rows = STAGES.map(([name, from, to, what]) => {
     const values = ascending(samples.map((s) => to(s) - from(s)));
