@@ -3,9 +3,10 @@
  * verdict signed), the same ECDSA P-256 / SHA-256 / IEEE P1363 signatures as
  * src/shared/crypto/signing.ts, but through node:crypto's synchronous calls. Node runs
  * each WebCrypto sign or verify on its thread pool, and the hop there and back is what
- * costs, not the arithmetic (about 0.1 ms): on a busy machine the event loop waited about
- * 10 ms a hop (bench/latency.ts, issue 16). The keys stay WebCrypto CryptoKeys everywhere
- * else; KeyObject.from reads them without copying the key out.
+ * costs, not the arithmetic (about 0.1 ms): on a loaded machine (load average 16 on two
+ * cores) the medians of ingest and detection fell from 6 + 10 ms to 3 + 6 ms with these
+ * (bench/latency.ts, 100 terminations each, issue 16). The keys stay WebCrypto CryptoKeys
+ * everywhere else; KeyObject.from reads them without copying the key out.
  */
 import { KeyObject, sign as nodeSign, verify as nodeVerify } from 'node:crypto';
 import { fromBase64Url, toBase64Url, utf8 } from '../../shared/crypto/encoding';
