@@ -7,6 +7,7 @@ const BENCHES: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   'extension-handlers': () => import('./extension-handlers'),
   'extension-bundle': () => import('./extension-bundle'),
   'session-vault': () => import('./session-vault'),
+  latency: () => import('./latency'),
 };
 
 const wanted = process.argv.slice(2);

@@ -61,7 +61,14 @@ export function batchFindingId(deviceId: string, batchId: string, detectorId: st
 export type FindingOutcome = 'verdict_issued' | 'would_terminate' | 'alert' | 'excluded' | 'cooldown';
 
 export interface EngineResult {
-  findings: { id: string; reason: string; outcome: FindingOutcome; verdictId: string | null }[];
+  findings: {
+    id: string;
+    reason: string;
+    outcome: FindingOutcome;
+    verdictId: string | null;
+    /** Wall clock just before the verdict was handed to the hub (absent: no verdict). */
+    publishedAt?: number;
+  }[];
 }
 
 export function runDetection(deps: EngineDeps, input: EngineInput): Promise<EngineResult> {

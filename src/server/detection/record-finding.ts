@@ -135,6 +135,7 @@ export async function recordFinding(
   });
   if (!recorded) return null;
   deps.metrics?.counters.sg_findings_total.inc({ reason, outcome });
+  const publishedAt = verdict ? Date.now() : undefined;
   if (verdict) {
     deps.hub.publish(subject.deviceId, {
       id: verdict.payloadObject.id,
@@ -142,5 +143,5 @@ export async function recordFinding(
       signature: verdict.signature,
     });
   }
-  return { id: findingId, reason, outcome, verdictId: verdict?.payloadObject.id ?? null };
+  return { id: findingId, reason, outcome, verdictId: verdict?.payloadObject.id ?? null, publishedAt };
 }

@@ -5,7 +5,8 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
-import { importPublicJwk, verify, type PublicJwk } from '../../shared/crypto/signing';
+import { importPublicJwk, type PublicJwk } from '../../shared/crypto/signing';
+import { verifyNow } from '../auth/sync-signing';
 import { DEVICE_HEADER, MAX_CLOCK_SKEW_MS, SIGNATURE_HEADER } from '../../shared/protocol/device';
 import type { AppContext } from '../app-context';
 import { findDevice, type DeviceRow } from '../db/devices';
@@ -47,7 +48,7 @@ export function parseJson<T>(bytes: Uint8Array, schema: z.ZodType<T>): T {
 export async function verifySignature(publicKey: CryptoKey, req: FastifyRequest, bytes: Uint8Array<ArrayBuffer>) {
   const signature = header(req, SIGNATURE_HEADER);
   if (!signature) throw new HttpError(401, 'missing_signature', `the ${SIGNATURE_HEADER} header is required`);
-  if (!(await verify(publicKey, signature, bytes))) {
+  if (!verifyNow(publicKey, signature, bytes)) {
     throw new HttpError(401, 'bad_signature', 'the signature does not match the body and the device key');
   }
 }

@@ -8,6 +8,9 @@
  * not lost: the job is run again by any replica (issue #17).
  * `sg_signal_batches_in_flight` counts batches between storing and answering: when it is 0,
  * every stored batch has been through detection (tests wait on it, not on a sleep).
+ * A batch that issues a verdict logs its wall-clock timings ("verdict issued": request
+ * arrived, batch stored, verdict handed to the hub), where bench/latency.ts splits the
+ * device's download-to-cleared time into stages.
  */
 import type { FastifyPluginAsync } from 'fastify';
 import { SignalBatch, SignalBatchResult } from '../../shared/protocol/signals';
@@ -41,7 +44,8 @@ export const signalRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
   app.addHook('onResponse', settle);
   app.addHook('onRequestAbort', settle);
   const schema = deviceSchema('Report a signed batch of signals', SignalBatch, SignalBatchResult);
-  app.post('/signals', { bodyLimit: SIGNALS_BODY_LIMIT, schema }, async (req): Promise<SignalBatchResult> => {
+  app.post('/signals', { bodyLimit: SIGNALS_BODY_LIMIT, schema }, async (req, reply): Promise<SignalBatchResult> => {
+    const arrivedAt = Date.now() - reply.elapsedTime;
     const { device, body } = await verifyDeviceRequest(ctx, req, SignalBatch);
     const now = ctx.now();
     const ip = req.ip ?? null;
@@ -68,6 +72,7 @@ export const signalRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
       const payload = { deviceId: device.id, batchId: body.batchId, signalIds: [...inserted], sourceIp: ip };
       claim = await enqueueClaimedDetection(trx, payload, now, jobSettings);
     });
+    const storedAt = Date.now();
 
     const seen = new Set<string>();
     const fresh = body.signals.filter((s) => inserted.has(s.id) && !seen.has(s.id) && seen.add(s.id));
@@ -80,8 +85,14 @@ export const signalRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
         sourceIp: ip,
         batchId: body.batchId,
       };
+      const detectAndLog = async () => {
+        const { findings } = await runDetection(ctx, input);
+        for (const { verdictId, publishedAt } of findings) {
+          if (verdictId) req.log.info({ verdictId, timings: { arrivedAt, storedAt, publishedAt } }, 'verdict issued');
+        }
+      };
       // The signals are stored; a detection failure must not make the device resend them.
-      await runClaimedDetection(ctx, claim, () => runDetection(ctx, input), jobSettings, req.log);
+      await runClaimedDetection(ctx, claim, detectAndLog, jobSettings, req.log);
     }
     return { accepted: fresh.length, duplicates: body.signals.length - fresh.length };
   });

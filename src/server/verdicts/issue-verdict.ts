@@ -4,7 +4,7 @@
  * extension verifies that text before parsing it.
  */
 import { randomUUID } from 'node:crypto';
-import { sign } from '../../shared/crypto/signing';
+import { signNow } from '../auth/sync-signing';
 import type { ReasonCode } from '../../shared/protocol/reason-codes';
 import { VerdictPayload, type SignedVerdict } from '../../shared/protocol/verdict';
 import type { SigningKey } from './verdict-key-ring';
@@ -40,5 +40,5 @@ export async function issueVerdict(key: SigningKey, input: VerdictInput): Promis
     kid: key.kid,
   });
   const payload = JSON.stringify(payloadObject);
-  return { payload, signature: await sign(key.privateKey, payload), payloadObject };
+  return { payload, signature: signNow(key.privateKey, payload), payloadObject };
 }

@@ -1,0 +1,95 @@
+/**
+ * The latency benchmark's arithmetic (bench/latency.ts collects, this reports): each
+ * termination's timestamps become stages that add up exactly to the figure issue 16 asks
+ * for, download completed → `d` cookie removed. Every clock is on this one machine
+ * (browser, backend and bench read the same wall clock), so differences across processes
+ * are meaningful to the millisecond.
+ */
+
+/** One termination's timestamps (ms since the epoch), in the order they happen. */
+export interface Sample {
+  /** The bench saw the crossing download complete (Playwright's download event). */
+  downloadAt: number;
+  /** The extension stamped the download signal (`signals.at`). */
+  signalAt: number;
+  /** The backend's POST /v1/signals began (the request's first byte was parsed). */
+  arrivedAt: number;
+  /** The batch was stored (after body parse, signature check and the store transaction). */
+  storedAt: number;
+  /** Detection returned: the verdict was signed, stored and handed to the hub. */
+  publishedAt: number;
+  /** The extension began executing the verdict (ack `timings.receivedAt`). */
+  receivedAt: number;
+  /** Signature checked and payload parsed (ack `timings.verifiedAt`). */
+  verifiedAt: number;
+  /** Every Slack cookie removed (ack `timings.clearedAt`). */
+  clearedAt: number;
+  /** The bench saw the `d` cookie gone (polling the browser's cookie store every 5 ms). */
+  removedAt: number;
+}
+
+/**
+ * Where the figure starts and ends. The download completed no later than either party
+ * learned of it, so the start is the earlier of the bench's download event and the
+ * signal's stamp; `d` was gone no later than the bench saw it or the clear returned, so
+ * the end is the earlier of those (the poll's delay is measurement, not product).
+ */
+export const startOf = (s: Sample) => Math.min(s.downloadAt, s.signalAt);
+export const endOf = (s: Sample) => Math.min(s.removedAt, s.clearedAt);
+
+type Point = (s: Sample) => number;
+const at =
+  (key: keyof Sample): Point =>
+  (s) =>
+    s[key];
+
+/** Consecutive stages: their durations add up to end − start for every sample. */
+export const STAGES: readonly (readonly [string, Point, Point, string])[] = [
+  ['download → signal', startOf, at('signalAt'), 'downloads.onChanged → the sink stamps the signal'],
+  ['signal flush', at('signalAt'), at('arrivedAt'), 'outbox write, batch signing, HTTP request'],
+  ['ingest', at('arrivedAt'), at('storedAt'), 'body parse, signature check, store transaction'],
+  ['detection', at('storedAt'), at('publishedAt'), 'load state, detect, sign + store verdict, hub publish'],
+  ['push', at('publishedAt'), at('receivedAt'), 'WebSocket frame to the service worker, parse'],
+  ['verify', at('receivedAt'), at('verifiedAt'), 'ECDSA verify + payload parse in the extension'],
+  ['clear', at('verifiedAt'), endOf, 'replay/target checks, then the cookie removal'],
+];
+
+/** Nearest-rank percentile of an ascending list. */
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))]!;
+}
+
+const ascending = (values: number[]) => [...values].sort((a, b) => a - b);
+const pad = (text: string, width: number) => text.padEnd(width);
+const ms = (value: number) => `${value.toFixed(0).padStart(5)} ms`;
+
+/** Prints the headline percentiles and each stage's median, p95 and share of the summed medians. */
+export function printReport(samples: readonly Sample[]): void {
+  const totals = ascending(samples.map((s) => endOf(s) - startOf(s)));
+  const polled = ascending(samples.map((s) => s.removedAt - s.downloadAt));
+  console.log(
+    `download → d cookie removed, ${samples.length} terminations: p50 ${ms(percentile(totals, 50))}, p95 ${ms(
+      percentile(totals, 95),
+    )}, p99 ${ms(percentile(totals, 99))}, max ${ms(totals.at(-1) ?? NaN)}`,
+  );
+  console.log(
+    `as the bench saw it (Playwright download event → cookie poll): p50 ${ms(percentile(polled, 50))}, p95 ${ms(
+      percentile(polled, 95),
+    )}, p99 ${ms(percentile(polled, 99))}`,
+  );
+  console.log(
+    'start: the earlier of the bench’s download event and the signal’s stamp; end: the earlier of the cookie poll and the ack’s clearedAt',
+  );
+  const rows = STAGES.map(([name, from, to, what]) => {
+    const values = ascending(samples.map((s) => to(s) - from(s)));
+    return { name, what, p50: percentile(values, 50), p95: percentile(values, 95) };
+  });
+  const sum = rows.reduce((total, row) => total + Math.max(0, row.p50), 0);
+  console.log(`${pad('stage', 16)} ${pad('p50', 8)} ${pad('p95', 8)} share of summed p50s`);
+  for (const row of rows) {
+    const share = sum > 0 ? (100 * Math.max(0, row.p50)) / sum : NaN;
+    console.log(`${pad(row.name, 16)} ${ms(row.p50)} ${ms(row.p95)} ${share.toFixed(0).padStart(4)} %  (${row.what})`);
+  }
+}
