@@ -4,6 +4,7 @@
  * alarm tick, and local caps applied while the backend cannot decide. A 403 from the
  * backend (revoked key) stops it talking to the backend, not from protecting locally.
  */
+import { serverNow } from './server-clock';
 import type { ManagedPolicy } from '@/src/shared/policy/managed-policy';
 import type { Signal, SignedDeviceSettings, SignedVerdict, VerdictAck } from '@/src/shared/protocol';
 import { backendClient } from './backend-client';
@@ -151,6 +152,7 @@ export class ActiveGuard {
         afterClear: (payload, hosts) =>
           afterTermination({ id: payload.id, reasons: payload.reasons }, hosts, this.support),
         acknowledge: (ack) => this.outbox.addAck(ack),
+        serverNow,
       },
       verdict,
       via,

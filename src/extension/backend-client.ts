@@ -15,6 +15,7 @@ import {
 } from '@/src/shared/protocol';
 import type { Enrolled } from './device-identity';
 import type { OutboxSender, SendResult } from './outbox';
+import { serverClockOffset, serverNow } from './server-clock';
 import { signedPost } from './signed-fetch';
 
 export interface ClientDeps {
@@ -37,7 +38,7 @@ export function classify(status: number): SendResult {
 
 export function backendClient(deps: ClientDeps): OutboxSender & { poll(): Promise<SignedVerdict[]> } {
   const { backendUrl, identity } = deps;
-  const post = async (path: string, body: unknown): Promise<SendResult> => {
+  const post = async (path: string, body: unknown | (() => unknown)): Promise<SendResult> => {
     try {
       const response = await signedPost(backendUrl, path, body, identity.keyPair.privateKey, identity.deviceId);
       if (response.status === 401 || response.status === 404) deps.onUnknownDevice();
@@ -57,12 +58,17 @@ export function backendClient(deps: ClientDeps): OutboxSender & { poll(): Promis
 
   return {
     sendSignals(signals: Signal[]) {
-      const batch: SignalBatch = {
-        deviceId: identity.deviceId,
-        batchId: crypto.randomUUID(),
-        sentAt: Date.now(),
-        extensionVersion: deps.extensionVersion,
-        signals,
+      const batchId = crypto.randomUUID();
+      // Signal times move onto the backend's clock with sentAt (server-clock.ts); ids stay.
+      const batch = (): SignalBatch => {
+        const offset = serverClockOffset();
+        return {
+          deviceId: identity.deviceId,
+          batchId,
+          sentAt: serverNow(),
+          extensionVersion: deps.extensionVersion,
+          signals: offset === 0 ? signals : signals.map((s) => ({ ...s, at: s.at + offset })),
+        };
       };
       return post('/v1/signals', batch);
     },

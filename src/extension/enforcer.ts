@@ -26,6 +26,8 @@ export interface EnforcerDeps {
   afterClear: (payload: VerdictPayload, hosts: string[]) => Promise<void>;
   acknowledge: (ack: VerdictAck) => Promise<void>;
   now?: () => number;
+  /** The backend's clock as the device knows it (server-clock.ts), for the expiry check; default `now`. */
+  serverNow?: () => number;
 }
 
 export type Outcome = VerdictAck['outcome'];
@@ -83,7 +85,8 @@ export async function executeVerdict(
   const previous = await deps.db.get('executed', payload.id);
   if (previous) return ack('already_executed', 0, verifiedAt);
 
-  if (payload.expiresAt + EXPIRY_SKEW_MS < receivedAt) return ack('rejected', 0, verifiedAt, 'expired');
+  // On the backend's clock: a device whose own clock runs ahead must not find verdicts expired.
+  if (payload.expiresAt + EXPIRY_SKEW_MS < (deps.serverNow ?? now)()) return ack('rejected', 0, verifiedAt, 'expired');
   const sessionKey = await deps.currentSessionKey();
   const forThisDevice = payload.target.deviceId === deps.deviceId();
   const forThisSession = payload.target.sessionKey !== null && payload.target.sessionKey === sessionKey;

@@ -63,6 +63,8 @@ describe.each(DIALECTS)('clock skew (%s)', (dialect) => {
 
     expect(res.statusCode).toBe(401);
     expect(res.json().error).toBe('stale_request');
+    // The refusal tells the device the server's clock, so it can correct and sign again.
+    expect(res.json().serverTime).toBe(t.clock.now);
     expect(await snapshot(t.store)).toEqual(before);
     expect(await t.verdicts()).toHaveLength(0);
   });

@@ -19,7 +19,12 @@ export function installErrorHandler(app: FastifyInstance, metrics: Metrics): voi
     if (error instanceof HttpError) {
       req.log.info({ status: error.statusCode, code: error.code }, 'request refused');
       metrics.counters.sg_requests_refused_total.inc({ code: error.code });
-      const body = { error: error.code, message: error.message, ...(error.issues ? { issues: error.issues } : {}) };
+      const body = {
+        error: error.code,
+        message: error.message,
+        ...(error.issues ? { issues: error.issues } : {}),
+        ...error.extra,
+      };
       return reply.code(error.statusCode).send(body);
     }
     const status = (error as FastifyError).statusCode;

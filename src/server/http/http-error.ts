@@ -15,6 +15,8 @@ export class HttpError extends Error {
     readonly code: string,
     message: string,
     readonly issues?: Issue[],
+    /** More fields for the body (a `stale_request` carries `serverTime`). */
+    readonly extra?: { serverTime?: number },
   ) {
     super(message);
   }

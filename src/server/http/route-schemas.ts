@@ -15,6 +15,10 @@ export const ErrorBody = z.object({
   error: z.string().describe('A stable machine-readable code, e.g. `invalid_body`, `unauthorized`'),
   message: z.string(),
   issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  serverTime: z
+    .number()
+    .optional()
+    .describe('On `stale_request`: the server clock (ms since the epoch), for a device to correct its `sentAt`'),
 });
 
 /** A refusal's entry in the document: the error body, described. */

@@ -59,6 +59,9 @@ export function checkClock(sentAt: number, now: number): void {
       401,
       'stale_request',
       `sentAt is more than ${MAX_CLOCK_SKEW_MS / 1000} s from the server clock`,
+      undefined,
+      // The device corrects its clock from this and signs again (src/extension/server-clock.ts).
+      { serverTime: now },
     );
   }
 }
