@@ -33,7 +33,14 @@ const selected = Object.keys(BENCHES).filter((name) =>
 const results: Record<string, BenchResult> = {};
 for (const name of selected) {
   console.log(`\n## ${name}`);
-  results[name] = await (await BENCHES[name]!()).run();
+  try {
+    results[name] = await (await BENCHES[name]!()).run();
+  } catch (error) {
+    // One failing benchmark must not lose the others' figures: it is reported in the table's notes.
+    console.error(error);
+    process.exitCode = 1;
+    results[name] = { figures: [], method: `Failed in this run: ${String(error).split('\n')[0]}` };
+  }
 }
 console.log(`\n${table(results)}`);
 if (!named.length) {
