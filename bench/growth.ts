@@ -203,5 +203,18 @@ export async function run(): Promise<BenchResult> {
       `${SIZES[1].toLocaleString('en')} signals in all (the rest over the 13 days before), inserted in bulk with Kysely. ` +
       'The engine runs in the bench process on a real store. Download and admin baselines are cached per day (as in ' +
       'production), so the warm-up pays their 14- and 30-day sums.',
+    notes: [
+      "Fixed here: unexpected_admin_action summed the subject's API use over its baseline days on every batch with " +
+        'an admin.* call; with 100,000 stored signals spread over 14 days that was 160 ms a batch against 1.3 ms with ' +
+        "1,000 (120×, measured before the fix in this harness's first version). The baseline covers whole days " +
+        "before the call's day, so it is now cached per day and device set like the download baseline " +
+        '(load-api-use.ts). unexpected_api_call_volume now reads only the methods its batch calls, by the ' +
+        '(device_id, api_method, at) index, instead of every API call of the last 61 minutes.',
+      "What still grows: the web-API detectors read the rows inside their window (the same method's windows of the " +
+        'last 61 minutes for unexpected_api_call_volume, one minute for the others), so a device that reports ' +
+        "thousands of windows an hour for one method (the issue's 40,000 rows) still costs in proportion to that " +
+        'hour. Flat cost there needs per-device, per-method, per-minute counts kept as signals arrive (a new table: ' +
+        'a migration, not done here). The first batch of a day per subject pays the uncached baseline sums.',
+    ],
   };
 }

@@ -153,7 +153,9 @@ export async function run(): Promise<BenchResult> {
       context:
         `${inProcess.toFixed(2)} ms a batch: verify ${stages.verify.toFixed(2)} ms (${share(stages.verify, inProcess)}), ` +
         `store ${stages.store.toFixed(2)} ms (${share(stages.store, inProcess)}), detect ${stages.detect.toFixed(2)} ms ` +
-        `(${share(stages.detect, inProcess)}) of CPU; ceiling ${ceilingMs.toFixed(2)} ms; ${stages.wall.toFixed(2)} ms wall a batch, waits included`,
+        `(${share(stages.detect, inProcess)}) of CPU; ceiling ${ceilingMs.toFixed(2)} ms; ${stages.wall.toFixed(2)} ms wall a batch, ` +
+        `waits included; the server's ${(1000 / m.rate.cpu).toFixed(2)} ms over HTTP leaves ≈ ` +
+        `${Math.max(0, 1000 / m.rate.cpu - inProcess).toFixed(2)} ms to HTTP, Fastify and the rest`,
     });
     for (const f of pair) console.log(`${f.name}: ${(f.ratio * 100).toFixed(0)} % — ${f.context}`);
     figures.push(...pair);
@@ -183,9 +185,9 @@ export async function run(): Promise<BenchResult> {
         "(db/sqlite-statements.ts); a device's public key is imported once per key text (http/device-key-cache.ts); " +
         'the stored policy is validated once per document text, not per batch (policy-store.ts). WAL and ' +
         "synchronous=NORMAL were already set. In `--cpu-prof` the server's busy time for the same 2,000-batch SQLite run fell from 19.6 s to 15.1 s.",
-      'Not reached: 50 % of the ceiling. The ceiling is ~0.2 ms of CPU a batch; the route costs several times that ' +
-        'in storage and detection alone. Getting there needs the work off the request path or shared between ' +
-        'requests: detection on the job queue (issue 14), one transaction for several batches (group commit), a ' +
+      "Not reached: 50 % of the ceiling. The ceiling is ~0.1–0.2 ms of CPU a batch; each of the route's stages " +
+        '(verify with its device lookup and schema, store, detect) and HTTP itself costs more than that on its own. Getting there needs the work off the request path or shared between ' +
+        'requests: detection on the job queue (being built beside this work), one transaction for several batches (group commit), a ' +
         'short-lived policy cache shared by replicas, and fewer statements per batch. Those change behaviour that ' +
         'tests and the durable-detection work depend on, so they are left for that work.',
       'Wall clock vs CPU: the machine was heavily loaded by other test runs (load average ~15 on 2 cores). The ' +
