@@ -190,6 +190,7 @@ export async function run(): Promise<BenchResult> {
         'requests: detection on the job queue (being built beside this work), one transaction for several batches (group commit), a ' +
         'short-lived policy cache shared by replicas, and fewer statements per batch. Those change behaviour that ' +
         'tests and the durable-detection work depend on, so they are left for that work.',
+      "The HTTP share in the stage figure is a rough difference: the stages run one batch at a time (each verify pays its own hand-off to WebCrypto's threads), the server 32 at once, so the stages can cost more there than in the server and the difference understates HTTP.",
       'Wall clock vs CPU: the machine was heavily loaded by other test runs (load average ~15 on 2 cores). The ' +
         "ceiling uses WebCrypto's thread pool (both cores) while the server's event loop is one thread, so under " +
         'contention the wall-clock ratio is pessimistic; the per-CPU-second ratio compares the work done.',
