@@ -32,6 +32,31 @@ export async function signalsBetween(
   return rows.map((r) => ({ id: r.id, at: Number(r.at), data: r.data }));
 }
 
+/**
+ * The device's `api_calls` signals to these methods with `from <= at <= to`, oldest first,
+ * by the (device_id, api_method, at) index: only the methods a batch calls are read.
+ */
+export async function apiCallsOf(
+  db: Db,
+  deviceId: string,
+  methods: readonly string[],
+  from: number,
+  to: number,
+): Promise<TypedSignal[]> {
+  if (methods.length === 0) return [];
+  const rows = await db
+    .selectFrom('signals')
+    .select(['id', 'at', 'data'])
+    .where('device_id', '=', deviceId)
+    .where('api_method', 'in', [...methods])
+    .where('type', '=', 'api_calls')
+    .where('at', '>=', from)
+    .where('at', '<=', to)
+    .orderBy('at')
+    .execute();
+  return rows.map((r) => ({ id: r.id, at: Number(r.at), data: r.data }));
+}
+
 export interface DailyDownloads {
   /** UTC day number (epoch ms / 86 400 000, floored). */
   day: number;

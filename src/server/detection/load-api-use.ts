@@ -30,6 +30,8 @@ export interface ApiUseRequest {
   signals: readonly Signal[];
   detectors: readonly Detector[];
   policy: OrgPolicy;
+  /** Server clock, for the baseline cache. */
+  now: number;
 }
 
 export async function loadApiUse(
@@ -50,16 +52,36 @@ export async function loadApiUse(
   return { apiCallCounts, adminBaseline: admin ? await adminBaseline(db, request, admin.at) : null };
 }
 
+/**
+ * The admin baseline covers whole days before the call's day, so it cannot change within
+ * that day (late signals never count): like the download baseline (load-state.ts) it is
+ * computed once per day, device set and baseline length and kept for BASELINE_CACHE_MS.
+ * Without it every batch with an admin.* call summed the subject's API use of up to 90
+ * days (issue #16: 160 ms a batch with 100,000 stored signals).
+ */
+const BASELINE_CACHE_MS = 10 * 60_000;
+const BASELINE_CACHE_MAX = 10_000;
+const baselines = new Map<string, { value: AdminBaseline | null; until: number }>();
+
 async function adminBaseline(db: Db, request: ApiUseRequest, at: number): Promise<AdminBaseline | null> {
   const today = Math.floor(at / DAY_MS) * DAY_MS;
   const devices = request.userId ? await devicesOfUser(db, request.userId) : [];
   if (!devices.includes(request.deviceId)) devices.push(request.deviceId);
   const days = request.policy.detectors.unexpected_admin_action.baselineDays;
+  const key = `${today}|${days}|${devices.sort().join(',')}`;
+  const cached = baselines.get(key);
+  const now = request.now;
+  if (cached && cached.until > now) return cached.value;
   const rows = await dailyApiUse(db, devices, ADMIN, today - days * DAY_MS, today);
-  if (rows.length === 0) return null;
-  return {
-    activeDays: rows.length,
-    adminCalls: rows.reduce((sum, r) => sum + r.matching, 0),
-    maxDailyAdminCalls: Math.max(...rows.map((r) => r.matching)),
-  };
+  const value =
+    rows.length === 0
+      ? null
+      : {
+          activeDays: rows.length,
+          adminCalls: rows.reduce((sum, r) => sum + r.matching, 0),
+          maxDailyAdminCalls: Math.max(...rows.map((r) => r.matching)),
+        };
+  if (baselines.size >= BASELINE_CACHE_MAX) baselines.delete(baselines.keys().next().value!);
+  baselines.set(key, { value, until: now + BASELINE_CACHE_MS });
+  return value;
 }

@@ -5,7 +5,7 @@
  */
 import type { OrgPolicy } from '../../shared/policy/org-policy';
 import type { Signal } from '../../shared/protocol/signals';
-import { dailyDownloads, signalsBetween } from '../db/detection-state.repository';
+import { apiCallsOf, dailyDownloads, signalsBetween } from '../db/detection-state.repository';
 import { devicesOfUser } from '../db/devices';
 import type { Db } from '../db/schema';
 import { downloadsBetween } from '../db/signals.repository';
@@ -66,12 +66,15 @@ export async function loadState(db: Db, request: StateRequest): Promise<Detectio
     userId: request.userId,
     downloads: downloads ? await downloadsBetween(db, deviceId, since('excessive_downloads'), to) : [],
     downloadBaseline: downloads ? await baseline(db, request, signals) : null,
+    // Only the methods this batch calls: the detector compares a call with its own method's windows.
     apiCalls: apiCalls
-      ? await parsed<ApiCallRecord>('api_calls', since('unexpected_api_call_volume'), (s, id) =>
-          s.type === 'api_calls'
-            ? { id, method: s.method, windowStart: s.windowStart, windowMs: s.windowMs, count: s.count }
-            : null,
-        )
+      ? (await apiCallsOf(db, deviceId, batchMethods(signals), since('unexpected_api_call_volume'), to))
+          .map((row) => ({ id: row.id, signal: JSON.parse(row.data) as Signal }))
+          .flatMap(({ id, signal: s }): ApiCallRecord[] =>
+            s.type === 'api_calls'
+              ? [{ id, method: s.method, windowStart: s.windowStart, windowMs: s.windowMs, count: s.count }]
+              : [],
+          )
       : [],
     sessions: request.sessions,
     deviceLineage: request.deviceLineage,
@@ -91,6 +94,10 @@ export async function loadState(db: Db, request: StateRequest): Promise<Detectio
     iocList: uses('asn') && policy.detectors.asn.iocList ? iocListAt(policy.detectors.asn.iocList, request.now) : null,
   };
 }
+
+const batchMethods = (signals: readonly Signal[]) => [
+  ...new Set(signals.flatMap((s) => (s.type === 'api_calls' ? [s.method] : []))),
+];
 
 /**
  * Per-day download totals of the subject (all the user's devices) before the batch's first

@@ -5,11 +5,11 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
-import { importPublicJwk, type PublicJwk } from '../../shared/crypto/signing';
 import { verifyNow } from '../auth/sync-signing';
 import { DEVICE_HEADER, MAX_CLOCK_SKEW_MS, SIGNATURE_HEADER } from '../../shared/protocol/device';
 import type { AppContext } from '../app-context';
 import { findDevice, type DeviceRow } from '../db/devices';
+import { devicePublicKey } from './device-key-cache';
 import { refuseUnapproved } from './device-approval';
 import { refuseRevoked } from './device-revocation';
 import { HttpError, zodIssues } from './http-error';
@@ -83,7 +83,7 @@ export async function verifyDeviceRequest<T extends { deviceId: string; sentAt: 
     throw new HttpError(401, 'missing_device', `the ${DEVICE_HEADER} header is required`);
   const device = await findDevice(ctx.db, deviceId);
   if (!device) throw new HttpError(401, 'unknown_device', 'this device is not enrolled; enroll again');
-  const publicKey = await importPublicJwk(JSON.parse(device.public_key) as PublicJwk);
+  const publicKey = await devicePublicKey(device.public_key);
   await verifySignature(publicKey, req, bytes);
   refuseRevoked(device);
   refuseUnapproved(device);
