@@ -5,27 +5,28 @@
  * that set `d` was handled: the sign-in's 302 to /checkcookie started in that gap about one
  * time in six and reached Slack without `d`, so Slack sent the user back to /signin. This
  * blocking onBeforeSendHeaders, registered once at startup (a listener added while the
- * redirect is in flight came too late), appends `d` to Slack navigations that started
- * while the rules were not yet those of the held value. It runs JavaScript only on
- * navigations (rare); API calls and files keep the rules alone (docs/session-vault.md).
+ * redirect is in flight came too late), appends `d` to a Slack navigation hop that started
+ * (its onBeforeRequest time stamp, the moment Chromium matched the rules) before the rules
+ * carrying the held value were confirmed. The worker's own order of events cannot say
+ * this: it often heard of such a hop only after the confirmation. A second `d=` with the
+ * same value is harmless; a missing one sends the user to sign in. It runs JavaScript only
+ * on navigations (rare); API calls and files keep the rules alone (docs/session-vault.md).
  */
 import { browser } from 'wxt/browser';
 import { navigationWithVaultCookie } from './vault-rules';
 
 const SLACK_HTTP = ['https://slack.com/*', 'https://*.slack.com/*'];
 const NAVIGATION_TYPES = ['main_frame', 'sub_frame'];
-/**
- * After the rules are live the bridge keeps carrying `d` this long, in case a hop's start
- * reached the worker after the rules' confirmation; a second `d=` with the same value is
- * harmless, a missing one sends the user to sign in.
- */
-export const BRIDGE_TAIL_MS = 1_000;
-/** Started-before-rules marks older than this are dropped (a navigation long over). */
+/** Whole milliseconds in the worker, fractions in Chromium's stamps: err towards carrying `d`. */
+export const CLOCK_SLACK_MS = 50;
+/** Hop starts older than this are dropped (a navigation that never sent its headers). */
 const FORGET_MS = 60_000;
 
 type Header = { name: string; value?: string };
 interface Navigation {
   requestId: string;
+  /** Milliseconds since the epoch when Chromium raised the event. */
+  timeStamp: number;
   type: string;
   method: string;
   initiator?: string;
@@ -34,22 +35,25 @@ interface Navigation {
 
 /** `held`: the vault's `d` (null when off or empty); `rules`: the value the live rules carry. */
 export function createNavigationBridge(held: () => string | null, rules: () => string | null) {
-  const startedBeforeRules = new Map<string, number>();
+  /** Each navigation's latest hop: when it started (Chromium's clock, the wall clock). */
+  const hopStarted = new Map<string, number>();
+  /** Wall-clock time the rules for the held value were confirmed (updateSessionRules resolved). */
   let liveAt = Number.NEGATIVE_INFINITY;
   const pending = () => held() !== null && held() !== rules();
 
-  const onStart = ({ requestId }: { requestId: string }) => {
-    const now = Date.now();
-    if (!pending()) return void startedBeforeRules.delete(requestId);
-    startedBeforeRules.set(requestId, now);
-    for (const [id, at] of startedBeforeRules) if (at < now - FORGET_MS) startedBeforeRules.delete(id);
+  const onStart = ({ requestId, timeStamp }: { requestId: string; timeStamp: number }) => {
+    hopStarted.set(requestId, timeStamp);
+    for (const [id, at] of hopStarted) if (at < timeStamp - FORGET_MS) hopStarted.delete(id);
   };
 
   const onSend = (details: Navigation) => {
+    const started = hopStarted.get(details.requestId);
+    hopStarted.delete(details.requestId);
     const value = held();
     if (value === null) return undefined;
-    const needed = pending() || startedBeforeRules.has(details.requestId) || Date.now() - liveAt < BRIDGE_TAIL_MS;
-    if (!needed) return undefined;
+    // Started no later than the confirmation: the rules may not have been live when
+    // Chromium matched them for this hop (the confirmation is sent after they are).
+    if (!pending() && (started === undefined || started > liveAt + CLOCK_SLACK_MS)) return undefined;
     const headers = navigationWithVaultCookie(details, value);
     return headers ? { requestHeaders: headers } : undefined;
   };

@@ -1,9 +1,10 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { browser } from 'wxt/browser';
-import { BRIDGE_TAIL_MS, createNavigationBridge } from '@/src/extension/session-vault/navigation-bridge';
+import { CLOCK_SLACK_MS, createNavigationBridge } from '@/src/extension/session-vault/navigation-bridge';
 import { navigationWithVaultCookie } from '@/src/extension/session-vault/vault-rules';
 
 const D = 'xoxd-NeW';
+const T = Date.parse('2026-11-30T12:00:00Z');
 type Listener = (
   details: Record<string, unknown>,
 ) => { requestHeaders?: { name: string; value?: string }[] } | undefined;
@@ -23,10 +24,17 @@ function bridgeWith(state: { held: string | null; rules: string | null }) {
     () => state.rules,
   );
   bridge.listen();
-  const hop = (requestId: string) => start!({ requestId, type: 'main_frame', method: 'GET' });
+  /** A hop of navigation `requestId` starts: Chromium stamps it (and matches the rules) at `at`. */
+  const hop = (requestId: string, at: number) =>
+    start!({ requestId, timeStamp: at, type: 'main_frame', method: 'GET' });
   const headers = (requestId: string) =>
-    send!({ requestId, type: 'main_frame', method: 'GET', requestHeaders: [{ name: 'Cookie', value: 'b=1' }] })
-      ?.requestHeaders;
+    send!({
+      requestId,
+      timeStamp: Date.now(),
+      type: 'main_frame',
+      method: 'GET',
+      requestHeaders: [{ name: 'Cookie', value: 'b=1' }],
+    })?.requestHeaders;
   return { bridge, hop, headers };
 }
 
@@ -36,35 +44,42 @@ afterEach(() => {
 });
 
 describe('the navigation bridge (the redirect after a sign-in set d)', () => {
-  it('carries d on a hop that started before the rules for it were live, even when they land before its headers go', () => {
-    vi.useFakeTimers();
+  it('carries d on a hop that started before the rules were confirmed, though the worker heard of it after', () => {
+    vi.useFakeTimers({ now: T });
     const state = { held: D, rules: null as string | null };
     const { bridge, hop, headers } = bridgeWith(state);
-    hop('10'); // the 302 to /checkcookie starts: the rules are still the old ones
-    state.rules = D; // updateSessionRules resolves before the hop's headers are sent (the flake)
+    // The flake: Chromium starts the 302's hop to /checkcookie at T, the rules land at
+    // T+3 and the worker hears of the hop only then.
+    vi.advanceTimersByTime(3);
+    state.rules = D;
     bridge.rulesLive();
-    vi.advanceTimersByTime(BRIDGE_TAIL_MS + 1); // the hop's own mark carries it, not the tail
+    hop('10', T);
+    vi.advanceTimersByTime(5_000); // however late its headers go, the hop's start decides
     expect(headers('10')).toEqual([{ name: 'Cookie', value: `b=1; d=${D}` }]);
   });
 
-  it('leaves navigations to the rules once they are live and the tail is over, and does nothing with an empty vault', () => {
-    vi.useFakeTimers();
+  it('bridges every hop while the rules are still pending', () => {
+    vi.useFakeTimers({ now: T });
+    const { hop, headers } = bridgeWith({ held: D, rules: 'xoxd-OLD' });
+    hop('13', T + 60_000);
+    expect(headers('13')).toEqual([{ name: 'Cookie', value: `b=1; d=${D}` }]);
+  });
+
+  it('leaves to the rules a hop that started after they were confirmed, and does nothing with an empty vault', () => {
+    vi.useFakeTimers({ now: T });
     const state = { held: D as string | null, rules: D as string | null };
     const { bridge, hop, headers } = bridgeWith(state);
     bridge.rulesLive();
-    vi.advanceTimersByTime(BRIDGE_TAIL_MS + 1);
-    hop('11');
+    hop('11', T + CLOCK_SLACK_MS + 1);
     expect(headers('11')).toBeUndefined();
+    hop('10', T); // the previous hop of the same navigation no longer counts once its headers went
+    expect(headers('10')).toEqual([{ name: 'Cookie', value: `b=1; d=${D}` }]);
+    hop('10', T + 1_000);
+    expect(headers('10')).toBeUndefined();
     state.held = null;
     state.rules = null;
-    hop('12');
+    hop('12', T - 1_000);
     expect(headers('12')).toBeUndefined();
-  });
-
-  it('bridges every hop while the rules are still pending', () => {
-    const { hop, headers } = bridgeWith({ held: D, rules: 'xoxd-OLD' });
-    hop('13');
-    expect(headers('13')).toEqual([{ name: 'Cookie', value: `b=1; d=${D}` }]);
   });
 });
 
