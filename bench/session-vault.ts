@@ -2,11 +2,17 @@
  * The session vault's cost per request (issue #13), in the parts that run in JavaScript:
  * the blocking onHeadersReceived that looks for Slack's `Set-Cookie: d` on every Slack
  * response (most set none), and the blocking onBeforeSendHeaders that appends `d` to a
- * WebSocket handshake. The http(s) requests themselves are changed by
- * declarativeNetRequest inside Chromium's network stack, with no JavaScript at all; their
- * cost end to end is measured in test/e2e/session-vault.spec.ts (docs/session-vault.md).
+ * WebSocket handshake or to a navigation that started before the rules were live (the
+ * navigation bridge; otherwise it only checks and returns). Other http(s) requests are
+ * changed by declarativeNetRequest inside Chromium's network stack, with no JavaScript;
+ * their cost end to end, and the time `d` spends in the cookie store (a browser figure),
+ * are measured in test/e2e/session-vault.spec.ts (docs/session-vault.md).
  */
-import { takeSessionCookie, withVaultCookie } from '../src/extension/session-vault/vault-rules';
+import {
+  navigationWithVaultCookie,
+  takeSessionCookie,
+  withVaultCookie,
+} from '../src/extension/session-vault/vault-rules';
 import type { BenchResult, Figure } from './report';
 
 const EVENTS = 200_000;
@@ -55,6 +61,12 @@ export async function run(): Promise<BenchResult> {
       name: 'onHeadersReceived (find and strip Set-Cookie d; 1 in 50 responses sets it)',
       handler: (d: ReturnType<typeof responses>[number]) => takeSessionCookie(d.responseHeaders, now),
       events: responses() as unknown[],
+    },
+    {
+      name: 'onBeforeSendHeaders (append d to a navigation that started before the rules were live)',
+      handler: (d: ReturnType<typeof handshakes>[number]) =>
+        navigationWithVaultCookie({ ...d, type: 'main_frame', method: 'GET' }, D),
+      events: handshakes() as unknown[],
     },
     {
       name: 'onBeforeSendHeaders (append d to a WebSocket handshake)',

@@ -43,13 +43,6 @@ function report(testInfo: { annotations: { type: string; description?: string }[
   console.log(`session-vault figures: ${JSON.stringify(figures)}`);
 }
 
-// KNOWN DEFECT (issue 13 stays open): with the vault on, a sign-in's redirect to the
-// client now and then never finishes loading (about one test in six here; seen in four of
-// four full runs of this file on 2026-11-30, a different test each time). Until it is
-// found, each test here gets two retries, and Playwright reports a retried pass as
-// "flaky" in the run's summary, so the defect stays visible rather than silent.
-test.describe.configure({ retries: 2 });
-
 test.describe('vault memory', () => {
   test.use({ orgPolicy: policy('memory') });
 

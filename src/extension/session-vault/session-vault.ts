@@ -4,15 +4,19 @@
  * (zero time in the store) and keeps the value in `storage.session` (and, `sealed`,
  * encrypted in IndexedDB); declarativeNetRequest session rules carry it on http(s) and a
  * blocking onBeforeSendHeaders on the WebSocket handshake, only where SameSite=Lax would
- * (vault-rules.ts). Blocking webRequest exists only for policy-installed extensions: where
- * it is missing the vault stays off and the popup says why. A `d` that reaches the store
- * anyway (a worker cold start before the mode was read) is moved at once if Slack's
- * response set it; any other `d` in the store is foreign and left for the detectors.
+ * (vault-rules.ts). A navigation that starts before new rules are live (the redirect
+ * that follows a sign-in's Set-Cookie) gets `d` from a blocking onBeforeSendHeaders
+ * registered at startup (navigation-bridge.ts). Blocking webRequest exists only for
+ * policy-installed extensions: where it is missing the vault stays off and the popup says
+ * why. A `d` that reaches the store anyway (a worker cold start before the mode was read)
+ * is moved at once if Slack's response set it; any other `d` in the store is foreign and
+ * left for the detectors.
  */
 import { browser } from 'wxt/browser';
 import type { SessionVaultMode } from '@/src/shared/protocol';
 import { openLocalDb } from '../local-db';
 import { updateStatus } from '../status';
+import { createNavigationBridge } from './navigation-bridge';
 import { dropSealed, seal, unseal } from './vault-seal';
 import { takeSessionCookie, VAULT_RULE_IDS, vaultRules, withVaultCookie } from './vault-rules';
 
@@ -45,15 +49,13 @@ export function createSessionVault(events: VaultEvents) {
   const serial = (work: () => Promise<void>) =>
     (writes = writes.then(work).catch((e) => console.warn('session-guard: vault:', (e as Error).message)));
 
-  // Until the rules are in place (a few ms after Slack set `d`), a blocking listener
-  // bridges: without it the redirect right after sign-in would go out without `d`.
-  const bridge = (details: { type: string; method: string; initiator?: string; requestHeaders?: Header[] }) => {
-    if (!held || rulesFor === held.value) return undefined;
-    const lax = details.type === 'main_frame' && (details.method === 'GET' || details.method === 'HEAD');
-    const headers = withVaultCookie(lax ? { ...details, initiator: 'https://slack.com' } : details, held.value);
-    return headers ? { requestHeaders: headers } : undefined;
-  };
-
+  // Chromium matches declarativeNetRequest rules when a request (or redirect hop) starts,
+  // so one that started before updateSessionRules landed goes without them: the bridge
+  // carries `d` on navigations until the rules are live, set synchronously in capture.
+  const bridge = createNavigationBridge(
+    () => (mode === 'off' ? null : (held?.value ?? null)),
+    () => rulesFor,
+  );
   const capture = (details: { url: string; responseHeaders?: Header[] }) => {
     const found = takeSessionCookie(details.responseHeaders, Date.now());
     if (!found) return undefined;
@@ -63,7 +65,6 @@ export function createSessionVault(events: VaultEvents) {
     if (taken === 'clear') void clear().then(() => events.sessionChanged(null));
     else if (taken.value !== held?.value) {
       held = { value: taken.value, expires: taken.expires };
-      installBridge();
       serial(() => persist());
       events.sessionChanged(taken.value);
     }
@@ -87,18 +88,10 @@ export function createSessionVault(events: VaultEvents) {
       { urls: SLACK_WS, types: ['websocket'] as never },
       asOptions(['blocking', 'requestHeaders', 'extraHeaders']),
     );
+    bridge.listen();
     blocking = true;
   } catch (error) {
     console.info('session-guard: no blocking webRequest here, the session vault stays off:', (error as Error).message);
-  }
-
-  function installBridge() {
-    if (!browser.webRequest.onBeforeSendHeaders.hasListener(bridge as never))
-      browser.webRequest.onBeforeSendHeaders.addListener(
-        bridge as never,
-        { urls: SLACK_HTTP, types: HTTP_TYPES as never },
-        asOptions(['blocking', 'requestHeaders', 'extraHeaders']),
-      );
   }
 
   async function setRules(value: string | null) {
@@ -107,7 +100,7 @@ export function createSessionVault(events: VaultEvents) {
       addRules: value ? (vaultRules(value) as never) : [],
     });
     rulesFor = value;
-    if (rulesFor === held?.value || !held) browser.webRequest.onBeforeSendHeaders.removeListener(bridge as never);
+    bridge.rulesLive();
   }
 
   async function persist() {

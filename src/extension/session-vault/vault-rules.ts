@@ -118,6 +118,19 @@ export function withVaultCookie(
   return headers;
 }
 
+/**
+ * The navigation bridge's half of the rules above (navigation-bridge.ts): a top-level GET
+ * or HEAD gets `d` wherever it started, a top-level POST and a frame only from a Slack
+ * page, as SameSite=Lax. Returns the new headers, or null to leave the request alone.
+ */
+export function navigationWithVaultCookie(
+  details: { type: string; method: string; initiator?: string; requestHeaders?: Header[] },
+  value: string | null,
+): Header[] | null {
+  const lax = details.type === 'main_frame' && (details.method === 'GET' || details.method === 'HEAD');
+  return withVaultCookie(lax ? { ...details, initiator: 'https://slack.com' } : details, value);
+}
+
 export interface CapturedCookie {
   value: string;
   /** Unix seconds from Expires or Max-Age; null for a browser-session cookie. */
