@@ -14,7 +14,12 @@ type Handler = (details: any) => any;
 
 /** The webRequest, cookies and DNR APIs wxt/testing lacks, recording what the vault does. */
 function stubBrowser({ blocking = true } = {}) {
-  const listeners = { headers: [] as Handler[], send: [] as Handler[], cookies: [] as Handler[] };
+  const listeners = {
+    start: [] as Handler[],
+    headers: [] as Handler[],
+    send: [] as Handler[],
+    cookies: [] as Handler[],
+  };
   const rules = new Map<number, unknown>();
   const store = new Map<string, { value: string }>();
   const event = (list: Handler[]) => ({
@@ -26,7 +31,11 @@ function stubBrowser({ blocking = true } = {}) {
   });
   Object.assign(fakeBrowser, {
     permissions: { contains: vi.fn(async () => blocking) },
-    webRequest: { onHeadersReceived: event(listeners.headers), onBeforeSendHeaders: event(listeners.send) },
+    webRequest: {
+      onBeforeRequest: event(listeners.start),
+      onHeadersReceived: event(listeners.headers),
+      onBeforeSendHeaders: event(listeners.send),
+    },
     cookies: {
       onChanged: event(listeners.cookies),
       get: vi.fn(async ({ name }: { name: string }) => store.get(name) ?? null),
