@@ -5,7 +5,7 @@
  * torbulkexitlist of 2023-10-14, which does not hold loopback: nothing ends, and the
  * backend says the list is stale rather than trusting it silently.
  */
-import { copyFileSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from './harness/fixtures';
@@ -17,31 +17,10 @@ import {
   storedOnce,
   verdictReasons,
 } from './harness/detection';
+import { torListWithLoopback } from './harness/tor-list';
 
 const DIR = join(tmpdir(), `sg-e2e-tor-${process.pid}`);
 mkdirSync(DIR, { recursive: true });
-
-/** An exit-addresses list published an hour ago, with loopback as one of its exits. */
-function currentListWithLoopback(): string {
-  const stamp = (ms: number) => new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
-  const now = Date.now();
-  const file = join(DIR, 'exit-addresses');
-  writeFileSync(
-    file,
-    [
-      'ExitNode 0011BD2485AD45D984EC4159C88FC066E5E3300E',
-      `Published ${stamp(now - 3 * 3_600_000)}`,
-      `LastStatus ${stamp(now - 3_600_000)}`,
-      `ExitAddress 185.220.101.1 ${stamp(now - 3_600_000)}`,
-      'ExitNode 00C4B4731658D3B4987132A3F77100CFCB190D97',
-      `Published ${stamp(now - 2 * 3_600_000)}`,
-      `LastStatus ${stamp(now - 3_600_000)}`,
-      `ExitAddress 127.0.0.1 ${stamp(now - 3_600_000)}`,
-      '',
-    ].join('\n'),
-  );
-  return file;
-}
 
 /** The real list of 2023-10-14, dated as published: old, and never presented as current. */
 function realOldList(): string {
@@ -55,7 +34,7 @@ function realOldList(): string {
 test.describe('the exit list holds the address the browser reports from', () => {
   test.use({
     orgPolicy: { mode: 'enforce' },
-    backendOptions: { serveArgs: ['--tor-exit-list', currentListWithLoopback()] },
+    backendOptions: { serveArgs: ['--tor-exit-list', torListWithLoopback('tor')] },
   });
 
   test('ends the Slack session as soon as there is one', async ({ context, slack, backend }) => {

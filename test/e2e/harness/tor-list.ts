@@ -16,6 +16,10 @@ export function torListWithLoopback(name: string): string {
   writeFileSync(
     file,
     [
+      'ExitNode 0011BD2485AD45D984EC4159C88FC066E5E3300E',
+      `Published ${stamp(now - 3 * 3_600_000)}`,
+      `LastStatus ${stamp(now - 3_600_000)}`,
+      `ExitAddress 185.220.101.1 ${stamp(now - 3_600_000)}`,
       'ExitNode 00C4B4731658D3B4987132A3F77100CFCB190D97',
       `Published ${stamp(now - 2 * 3_600_000)}`,
       `LastStatus ${stamp(now - 3_600_000)}`,
