@@ -111,6 +111,36 @@ describe.each(DIALECTS)('Slack access-log connector (%s)', (dialect) => {
     expect((await t.api('GET', '/api/slack/connection')).body.accessLog.entriesSeen).toBe(2);
   });
 
+  it('user_agent: a login with an older Chrome than the guarded browser runs is a client downgrade; the browser updated, or itself, is not', async () => {
+    t = await createSlackTestApp(dialect, { detectors: { user_agent: { enabled: true } } }, fake);
+    await connectPaid();
+    const device = await t.guardedDevice();
+    const older = BROWSER_UA.replace('Chrome/156.0.0.0', 'Chrome/120.0.0.0');
+    const updated = BROWSER_UA.replace('Chrome/156.0.0.0', 'Chrome/157.0.0.0');
+    fake.accessLogs.push(
+      accessLogin({ userId: SLACK_USER, ip: OFFICE_IP, ua: BROWSER_UA, first: seconds() - 900, last: seconds() - 40 }),
+      accessLogin({ userId: SLACK_USER, ip: OFFICE_IP, ua: updated, first: seconds() - 30, last: seconds() - 30 }),
+      accessLogin({ userId: SLACK_USER, ip: THIEF_IP, ua: older, first: seconds() - 20, last: seconds() - 10 }),
+    );
+
+    await t.slack.tick();
+    await t.slack.tick(); // read again: nothing twice
+
+    const findings = await t.store.db.selectFrom('findings').selectAll().where('detector', '=', 'user_agent').execute();
+    expect(findings).toHaveLength(1);
+    expect(findings[0]).toMatchObject({ outcome: 'alert', device_id: device.id, subject: SLACK_USER });
+    expect(JSON.parse(findings[0]!.evidence)).toMatchObject({
+      userAgentDetails: 'client-downgrade',
+      client: { product: 'Chrome', version: 120 },
+      newestGuardedVersion: 156,
+    });
+    // Every login was looked at: the three entries are processed, only the downgrade counted.
+    expect((await t.api('GET', '/api/slack/connection')).body.accessLog).toMatchObject({
+      entriesSeen: 3,
+      pendingEntries: 0,
+    });
+  });
+
   it('a login that moves on is new activity, once; the same login read again adds nothing', async () => {
     t = await createSlackTestApp(dialect, {}, fake);
     await connectPaid();

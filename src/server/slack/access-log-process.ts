@@ -11,11 +11,12 @@ import type { AccessEntryRow } from '../db/slack-access-logs.repository';
 import { getSlackConnection } from '../db/slack-connection.repository';
 import { recordFinding } from '../detection/record-finding';
 import { withSubjectLock } from '../detection/subject-lock';
-import { currentPolicy } from '../policy/policy-store';
+import { currentPolicy, type ActivePolicy } from '../policy/policy-store';
 import { AccessLogin } from './access-log-entry';
 import type { SlackRuntime } from './context';
 import { sessionUsedOffDevice, SESSION_USED_OFF_DEVICE } from './correlation';
 import { loadFootprint } from './device-footprint';
+import { recordUserAgentChange } from './user-agent-change';
 
 /** Reports arriving this long after the activity still count as "around" it. */
 const FOOTPRINT_GRACE_MS = 5 * 60_000;
@@ -31,6 +32,25 @@ export async function processAccessEntry(rt: SlackRuntime, row: AccessEntryRow):
   if ((await getSlackConnection(rt.db))?.user_id === userId && login.user_agent === OWN_USER_AGENT)
     return { skipped: 'own_call' };
   const active = await currentPolicy(rt.db, rt.now());
+  const userAgent = await recordUserAgentChange(rt, active, {
+    signalId: `slack-access:${row.id}`,
+    entryId: row.id,
+    action: 'access_log',
+    userId,
+    ua: login.user_agent ?? null,
+    at: login.date_last * 1000,
+  });
+  const correlation = await correlateAccess(rt, active, row, login, userId);
+  return userAgent ? { ...correlation, userAgent } : correlation;
+}
+
+async function correlateAccess(
+  rt: SlackRuntime,
+  active: ActivePolicy,
+  row: AccessEntryRow,
+  login: AccessLogin,
+  userId: string,
+): Promise<Record<string, unknown>> {
   const config = active.policy.detectors.session_used_off_device;
   if (!config.enabled) return { correlation: 'disabled' };
   const signalId = `slack-access:${row.id}`;

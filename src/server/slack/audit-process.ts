@@ -22,6 +22,7 @@ import type { SlackRuntime } from './context';
 import { sessionUsedOffDevice, SESSION_USED_OFF_DEVICE } from './correlation';
 import { loadFootprint } from './device-footprint';
 import { isOwnCall } from './own-calls';
+import { recordUserAgentChange } from './user-agent-change';
 
 export const ANOMALY_DETECTOR = 'slack_anomaly';
 /** Reports arriving this long after the activity still count as "around" it. */
@@ -176,5 +177,13 @@ export async function processAuditEntry(rt: SlackRuntime, row: AuditEntryRow): P
   if ((await getSlackConnection(rt.db))?.user_id === userId && (await isOwnCall(rt.db, entry))) {
     return { skipped: 'own_call' };
   }
-  return correlate(rt, active, entry, userId);
+  const userAgent = await recordUserAgentChange(rt, active, {
+    signalId: `slack-audit:${entry.id}`,
+    entryId: entry.id,
+    action: entry.action,
+    userId,
+    ua: entryPlace(entry).ua,
+    at: entry.date_create * 1000,
+  });
+  return { ...(await correlate(rt, active, entry, userId)), ...(userAgent ? { userAgent } : {}) };
 }

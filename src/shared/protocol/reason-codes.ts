@@ -20,13 +20,15 @@ export const REASON_CODES = [
   'unexpected_scraping',
   'spoofed_user_agent',
   'asn',
+  // Issue #14: the thief's client, from Slack's audit and access logs (src/server/slack/).
+  'user_agent',
 ] as const;
 
 /**
  * Reason codes decided from Slack's audit log rather than from a device's signals
  * (issue #7, src/server/slack/): they have no detector in src/server/detection/detectors/.
  */
-export const AUDIT_LOG_REASON_CODES = ['session_used_off_device', 'guard_silenced'] as const;
+export const AUDIT_LOG_REASON_CODES = ['session_used_off_device', 'guard_silenced', 'user_agent'] as const;
 
 export const ReasonCode = z.enum(REASON_CODES);
 export type ReasonCode = z.infer<typeof ReasonCode>;
@@ -60,4 +62,5 @@ export const REASON_TEXT: Record<ReasonCode, string> = {
   unexpected_scraping: 'Slack conversations were paged through the way an export tool does',
   spoofed_user_agent: 'the browser claimed to be something its own client hints contradict',
   asn: 'Slack was reached from a network on your organisation’s indicator list',
+  user_agent: 'your Slack session was used with an older or unfamiliar Slack client',
 };
