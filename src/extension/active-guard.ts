@@ -5,6 +5,7 @@
  * backend (revoked key) stops it talking to the backend, not from protecting locally.
  */
 import { serverNow } from './server-clock';
+import { unfinishedTerminations } from './unfinished-terminations';
 import type { ManagedPolicy } from '@/src/shared/policy/managed-policy';
 import type { Signal, SignedDeviceSettings, SignedVerdict, VerdictAck } from '@/src/shared/protocol';
 import { backendClient } from './backend-client';
@@ -81,8 +82,8 @@ export class ActiveGuard {
   }
 
   /** Every Slack cookie in the store, then the vault's `d` (issue #13): a verdict empties both. */
-  private readonly clearSession = async () => {
-    const store = await clearSlackCookies();
+  private readonly clearSession = async (beforeRemoving?: (sessionCookie: string | null) => Promise<void>) => {
+    const store = await clearSlackCookies(beforeRemoving);
     const vaulted = (await this.env.vault?.clear()) ?? null;
     return {
       cleared: store.cleared + (vaulted ? 1 : 0),
@@ -153,6 +154,7 @@ export class ActiveGuard {
           afterTermination({ id: payload.id, reasons: payload.reasons }, hosts, this.support),
         acknowledge: (ack) => this.outbox.addAck(ack),
         serverNow,
+        unfinished: unfinishedTerminations,
       },
       verdict,
       via,

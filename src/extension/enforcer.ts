@@ -5,6 +5,10 @@
  * the second time but acknowledge again (the first acknowledgement may have been lost).
  * Issue #12: once the cookies are gone (the clear never waits for Slack), it signs the
  * session out at Slack and the ack, sent when that settles, says how it went.
+ * Issue #17: from the clear until the ack is queued the termination is `unfinished`: the
+ * `d` it cleared and the hosts are held in memory that outlives the worker (storage.session),
+ * so when the worker is killed in between, the redelivered verdict finishes the job (signs
+ * out with that `d`, clears site data, tells the user) instead of only saying "done before".
  */
 import { verifyWithAny } from '@/src/shared/crypto/verdict-keys';
 import { VerdictPayload, type SignedVerdict, type SlackSignout, type VerdictAck } from '@/src/shared/protocol';
@@ -20,7 +24,10 @@ export interface EnforcerDeps {
   verdictKey: () => Promise<CryptoKey | readonly CryptoKey[]>;
   deviceId: () => string;
   currentSessionKey: () => Promise<string | null>;
-  clearCookies: () => Promise<{ cleared: number; hosts: string[]; sessionCookie?: string | null }>;
+  /** Clears Slack's cookies; `beforeRemoving` gets `d` as read, before anything is removed. */
+  clearCookies: (
+    beforeRemoving?: (sessionCookie: string | null) => Promise<void>,
+  ) => Promise<{ cleared: number; hosts: string[]; sessionCookie?: string | null }>;
   /** Issue #12: ends the session at Slack with the `d` just cleared (absent: not attempted). */
   signOut?: (sessionCookie: string | null) => SignoutRun;
   afterClear: (payload: VerdictPayload, hosts: string[]) => Promise<void>;
@@ -28,6 +35,21 @@ export interface EnforcerDeps {
   now?: () => number;
   /** The backend's clock as the device knows it (server-clock.ts), for the expiry check; default `now`. */
   serverNow?: () => number;
+  /** Terminations cleared but not yet acknowledged (absent: a killed worker's are not resumed). */
+  unfinished?: UnfinishedTerminations;
+}
+
+export interface UnfinishedTermination {
+  /** The `d` the clear took, for the sign-out at Slack; null when there was none. */
+  sessionCookie: string | null;
+  hosts: string[];
+}
+
+/** Memory that outlives a service worker but not the browser (storage.session). */
+export interface UnfinishedTerminations {
+  hold(verdictId: string, termination: UnfinishedTermination): Promise<void>;
+  get(verdictId: string): Promise<UnfinishedTermination | null>;
+  release(verdictId: string): Promise<void>;
 }
 
 export type Outcome = VerdictAck['outcome'];
@@ -83,7 +105,19 @@ export async function executeVerdict(
 
   if (inFlight.has(payload.id)) return { outcome: 'already_executed', detail: 'in progress' };
   const previous = await deps.db.get('executed', payload.id);
-  if (previous) return ack('already_executed', 0, verifiedAt);
+  if (previous) {
+    const unfinished = await deps.unfinished?.get(payload.id);
+    if (!unfinished) return ack('already_executed', 0, verifiedAt);
+    // A worker died between the clear and the ack: finish what it started.
+    inFlight.add(payload.id);
+    try {
+      return await finish(unfinished, (slackSignout) =>
+        ack('already_executed', previous.cookiesCleared, verifiedAt, 'finished after a restart', slackSignout),
+      );
+    } finally {
+      inFlight.delete(payload.id);
+    }
+  }
 
   // On the backend's clock: a device whose own clock runs ahead must not find verdicts expired.
   if (payload.expiresAt + EXPIRY_SKEW_MS < (deps.serverNow ?? now)()) return ack('rejected', 0, verifiedAt, 'expired');
@@ -92,27 +126,53 @@ export async function executeVerdict(
   const forThisSession = payload.target.sessionKey !== null && payload.target.sessionKey === sessionKey;
   if (!forThisDevice && !forThisSession) return ack('rejected', 0, verifiedAt, 'not for this device');
 
+  /** After the clear: sign out at Slack and clear site data, then acknowledge with `acknowledge`. */
+  async function finish(
+    { sessionCookie, hosts }: UnfinishedTermination,
+    acknowledge: (slackSignout?: SlackSignout) => Promise<{ outcome: Outcome; detail?: string }>,
+  ) {
+    let result: { outcome: Outcome; detail?: string };
+    if (!deps.signOut) {
+      // Acknowledge before the slower clean-up: the session is already unusable here.
+      result = await acknowledge();
+      await deps.afterClear(payload, hosts);
+    } else {
+      const signout = deps.signOut(sessionCookie);
+      // The page's token is read before site data (which holds it) is cleared.
+      await signout.captured;
+      const [slackSignout] = await Promise.all([
+        signout.result,
+        deps.afterClear(payload, hosts).catch(() => undefined),
+      ]);
+      result = await acknowledge(slackSignout);
+    }
+    await deps.unfinished?.release(payload.id);
+    return result;
+  }
+
   inFlight.add(payload.id);
   try {
-    const { cleared, hosts, sessionCookie = null } = await deps.clearCookies();
+    // A worker killed before it recorded the verdict cleared the cookies already: its `d` is held.
+    const earlier = await deps.unfinished?.get(payload.id);
+    const hold = (d: string | null) =>
+      deps.unfinished?.hold(payload.id, {
+        sessionCookie: d ?? earlier?.sessionCookie ?? null,
+        hosts: earlier?.hosts ?? [],
+      }) ?? Promise.resolve();
+    const { cleared, hosts: clearedHosts, sessionCookie: taken = null } = await deps.clearCookies(hold);
     const clearedAt = now();
+    const sessionCookie = taken ?? earlier?.sessionCookie ?? null;
+    const hosts = [...new Set([...clearedHosts, ...(earlier?.hosts ?? [])])];
+    await deps.unfinished?.hold(payload.id, { sessionCookie, hosts });
     await deps.db.put('executed', {
       id: payload.id,
       executedAt: clearedAt,
       reasons: payload.reasons,
       cookiesCleared: cleared,
     });
-    if (!deps.signOut) {
-      // Acknowledge before the slower clean-up: the session is already unusable here.
-      const result = await ack('executed', cleared, clearedAt);
-      await deps.afterClear(payload, hosts);
-      return result;
-    }
-    const signout = deps.signOut(sessionCookie);
-    // The page's token is read before site data (which holds it) is cleared.
-    await signout.captured;
-    const [slackSignout] = await Promise.all([signout.result, deps.afterClear(payload, hosts).catch(() => undefined)]);
-    return await ack('executed', cleared, clearedAt, undefined, slackSignout);
+    return await finish({ sessionCookie, hosts }, (slackSignout) =>
+      ack('executed', cleared, clearedAt, undefined, slackSignout),
+    );
   } finally {
     inFlight.delete(payload.id);
   }

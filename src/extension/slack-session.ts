@@ -50,10 +50,17 @@ export interface ClearedCookies {
   sessionCookie: string | null;
 }
 
-/** Removes every Slack cookie; resolves when they are gone. Returns how many there were. */
-export async function clearSlackCookies(): Promise<ClearedCookies> {
+/**
+ * Removes every Slack cookie; resolves when they are gone. Returns how many there were.
+ * `beforeRemoving` gets `d` once it is read and before anything is removed, so a worker
+ * killed mid-clear has already handed it on (issue #17: enforcer.ts holds it for the sign-out).
+ */
+export async function clearSlackCookies(
+  beforeRemoving?: (sessionCookie: string | null) => Promise<void>,
+): Promise<ClearedCookies> {
   const cookies = await slackCookies();
   const session = cookies.find((c) => c.name === 'd' && c.domain.replace(/^\./, '') === 'slack.com');
+  await beforeRemoving?.(session?.value ?? null);
   // The session cookie goes first: the moment it is gone, the session is unusable here.
   cookies.sort((a, b) => Number(b.name === 'd') - Number(a.name === 'd'));
   await Promise.all(

@@ -11,11 +11,12 @@
  */
 import 'fake-indexeddb/auto';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import type { EnforcerDeps } from '@/src/extension/enforcer';
+import type { EnforcerDeps, UnfinishedTermination } from '@/src/extension/enforcer';
+import type { SignoutRun } from '@/src/extension/slack-signout';
 import { openLocalDb, resetLocalDbForTests, type LocalDb } from '@/src/extension/local-db';
 import { Outbox } from '@/src/extension/outbox';
 import { sign } from '@/src/shared/crypto/signing';
-import type { SignedVerdict, VerdictAck, VerdictPayload } from '@/src/shared/protocol';
+import type { SignedVerdict, SlackSignout, VerdictAck, VerdictPayload } from '@/src/shared/protocol';
 
 const DEVICE = 'device-abcdefghijklmnop';
 const SESSION = 'b'.repeat(64);
@@ -44,11 +45,17 @@ async function signedVerdict(): Promise<SignedVerdict> {
   return { payload: text, signature: await sign(backendKey.privateKey, text) };
 }
 
-/** What survives the worker: the cookie store and IndexedDB (outbox, executed verdicts). */
+/**
+ * What survives the worker: the cookie store, IndexedDB (outbox, executed verdicts) and
+ * storage.session (unfinished terminations); and, outside the browser, which `d` values
+ * Slack has signed out.
+ */
 interface Browser {
   cookies: Map<string, string>;
   db: LocalDb;
   outbox: Outbox;
+  session: Map<string, UnfinishedTermination>;
+  signedOutAtSlack: (string | null)[];
 }
 
 async function browser(): Promise<Browser> {
@@ -59,7 +66,7 @@ async function browser(): Promise<Browser> {
     db,
     sender: { sendSignals: () => new Promise(() => {}), sendAck: () => new Promise(() => {}) },
   });
-  return { cookies: new Map([['d', 'xoxd-session']]), db, outbox };
+  return { cookies: new Map([['d', 'xoxd-session']]), db, outbox, session: new Map(), signedOutAtSlack: [] };
 }
 
 /**
@@ -67,7 +74,7 @@ async function browser(): Promise<Browser> {
  * the worker dies at that step (`before` it runs, or `after` its effect committed): that
  * call and every later one never settle, as nothing runs in a dead worker.
  */
-function worker(b: Browser, killAt?: { step: number; when: 'before' | 'after' }) {
+function worker(b: Browser, signOut: boolean, killAt?: { step: number; when: 'before' | 'after' }) {
   let step = 0;
   let dead = false;
   const never = new Promise<never>(() => {});
@@ -76,14 +83,15 @@ function worker(b: Browser, killAt?: { step: number; when: 'before' | 'after' })
     <A extends unknown[], R>(name: string, fn: (...args: A) => Promise<R>) =>
     async (...args: A): Promise<R> => {
       if (dead) return never;
-      step++;
+      const mine = ++step;
       steps.push(name);
-      if (killAt?.step === step && killAt.when === 'before') {
+      if (killAt?.step === mine && killAt.when === 'before') {
         dead = true;
         return never;
       }
       const result = await fn(...args);
-      if (killAt?.step === step && killAt.when === 'after') {
+      if (dead) return never;
+      if (killAt?.step === mine && killAt.when === 'after') {
         dead = true;
         return never;
       }
@@ -101,13 +109,33 @@ function worker(b: Browser, killAt?: { step: number; when: 'before' | 'after' })
     verdictKey: wrap('verdictKey', async () => backendKey.publicKey),
     deviceId: () => DEVICE,
     currentSessionKey: wrap('currentSessionKey', async () => (b.cookies.has('d') ? SESSION : null)),
-    clearCookies: wrap('clearCookies', async () => {
+    clearCookies: wrap('clearCookies', async (beforeRemoving?: (d: string | null) => Promise<void>) => {
+      const d = b.cookies.get('d') ?? null;
+      await beforeRemoving?.(d);
       const cleared = b.cookies.size;
       b.cookies.clear();
-      return { cleared, hosts: ['.slack.com'] };
+      return { cleared, hosts: ['.slack.com'], sessionCookie: d };
     }),
     afterClear: wrap('afterClear', async () => undefined),
     acknowledge: wrap('acknowledge', (ack: VerdictAck) => b.outbox.addAck(ack)),
+    unfinished: {
+      hold: wrap('unfinished.hold', async (id: string, t: UnfinishedTermination) => void b.session.set(id, t)),
+      get: wrap('unfinished.get', async (id: string) => b.session.get(id) ?? null),
+      release: wrap('unfinished.release', async (id: string) => void b.session.delete(id)),
+    },
+    ...(signOut
+      ? {
+          signOut: (d: string | null): SignoutRun => ({
+            captured: wrap('signout.captured', async () => undefined)(),
+            result: wrap('signout.result', async (): Promise<SlackSignout> => {
+              b.signedOutAtSlack.push(d);
+              return d
+                ? { status: 'confirmed', method: 'signout' }
+                : { status: 'skipped', reason: 'no_session_cookie' };
+            })(),
+          }),
+        }
+      : {}),
   };
   return { deps, steps, isDead: () => dead };
 }
@@ -125,34 +153,41 @@ async function acksFor(b: Browser, verdictId: string): Promise<VerdictAck[]> {
     .map((i) => i.body as VerdictAck);
 }
 
-describe('the worker killed at every step of a verdict', () => {
+describe.each([
+  ['without the sign-out at Slack', false],
+  ['with the sign-out at Slack', true],
+] as const)('the worker killed at every step of a verdict, %s', (_name, signOut) => {
   it('ends the session and leaves exactly one ack, wherever the worker dies', async () => {
     // A clean run names the steps.
     const clean = await browser();
-    const cleanWorker = worker(clean);
+    const cleanWorker = worker(clean, signOut);
     const verdict = await signedVerdict();
     expect((await (await freshEnforcer())(cleanWorker.deps, verdict, 'websocket')).outcome).toBe('executed');
     const steps = cleanWorker.steps;
     expect(steps).toEqual(
       expect.arrayContaining(['verdictKey', 'db.get', 'currentSessionKey', 'clearCookies', 'db.put', 'acknowledge']),
     );
+    if (signOut) expect(steps).toEqual(expect.arrayContaining(['unfinished.hold', 'signout.result']));
 
     const survived: string[] = [];
     for (let step = 1; step <= steps.length; step++) {
       for (const when of ['before', 'after'] as const) {
         const b = await browser();
         const v = await signedVerdict();
-        const dying = worker(b, { step, when });
+        const id = (JSON.parse(v.payload) as VerdictPayload).id;
+        const dying = worker(b, signOut, { step, when });
         void (await freshEnforcer())(dying.deps, v, 'websocket');
-        await vi.waitFor(() => expect(dying.isDead()).toBe(true));
-        const queuedBeforeDeath = await acksFor(b, JSON.parse(v.payload).id);
+        await vi.waitFor(() =>
+          expect(dying.isDead(), `${when} ${steps[step - 1]} (step ${step}) of ${steps.join(',')}`).toBe(true),
+        );
+        const queuedBeforeDeath = await acksFor(b, id);
 
-        const restarted = worker(b);
+        const restarted = worker(b, signOut);
         const second = await (await freshEnforcer())(restarted.deps, v, 'poll');
         const label = `${when} ${steps[step - 1]} (step ${step})`;
 
         expect(b.cookies.has('d'), label).toBe(false);
-        const acks = await acksFor(b, JSON.parse(v.payload).id);
+        const acks = await acksFor(b, id);
         expect(acks, label).toHaveLength(1);
         if (queuedBeforeDeath.length === 1) {
           // The dying worker's ack, with what it cleared, is the one that reaches the backend.
@@ -163,12 +198,18 @@ describe('the worker killed at every step of a verdict', () => {
           expect(['executed', 'already_executed'], label).toContain(acks[0]!.outcome);
           expect(second.outcome, label).toBe(acks[0]!.outcome);
         }
+        if (signOut) {
+          // The stolen copy dies too, wherever the worker died: Slack signed out this `d`.
+          expect(b.signedOutAtSlack, label).toContain('xoxd-session');
+          expect(acks[0]!.slackSignout, label).toEqual({ status: 'confirmed', method: 'signout' });
+        }
+        expect(b.session.size, `${label}: nothing left unfinished`).toBe(0);
         survived.push(label);
       }
     }
     expect(survived).toHaveLength(steps.length * 2);
     console.log(
-      `worker killed at ${survived.length} points of a verdict's execution: session ended and one ack each time`,
+      `worker killed at ${survived.length} points of a verdict's execution (${_name}): session ended and one ack each time`,
     );
   });
 });
