@@ -83,7 +83,9 @@ export class ActiveGuard {
 
   /** Every Slack cookie in the store, then the vault's `d` (issue #13): a verdict empties both. */
   private readonly clearSession = async (beforeRemoving?: (sessionCookie: string | null) => Promise<void>) => {
-    const store = await clearSlackCookies(beforeRemoving);
+    // The vault's `d` is handed on with the store's, before either is removed.
+    const vaultedNow = beforeRemoving ? ((await this.env.vault?.current()) ?? null) : null;
+    const store = await clearSlackCookies(beforeRemoving && ((d) => beforeRemoving(d ?? vaultedNow)));
     const vaulted = (await this.env.vault?.clear()) ?? null;
     return {
       cleared: store.cleared + (vaulted ? 1 : 0),
