@@ -112,6 +112,10 @@ test('every control is labelled, and the dashboard works from the keyboard alone
   await page.goto(`${backend.url}/findings`);
   for (const label of ['Mode', 'Outcome']) await expect(page.getByLabel(label, { exact: true })).toBeVisible();
   await page.goto(`${backend.url}/policy`);
+  // The form's cards (issue #14), then the JSON behind its "Advanced" disclosure, opened with the keyboard.
+  await expect(page.getByRole('group', { name: /Slack reached through a Tor exit node/ }).first()).toBeVisible();
+  await page.locator('summary', { hasText: 'Advanced: the policy as JSON' }).focus();
+  await page.keyboard.press('Enter');
   await expect(page.getByLabel('Policy (JSON)')).toBeVisible();
   await page.goto(`${backend.url}/settings`);
   for (const label of ['Token label', 'Scope', 'Endpoint URL', 'Description', 'verdict.issued', 'finding.recorded']) {
