@@ -20,7 +20,6 @@ import {
   type VerdictAck,
 } from '../../src/shared/protocol/verdict';
 import type { FakeDevice } from '../fixtures/server/fake-device';
-import { fakeBatch, fakeDownloadBurst } from '../fixtures/server/fake-signals';
 import { createTestApp, type TestApp } from './server-support/test-app';
 import { DIALECTS, stopPostgres } from './server-support/test-store';
 
@@ -53,19 +52,7 @@ describe.each(DIALECTS)('device settings and the sign-out ack (%s)', (dialect) =
     expect(await verify(key, signed.signature, signed.payload)).toBe(true);
     return DeviceSettingsPayload.parse(JSON.parse(signed.payload));
   };
-  async function triggerVerdict(): Promise<VerdictPayload> {
-    await t.post(
-      '/v1/signals',
-      device,
-      fakeBatch(device.id, fakeDownloadBurst(3, t.clock.now), { sentAt: t.clock.now }),
-    );
-    const row = await t.store.db
-      .selectFrom('verdicts')
-      .select('payload')
-      .orderBy('issued_at', 'desc')
-      .executeTakeFirstOrThrow();
-    return VerdictPayload.parse(JSON.parse(row.payload));
-  }
+  const triggerVerdict = () => t.verdictFromBurst(device);
   const ack = (verdictId: string, extra: Record<string, unknown> = {}) =>
     t.post('/v1/acks', device, {
       deviceId: device.id,

@@ -3,10 +3,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApiToken } from '../../src/server/auth/admin-auth';
-import { VerdictPayload } from '../../src/shared/protocol/verdict';
 import { VerdictExplanation, type VerdictAnswer } from '../../src/shared/protocol/verdict-answer';
 import type { FakeDevice } from '../fixtures/server/fake-device';
-import { fakeBatch, fakeDownloadBurst } from '../fixtures/server/fake-signals';
 import { createTestApp, type TestApp } from './server-support/test-app';
 import { DIALECTS, type TestDialect } from './server-support/test-store';
 
@@ -30,19 +28,7 @@ describe.each(DIALECTS)('"this was me": explain and answer a verdict, on %s', (d
   });
   afterEach(async () => t.close());
 
-  async function triggerVerdict(): Promise<VerdictPayload> {
-    await t.post(
-      '/v1/signals',
-      device,
-      fakeBatch(device.id, fakeDownloadBurst(3, t.clock.now), { sentAt: t.clock.now }),
-    );
-    const row = await t.store.db
-      .selectFrom('verdicts')
-      .select('payload')
-      .orderBy('issued_at', 'desc')
-      .executeTakeFirstOrThrow();
-    return VerdictPayload.parse(JSON.parse(row.payload));
-  }
+  const triggerVerdict = () => t.verdictFromBurst(device);
   const explain = (verdictId: string, as = device) =>
     t.post('/v1/verdicts/explain', as, { deviceId: as.id, verdictId, nonce: randomUUID(), sentAt: t.clock.now });
   const answer = (verdictId: string, value: VerdictAnswer, as = device) =>

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { PollResponse, VerdictPayload, type VerdictAck } from '../../src/shared/protocol/verdict';
+import { PollResponse, type VerdictAck } from '../../src/shared/protocol/verdict';
 import type { FakeDevice } from '../fixtures/server/fake-device';
-import { fakeBatch, fakeDownloadBurst } from '../fixtures/server/fake-signals';
 import { DIALECTS } from './server-support/test-store';
 import { createTestApp, type TestApp } from './server-support/test-app';
 
@@ -19,19 +18,7 @@ for (const dialect of DIALECTS) {
     });
     afterEach(async () => t.close());
 
-    async function triggerVerdict(): Promise<VerdictPayload> {
-      await t.post(
-        '/v1/signals',
-        device,
-        fakeBatch(device.id, fakeDownloadBurst(3, t.clock.now), { sentAt: t.clock.now }),
-      );
-      const row = await t.store.db
-        .selectFrom('verdicts')
-        .select('payload')
-        .orderBy('issued_at', 'desc')
-        .executeTakeFirstOrThrow();
-      return VerdictPayload.parse(JSON.parse(row.payload));
-    }
+    const triggerVerdict = () => t.verdictFromBurst(device);
     const poll = () =>
       t.post('/v1/verdicts/poll', device, { deviceId: device.id, sentAt: t.clock.now, nonce: randomUUID() });
     const ack = (verdictId: string, overrides: Partial<VerdictAck> = {}) =>

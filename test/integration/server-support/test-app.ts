@@ -13,6 +13,7 @@ import { createLocalHub, type VerdictHub } from '../../../src/server/verdicts/hu
 import { OrgPolicy, type OrgPolicyInput } from '../../../src/shared/policy/org-policy';
 import type { Signal } from '../../../src/shared/protocol/signals';
 import { VerdictPayload } from '../../../src/shared/protocol/verdict';
+import { fakeDownloadBurst } from '../../fixtures/server/fake-signals';
 import { enrollRequest, fakeDevice, signedHeaders, type FakeDevice } from '../../fixtures/server/fake-device';
 import { createTestStore, type TestDialect, type TestStore } from './test-store';
 
@@ -45,6 +46,8 @@ export interface TestApp extends TestStore {
   vouch(device: FakeDevice, userId: string): Promise<void>;
   findings(): Promise<StoredFinding[]>;
   verdicts(): Promise<VerdictPayload[]>;
+  /** Sends a burst of downloads past the test policies' threshold; the newest verdict after it. */
+  verdictFromBurst(device: FakeDevice): Promise<VerdictPayload>;
   close(): Promise<void>;
 }
 
@@ -138,6 +141,15 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     async findings() {
       const rows = await test.store.db.selectFrom('findings').selectAll().orderBy('detected_at').execute();
       return rows.map((r) => ({ ...r, policy_version: Number(r.policy_version), evidence: JSON.parse(r.evidence) }));
+    },
+    async verdictFromBurst(device) {
+      await send(device, fakeDownloadBurst(3, clock.now));
+      const row = await test.store.db
+        .selectFrom('verdicts')
+        .select('payload')
+        .orderBy('issued_at', 'desc')
+        .executeTakeFirstOrThrow();
+      return VerdictPayload.parse(JSON.parse(row.payload));
     },
     async verdicts() {
       const rows = await test.store.db.selectFrom('verdicts').select('payload').orderBy('issued_at').execute();
