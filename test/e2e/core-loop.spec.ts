@@ -49,8 +49,9 @@ test.describe('enforce mode', () => {
     writeFileSync(`test-results/latency-${Date.now()}.json`, JSON.stringify({ latencyMs }));
     console.log(`download → cookie removed: ${latencyMs} ms`);
 
-    // The next Slack request carries no session cookie. (A fresh tab: the extension is
-    // busy moving the old one away from Slack.)
+    // The next Slack request carries no session cookie. (A fresh tab, opened once the
+    // extension has moved Slack's tabs to its explanation page: one opened earlier is moved too.)
+    await expect.poll(() => page.url(), { timeout: 15_000 }).toContain('/terminated.html');
     const before = slack.fake.requests.length;
     const probe = await page.context().newPage();
     await probe.goto('https://app.slack.com/api/auth.test');

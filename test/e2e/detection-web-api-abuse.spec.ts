@@ -10,13 +10,7 @@ import { storedSignals } from './harness/backend-db';
 import { expect, test } from './harness/fixtures';
 import { detectionSettled, devicesEnrolled, sessionCookie, sessionEnded, verdictReasons } from './harness/detection';
 
-// KNOWN DEFECT (noted on issue 14): in two of two full clean-clone runs on 2026-11-30 the
-// first test of this file ended on `session_cookie_injection` instead: the sign-in's
-// Set-Cookie was never seen by the collector (no `signin_navigation: completed` stored), so
-// the `d` that followed looked injected. It never happened when this file ran alone or with
-// a dozen others. Until it is found, cookie injection is off here so that this file tests
-// what it is about; detection-cookie-injection.spec.ts keeps testing injection itself.
-test.use({ orgPolicy: { mode: 'enforce', detectors: { session_cookie_injection: { enabled: false } } } });
+test.use({ orgPolicy: { mode: 'enforce' } });
 
 /** Calls the methods in turn, `count` calls in all, as fast as the page can; the replies' `ok`. */
 function callInLoop(page: Page, methods: string[], count: number): Promise<boolean[]> {

@@ -91,9 +91,27 @@ export const test = base.extend<Fixtures, { fakeSlack: FakeSlack; chromiumPath: 
     await use(new URL(serviceWorker.url()).host);
   },
 
-  slack: async ({ context, fakeSlack }, use) => {
+  // A user signs in to Slack long after the browser started the guard. Signing in while the
+  // worker is still starting races its webRequest listeners: the response that set `d` goes
+  // unseen while the cookie change is seen, which is what an injected cookie looks like.
+  slack: async ({ context, fakeSlack, serviceWorker }, use) => {
+    await guardListening(serviceWorker);
     await use(new SlackPage(context, fakeSlack));
   },
 });
 
 export const expect = test.expect;
+
+/** Waits until the worker has registered its listeners (it records its start right after). */
+async function guardListening(worker: Worker): Promise<void> {
+  await expect
+    .poll(
+      () =>
+        worker.evaluate(async () => {
+          const { status } = await (globalThis as any).chrome.storage.local.get('status');
+          return (status?.backgroundStartedAt as number | null | undefined) ?? null;
+        }),
+      { timeout: 15_000, message: 'the extension worker has started and registered its listeners' },
+    )
+    .not.toBeNull();
+}
