@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { buildApp } from '../../src/server/app';
 import { openStore, type Store } from '../../src/server/db/open-store';
 import type { Signal } from '../../src/shared/protocol/signals';
@@ -132,6 +132,41 @@ describe.each(DIALECTS)('database unavailable (%s)', (dialect) => {
       console.log(
         `FIGURES outage (${dialect}): 1 database outage survived without a restart; 0 signals lost; 503 store_unavailable while down`,
       );
+    },
+  );
+});
+
+describe('locked by another writer (sqlite)', () => {
+  it(
+    'waits for the lock without stopping the process, and stores the batch once the lock goes',
+    { timeout: 60_000 },
+    async () => {
+      r = await rig('sqlite');
+      r.outage(true);
+      const outbox = downloads(2);
+      let settled = false;
+      const pending = send(r, outbox).finally(() => (settled = true));
+      // The poll's own timers run only while the event loop is free: a write sleeping inside
+      // SQLite (busy_timeout) would hold them until it gave up with a 503.
+      await vi.waitFor(() => expect(r!.store.lockWaits.waited).toBe(1), { timeout: 4_000, interval: 20 });
+      const health = await r.app.inject({ method: 'GET', url: '/healthz' });
+      expect(health.statusCode).toBe(200);
+      expect(settled).toBe(false);
+      r.outage(false);
+      const answered = await pending;
+      expect(answered.statusCode).toBe(200);
+      expect(answered.json()).toEqual({ accepted: 2, duplicates: 0 });
+      expect(r.store.lockWaits.gaveUp).toBe(0);
+      const stored = await r.store.db
+        .selectFrom('signals')
+        .select('id')
+        .where(
+          'id',
+          'in',
+          outbox.map((s) => s.id),
+        )
+        .execute();
+      expect(stored).toHaveLength(2);
     },
   );
 });

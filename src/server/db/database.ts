@@ -8,6 +8,7 @@ import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { privateDataDir, privateFile } from './private-files';
+import { BUSY_SLICE_MS, waitForLockAsynchronously, type LockWaits } from './sqlite-busy';
 import { cachingStatements } from './sqlite-statements';
 import type { Database, Db } from './schema';
 
@@ -23,6 +24,8 @@ export interface OpenDatabase {
   dialect: DialectName;
   /** Where the data lives, for humans: a file path or the URL without its password. */
   location: string;
+  /** SQLite: statements that met another process's write lock (sqlite-busy.ts); zeros on PostgreSQL. */
+  lockWaits: Readonly<LockWaits>;
   close(): Promise<void>;
 }
 
@@ -46,10 +49,16 @@ function openSqlite(dataDir: string): OpenDatabase {
   const sqlite = new SqliteDatabase(file);
   privateFile(file); // before WAL: SQLite gives -wal and -shm the mode of the database file
   sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('busy_timeout = 5000');
+  // Short: the rest of the wait for a lock is asynchronous (sqlite-busy.ts).
+  sqlite.pragma(`busy_timeout = ${BUSY_SLICE_MS}`);
   sqlite.pragma('synchronous = NORMAL');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingStatements(sqlite) }) });
-  return { db, dialect: 'sqlite', location: file, close: () => db.destroy() };
+  const lockWaits: LockWaits = { waited: 0, gaveUp: 0 };
+  const dialect = new SqliteDialect({
+    database: cachingStatements(sqlite),
+    onCreateConnection: async (connection) => waitForLockAsynchronously(connection, lockWaits),
+  });
+  const db = new Kysely<Database>({ dialect });
+  return { db, dialect: 'sqlite', location: file, lockWaits, close: () => db.destroy() };
 }
 
 function openPostgres(url: string): OpenDatabase {
@@ -72,7 +81,13 @@ function openPostgres(url: string): OpenDatabase {
     client.on('error', (error) => console.warn(`postgres: connection lost in use (${error.message})`));
   });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { db, dialect: 'postgres', location: redactUrl(url), close: () => db.destroy() };
+  return {
+    db,
+    dialect: 'postgres',
+    location: redactUrl(url),
+    lockWaits: { waited: 0, gaveUp: 0 },
+    close: () => db.destroy(),
+  };
 }
 
 function redactUrl(url: string): string {
