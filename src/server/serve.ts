@@ -16,7 +16,6 @@ import { devKeyWarning } from './deploy/dev-key-warning';
 import { describeAutoPublish, publishBuiltExtension } from './deploy/publish-built';
 import { ConfigError, DEFAULTS, type ServeConfig } from './config';
 import { setValue } from './db/kv.repository';
-import { pruneNonces } from './db/nonces-pruning';
 import { openStore, type Store } from './db/open-store';
 import { loadExtensionKey } from './extension-key';
 import { loadPolicyFile } from './policy/policy-file';
@@ -168,9 +167,6 @@ export async function startServer(config: ServeConfig, io: ServeIo): Promise<Run
     const host = config.host.includes(':') ? `[${config.host}]` : config.host;
     const url = `http://${host}:${port}`;
 
-    const pruner = setInterval(() => void pruneNonces(store.db, Date.now()).catch(() => undefined), 60_000);
-    pruner.unref();
-
     for (const line of startupLines({
       url,
       adminPassword,
@@ -202,7 +198,6 @@ export async function startServer(config: ServeConfig, io: ServeIo): Promise<Run
       adminPassword,
       extensionId: extensionKey.extensionId,
       async close() {
-        clearInterval(pruner);
         torList?.stop();
         await running.close();
         await hub?.close();

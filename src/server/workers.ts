@@ -12,8 +12,6 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { AppContext } from './app-context';
 import { DEFAULT_DETECTION_JOBS, startDetectionJobs } from './detection/detection-jobs';
 import { observeVerdicts } from './events/observe-hub';
-import { DONE_JOB_RETENTION_MS, pruneDoneJobs } from './jobs/queue';
-import { createLoop } from './jobs/loop';
 import { startRetention } from './retention/job';
 import { startSilenceCheck } from './silence/start';
 import type { SlackService } from './slack/service';
@@ -62,12 +60,6 @@ export function startWorkers(
     log: options.log.child({ component: 'slack' }),
     groups: ctx.groups ?? null,
   });
-  // Finished jobs are kept a while (for `jobs list --status done`), then dropped; failed ones stay.
-  const retention = createLoop({
-    run: async () => void (await pruneDoneJobs(ctx.db, ctx.now() - DONE_JOB_RETENTION_MS)),
-    intervalMs: 10 * 60_000,
-    onError: (error) => options.log.warn({ err: error }, 'pruning finished jobs failed'),
-  });
   // Issue #16: every growing table pruned to the policy's retention (docs/scaling.md).
   const prune = startRetention(ctx, options.log.child({ component: 'retention' }));
   // A guard that goes quiet (issue #12) and Shared Signals delivery (issue #12).
@@ -83,7 +75,6 @@ export function startWorkers(
       await detection.stop();
       await ssf?.stop();
       await silence?.stop();
-      await retention.stop();
       await prune.stop();
       await slack?.stop();
       await webhooks.stop();

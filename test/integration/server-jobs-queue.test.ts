@@ -10,7 +10,7 @@ import { main } from '../../src/server/cli';
 import { openDatabase } from '../../src/server/db/database';
 import { claimJobs, findJob, listJobs, settleJob } from '../../src/server/db/jobs.repository';
 import { createJobRunner } from '../../src/server/jobs/runner';
-import { enqueueJob, pruneDoneJobs, type JobHandler, type JobOutcome } from '../../src/server/jobs/queue';
+import { enqueueJob, type JobHandler, type JobOutcome } from '../../src/server/jobs/queue';
 import { createTestStore, DIALECTS, stopPostgres, type TestStore } from './server-support/test-store';
 
 afterAll(stopPostgres);
@@ -208,31 +208,6 @@ describe.each(DIALECTS)('job queue (%s)', (dialect) => {
     expect(runs).toEqual([
       { payload: { cursor: 'c1' }, attempt: 1 },
       { payload: { cursor: 'c2' }, attempt: 1 },
-    ]);
-  });
-
-  it('prunes finished jobs past retention and keeps failed and pending ones', async () => {
-    t = await createTestStore(dialect);
-    clock.now = T0;
-    const handler: JobHandler = {
-      kind: 'test.keep',
-      run: async (_payload, job) => (job.key === 'done' ? { status: 'done' } : { status: 'give_up', error: 'no' }),
-    };
-    for (const key of ['done', 'failed', 'pending'])
-      await enqueueJob(
-        t.store.db,
-        { kind: 'test.keep', key, payload: null, runAt: key === 'pending' ? T0 + 1 : T0 },
-        T0,
-      );
-    await runner([handler]).tick();
-
-    const pruned = await pruneDoneJobs(t.store.db, T0 + 1);
-    const left = await t.store.db.selectFrom('jobs').select(['key', 'status']).orderBy('key').execute();
-
-    expect(pruned).toBe(1);
-    expect(left).toEqual([
-      { key: 'failed', status: 'failed' },
-      { key: 'pending', status: 'pending' },
     ]);
   });
 });

@@ -75,6 +75,11 @@ async function seedAll(db: TestStore['store']['db']) {
   await s.challenge('c-new', -600_000);
   await s.adminSession('h-old', 1000);
   await s.adminSession('h-new', -DAY);
+  // Finished jobs go after 7 days (they were a loop of their own before); failed ones stay for an operator.
+  await s.job('j-done-old', 'done', 8);
+  await s.job('j-done-new', 'done', 6);
+  await s.job('j-failed-old', 'failed', 400);
+  await s.job('j-pending-old', 'pending', 400);
 }
 
 const EXPECTED_LEFT: Record<string, string[]> = {
@@ -92,11 +97,14 @@ const EXPECTED_LEFT: Record<string, string[]> = {
   nonces: ['n-new'],
   identity_challenges: ['c-new'],
   admin_sessions: ['h-new'],
+  jobs: ['j-done-new', 'j-failed-old', 'j-pending-old'],
 };
 
 async function leftOf(db: TestStore['store']['db']) {
   const left: Record<string, string[]> = {};
   for (const table of Object.keys(EXPECTED_LEFT)) left[table] = await idsOf(db, table);
+  // Only the seeded jobs: the detection job above and the prune job itself live there too.
+  left.jobs = left.jobs!.filter((id) => id.startsWith('j-'));
   return left;
 }
 

@@ -146,16 +146,6 @@ export async function listJobs(db: Db, filter: { status?: string; kind?: string;
   return q.orderBy('updated_at', 'desc').orderBy('id').limit(filter.limit).execute();
 }
 
-/** Deletes finished (`done`) jobs last updated before `before`; failed ones are kept. */
-export async function pruneDoneJobs(db: Db, before: number): Promise<number> {
-  const result = await db
-    .deleteFrom('jobs')
-    .where('status', '=', 'done')
-    .where('updated_at', '<', before)
-    .executeTakeFirst();
-  return Number(result.numDeletedRows);
-}
-
 /**
  * Queues a job already claimed by the caller (attempt 1, leased to `token` until
  * `now + leaseMs`): work the caller runs inline right after its transaction commits, and

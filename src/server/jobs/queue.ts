@@ -65,4 +65,4 @@ export async function enqueueJob(
 export const DONE_JOB_RETENTION_MS = 7 * 24 * 3600_000;
 
 export type { JobRow };
-export { findJob, listJobs, pruneDoneJobs } from '../db/jobs.repository';
+export { findJob, listJobs } from '../db/jobs.repository';

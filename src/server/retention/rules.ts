@@ -10,6 +10,7 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { RetentionKind } from '../../shared/policy/retention';
 import { NONCE_RETENTION_MS } from '../db/nonces-pruning';
+import { DONE_JOB_RETENTION_MS } from '../jobs/queue';
 
 export interface PruneWindow {
   /** Rows older than this (epoch ms) are past their kind's retention. */
@@ -111,6 +112,13 @@ export const FIXED_RULES: readonly (PruneRule & { keptFor: string })[] = [
     key: 'id',
     keptFor: `${NONCE_RETENTION_MS / 60_000} minutes (4 × the clock skew a signed body may have)`,
     where: ({ now }) => sql`c.received_at < ${now - NONCE_RETENTION_MS}`,
+  },
+  {
+    kind: 'fixed',
+    table: 'jobs',
+    key: 'id',
+    keptFor: `${DONE_JOB_RETENTION_MS / 86_400_000} days after a job finished (failed and pending jobs stay)`,
+    where: ({ now }) => sql`c.status = 'done' AND c.updated_at < ${now - DONE_JOB_RETENTION_MS}`,
   },
   {
     kind: 'fixed',

@@ -190,6 +190,25 @@ export function seeder(db: Db, now: number) {
           used_at: null,
         })
         .execute(),
+    /** A job finished (or last touched) `days` ago, its id being its key. */
+    job: (key: string, status: 'done' | 'failed' | 'pending', days: number) =>
+      db
+        .insertInto('jobs')
+        .values({
+          id: key,
+          kind: 'test.kept',
+          key,
+          payload: 'null',
+          status,
+          attempts: 1,
+          run_at: ago(days),
+          locked_until: 0,
+          locked_by: null,
+          last_error: status === 'failed' ? 'gave up' : null,
+          created_at: ago(days),
+          updated_at: ago(days),
+        })
+        .execute(),
     adminSession: (hash: string, expiredMs: number) =>
       db
         .insertInto('admin_sessions')
