@@ -1,12 +1,13 @@
 /**
  * `npm run bench`: runs every benchmark, or those named (`npm run bench -- ingest growth`),
- * prints one table of their figures and writes BENCHMARKS.md at the repo root (method,
- * machine, the table) when every default benchmark ran. The load run takes minutes and is
+ * prints one table of their figures, keeps each benchmark's last run in bench/results.json
+ * and writes BENCHMARKS.md at the repo root from them (method, machine and time of each
+ * run, one table), so a named run updates its own rows only. The load run takes minutes and is
  * opt-in: `npm run bench -- --load` adds it. A benchmark is a module exporting
  * `run(): Promise<BenchResult>` (report.ts); add one by adding an entry below.
  */
-import { writeFileSync } from 'node:fs';
-import { markdown, table, type BenchResult } from './report';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { machine, markdown, table, type BenchResult, type StoredRun } from './report';
 
 const BENCHES: Record<string, () => Promise<{ run(): Promise<BenchResult> }>> = {
   'extension-handlers': () => import('./extension-handlers'),
@@ -44,9 +45,16 @@ for (const name of selected) {
   }
 }
 console.log(`\n${table(results)}`);
-if (!named.length) {
-  writeFileSync('BENCHMARKS.md', `${markdown(results, started, argv)}\n`);
-  console.log('\nwrote BENCHMARKS.md');
+const STORE = 'bench/results.json';
+const runs: Record<string, StoredRun> = existsSync(STORE) ? JSON.parse(readFileSync(STORE, 'utf8')) : {};
+const command = `npm run bench${argv.length ? ` -- ${argv.join(' ')}` : ''}`;
+for (const [name, result] of Object.entries(results)) {
+  // A benchmark that failed this time keeps the figures it last measured.
+  if (result.figures.length === 0 && runs[name]) continue;
+  runs[name] = { result, at: started.toISOString(), command, machine: machine() };
 }
+writeFileSync(STORE, `${JSON.stringify(runs, null, 2)}\n`);
+writeFileSync('BENCHMARKS.md', `${markdown(runs, Object.keys(BENCHES))}\n`);
+console.log(`\nwrote ${STORE} and BENCHMARKS.md`);
 
 export {};

@@ -44,22 +44,48 @@ export function table(results: Record<string, BenchResult>): string {
   return ['| bench | figure | ratio | absolute |', '| --- | --- | --- | --- |', ...rows].join('\n');
 }
 
-export function markdown(results: Record<string, BenchResult>, started: Date, argv: string[]): string {
-  const sections = Object.entries(results).flatMap(([bench, r]) => [
-    `### ${bench}`,
-    '',
-    r.method,
-    '',
-    ...(r.notes?.length ? [...r.notes.map((n) => `- ${n}`), ''] : []),
-  ]);
+/** One benchmark's last run as BENCHMARKS.md keeps it (bench/results.json). */
+export interface StoredRun {
+  result: BenchResult;
+  /** When it ran (ISO 8601). */
+  at: string;
+  /** The command that ran it. */
+  command: string;
+  machine: string;
+}
+
+/**
+ * BENCHMARKS.md from every benchmark's last run, in `order`. Each section says when, by
+ * which command and on what machine its figures were measured: a ratio compares figures
+ * of one run, never figures of two.
+ */
+export function markdown(runs: Record<string, StoredRun>, order: string[]): string {
+  const names = order.filter((name) => runs[name]);
+  const results = Object.fromEntries(names.map((name) => [name, runs[name]!.result]));
+  const sections = names.flatMap((bench) => {
+    const run = runs[bench]!;
+    const r = run.result;
+    return [
+      `### ${bench}`,
+      '',
+      `Measured on ${run.at} by \`${run.command}\`. **Machine:** ${run.machine}.`,
+      '',
+      r.method,
+      '',
+      ...(r.notes?.length ? [...r.notes.map((n) => `- ${n}`), ''] : []),
+    ];
+  });
+  const dates = names.map((name) => runs[name]!.at.slice(0, 10));
+  const span = [...new Set(dates)].sort();
   return [
     '# Benchmarks',
     '',
-    `Written by \`npm run bench${argv.length ? ` -- ${argv.join(' ')}` : ''}\` on ${started.toISOString()}; ` +
-      'every ratio is measured against its baseline in the same run, on the same machine.',
+    `Written by \`npm run bench\` (each benchmark's last run, ${span.length > 1 ? `${span[0]} to ${span.at(-1)}` : span[0]}); ` +
+      'every ratio is measured against its baseline in the same run, on the same machine. ' +
+      '`npm run bench -- NAME` runs one again and updates its rows; the others stay as they were measured.',
     '',
-    `**Machine:** ${machine()}. The machine is shared: other engineers' test runs (vitest, ` +
-      'Chromium, PostgreSQL) may have run beside this one, so absolute figures are noisy; the ratios less so.',
+    "The machine is shared: other engineers' test runs (vitest, Chromium, PostgreSQL) may have run beside " +
+      'a benchmark, so absolute figures are noisy; the ratios less so. Each section names its machine and load.',
     '',
     table(results),
     '',
