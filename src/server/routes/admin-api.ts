@@ -24,6 +24,7 @@ import { tokenRoutes, webhookRoutes } from './admin-tokens';
 import { slackRoutes } from './slack-connection';
 import { ssfAdminRoutes } from './admin-ssf';
 import { torExitListRoutes, torListGauges } from './tor-exit-list';
+import { asnDataRoutes } from './asn-data';
 
 export const ADMIN_ROUTES: readonly AdminRoute[] = [
   ...recordRoutes,
@@ -37,6 +38,7 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
   ...enrollmentRoutes,
   ...ssfAdminRoutes,
   ...torExitListRoutes,
+  ...asnDataRoutes,
   ...retentionRoutes,
 ];
 
