@@ -1,9 +1,9 @@
 /**
  * Which AS numbers count as a hosting provider's for the asn detector's `cloud` check
- * (issue #14): the list shipped in data/cloud-asns.ts (edit it there, a name per number),
+ * (issue #14): the list shipped in cloud-asn-list.ts (edit it there, a name per number),
  * plus the policy's `detectors.asn.cloudAsns`, minus its `excludedAsns`.
  */
-import { CLOUD_ASNS } from './data/cloud-asns';
+import { CLOUD_ASNS } from './cloud-asn-list';
 
 export const SHIPPED_CLOUD_ASNS: ReadonlyMap<number, string> = new Map(CLOUD_ASNS);
 

@@ -113,15 +113,15 @@ export const OrgPolicy = z
         }),
         spoofed_user_agent: detector(true, 'terminate', {}),
         // Issue #14: `iocList` (addresses, CIDRs, AS numbers), `cloud` (hosting providers,
-        // detection/data/cloud-asns.ts plus `cloudAsns`) and `newAsnAfterDays` (an AS
+        // detection/cloud-asn-list.ts plus `cloudAsns`) and `newAsnAfterDays` (an AS
         // number the verified user never used); the last two need `serve --asn-data`.
         // `excludedAsns` are never cloud nor new. `user_agent` is a later step.
         asn: detector(false, 'alert', {
           cloud: z.boolean().default(false),
           iocList: z.string().min(1).max(2048).optional(),
           newAsnAfterDays: z.number().int().min(1).max(365).default(14),
-          cloudAsns: z.array(Asn).max(1000).optional(),
-          excludedAsns: z.array(Asn).max(1000).optional(),
+          cloudAsns: z.array(Asn).max(1000).default([]),
+          excludedAsns: z.array(Asn).max(1000).default([]),
         }),
         user_agent: detector(false, 'alert', {}),
         // From Slack's audit log (issue #7, src/server/slack/): activity on the user's

@@ -3,7 +3,7 @@
  * `ip_address_details`). The report's address is mapped to its AS with the IP-to-ASN data
  * set (asn/, `serve --asn-data`) and the finding names each match as Slack does:
  * `in-ioc-list` (the address, a CIDR or the AS on `iocList`), `cloud-asn` (a hosting
- * provider's AS: detection/data/cloud-asns.ts plus `cloudAsns`, when `cloud` is on) and
+ * provider's AS: detection/cloud-asn-list.ts plus `cloudAsns`, when `cloud` is on) and
  * `new-asn` (an AS the verified user never used, once their history is `newAsnAfterDays`
  * old; an unverified device has no history, as a claim reaches nothing). `excludedAsns`
  * are never cloud nor new. Without the data set only addresses and CIDRs match, and the
