@@ -4,7 +4,8 @@
  * history is past the learning period, gets a `new-asn` finding naming the AS and its
  * holder; inside the learning period it does not; a device that only claims the user
  * neither gets one nor teaches the user's history its network (the attacker's test); a
- * hosting provider's AS is `cloud-asn`. GET /api/asn-data shows the data set's status.
+ * hosting provider's AS is `cloud-asn`. GET /api/asn-data and the dashboard overview show
+ * the data set's status; the prune job forgets an AS a year after its last use.
  */
 import { randomUUID } from 'node:crypto';
 import { copyFile, mkdtemp, rm } from 'node:fs/promises';
@@ -13,9 +14,12 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAsnData, type AsnData } from '../../src/server/asn/asn-data';
 import { createApiToken } from '../../src/server/auth/admin-auth';
+import { pruneStore } from '../../src/server/retention/prune';
+import { DEFAULT_ORG_POLICY } from '../../src/shared/policy/org-policy';
 import type { Signal } from '../../src/shared/protocol/signals';
 import { fakeHeartbeat } from '../fixtures/server/fake-signals';
 import type { FakeDevice } from '../fixtures/server/fake-device';
+import { signIn } from './server-support/admin-session';
 import { createDetectionApp, type DetectionApp } from './server-support/detection-app';
 import { DIALECTS, stopPostgres } from './server-support/test-store';
 
@@ -143,5 +147,28 @@ describe.each(DIALECTS)('asn with the IP-to-ASN data set (%s)', (dialect) => {
     expect(shown.json()).toMatchObject({ status: 'fresh', entries: 15, asns: 11, stale: false, error: null });
     expect(refreshed.json()).toMatchObject({ status: 'fresh', entries: 15 });
     expect(anonymous.statusCode).toBe(401);
+  });
+
+  it('shows the data set’s age, ranges and AS numbers on the dashboard overview', async () => {
+    const session = await signIn(t.app, t.store.db);
+
+    const body = (await t.app.inject({ url: '/', headers: { cookie: session.cookie } })).body;
+
+    expect(body).toContain('<h2>IP-to-ASN data</h2>');
+    expect(body).toContain('15 ranges, 11 AS numbers');
+  });
+
+  it('prunes an AS a year after the user last reported from it, and keeps one in use', async () => {
+    const { device, key } = await verifiedDevice();
+    await t.send(device, beat(key), { ip: HOME });
+    t.clock.now += 200 * DAY;
+    await t.send(device, beat(key), { ip: TRAVEL });
+    t.clock.now += 200 * DAY;
+
+    const { deleted } = await pruneStore(t.store.db, DEFAULT_ORG_POLICY, t.clock.now);
+
+    expect(deleted.user_asns).toBe(1);
+    const rows = await t.store.db.selectFrom('user_asns').select('asn').execute();
+    expect(rows.map((r) => Number(r.asn))).toEqual([2856]);
   });
 });

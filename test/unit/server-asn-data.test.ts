@@ -15,6 +15,7 @@ import { AsnDataError, parseAsnData } from '../../src/server/asn/asn-parse';
 import { readAsnSource } from '../../src/server/asn/asn-source';
 import { asnDataSource } from '../../src/server/asn/default-source';
 import { describeAsnData } from '../../src/server/asn/summary';
+import { resolveServeConfig } from '../../src/server/config';
 
 const SAMPLE = readFileSync(new URL('../fixtures/asn/ip2asn-sample.tsv', import.meta.url), 'utf8');
 const asnOf = (ip: string) => parseAsnData(SAMPLE).table.lookup(ip)?.asn ?? null;
@@ -163,6 +164,8 @@ describe('the data set loaded and refreshed', () => {
     expect(asnDataSource(undefined, {})).toBeUndefined();
     expect(asnDataSource('none', { SESSION_GUARD_ASN_DATA: 'x.tsv' })).toBeUndefined();
     expect(asnDataSource(undefined, { SESSION_GUARD_ASN_DATA: ' ip2asn.tsv ' })).toBe('ip2asn.tsv');
+    expect(resolveServeConfig({ 'asn-data': 'ip2asn-v4.tsv' }, {}).asnData).toBe('ip2asn-v4.tsv');
+    expect(resolveServeConfig({}, {}).asnData).toBeUndefined();
     expect(asnDataSource('https://iptoasn.com/data/ip2asn-combined.tsv.gz', {})).toBe(
       'https://iptoasn.com/data/ip2asn-combined.tsv.gz',
     );
