@@ -143,10 +143,13 @@ describe.each(DIALECTS)('asn with the IP-to-ASN data set (%s)', (dialect) => {
     const shown = await t.app.inject({ url: '/api/asn-data', headers: auth });
     const refreshed = await t.app.inject({ method: 'POST', url: '/api/asn-data/refresh', headers: auth });
     const anonymous = await t.app.inject({ url: '/api/asn-data' });
+    const metrics = (await t.app.inject({ url: '/metrics', headers: auth })).body;
 
     expect(shown.json()).toMatchObject({ status: 'fresh', entries: 15, asns: 11, stale: false, error: null });
     expect(refreshed.json()).toMatchObject({ status: 'fresh', entries: 15 });
     expect(anonymous.statusCode).toBe(401);
+    expect(metrics).toMatch(/^sg_asn_data_ranges 15$/m);
+    expect(metrics).toMatch(/^sg_asn_data_age_seconds \d+$/m);
   });
 
   it('shows the data set’s age, ranges and AS numbers on the dashboard overview', async () => {

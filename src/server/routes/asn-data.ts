@@ -2,7 +2,7 @@
  * The IP-to-ASN data set for admins (issue #14), as GET /api/tor-exit-list is for the Tor
  * list: GET /api/asn-data says what the asn detector maps addresses with (status, ranges,
  * AS numbers, source, age, last error; `unconfigured` without `--asn-data`), and POST
- * /api/asn-data/refresh re-reads it now.
+ * /api/asn-data/refresh re-reads it now. Also its /metrics gauges.
  */
 import { z } from 'zod';
 import type { AppContext } from '../app-context';
@@ -15,6 +15,16 @@ const AsnDataSummary = z
   .describe(
     'The data set in use: status, ranges (entries), AS numbers, source, age, last error (`unconfigured` without one)',
   );
+
+/** The data set's /metrics gauges. */
+export function asnDataGauges(ctx: AppContext): void {
+  const { gauges } = ctx.metrics;
+  gauges.sg_asn_data_ranges.readFrom(() => asnDataSummary(ctx.asnData).entries);
+  gauges.sg_asn_data_age_seconds.readFrom(() => {
+    const s = asnDataSummary(ctx.asnData);
+    return 'ageSeconds' in s && typeof s.ageSeconds === 'number' ? s.ageSeconds : -1;
+  });
+}
 
 export const asnDataRoutes = [
   adminRoute({
