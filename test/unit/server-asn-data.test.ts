@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAsnData } from '../../src/server/asn/asn-data';
-import { AsnDataError, parseAsnData } from '../../src/server/asn/asn-parse';
+import { AsnDataError, parseAsnData, parseAsnDataInSlices } from '../../src/server/asn/asn-parse';
 import { readAsnSource } from '../../src/server/asn/asn-source';
 import { asnDataSource } from '../../src/server/asn/default-source';
 import { describeAsnData } from '../../src/server/asn/summary';
@@ -46,6 +46,20 @@ describe('IP-to-ASN lookup', () => {
     ['[2A0D:5600:24::1]', 9009],
   ])('IPv6 %s is AS%s', (ip, asn) => {
     expect(asnOf(ip)).toBe(asn);
+  });
+
+  it('tells IPv6 addresses apart down to the last bit, at both ends of the address space', async () => {
+    const text =
+      '2001:db8::10\t2001:db8::1f\t64496\tZZ\tDOC-1\n' +
+      'ffff:ffff:ffff:ffff:ffff:ffff:ffff:fff0\tffff:ffff:ffff:ffff:ffff:ffff:ffff:fffe\t64497\tZZ\tDOC-2\n';
+    const { table } = await parseAsnDataInSlices(text);
+
+    expect(
+      ['2001:db8::f', '2001:db8::10', '2001:db8::1f', '2001:db8::20'].map((ip) => table.lookup(ip)?.asn ?? null),
+    ).toEqual([null, 64496, 64496, null]);
+    expect(table.lookup('ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffe')?.asn).toBe(64497);
+    expect(table.lookup('ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff')).toBeNull();
+    expect(table.lookup('2001:DB8:0:0:0:0:0:1A')?.asn).toBe(64496);
   });
 
   it('maps not routed space and things that are not addresses to nothing', () => {

@@ -7,7 +7,7 @@
  * the startup banner show its status, ranges and age. A URL loads in the background, so
  * start-up never waits on the network.
  */
-import { parseAsnData } from './asn-parse';
+import { parseAsnDataInSlices } from './asn-parse';
 import { readAsnSource, type AsnSourceContent } from './asn-source';
 import type { AsnTable } from './asn-table';
 
@@ -110,7 +110,7 @@ export function createAsnData(options: AsnDataOptions): AsnData {
     lastAttemptAt = attemptAt;
     try {
       const content = await read(source, stopping.signal);
-      const { table } = parseAsnData(content.text);
+      const { table } = await parseAsnDataInSlices(content.text);
       loaded = { table, asOf: content.modifiedAt ?? attemptAt, loadedAt: attemptAt };
       lastError = null;
       const current = status(attemptAt);
