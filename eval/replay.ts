@@ -42,7 +42,7 @@ export async function replay(
   policy: OrgPolicy,
   torList: (now: () => number) => TorListProvider,
   onProgress?: (done: number, total: number) => void,
-  asnData?: (now: () => number) => AsnDataProvider,
+  asnData?: AsnDataProvider,
 ): Promise<ReplayResult> {
   const dataDir = await mkdtemp(join(tmpdir(), 'sg-eval-'));
   const store = await openStore({ dataDir }, START);
@@ -70,7 +70,7 @@ export async function replay(
       hub: createLocalHub(),
       now: () => clock.now,
       torList: torList(() => clock.now),
-      asnData: asnData?.(() => clock.now) ?? null,
+      asnData: asnData ?? null,
     };
     const users = new Map<string, string>();
     const ordered = [...batches].sort((a, b) => a.receivedAt - b.receivedAt);
