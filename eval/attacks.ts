@@ -384,6 +384,33 @@ function WEB_API_SCENARIOS(): ScenarioSpec[] {
       build: (c) => ({ batches: [batch(c.device.id, '45.141.84.77', [heartbeat(c, c.at)], c.id)] }),
     },
     {
+      id: 'cloud-network',
+      reason: 'asn',
+      description: "a stolen session replayed from a DigitalOcean server (cloud-asn; the org's VPN in AWS is excluded)",
+      build: (c) => {
+        const thief = thiefDevice(c.rng);
+        const ip = `159.89.${c.rng.int(0, 255)}.${c.rng.int(1, 254)}`;
+        return { batches: [batch(thief, ip, [heartbeat(c, c.at, ATTACKER_WINDOWS)], c.id)], newDevices: [thief] };
+      },
+    },
+    {
+      id: 'new-network',
+      reason: 'asn',
+      description:
+        "the victim's own browser reporting from a home ISP (BT) the user never used, after the learning period (new-asn)",
+      lateInWeek: true,
+      build: (c) => ({
+        batches: [
+          batch(
+            c.device.id,
+            `86.${c.rng.int(128, 191)}.${c.rng.int(0, 255)}.${c.rng.int(1, 254)}`,
+            [heartbeat(c, c.at)],
+            c.id,
+          ),
+        ],
+      }),
+    },
+    {
       id: 'spoofed-windows-ua',
       reason: 'spoofed_user_agent',
       description: "a stolen session in a Linux browser set to the victim's Windows user agent",

@@ -102,7 +102,10 @@ function deviceWeek(rng: Rng, user: User, device: Device, days: number): Batch[]
     const end = start + rng.int(6, 9) * HOUR;
     const fp = device.printOn(day);
     const switchAt = rng.chance(0.25) ? start + rng.int(2, 5) * HOUR : Infinity;
-    let ip = rng.chance(0.6) ? officeIp(rng) : vpnIp(rng);
+    // A browser's first day is at the office (onboarding), so every user's history holds the
+    // office's network before new-asn's learning period ends (the VPN's is excluded: index.ts).
+    const atOffice = rng.chance(0.6) || device.sessions.length === 0;
+    let ip = atOffice ? officeIp(rng) : vpnIp(rng);
     const otherIp = ip.startsWith('203.') ? vpnIp(rng) : officeIp(rng);
     const ipAt = (t: number) => (t >= switchAt ? otherIp : ip);
     const send = (signals: Signal[]) =>

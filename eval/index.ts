@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { createAsnData } from '../src/server/asn/asn-data';
 import { createTorExitList } from '../src/server/tor/exit-list';
 import { OrgPolicy } from '../src/shared/policy/org-policy';
 import { attackWeek, IOC_RANGE } from './attacks';
@@ -16,7 +17,7 @@ import { benignWeek, makeUsers } from './benign';
 import { replay } from './replay';
 import { webApiWeek } from './benign-web-api';
 import { reasonTable, scenarioTable, score } from './report';
-import { createRng, START, TRUSTED_CIDRS } from './world';
+import { createRng, EVAL_ASN_ROWS, START, TRUSTED_CIDRS, VPN_ASN } from './world';
 
 const TOR_LIST = new URL('../test/fixtures/tor/torbulkexitlist-2023-10-14.txt', import.meta.url).pathname;
 const TOR_LIST_DATE = Date.parse('2023-10-14T00:00:00Z');
@@ -24,6 +25,9 @@ const TOR_LIST_DATE = Date.parse('2023-10-14T00:00:00Z');
 /** The org's indicator list for `asn`: a bulletproof-hosting range the attacks use (attacks.ts). */
 const IOC_LIST = join(mkdtempSync(join(tmpdir(), 'sg-eval-ioc-')), 'ioc.txt');
 writeFileSync(IOC_LIST, `# known bad\n${IOC_RANGE}\nAS9009\n`);
+
+/** The IP-to-ASN data set: the test fixture's real ranges plus the simulated office and VPN (world.ts). */
+const ASN_TEXT = `${readFileSync(new URL('../test/fixtures/asn/ip2asn-sample.tsv', import.meta.url), 'utf8')}${EVAL_ASN_ROWS}`;
 
 /** Every detector on and ending sessions: the strictest policy an admin could choose. */
 export const EVAL_POLICY = OrgPolicy.parse({
@@ -40,7 +44,16 @@ export const EVAL_POLICY = OrgPolicy.parse({
     unexpected_admin_action: { action: 'terminate' },
     unexpected_scraping: { action: 'terminate' },
     spoofed_user_agent: { action: 'terminate' },
-    asn: { enabled: true, action: 'terminate', iocList: IOC_LIST },
+    // The VPN exits in an AWS region (world.ts): excluded, it is neither cloud nor new. The
+    // week is 7 days, so the learning period is 3 rather than the default 14.
+    asn: {
+      enabled: true,
+      action: 'terminate',
+      iocList: IOC_LIST,
+      cloud: true,
+      excludedAsns: [VPN_ASN],
+      newAsnAfterDays: 3,
+    },
   },
   trustedCidrs: TRUSTED_CIDRS,
   cooldownSeconds: 300,
@@ -71,6 +84,13 @@ async function main(): Promise<number> {
       `(seed ${seed}): ${benign.length} benign batches (${benignSignals} signals), ${scenarios.length} attacks (${batches.length - benign.length} batches).`,
   );
 
+  // Loaded before the replay: its parse hands the event loop back between slices, and the
+  // replay's SQLite calls never do.
+  const asnData = createAsnData({
+    source: 'eval-ip2asn.tsv',
+    read: async () => ({ text: ASN_TEXT, modifiedAt: START }),
+  });
+  await asnData.refresh();
   const result = await replay(
     batches,
     devices,
@@ -86,6 +106,7 @@ async function main(): Promise<number> {
       return list;
     },
     (done, total) => process.stderr.write(`  replayed ${done}/${total} batches\r`),
+    asnData,
   );
   const s = score(scenarios, result.findings);
   console.log(

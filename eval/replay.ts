@@ -12,6 +12,7 @@ import { upsertDevice } from '../src/server/db/devices';
 import { openStore } from '../src/server/db/open-store';
 import { insertSignals, signalRow } from '../src/server/db/signals.repository';
 import { runDetection, type TorListProvider } from '../src/server/detection/engine';
+import type { AsnDataProvider } from '../src/server/detection/load-asn';
 import { applyPolicy } from '../src/server/policy/policy-store';
 import { createLocalHub } from '../src/server/verdicts/hub';
 import type { OrgPolicy } from '../src/shared/policy/org-policy';
@@ -41,6 +42,7 @@ export async function replay(
   policy: OrgPolicy,
   torList: (now: () => number) => TorListProvider,
   onProgress?: (done: number, total: number) => void,
+  asnData?: AsnDataProvider,
 ): Promise<ReplayResult> {
   const dataDir = await mkdtemp(join(tmpdir(), 'sg-eval-'));
   const store = await openStore({ dataDir }, START);
@@ -68,6 +70,7 @@ export async function replay(
       hub: createLocalHub(),
       now: () => clock.now,
       torList: torList(() => clock.now),
+      asnData: asnData ?? null,
     };
     const users = new Map<string, string>();
     const ordered = [...batches].sort((a, b) => a.receivedAt - b.receivedAt);

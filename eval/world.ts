@@ -15,6 +15,12 @@ export const MINUTE = 60_000;
 export const OFFICE_CIDR = '203.0.113.0/24';
 export const VPN_CIDR = '198.51.100.0/24';
 export const TRUSTED_CIDRS = [OFFICE_CIDR, VPN_CIDR];
+/** The VPN's egress is in an AWS region (a hosting provider's AS, excluded by the eval policy). */
+export const VPN_ASN = 16509;
+/** The office's ISP and the VPN's egress as IP-to-ASN rows (iptoasn.com format), for the asn detector. */
+export const EVAL_ASN_ROWS =
+  '203.0.113.0\t203.0.113.255\t64500\tGB\tEVAL-OFFICE-ISP\n' +
+  `198.51.100.0\t198.51.100.255\t${VPN_ASN}\tUS\tAMAZON-02\n`;
 
 export interface Rng {
   next(): number;

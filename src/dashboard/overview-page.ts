@@ -26,6 +26,18 @@ const hourLabel = (ms: number) => new Date(ms).toISOString().slice(11, 13);
 const bucketLabel = (le: number | null, prev: number) =>
   le === null ? `> ${formatDuration(prev)}` : `≤ ${formatDuration(le)}`;
 
+/** The asn detector's IP-to-ASN data set (issue #14): off, or its age, ranges and source. */
+function asnCard(asn: NonNullable<OverviewView['asnData']>) {
+  if (!asn.configured) {
+    return html`<div class="card"><h2>IP-to-ASN data</h2><p class="figure">off</p><p class="muted">Start serve with --asn-data FILE|URL for the asn detector's cloud and new-network checks</p></div>`;
+  }
+  const state = asn.stale
+    ? html`<span class="badge bad">${asn.status}</span>`
+    : html`<span class="badge ok">fresh</span>`;
+  return html`<div class="card"><h2>IP-to-ASN data</h2><p class="figure">${asn.ageMs === null ? 'missing' : `${formatDuration(asn.ageMs)} old`}</p>
+<p>${state} ${asn.entries} ranges, ${asn.asns} AS numbers</p><p class="muted wrap">${asn.source ?? ''}${asn.error ? ` — ${asn.error}` : ''}</p></div>`;
+}
+
 function torCard(tor: OverviewView['torList']) {
   if (!tor.configured) {
     return html`<div class="card"><h2>Tor exit list</h2><p class="figure">not configured</p><p class="muted">Turned off (--tor-exit-list none); by default serve fetches the Tor Project's list</p></div>`;
@@ -90,6 +102,7 @@ ${autoRevocationNotice(autoNotice, csrf)}
 <div class="card"><h2>Slack sign-out unconfirmed</h2><p class="figure" id="signout-unconfirmed">${overview.slackSignoutUnconfirmed}</p><p>executed verdicts, 7 days, whose session Slack was not seen to refuse</p></div>
 ${detectionCard(overview.detectionJobs)}
 ${torCard(overview.torList)}
+${overview.asnData ? asnCard(overview.asnData) : ''}
 ${slackFeedCard(slackFeed)}
 </div>
 <div class="chart-grid">

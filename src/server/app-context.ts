@@ -6,6 +6,7 @@ import type { ServerSecrets } from './auth/server-secrets';
 import type { DialectName } from './db/database';
 import type { EnrollmentControls } from './enrollment/controls';
 import type { Db } from './db/schema';
+import type { AsnData } from './asn/asn-data';
 import type { Detector, TorListView } from './detection/define-detector';
 import type { DetectionJobSettings } from './detection/detection-jobs';
 import type { AdminEventBus } from './events/admin-stream';
@@ -73,6 +74,8 @@ export interface AppContext {
   /** Delays before webhook attempt 2, 3, …; default: Standard Webhooks' schedule. */
   webhookRetryDelaysMs: readonly number[];
   torList: TorListSource | null;
+  /** The IP-to-ASN data set (issue #14, src/server/asn/): `serve --asn-data`; absent or null: off. */
+  asnData?: AsnData | null;
   /** The Slack connection (issue #7): server-side revocation and the audit log; null without one. */
   slack: SlackService | null;
   /** Slack user groups for `excludedGroups` (issue #14, slack/usergroups.ts); null: groups match nobody. */

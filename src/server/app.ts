@@ -67,6 +67,7 @@ export function resolveContext(deps: AppDeps): WorkerContext {
     adminStreamPollMs: deps.adminStreamPollMs ?? 1000,
     webhookRetryDelaysMs: deps.webhookRetryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS,
     torList: deps.torList ?? null,
+    asnData: deps.asnData ?? null,
     slack: deps.slack ?? null,
     groups: deps.groups !== undefined ? deps.groups : deps.slack ? slackGroupDirectory(deps.slack.context) : null,
     enrollment: deps.enrollment ?? createEnrollmentControls(),

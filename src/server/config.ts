@@ -13,6 +13,7 @@ import {
   type EnrollmentFlags,
 } from './enrollment/config';
 import { BUILT_EXTENSION_DIR } from './package-paths';
+import { asnDataSource } from './asn/default-source';
 import { torExitListSource } from './tor/default-source';
 import { backendUrlProblem } from '../shared/policy/backend-url';
 
@@ -27,6 +28,8 @@ export interface ServeConfig {
    * Project's bulk list, undefined when turned off with `none` (src/server/tor/default-source.ts).
    */
   torExitList?: string;
+  /** File or URL of the IP-to-ASN data set (src/server/asn/), undefined when off (the default). */
+  asnData?: string;
   /** The built extension `serve` publishes when the store has none (default .output/chrome-mv3). */
   extensionDir: string;
   /** SESSION_GUARD_TOR_REFRESH_SECONDS: how often the list is re-read (default 3600). */
@@ -76,6 +79,7 @@ export interface ServeFlags extends EnrollmentFlags, IdentityFlags {
   'database-url'?: string;
   policy?: string;
   'tor-exit-list'?: string;
+  'asn-data'?: string;
   'extension-dir'?: string;
   'extension-origin'?: string[];
   'slack-api-url'?: string;
@@ -143,6 +147,7 @@ export function resolveServeConfig(flags: ServeFlags, env: NodeJS.ProcessEnv): S
     databaseUrl: flags['database-url'] ?? env.SESSION_GUARD_DATABASE_URL,
     policyFile: flags.policy,
     torExitList: torExitListSource(flags['tor-exit-list'], env),
+    asnData: asnDataSource(flags['asn-data'], env),
     extensionDir: resolve(flags['extension-dir'] ?? BUILT_EXTENSION_DIR),
     torRefreshSeconds: positiveSeconds(
       'SESSION_GUARD_TOR_REFRESH_SECONDS',

@@ -118,6 +118,8 @@ export const GAUGES = {
   sg_tor_exit_list_entries: 'Addresses in the Tor exit list in use',
   sg_tor_exit_list_age_seconds: 'Age of the Tor exit list content (-1: none loaded)',
   sg_tor_exit_list_stale: '1 when the Tor exit list is stale, empty, failing or not configured',
+  sg_asn_data_ranges: 'Address ranges in the IP-to-ASN data set in use (0: none)',
+  sg_asn_data_age_seconds: 'Age of the IP-to-ASN data set content (-1: none loaded or not configured)',
 } as const;
 
 export const HISTOGRAMS = {

@@ -26,6 +26,9 @@ import { createTorExitList, type TorExitList } from './tor/exit-list';
 import { isUrl } from './tor/exit-list-source';
 import { lastGoodPath } from './tor/last-good';
 import { describeTorList, torListSummary } from './tor/summary';
+import type { AsnData } from './asn/asn-data';
+import { startAsnData } from './asn/start-asn-data';
+import { asnDataSummary, describeAsnData } from './asn/summary';
 import { lazySecretKey, loadSecretKey, SecretKeyError } from './slack/secret-key';
 import { createSlackService, type SlackService } from './slack/service';
 import { createEnrollmentControls } from './enrollment/controls';
@@ -87,6 +90,7 @@ export async function startServer(config: ServeConfig, io: ServeIo): Promise<Run
   });
   let app: FastifyInstance | undefined;
   let torList: TorExitList | null = null;
+  let asnData: AsnData | null = null;
   let hub: PostgresHub | null = null;
   try {
     const now = Date.now();
@@ -104,6 +108,10 @@ export async function startServer(config: ServeConfig, io: ServeIo): Promise<Run
         })
       : null;
     await torList?.start();
+    asnData = await startAsnData(config.asnData, io.env, {
+      info: (o, m) => app?.log.info(o, m),
+      warn: (o, m) => app?.log.warn(o, m),
+    });
     const policy = policyFromFile?.ok
       ? (await applyPolicy(store.db, policyFromFile.policy, `file:${resolve(config.policyFile!)}`, now)).active
       : await currentPolicy(store.db, now);
@@ -133,6 +141,7 @@ export async function startServer(config: ServeConfig, io: ServeIo): Promise<Run
       extensionOrigins: config.extensionOrigins ?? [`chrome-extension://${extensionKey.extensionId}`],
       trustProxy: config.trustProxy,
       torList,
+      asnData,
       slack,
       enrollment: createEnrollmentControls(config.enrollment),
       streamLimits: createStreamLimits(config.streamLimits),
@@ -180,6 +189,8 @@ export async function startServer(config: ServeConfig, io: ServeIo): Promise<Run
         config.torExitList || policy.policy.detectors.tor.enabled
           ? describeTorList(torListSummary(torList))
           : undefined,
+      asnData:
+        config.asnData || policy.policy.detectors.asn.enabled ? describeAsnData(asnDataSummary(asnData)) : undefined,
       storeFlags: storeFlags(config),
       extensionPackage: describeAutoPublish(published),
       warnings: devKey ? [devKey] : [],
@@ -199,6 +210,7 @@ export async function startServer(config: ServeConfig, io: ServeIo): Promise<Run
       extensionId: extensionKey.extensionId,
       async close() {
         torList?.stop();
+        asnData?.stop();
         await running.close();
         await hub?.close();
         await store.close();
@@ -206,6 +218,7 @@ export async function startServer(config: ServeConfig, io: ServeIo): Promise<Run
     };
   } catch (error) {
     torList?.stop();
+    asnData?.stop();
     await app?.close();
     await hub?.close();
     await store.close();

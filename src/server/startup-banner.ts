@@ -16,6 +16,8 @@ export interface BannerInput {
   extensionBuilt: boolean;
   /** How the Tor exit list stands (tor/summary.ts), when one is configured. */
   torExitList?: string;
+  /** How the IP-to-ASN data set stands (asn/summary.ts), when one is configured. */
+  asnData?: string;
   /** Extra flags `policy export` needs to find the same store, e.g. ` --data-dir /srv/sg`. */
   storeFlags?: string;
   /** The package browsers install (deploy/publish-built.ts). */
@@ -52,6 +54,7 @@ export function startupLines(input: BannerInput): string[] {
   ];
   if (input.extensionPackage) lines.push(input.extensionPackage);
   if (input.torExitList) lines.push(`Tor exit list: ${input.torExitList}`);
+  if (input.asnData) lines.push(`IP-to-ASN data: ${input.asnData}`);
   for (const warning of input.warnings ?? []) lines.push('', `!!! ${warning}`, '');
   return lines;
 }

@@ -5,6 +5,7 @@
  */
 import type { OverviewView } from '../../shared/protocol/admin';
 import type { AppContext, TorListStatus } from '../app-context';
+import type { AsnDataStatus } from '../asn/asn-data';
 import { countDevices } from '../db/devices';
 import { ackLatenciesSince, unconfirmedSignoutsSince, verdictTimesSince } from '../db/stats.repository';
 import { detectionJobCounts } from '../detection/detection-jobs';
@@ -49,6 +50,19 @@ function torAgeMs(tor: TorListStatus | null, now: number): number | null {
   return tor.loadedAt ? Math.max(0, now - tor.loadedAt) : null;
 }
 
+function asnOverview(asn: AsnDataStatus | null): NonNullable<OverviewView['asnData']> {
+  return {
+    configured: asn !== null,
+    status: asn?.status ?? 'unconfigured',
+    source: asn?.source ?? null,
+    ageMs: asn?.ageSeconds === null || !asn ? null : asn.ageSeconds * 1000,
+    entries: asn?.entries ?? 0,
+    asns: asn?.asns ?? 0,
+    stale: asn?.stale ?? false,
+    error: asn?.error ?? null,
+  };
+}
+
 export async function loadOverview(ctx: AppContext): Promise<OverviewView> {
   const now = ctx.now();
   const policy = await currentPolicy(ctx.db, now);
@@ -65,6 +79,7 @@ export async function loadOverview(ctx: AppContext): Promise<OverviewView> {
       entries: tor?.entries ?? null,
       stale: tor?.stale ?? false,
     },
+    asnData: asnOverview(ctx.asnData?.status() ?? null),
     policy: {
       version: policy.version,
       mode: policy.policy.mode,

@@ -11,6 +11,7 @@ const OPTIONS = {
   'database-url': { type: 'string' },
   policy: { type: 'string' },
   'tor-exit-list': { type: 'string' },
+  'asn-data': { type: 'string' },
   'extension-dir': { type: 'string' },
   'extension-origin': { type: 'string', multiple: true },
   'slack-api-url': { type: 'string' },

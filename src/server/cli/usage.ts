@@ -12,6 +12,9 @@ Commands:
                                https://check.torproject.org/torbulkexitlist,
                                fetched in the background; none turns it off; also
                                SESSION_GUARD_TOR_EXIT_LIST)
+      --asn-data FILE|URL|none IP-to-ASN data set (iptoasn.com ip2asn-*.tsv, gzip
+                               or not) for the asn detector's AS checks (default
+                               none; also SESSION_GUARD_ASN_DATA)
       --extension-dir DIR      the build published when none is (default
                                .output/chrome-mv3)
       --extension-origin O     allow this browser origin on /v1 (repeatable;

@@ -21,6 +21,7 @@ import type {
   SlackRevocationsTable,
 } from './slack.table';
 import type { SsfKeysTable, SsfReceiversTable } from './ssf.table';
+import type { UserAsnsTable } from './user-asns.table';
 import type { VerdictKeysTable } from './verdict-keys.table';
 import type { VerdictsTable } from './verdicts.table';
 import type { WebhookDeliveriesTable, WebhooksTable } from './webhooks.table';
@@ -54,6 +55,7 @@ export interface Database {
   ssf_keys: SsfKeysTable;
   ssf_receivers: SsfReceiversTable;
   jobs: JobsTable;
+  user_asns: UserAsnsTable;
 }
 
 export type Db = Kysely<Database>;

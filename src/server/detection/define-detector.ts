@@ -7,6 +7,7 @@
 import type { OrgPolicy } from '../../shared/policy/org-policy';
 import type { ReasonCode } from '../../shared/protocol/reason-codes';
 import type { ClientFingerprint, Signal } from '../../shared/protocol/signals';
+import type { AsnDataView } from '../asn/asn-data';
 import type { IocListView } from './ioc-list';
 
 export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
@@ -109,6 +110,18 @@ export interface DetectionState {
   torExitList: TorListView | null;
   /** `detectors.asn.iocList` as the engine read it (ioc-list.ts); absent or null: none. */
   iocList?: IocListView | null;
+  /** The IP-to-ASN data set (asn/asn-data.ts) as the engine saw it; absent or null: none. */
+  asnData?: AsnDataView | null;
+  /** The verified user's AS numbers (db/user-asns.ts), for the batch's source AS; null: no verified user or no AS. */
+  asnHistory?: AsnHistory | null;
+}
+
+/** What the asn detector's `new-asn` check needs of a verified user's history. */
+export interface AsnHistory {
+  /** When the user's first AS was recorded (server clock): the learning period starts there. Null: none yet. */
+  since: number | null;
+  /** The batch's source AS numbers the user has already used (empty: none). */
+  known: readonly number[];
 }
 
 export interface DetectionEvent {

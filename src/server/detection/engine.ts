@@ -18,6 +18,7 @@ import type { VerdictHub } from '../verdicts/hub';
 import type { Detector, TorListView } from './define-detector';
 import type { GroupDirectory } from './exclusions';
 import { findFinding } from '../db/findings.repository';
+import { loadAsnState, type AsnDataProvider } from './load-asn';
 import { loadState } from './load-state';
 import { stableId } from './stable-id';
 import { recordFinding } from './record-finding';
@@ -39,6 +40,8 @@ export interface EngineDeps {
   now: () => number;
   detectors?: readonly Detector[];
   torList?: TorListProvider | null;
+  /** The IP-to-ASN data set for the asn detector (src/server/asn/); absent, it maps no address. */
+  asnData?: AsnDataProvider | null;
   /** Slack user groups for `excludedGroups` (slack/usergroups.ts); absent, groups match nobody. */
   groups?: GroupDirectory | null;
 }
@@ -101,6 +104,14 @@ async function detect(deps: EngineDeps, input: EngineInput): Promise<EngineResul
     torExitList: detectors.some((d) => d.id === 'tor') ? (deps.torList?.view?.(receivedAt) ?? null) : null,
     now: receivedAt,
   });
+  const asn = await loadAsnState(deps.db, deps.asnData, {
+    enabled: detectors.some((d) => d.id === 'asn'),
+    verifiedUserId: subject.userId,
+    sourceIp: input.sourceIp,
+    now: receivedAt,
+  });
+  state.asnData = asn.asnData;
+  state.asnHistory = asn.asnHistory;
 
   const fired = new Set<string>();
   for (const signal of signals) {
@@ -116,5 +127,6 @@ async function detect(deps: EngineDeps, input: EngineInput): Promise<EngineResul
       if (finding) result.findings.push(finding);
     }
   }
+  await asn.recordUse();
   return result;
 }

@@ -12,6 +12,9 @@ import type { RetentionKind } from '../../shared/policy/retention';
 import { NONCE_RETENTION_MS } from '../db/nonces-pruning';
 import { DONE_JOB_RETENTION_MS } from '../jobs/queue';
 
+/** How long a verified user's AS is remembered after its last use (asn detector, new-asn). */
+export const USER_ASN_RETENTION_DAYS = 365;
+
 export interface PruneWindow {
   /** Rows older than this (epoch ms) are past their kind's retention. */
   cutoff: number;
@@ -126,6 +129,13 @@ export const FIXED_RULES: readonly (PruneRule & { keptFor: string })[] = [
     key: 'nonce_hash',
     keptFor: 'a day after the challenge expired',
     where: ({ now }) => sql`c.expires_at < ${now - 86_400_000}`,
+  },
+  {
+    kind: 'fixed',
+    table: 'user_asns',
+    key: 'id',
+    keptFor: `${USER_ASN_RETENTION_DAYS} days after the user last reported from the AS (an AS unused that long is new again)`,
+    where: ({ now }) => sql`c.last_seen < ${now - USER_ASN_RETENTION_DAYS * 86_400_000}`,
   },
   {
     kind: 'fixed',

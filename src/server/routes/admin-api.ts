@@ -24,6 +24,7 @@ import { tokenRoutes, webhookRoutes } from './admin-tokens';
 import { slackRoutes } from './slack-connection';
 import { ssfAdminRoutes } from './admin-ssf';
 import { torExitListRoutes, torListGauges } from './tor-exit-list';
+import { asnDataGauges, asnDataRoutes } from './asn-data';
 
 export const ADMIN_ROUTES: readonly AdminRoute[] = [
   ...recordRoutes,
@@ -37,6 +38,7 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
   ...enrollmentRoutes,
   ...ssfAdminRoutes,
   ...torExitListRoutes,
+  ...asnDataRoutes,
   ...retentionRoutes,
 ];
 
@@ -60,6 +62,7 @@ function schemaOf(route: AdminRoute) {
 export const adminApiRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
   requireAdmin(app, ctx);
   torListGauges(ctx);
+  asnDataGauges(ctx);
   // An HTML form sends empty fields for unset filters (they mean "no filter"), and a POST
   // without a body means the defaults: both as the schemas expect them.
   app.addHook('preValidation', async (req) => {

@@ -26,6 +26,16 @@ const detector = <T extends z.ZodRawShape>(enabled: boolean, action: 'alert' | '
     // Generic over `extra`, zod cannot see that `{}` fits every instantiation; it does.
     .prefault({} as never);
 
+/** An AS number: 64500, or as text `64500` / `AS64500` (what the policy form's lists send). */
+const Asn = z.union([
+  z.number().int().min(1).max(4_294_967_295),
+  z.string().regex(/^(AS)?\d{1,10}$/i, 'an AS number such as 16509 or AS16509'),
+]);
+
+/** The numbers of a list of `Asn`s (text or number). */
+export const asnNumbers = (list: readonly (number | string)[] | undefined): number[] =>
+  (list ?? []).map((a) => (typeof a === 'number' ? a : Number(a.replace(/^AS/i, ''))));
+
 const Cidr = z
   .string()
   .regex(/^(\d{1,3}(\.\d{1,3}){3}\/\d{1,2}|[0-9a-fA-F:]+\/\d{1,3})$/, 'a CIDR such as 10.0.0.0/8 or 2001:db8::/32');
@@ -102,12 +112,16 @@ export const OrgPolicy = z
           minMinutes: z.number().int().min(1).max(60).default(3),
         }),
         spoofed_user_agent: detector(true, 'terminate', {}),
-        // Accepted now, decided in later steps (issue #14): the IP-to-ASN data set and the
-        // audit-log user agents. `iocList` (addresses, CIDRs, AS numbers) already works.
+        // Issue #14: `iocList` (addresses, CIDRs, AS numbers), `cloud` (hosting providers,
+        // detection/cloud-asn-list.ts plus `cloudAsns`) and `newAsnAfterDays` (an AS
+        // number the verified user never used); the last two need `serve --asn-data`.
+        // `excludedAsns` are never cloud nor new. `user_agent` is a later step.
         asn: detector(false, 'alert', {
           cloud: z.boolean().default(false),
           iocList: z.string().min(1).max(2048).optional(),
           newAsnAfterDays: z.number().int().min(1).max(365).default(14),
+          cloudAsns: z.array(Asn).max(1000).default([]),
+          excludedAsns: z.array(Asn).max(1000).default([]),
         }),
         user_agent: detector(false, 'alert', {}),
         // From Slack's audit log (issue #7, src/server/slack/): activity on the user's

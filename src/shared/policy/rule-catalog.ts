@@ -92,9 +92,17 @@ export const DETECTOR_WORDS: Record<DetectorId, DetectorWords> = {
   asn: {
     title: 'Slack used from a listed network',
     catches:
-      "A report from an address, CIDR or AS number on the org's indicator list (and, as the data set allows, a hosting provider's or a new network).",
+      "A report from an address, CIDR or AS number on the org's indicator list, from a hosting provider's network, or from a network (AS) the verified user never used before; the last two need the IP-to-ASN data set (serve --asn-data).",
     fields: {
       cloud: { label: "Also flag hosting providers' networks" },
+      cloudAsns: {
+        label: 'More hosting-provider AS numbers',
+        help: 'Added to the shipped list (AWS, Google Cloud, Azure, DigitalOcean, OVH, Hetzner…), e.g. AS15169.',
+      },
+      excludedAsns: {
+        label: 'AS numbers never flagged as hosting or new',
+        help: 'e.g. the cloud region your VPN exits in.',
+      },
       iocList: { label: 'Indicator list', help: 'A file path or URL with addresses, CIDRs or AS numbers, one a line.' },
       newAsnAfterDays: { label: 'Learning period before a new network counts', unit: 'days' },
     },

@@ -325,6 +325,19 @@ export const OverviewView = z.object({
     entries: z.number().nullable(),
     stale: z.boolean(),
   }),
+  /** Issue #14: the IP-to-ASN data set of the asn detector (absent from older servers). */
+  asnData: z
+    .object({
+      configured: z.boolean(),
+      status: z.string(),
+      source: z.string().nullable(),
+      ageMs: z.number().nullable(),
+      entries: z.number(),
+      asns: z.number(),
+      stale: z.boolean(),
+      error: z.string().nullable(),
+    })
+    .optional(),
   policy: z.object({ version: z.number(), mode: z.string(), createdAt: z.number(), createdBy: z.string() }),
   /** Issue #12: executed verdicts of the last 7 days whose session Slack was not seen to refuse. */
   slackSignoutUnconfirmed: z.number(),

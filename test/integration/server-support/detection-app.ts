@@ -16,7 +16,7 @@ export const OFFICE_IP = '203.0.113.10';
 export function createDetectionApp(
   dialect: TestDialect,
   policy: OrgPolicyInput,
-  deps: Partial<Pick<AppDeps, 'torList' | 'trustProxy'>> = {},
+  deps: Partial<Pick<AppDeps, 'torList' | 'trustProxy' | 'asnData'>> = {},
 ): Promise<DetectionApp> {
   return createTestApp({
     dialect,

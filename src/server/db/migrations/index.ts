@@ -23,6 +23,7 @@ import * as ssf from './20260207000100_ssf';
 import * as apiCallColumns from './20260209000000_api_call_columns';
 import * as retentionIndexes from './20260211000000_retention_indexes';
 import * as verdictAnswers from './20260212000000_verdict_answers';
+import * as asnHistory from './20260301000000_asn_history';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '20250601000000_initial': initial,
@@ -45,4 +46,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '20260209000000_api_call_columns': apiCallColumns,
   '20260211000000_retention_indexes': retentionIndexes,
   '20260212000000_verdict_answers': verdictAnswers,
+  '20260301000000_asn_history': asnHistory,
 };
