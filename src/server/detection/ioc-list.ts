@@ -3,12 +3,23 @@
  * of addresses, CIDRs and AS numbers (`AS64500` or `64500`), one a line, `#` comments.
  * Read by the engine, never by the detector: re-read when the file's modification time
  * changes, the last good copy kept when a re-read fails. Content that is mostly not
- * indicators (an HTML page, the wrong file) is refused whole. AS numbers are kept but
- * match nothing until the IP-to-ASN data set arrives (a later step); `http(s)://` lists
- * are a later step too and load as nothing, with the reason.
+ * indicators (an HTML page, the wrong file) is refused whole. AS numbers match through the
+ * IP-to-ASN data set (src/server/asn/).
+ *
+ * An `http(s)://` list (a threat feed) is fetched as the Tor list is (size cap, timeout)
+ * and re-fetched hourly in the background, never on a batch's path once loaded: a batch
+ * uses the copy in memory. Only the very first use waits for it, at most
+ * IOC_FIRST_FETCH_WAIT_MS, so that a feed set a moment ago already counts; a feed that is
+ * down keeps its last good copy.
  */
 import { readFileSync, statSync } from 'node:fs';
+import { isUrl, readSource } from '../tor/exit-list-source';
 import { canonicalIp } from './net/ip';
+
+/** A feed is fetched again this long after its last fetch (good or not). */
+export const IOC_REFRESH_MS = 3_600_000;
+/** The first batch to need a feed waits this long for it; later ones never wait. */
+export const IOC_FIRST_FETCH_WAIT_MS = 2_000;
 
 export interface IocListView {
   source: string;
@@ -47,9 +58,8 @@ export function parseIocList(text: string): { cidrs: string[]; asns: number[] } 
 
 const cache = new Map<string, { mtimeMs: number; view: IocListView }>();
 
-/** The list at `source` (a file path), or null with nothing to match; failures keep the last good copy. */
-export function iocListAt(source: string, now: number): IocListView | null {
-  if (/^https?:\/\//i.test(source)) return null;
+/** The list in a file, or null with nothing to match; failures keep the last good copy. */
+function fileListAt(source: string, now: number): IocListView | null {
   const cached = cache.get(source);
   try {
     const { mtimeMs } = statSync(source);
@@ -60,4 +70,64 @@ export function iocListAt(source: string, now: number): IocListView | null {
   } catch {
     return cached?.view ?? null;
   }
+}
+
+interface Feed {
+  view: IocListView | null;
+  fetchedAt: number;
+  inFlight: Promise<void> | null;
+  lastError: string | null;
+}
+const feeds = new Map<string, Feed>();
+
+function refreshFeed(source: string, feed: Feed, now: number, fetchImpl: typeof fetch): Promise<void> {
+  feed.fetchedAt = now;
+  feed.inFlight ??= readSource(source, fetchImpl)
+    .then(({ text }) => {
+      feed.view = { source, ...parseIocList(text), loadedAt: Date.now() };
+      feed.lastError = null;
+    })
+    .catch((error: Error) => {
+      feed.lastError = error.message;
+    })
+    .finally(() => {
+      feed.inFlight = null;
+    });
+  return feed.inFlight;
+}
+
+/** The feed's state, for tests and status: the copy in use and the last fetch's error. */
+export function iocFeedStatus(source: string): { loaded: boolean; entries: number; lastError: string | null } | null {
+  const feed = feeds.get(source);
+  if (!feed) return null;
+  return {
+    loaded: feed.view !== null,
+    entries: (feed.view?.cidrs.length ?? 0) + (feed.view?.asns.length ?? 0),
+    lastError: feed.lastError,
+  };
+}
+
+/** The list at `source` (a file path or an http(s) URL), or null with nothing to match. */
+export async function iocListAt(
+  source: string,
+  now: number,
+  fetchImpl: typeof fetch = fetch,
+): Promise<IocListView | null> {
+  if (!isUrl(source)) return fileListAt(source, now);
+  let feed = feeds.get(source);
+  if (!feed) {
+    feed = { view: null, fetchedAt: 0, inFlight: null, lastError: null };
+    feeds.set(source, feed);
+    const first = refreshFeed(source, feed, now, fetchImpl);
+    await Promise.race([first, new Promise((resolve) => setTimeout(resolve, IOC_FIRST_FETCH_WAIT_MS).unref())]);
+    return feed.view;
+  }
+  if (now - feed.fetchedAt >= IOC_REFRESH_MS) void refreshFeed(source, feed, now, fetchImpl);
+  return feed.view;
+}
+
+/** Forgets every loaded list (tests). */
+export function forgetIocListsForTests(): void {
+  cache.clear();
+  feeds.clear();
 }

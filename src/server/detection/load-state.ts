@@ -91,7 +91,8 @@ export async function loadState(db: Db, request: StateRequest): Promise<Detectio
         )
       : [],
     torExitList: request.torExitList,
-    iocList: uses('asn') && policy.detectors.asn.iocList ? iocListAt(policy.detectors.asn.iocList, request.now) : null,
+    iocList:
+      uses('asn') && policy.detectors.asn.iocList ? await iocListAt(policy.detectors.asn.iocList, request.now) : null,
   };
 }
 
