@@ -3,8 +3,9 @@
  * commits share the next transaction, yet each is refused or stored alone (a replay in a
  * group refuses only itself); nothing is acknowledged before its commit; every stored
  * batch is detected once. The policy a batch reads is the newest version, also when
- * another replica wrote it. Both dialects.
+ * another replica wrote it. SQLite fsyncs each commit. Both dialects.
  */
+import { sql } from 'kysely';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/server/db/database';
 import { createGroupCommit } from '../../src/server/db/group-commit';
@@ -130,6 +131,12 @@ describe.each(DIALECTS)('group commit (%s)', (dialect) => {
     // Every stored batch went through detection inline: no detection job is left behind.
     const jobs = await t.store.db.selectFrom('jobs').select('id').where('kind', '=', 'detection.batch').execute();
     expect(jobs).toEqual([]);
+  });
+
+  it.runIf(dialect === 'sqlite')('commits to disk before acknowledging (SQLite synchronous=FULL)', async () => {
+    test = await createTestStore(dialect);
+    const { rows } = await sql<{ synchronous: number }>`pragma synchronous`.execute(test.store.db);
+    expect(rows).toEqual([{ synchronous: 2 }]); // 2 = FULL: each commit's WAL append is fsynced
   });
 
   it("reads the newest policy version, also one another replica wrote, and never another store's", async () => {

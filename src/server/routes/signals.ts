@@ -89,7 +89,7 @@ export const signalRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
         }
       };
       // The signals are stored; a detection failure must not make the device resend them.
-      await runClaimedDetection(ctx, claim, detectAndLog, jobSettings, req.log);
+      await runClaimedDetection(ctx, claim, detectAndLog, jobSettings, req.log, writes);
     }
     return { accepted: fresh.length, duplicates: body.signals.length - fresh.length };
   });
