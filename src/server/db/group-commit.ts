@@ -3,7 +3,9 @@
  * are written together in the next transaction, so one commit (SQLite's WAL append and,
  * now and then, its checkpoint; PostgreSQL's round trip and WAL flush) serves several
  * batches. Nothing waits for a timer: a unit that arrives when no transaction is running
- * starts one at once, so a quiet backend writes each batch alone as before.
+ * starts one at the end of this turn of the event loop (setImmediate), so the requests
+ * read in the same turn join it (on SQLite, whose calls are synchronous, no request could
+ * ever arrive during a transaction otherwise) and a quiet backend writes each batch alone.
  *
  * Each unit's callback runs in the shared transaction one after the other, in arrival
  * order, as it would in its own; a unit is settled only after the commit that holds it,
@@ -58,7 +60,9 @@ export function createGroupCommit(db: Db, maxGroup = GROUP_COMMIT_MAX): GroupCom
     group.forEach((unit, i) => unit.resolve(results[i]));
   };
 
+  let scheduled = false;
   const drain = async () => {
+    scheduled = false;
     if (writing) return;
     writing = true;
     try {
@@ -72,7 +76,11 @@ export function createGroupCommit(db: Db, maxGroup = GROUP_COMMIT_MAX): GroupCom
     run<T>(work: (trx: Db) => Promise<T>): Promise<T> {
       return new Promise<T>((resolve, reject) => {
         queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
-        void drain();
+        // After this turn of the event loop: the requests read in the same turn join in.
+        if (!writing && !scheduled) {
+          scheduled = true;
+          setImmediate(() => void drain());
+        }
       });
     },
   };
