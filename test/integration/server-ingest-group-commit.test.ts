@@ -19,7 +19,7 @@ import { createTestStore, DIALECTS, stopPostgres, type TestStore } from './serve
 
 afterAll(stopPostgres);
 
-const nonce = (id: string) => ({ id, kind: 'batch', device_id: 'd1', received_at: 1 });
+const nonce = (id: string) => ({ id, kind: 'batch' as const, device_id: 'd1', received_at: 1 });
 
 describe.each(DIALECTS)('group commit (%s)', (dialect) => {
   let test: TestStore | undefined;
