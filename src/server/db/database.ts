@@ -51,7 +51,11 @@ function openSqlite(dataDir: string): OpenDatabase {
   sqlite.pragma('journal_mode = WAL');
   // Short: the rest of the wait for a lock is asynchronous (sqlite-busy.ts).
   sqlite.pragma(`busy_timeout = ${BUSY_SLICE_MS}`);
-  sqlite.pragma('synchronous = NORMAL');
+  // FULL: a commit is on disk before the batch it holds is acknowledged (nothing
+  // acknowledged is lost, also on power loss). NORMAL would skip that fsync in WAL mode and
+  // could lose the last commits to a power cut; ingest's group commit (group-commit.ts)
+  // shares one fsync among the batches committed together instead (issue #16).
+  sqlite.pragma('synchronous = FULL');
   const lockWaits: LockWaits = { waited: 0, gaveUp: 0 };
   const dialect = new SqliteDialect({
     database: cachingStatements(sqlite),

@@ -8,6 +8,12 @@ export async function latestPolicy(db: Db): Promise<PolicyRow | undefined> {
   return db.selectFrom('policies').selectAll().orderBy('version', 'desc').limit(1).executeTakeFirst();
 }
 
+/** The newest version number alone (a row's document never changes once written). */
+export async function latestPolicyVersion(db: Db): Promise<number | null> {
+  const row = await db.selectFrom('policies').select('version').orderBy('version', 'desc').limit(1).executeTakeFirst();
+  return row ? Number(row.version) : null;
+}
+
 /**
  * Appends `document` as the next version. Two writers racing for the same version number
  * collide on the primary key; the loser retries on top of the winner.

@@ -16,6 +16,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Signal } from '../../shared/protocol/signals';
 import { findDevice } from '../db/devices';
 import { countJobsByStatus, deleteClaimedJob, insertClaimedJob, settleJob } from '../db/jobs.repository';
+import type { GroupCommit } from '../db/group-commit';
 import type { Db } from '../db/schema';
 import { retryAt } from '../jobs/backoff';
 import type { JobHandler } from '../jobs/queue';
@@ -82,12 +83,15 @@ export async function runClaimedDetection(
   run: () => Promise<unknown>,
   settings: DetectionJobSettings,
   log?: Pick<FastifyBaseLogger, 'warn' | 'error'>,
+  writes?: GroupCommit,
 ): Promise<boolean> {
   try {
     await run();
     countBatch(deps.metrics, 'ok');
-    // One job a batch: finished inline (the usual case), it is deleted, not kept a week as `done`.
-    await deleteClaimedJob(deps.db, claim.id, claim.token);
+    // One job a batch: finished inline (the usual case), it is deleted, not kept a week as
+    // `done`; given the ingest's group commit, in a commit shared with other batches' writes.
+    if (writes) await writes.run((trx) => deleteClaimedJob(trx, claim.id, claim.token));
+    else await deleteClaimedJob(deps.db, claim.id, claim.token);
     deps.metrics?.inc('sg_jobs_total', 'Background jobs run', { kind: DETECTION_JOB, result: 'done' });
     return true;
   } catch (error) {

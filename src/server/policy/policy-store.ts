@@ -4,7 +4,7 @@
  * actually differs from the current one.
  */
 import { DEFAULT_ORG_POLICY, parseOrgPolicy, type OrgPolicy } from '../../shared/policy/org-policy';
-import { appendPolicy, latestPolicy, type PolicyRow } from '../db/policies.repository';
+import { appendPolicy, latestPolicy, latestPolicyVersion, type PolicyRow } from '../db/policies.repository';
 import type { Db } from '../db/schema';
 
 export interface ActivePolicy {
@@ -20,6 +20,15 @@ export interface ActivePolicy {
  * ingest. A different document (a new version, another replica's write) is validated anew.
  */
 let lastValid: { document: string; policy: OrgPolicy } | null = null;
+
+/**
+ * The newest version as last read (issue #16). Versions are append-only and a stored
+ * version's document is never rewritten, so while the newest version number is the same,
+ * so is the policy: a batch reads that number (one small indexed row) instead of the
+ * whole document. Any replica's new version has a higher number and is read in full.
+ * Kept per database handle (tests and benches open several stores in one process).
+ */
+const lastActive = new WeakMap<Db, ActivePolicy>();
 
 function toActive(row: PolicyRow): ActivePolicy {
   const parsed: ReturnType<typeof parseOrgPolicy> =
@@ -38,8 +47,14 @@ function toActive(row: PolicyRow): ActivePolicy {
 
 /** The newest policy; the defaults become version 1 the first time it is asked for. */
 export async function currentPolicy(db: Db, now: number): Promise<ActivePolicy> {
+  const cached = lastActive.get(db);
+  if (cached && (await latestPolicyVersion(db)) === cached.version) return cached;
   const row = await latestPolicy(db);
-  if (row) return toActive(row);
+  if (row) {
+    const active = toActive(row);
+    lastActive.set(db, active);
+    return active;
+  }
   await applyPolicy(db, DEFAULT_ORG_POLICY, 'default', now);
   return toActive((await latestPolicy(db))!);
 }

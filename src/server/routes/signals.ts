@@ -2,7 +2,8 @@
  * POST /v1/signals: a signed batch from an enrolled device. Rejections store nothing;
  * an accepted batch claims its batchId, appends the signals it has not seen (a known
  * signal id counts as a duplicate) with the request's source address and, in the same
- * transaction, a `detection.batch` job claimed by this request (detection-jobs.ts); then
+ * transaction, a `detection.batch` job claimed by this request (detection-jobs.ts), in a
+ * commit it may share with the batches stored beside it (db/group-commit.ts); then
  * it runs detection on the new ones before answering, so a verdict is already on its way
  * when it returns. A detection that throws, or a process that dies before it finished, is
  * not lost: the job is run again by any replica (issue #17).
@@ -16,14 +17,10 @@ import type { FastifyPluginAsync } from 'fastify';
 import { SignalBatch, SignalBatchResult } from '../../shared/protocol/signals';
 import type { AppContext } from '../app-context';
 import { recordSlackIdentity, touchDevice } from '../db/devices';
+import { createGroupCommit } from '../db/group-commit';
 import { claimNonce } from '../db/nonces.repository';
 import { insertSignals, signalRow } from '../db/signals.repository';
-import {
-  DEFAULT_DETECTION_JOBS,
-  enqueueClaimedDetection,
-  runClaimedDetection,
-  type ClaimedDetection,
-} from '../detection/detection-jobs';
+import { DEFAULT_DETECTION_JOBS, enqueueClaimedDetection, runClaimedDetection } from '../detection/detection-jobs';
 import { runDetection } from '../detection/engine';
 import { markLateDownloads } from '../detection/late-signals';
 import { checkSignalTimes } from '../http/signal-times';
@@ -37,6 +34,8 @@ export const signalRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
   const counted = new WeakSet<object>();
   const jobSettings = ctx.detectionJobs ?? DEFAULT_DETECTION_JOBS;
   let inFlight = 0;
+  // Batches stored while another commits share the next commit (db/group-commit.ts).
+  const writes = createGroupCommit(ctx.db);
   const settle = async (req: object) => {
     if (counted.delete(req)) inFlight--;
   };
@@ -54,23 +53,21 @@ export const signalRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
 
     counted.add(req);
     inFlight++;
-    let inserted = new Set<string>();
-    let claim = null as ClaimedDetection | null;
-    await ctx.db.transaction().execute(async (trx) => {
+    const { inserted, claim } = await writes.run(async (trx) => {
       if (!(await claimNonce(trx, { id: body.batchId, kind: 'batch', device_id: device.id, received_at: now }))) {
         throw new HttpError(409, 'replayed_batch', 'this batchId was already received');
       }
       await markLateDownloads(trx, device.id, rows);
-      inserted = await insertSignals(trx, rows);
+      const stored = await insertSignals(trx, rows);
       await recordSlackIdentity(
         trx,
         device.id,
-        body.signals.filter((s) => inserted.has(s.id)),
+        body.signals.filter((s) => stored.has(s.id)),
       );
       await touchDevice(trx, device.id, now, ip);
-      if (inserted.size === 0) return;
-      const payload = { deviceId: device.id, batchId: body.batchId, signalIds: [...inserted], sourceIp: ip };
-      claim = await enqueueClaimedDetection(trx, payload, now, jobSettings);
+      if (stored.size === 0) return { inserted: stored, claim: null };
+      const payload = { deviceId: device.id, batchId: body.batchId, signalIds: [...stored], sourceIp: ip };
+      return { inserted: stored, claim: await enqueueClaimedDetection(trx, payload, now, jobSettings) };
     });
     const storedAt = Date.now();
 
@@ -92,7 +89,7 @@ export const signalRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
         }
       };
       // The signals are stored; a detection failure must not make the device resend them.
-      await runClaimedDetection(ctx, claim, detectAndLog, jobSettings, req.log);
+      await runClaimedDetection(ctx, claim, detectAndLog, jobSettings, req.log, writes);
     }
     return { accepted: fresh.length, duplicates: body.signals.length - fresh.length };
   });
