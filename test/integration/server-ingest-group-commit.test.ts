@@ -133,12 +133,6 @@ describe.each(DIALECTS)('group commit (%s)', (dialect) => {
     expect(jobs).toEqual([]);
   });
 
-  it.runIf(dialect === 'sqlite')('commits to disk before acknowledging (SQLite synchronous=FULL)', async () => {
-    test = await createTestStore(dialect);
-    const { rows } = await sql<{ synchronous: number }>`pragma synchronous`.execute(test.store.db);
-    expect(rows).toEqual([{ synchronous: 2 }]); // 2 = FULL: each commit's WAL append is fsynced
-  });
-
   it("reads the newest policy version, also one another replica wrote, and never another store's", async () => {
     test = await createTestStore(dialect);
     const db = test.store.db;
@@ -167,6 +161,18 @@ describe.each(DIALECTS)('group commit (%s)', (dialect) => {
       expect(read.policy.cooldownSeconds).toBe(own.cooldownSeconds);
     } finally {
       await second.cleanup();
+    }
+  });
+});
+
+describe('SQLite durability', () => {
+  it('commits to disk before acknowledging (synchronous=FULL)', async () => {
+    const store = await createTestStore('sqlite');
+    try {
+      const { rows } = await sql<{ synchronous: number }>`pragma synchronous`.execute(store.store.db);
+      expect(rows).toEqual([{ synchronous: 2 }]); // 2 = FULL: each commit's WAL append is fsynced
+    } finally {
+      await store.cleanup();
     }
   });
 });
