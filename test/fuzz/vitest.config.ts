@@ -13,5 +13,7 @@ export default defineConfig({
     testTimeout: 6 * 3600_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // One worker a database (fuzz-sqlite, fuzz-postgres): the two run side by side.
+    poolOptions: { forks: { minForks: 1, maxForks: 2 } },
   },
 });
