@@ -39,7 +39,7 @@ export async function runBattery(dialect: TestDialect): Promise<void> {
       ),
     );
     printFigures(`fuzz: ${RUNS} requests a route (${dialect})`, figures);
-    console.log(figures.map(timingLine).join('\n'));
+    console.log(figures.map((f) => timingLine(f, dialect)).join('\n'));
     console.log(
       `fuzz total (${dialect}): ${figures.length} endpoints, ${total} requests, ${refused} refusals checked unchanged, ${seconds} s`,
     );

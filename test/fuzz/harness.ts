@@ -54,12 +54,13 @@ export function selectRoutes<R extends { method: string; url: string }>(
 }
 
 /** One line a route: how many requests, how long, how many a second. */
-export function timingLine(f: RouteFigures): string {
+export function timingLine(f: RouteFigures, dialect = ''): string {
   const s = (f.ms ?? 0) / 1000;
-  return `fuzz ${f.route}: ${f.requests} requests in ${s.toFixed(1)} s (${Math.round(f.requests / Math.max(s, 0.001))}/s)`;
+  return `fuzz ${dialect ? `[${dialect}] ` : ''}${f.route}: ${f.requests} requests in ${s.toFixed(1)} s (${Math.round(f.requests / Math.max(s, 0.001))}/s)`;
 }
 
 export interface FuzzTarget {
+  dialect: TestDialect;
   t: TestApp;
   routes: FuzzRoute[];
   device: FakeDevice;
@@ -79,6 +80,7 @@ export async function createFuzzTarget(dialect: TestDialect): Promise<FuzzTarget
   const bearer = await createApiToken(t.store.db, 'fuzz', t.clock.now);
   const session = await createAdminSession(t.store.db, t.clock.now, 12 * 3600_000);
   return {
+    dialect,
     t,
     routes,
     device,
@@ -243,7 +245,7 @@ export async function fuzzRoute(
     { numRuns: runs, seed, endOnFailure: true, includeErrorInReport: true },
   );
   figures.ms = Math.round(performance.now() - started);
-  if (process.env.FUZZ_TIMINGS !== '0') console.log(timingLine(figures));
+  if (process.env.FUZZ_TIMINGS !== '0') console.log(timingLine(figures, target.dialect));
   return figures;
 }
 
