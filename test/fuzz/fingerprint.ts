@@ -6,8 +6,8 @@
  *   PostgreSQL the next transaction id to be handed out (`pg_snapshot_xmax` of the current
  *   snapshot), which moves whenever any transaction writes a row. A mark that has not moved
  *   proves nothing was written: stricter than row counts, since an UPDATE moves it too.
- *   Autovacuum also takes transaction ids (ANALYZE), so it is turned off for the fuzzed
- *   database's tables; the fuzz cluster serves no other database while it runs.
+ *   That id is cluster-wide and an automatic ANALYZE takes one too, so the fuzz run's
+ *   cluster runs without autovacuum and serves no other database (quiet-postgres.global-setup.ts).
  * - **The fingerprint**, row count and largest id of every table in one query, for the
  *   refusals that record something by design (a wrong dashboard password is audited):
  *   there the other tables must be as they were.
@@ -36,11 +36,6 @@ export async function fingerprinter(db: Db, dialect: 'sqlite' | 'postgres'): Pro
     return sql`SELECT ${sql.lit(t.name)} AS t, COUNT(*) AS n, ${id} AS m FROM ${sql.table(t.name)}`;
   });
   const print = sql.join(parts, sql` UNION ALL `).compile(db);
-  if (dialect === 'postgres')
-    for (const t of tables)
-      await sql`ALTER TABLE ${sql.table(t.name)} SET (autovacuum_enabled = off, toast.autovacuum_enabled = off)`.execute(
-        db,
-      );
   const markQuery = (
     dialect === 'sqlite'
       ? sql`SELECT total_changes() AS n`

@@ -9,7 +9,7 @@ export default defineConfig({
   plugins: [WxtVitest()],
   test: {
     include: ['test/fuzz/**/*.test.ts'],
-    globalSetup: ['test/integration/server-support/postgres-global-setup.ts'],
+    globalSetup: ['test/fuzz/quiet-postgres.global-setup.ts'],
     testTimeout: 6 * 3600_000,
     hookTimeout: 120_000,
     pool: 'forks',

@@ -2,7 +2,10 @@
  * The fuzzer's store check must catch what it is there to catch (issue #17): a write planted
  * after a refused answer fails the run, whether it adds a row or only updates one (the cheap
  * change mark, test/fuzz/fingerprint.ts, sees updates that row counts miss), on SQLite and
- * PostgreSQL; a write after an accepted answer does not.
+ * PostgreSQL; a write after an accepted answer does not. That last half runs on SQLite only
+ * here: on PostgreSQL the mark is the cluster's next transaction id, and in `npm test` other
+ * files write to the same cluster; `npm run fuzz` gives the fuzzer a quiet cluster of its own,
+ * where the whole battery passing is the PostgreSQL half.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFuzzTarget, fuzzRoute, type FuzzTarget } from '../fuzz/harness';
@@ -19,7 +22,7 @@ describe.each(DIALECTS)('the fuzzer notices a refused request that wrote (%s)', 
   });
   afterAll(() => target?.close());
 
-  it('passes the route as it is', async () => {
+  it.skipIf(dialect === 'postgres')('passes the route as it is', async () => {
     const f = await fuzzRoute(target, SIGNALS, 60, { seed: 7 });
     expect(f.refusedUnchanged).toBeGreaterThan(30);
   });
@@ -51,7 +54,7 @@ describe.each(DIALECTS)('the fuzzer notices a refused request that wrote (%s)', 
     await expect(fuzzRoute(target, SIGNALS, 60, { seed: 7, afterSend: plant })).rejects.toThrow(/changed the store/);
   });
 
-  it('does not fail when only an accepted request wrote', async () => {
+  it.skipIf(dialect === 'postgres')('does not fail when only an accepted request wrote', async () => {
     const plant = async (status: number) => {
       if (status < 400)
         await target.t.store.db
