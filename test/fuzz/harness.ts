@@ -10,6 +10,7 @@ import fc from 'fast-check';
 import { createAdminSession, createApiToken } from '../../src/server/auth/admin-auth';
 import { SESSION_COOKIE } from '../../src/server/auth/cookies';
 import { csrfTokenFor } from '../../src/server/auth/csrf';
+import { currentPolicy } from '../../src/server/policy/policy-store';
 import { DEVICE_HEADER, SIGNATURE_HEADER } from '../../src/shared/protocol/device';
 import { fakeBatch, fakeHeartbeat } from '../fixtures/server/fake-signals';
 import { enrollRequest, fakeDevice, type FakeDevice } from '../fixtures/server/fake-device';
@@ -83,6 +84,9 @@ export async function createFuzzTarget(dialect: TestDialect): Promise<FuzzTarget
   // what is fuzzed, and a write one makes on its own timer (the first retention pass queues
   // its job a minute in) would be blamed on whichever request was in flight.
   await t.workers.stop();
+  // The state any running server is in after its first request: the default policy is stored
+  // on first read, and that first write must not be blamed on a refused request.
+  await currentPolicy(t.store.db, t.clock.now);
   const device = await t.enroll();
   const bearer = await createApiToken(t.store.db, 'fuzz', t.clock.now);
   const session = await createAdminSession(t.store.db, t.clock.now, 12 * 3600_000);
