@@ -59,7 +59,7 @@ export function timingLine(f: RouteFigures, dialect = ''): string {
   const s = (f.ms ?? 0) / 1000;
   const rate = Math.round(f.requests / Math.max(s, 0.001));
   const fives = Object.entries(f.statuses)
-    .filter(([status]) => Number(status) >= 500)
+    .filter(([status]) => Number(status) >= 500 && Number(status) < 600)
     .reduce((n, [, count]) => n + count, 0);
   return (
     `fuzz ${dialect ? `[${dialect}] ` : ''}${f.route}: ${f.requests} requests in ${s.toFixed(1)} s (${rate}/s), ` +
