@@ -36,6 +36,8 @@ export interface FuzzOptions {
   seed?: number;
   /** Runs after each answer, before the store is checked (a test plants a write here). */
   afterSend?: (status: number) => Promise<void>;
+  /** No timing line (the sample in `npm test` prints one table instead). */
+  quiet?: boolean;
 }
 
 /**
@@ -256,7 +258,7 @@ export async function fuzzRoute(
     { numRuns: runs, seed, endOnFailure: true, includeErrorInReport: true },
   );
   figures.ms = Math.round(performance.now() - started);
-  if (process.env.FUZZ_TIMINGS !== '0') console.log(timingLine(figures, target.dialect));
+  if (!options.quiet) console.log(timingLine(figures, target.dialect));
   return figures;
 }
 

@@ -69,6 +69,6 @@ export async function fuzzStream(target: FuzzTarget, runs: number): Promise<Rout
   if ((await target.fingerprint.mark()) !== before) throw new Error('fuzzing the stream changed the store');
   figures.refusedUnchanged = figures.requests - (figures.statuses['pong' as unknown as number] ?? 0);
   figures.ms = Math.round(performance.now() - started);
-  if (process.env.FUZZ_TIMINGS !== '0') console.log(timingLine(figures, target.dialect));
+  console.log(timingLine(figures, target.dialect));
   return figures;
 }
