@@ -190,7 +190,7 @@ export function payloadOf(body: FuzzBody, value = body.value): string | Buffer |
 
 /** Percent-encodes any string, lone surrogates included (as UTF-8 replacement bytes). */
 export function pct(text: string): string {
-  return [...Buffer.from(text, 'utf8')].map((b) => `%${b.toString(16).padStart(2, '0')}`).join('');
+  return Buffer.from(text, 'utf8').toString('hex').replace(/../g, '%$&');
 }
 
 const QUERY_KEYS = [

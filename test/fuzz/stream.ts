@@ -8,7 +8,7 @@
  */
 import fc from 'fast-check';
 import WebSocket from 'ws';
-import type { FuzzTarget, RouteFigures } from './harness';
+import { timingLine, type FuzzTarget, type RouteFigures } from './harness';
 import { extremeValue } from './inputs';
 
 const message: fc.Arbitrary<string | Buffer> = fc.oneof(
@@ -55,7 +55,8 @@ export async function fuzzStream(target: FuzzTarget, runs: number): Promise<Rout
   const address = await target.t.app.listen({ host: '127.0.0.1', port: 0 });
   const url = `${address.replace('http', 'ws')}/v1/stream`;
   const figures: RouteFigures = { route: 'WS /v1/stream', requests: 0, statuses: {} };
-  const before = await target.fingerprint.take();
+  const started = performance.now();
+  const before = await target.fingerprint.mark();
   await fc.assert(
     fc.asyncProperty(message, async (payload) => {
       const answer = await exchange(url, target.device.id, payload);
@@ -65,6 +66,9 @@ export async function fuzzStream(target: FuzzTarget, runs: number): Promise<Rout
     }),
     { numRuns: runs, endOnFailure: true },
   );
-  if ((await target.fingerprint.take()) !== before) throw new Error('fuzzing the stream changed the store');
+  if ((await target.fingerprint.mark()) !== before) throw new Error('fuzzing the stream changed the store');
+  figures.refusedUnchanged = figures.requests - (figures.statuses['pong' as unknown as number] ?? 0);
+  figures.ms = Math.round(performance.now() - started);
+  console.log(timingLine(figures, target.dialect));
   return figures;
 }

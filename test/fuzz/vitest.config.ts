@@ -9,9 +9,11 @@ export default defineConfig({
   plugins: [WxtVitest()],
   test: {
     include: ['test/fuzz/**/*.test.ts'],
-    globalSetup: ['test/integration/server-support/postgres-global-setup.ts'],
+    globalSetup: ['test/fuzz/quiet-postgres.global-setup.ts'],
     testTimeout: 6 * 3600_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // One worker a database (fuzz-sqlite, fuzz-postgres): the two run side by side.
+    poolOptions: { forks: { minForks: 1, maxForks: 2 } },
   },
 });

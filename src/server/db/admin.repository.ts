@@ -92,6 +92,12 @@ export async function revokeApiToken(db: Db, idOrPrefix: string, now: number): P
   return { ...token, revoked_at: token.revoked_at ?? now };
 }
 
+/** Records a token's use; a use in the same millisecond as the last one writes nothing. */
 export async function touchApiToken(db: Db, id: string, now: number): Promise<void> {
-  await db.updateTable('api_tokens').set({ last_used_at: now }).where('id', '=', id).execute();
+  await db
+    .updateTable('api_tokens')
+    .set({ last_used_at: now })
+    .where('id', '=', id)
+    .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', now)]))
+    .execute();
 }

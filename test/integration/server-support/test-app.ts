@@ -7,7 +7,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import { buildApp, type AppDeps } from '../../../src/server/app';
+import { composeApp, type AppDeps } from '../../../src/server/app';
+import type { Workers } from '../../../src/server/workers';
 import { applyPolicy } from '../../../src/server/policy/policy-store';
 import { createLocalHub, type VerdictHub } from '../../../src/server/verdicts/hub';
 import { OrgPolicy, type OrgPolicyInput } from '../../../src/shared/policy/org-policy';
@@ -35,6 +36,8 @@ export interface StoredFinding {
 
 export interface TestApp extends TestStore {
   app: FastifyInstance;
+  /** The background runners the app started (the fuzzer stops them: see test/fuzz/harness.ts). */
+  workers: Workers;
   hub: VerdictHub;
   clock: { now: number };
   setPolicy(input: OrgPolicyInput): Promise<number>;
@@ -72,7 +75,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   const clock = { now: options.startAt ?? Date.now() };
   const hub = createLocalHub();
   const from = options.remoteAddress ? { remoteAddress: options.remoteAddress } : {};
-  const app = await buildApp({
+  const { app, workers } = await composeApp({
     db: test.store.db,
     dialect: test.store.dialect,
     secrets: test.store.secrets,
@@ -125,6 +128,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   return {
     ...test,
     app,
+    workers,
     hub,
     clock,
     setPolicy,
