@@ -68,7 +68,17 @@ const pad = (text: string, width: number) => text.padEnd(width);
 const ms = (value: number) => `${value.toFixed(0).padStart(5)} ms`;
 
 /** Prints the headline percentiles and each stage's median, p95 and share of the summed medians. */
-export function printReport(samples: readonly Sample[]): Figure[] {
+/**
+ * The issue's two targets: p95 ≤ 40 ms on a quiet machine, ≤ 100 ms with the test suite
+ * beside it. A run counts as quiet when the 1-minute load average at its start was below
+ * half the cores; the figure names the target it was held against.
+ */
+export function latencyTarget(load1: number, cores: number): { quiet: boolean; p95Ms: number } {
+  const quiet = load1 < cores / 2;
+  return { quiet, p95Ms: quiet ? 40 : 100 };
+}
+
+export function printReport(samples: readonly Sample[], target = latencyTarget(Infinity, 1)): Figure[] {
   const totals = ascending(samples.map((s) => endOf(s) - startOf(s)));
   const polled = ascending(samples.map((s) => s.removedAt - s.downloadAt));
   console.log(
@@ -92,12 +102,14 @@ export function printReport(samples: readonly Sample[]): Figure[] {
   console.log(`${pad('stage', 16)} ${pad('p50', 8)} ${pad('p95', 8)} share of summed p50s`);
   const figures: Figure[] = [
     {
-      name: 'download → d removed, p95 against the 100 ms target with the suite beside it',
-      ratio: percentile(totals, 95) / 100,
+      name: target.quiet
+        ? 'download → d removed, p95 against the 40 ms target on a quiet machine'
+        : 'download → d removed, p95 against the 100 ms target on a busy machine',
+      ratio: percentile(totals, 95) / target.p95Ms,
       context: `p50 ${percentile(totals, 50).toFixed(0)} ms, p95 ${percentile(totals, 95).toFixed(0)} ms, p99 ${percentile(
         totals,
         99,
-      ).toFixed(0)} ms over ${samples.length} terminations (quiet-machine target: p95 ≤ 40 ms)`,
+      ).toFixed(0)} ms over ${samples.length} terminations (targets: p95 ≤ 40 ms quiet, ≤ 100 ms busy)`,
     },
   ];
   for (const row of rows) {

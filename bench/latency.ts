@@ -24,7 +24,7 @@ import { startFakeSlack } from '../test/fakes/fake-slack';
 import { startBackend, type Backend } from '../test/e2e/harness/backend';
 import { assertMountNamespaces, chromiumArgs, chromiumWithPolicy, findChromium } from '../test/e2e/harness/chromium';
 import { SlackPage } from '../test/e2e/harness/slack-page';
-import { printReport, type Sample } from './latency-report';
+import { latencyTarget, printReport, type Sample } from './latency-report';
 
 const ROOT = new URL('../', import.meta.url).pathname;
 const EXTENSION_DIR = join(ROOT, '.output', 'chrome-mv3');
@@ -144,6 +144,7 @@ export async function run(): Promise<BenchResult> {
     acceptDownloads: true,
   });
   const startLoad = load();
+  const target = latencyTarget(loadavg()[0]!, cpus().length);
   const started = Date.now();
   try {
     console.log(
@@ -164,7 +165,7 @@ export async function run(): Promise<BenchResult> {
       samples.push(await terminate(slack, backend, seen, n === 0 ? 2 : 1));
       if ((n + 1) % 25 === 0 && n + 1 < TERMINATIONS) console.log(`… ${n + 1} done`);
     }
-    const figures = printReport(samples);
+    const figures = printReport(samples, target);
     const endLoad = load();
     console.log(`load average at end ${endLoad}; ${((Date.now() - started) / 1000).toFixed(0)} s`);
     return {
