@@ -83,9 +83,13 @@ export class ActiveGuard {
 
   /** Every Slack cookie in the store, then the vault's `d` (issue #13): a verdict empties both. */
   private readonly clearSession = async (beforeRemoving?: (sessionCookie: string | null) => Promise<void>) => {
-    // The vault's `d` is handed on with the store's, before either is removed.
-    const vaultedNow = beforeRemoving ? ((await this.env.vault?.current()) ?? null) : null;
-    const store = await clearSlackCookies(beforeRemoving && ((d) => beforeRemoving(d ?? vaultedNow)));
+    // The vault's `d` is handed on with the store's, before either is removed; it is read
+    // while the cookie store is listed, not before (issue #16: every hop here is latency).
+    const vaultedNow = beforeRemoving ? (this.env.vault?.current() ?? null) : null;
+    vaultedNow?.catch(() => undefined); // awaited below; a failure there fails the clear, as before
+    const store = await clearSlackCookies(
+      beforeRemoving && (async (d) => beforeRemoving(d ?? (await vaultedNow) ?? null)),
+    );
     const vaulted = (await this.env.vault?.clear()) ?? null;
     return {
       cleared: store.cleared + (vaulted ? 1 : 0),

@@ -104,27 +104,53 @@ export async function executeVerdict(
   };
 
   if (inFlight.has(payload.id)) return { outcome: 'already_executed', detail: 'in progress' };
-  const previous = await deps.db.get('executed', payload.id);
-  if (previous) {
-    const unfinished = await deps.unfinished?.get(payload.id);
-    if (!unfinished) return ack('already_executed', 0, verifiedAt);
-    // A worker died between the clear and the ack: finish what it started.
-    inFlight.add(payload.id);
-    try {
-      return await finish(unfinished, (slackSignout) =>
+  // Marked before the first await, so a second delivery arriving meanwhile waits its turn.
+  inFlight.add(payload.id);
+  try {
+    // Independent reads, side by side (issue #16: each is a hop to IndexedDB or storage).
+    const [previous, earlier, sessionKey] = await Promise.all([
+      deps.db.get('executed', payload.id),
+      deps.unfinished?.get(payload.id) ?? null,
+      deps.currentSessionKey(),
+    ]);
+    if (previous) {
+      if (!earlier) return await ack('already_executed', 0, verifiedAt);
+      // A worker died between the clear and the ack: finish what it started.
+      return await finish(earlier, (slackSignout) =>
         ack('already_executed', previous.cookiesCleared, verifiedAt, 'finished after a restart', slackSignout),
       );
-    } finally {
-      inFlight.delete(payload.id);
     }
-  }
 
-  // On the backend's clock: a device whose own clock runs ahead must not find verdicts expired.
-  if (payload.expiresAt + EXPIRY_SKEW_MS < (deps.serverNow ?? now)()) return ack('rejected', 0, verifiedAt, 'expired');
-  const sessionKey = await deps.currentSessionKey();
-  const forThisDevice = payload.target.deviceId === deps.deviceId();
-  const forThisSession = payload.target.sessionKey !== null && payload.target.sessionKey === sessionKey;
-  if (!forThisDevice && !forThisSession) return ack('rejected', 0, verifiedAt, 'not for this device');
+    // On the backend's clock: a device whose own clock runs ahead must not find verdicts expired.
+    if (payload.expiresAt + EXPIRY_SKEW_MS < (deps.serverNow ?? now)())
+      return await ack('rejected', 0, verifiedAt, 'expired');
+    const forThisDevice = payload.target.deviceId === deps.deviceId();
+    const forThisSession = payload.target.sessionKey !== null && payload.target.sessionKey === sessionKey;
+    if (!forThisDevice && !forThisSession) return await ack('rejected', 0, verifiedAt, 'not for this device');
+
+    // A worker killed before it recorded the verdict cleared the cookies already: its `d` is held.
+    const hold = (d: string | null) =>
+      deps.unfinished?.hold(payload.id, {
+        sessionCookie: d ?? earlier?.sessionCookie ?? null,
+        hosts: earlier?.hosts ?? [],
+      }) ?? Promise.resolve();
+    const { cleared, hosts: clearedHosts, sessionCookie: taken = null } = await deps.clearCookies(hold);
+    const clearedAt = now();
+    const sessionCookie = taken ?? earlier?.sessionCookie ?? null;
+    const hosts = [...new Set([...clearedHosts, ...(earlier?.hosts ?? [])])];
+    await deps.unfinished?.hold(payload.id, { sessionCookie, hosts });
+    await deps.db.put('executed', {
+      id: payload.id,
+      executedAt: clearedAt,
+      reasons: payload.reasons,
+      cookiesCleared: cleared,
+    });
+    return await finish({ sessionCookie, hosts }, (slackSignout) =>
+      ack('executed', cleared, clearedAt, undefined, slackSignout),
+    );
+  } finally {
+    inFlight.delete(payload.id);
+  }
 
   /** After the clear: sign out at Slack and clear site data, then acknowledge with `acknowledge`. */
   async function finish(
@@ -148,32 +174,5 @@ export async function executeVerdict(
     }
     await deps.unfinished?.release(payload.id);
     return result;
-  }
-
-  inFlight.add(payload.id);
-  try {
-    // A worker killed before it recorded the verdict cleared the cookies already: its `d` is held.
-    const earlier = await deps.unfinished?.get(payload.id);
-    const hold = (d: string | null) =>
-      deps.unfinished?.hold(payload.id, {
-        sessionCookie: d ?? earlier?.sessionCookie ?? null,
-        hosts: earlier?.hosts ?? [],
-      }) ?? Promise.resolve();
-    const { cleared, hosts: clearedHosts, sessionCookie: taken = null } = await deps.clearCookies(hold);
-    const clearedAt = now();
-    const sessionCookie = taken ?? earlier?.sessionCookie ?? null;
-    const hosts = [...new Set([...clearedHosts, ...(earlier?.hosts ?? [])])];
-    await deps.unfinished?.hold(payload.id, { sessionCookie, hosts });
-    await deps.db.put('executed', {
-      id: payload.id,
-      executedAt: clearedAt,
-      reasons: payload.reasons,
-      cookiesCleared: cleared,
-    });
-    return await finish({ sessionCookie, hosts }, (slackSignout) =>
-      ack('executed', cleared, clearedAt, undefined, slackSignout),
-    );
-  } finally {
-    inFlight.delete(payload.id);
   }
 }

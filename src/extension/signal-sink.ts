@@ -34,10 +34,14 @@ export function createSink(deps: SinkDeps): SignalSink {
     async record(draft, options = {}) {
       const at = Date.now();
       try {
-        const target = await deps.current();
+        // Side by side: both are reads, and an urgent signal's flush waits on them (issue #16).
+        const [target, sessionKey] = await Promise.all([
+          deps.current(),
+          options.sessionKey !== undefined
+            ? options.sessionKey
+            : deps.sessionState.get().then((state) => state.sessionKey),
+        ]);
         if (!target || target.stopped) return false;
-        const sessionKey =
-          options.sessionKey !== undefined ? options.sessionKey : (await deps.sessionState.get()).sessionKey;
         const fingerprint = wantsFingerprint(draft) ? await within(deps.fingerprint(), FINGERPRINT_WAIT_MS) : undefined;
         const signal = Signal.parse({
           ...draft,

@@ -2,7 +2,7 @@
  * The full fuzz battery on one database (issue #17), shared by the two test files
  * (fuzz-sqlite.test.ts, fuzz-postgres.test.ts) so `npm run fuzz` runs the databases side by
  * side, one worker each: every HTTP route the app registers gets FUZZ_RUNS (default 10,000)
- * generated requests, the WebSocket verdict stream FUZZ_WS_RUNS (default 1,000) real
+ * generated requests, the WebSocket verdict stream FUZZ_WS_RUNS (default 10,000) real
  * connections (stream.ts). FUZZ_ROUTES narrows a run to some routes (harness.ts). The
  * figures go to test-results/fuzz-figures-<database>.json and are printed as a table.
  */
@@ -13,7 +13,7 @@ import { createFuzzTarget, fuzzRoute, printFigures, selectRoutes, timingLine, ty
 import { fuzzStream } from './stream';
 
 export const RUNS = Number(process.env.FUZZ_RUNS || 10_000);
-export const WS_RUNS = Number(process.env.FUZZ_WS_RUNS || 1_000);
+export const WS_RUNS = Number(process.env.FUZZ_WS_RUNS || 10_000);
 
 export async function runBattery(dialect: TestDialect): Promise<void> {
   const started = Date.now();

@@ -1,6 +1,6 @@
 /**
  * Fuzzing the WebSocket verdict stream (issue #17) over real sockets against a listening
- * app (inject cannot speak WebSocket), so with fewer runs than the HTTP routes: each run
+ * app (inject cannot speak WebSocket), each run
  * opens a stream, waits for the challenge, sends one generated message (garbage text,
  * JSON of the wrong shape, an authentication with a forged signature or an unknown device,
  * binary, a message over the 64 KiB limit) and waits for the server's answer: a close
