@@ -17,6 +17,7 @@ const BENCHES: Record<string, () => Promise<{ run(): Promise<BenchResult> }>> = 
   ingest: () => import('./ingest'),
   growth: () => import('./growth'),
   load: () => import('./load'),
+  'store-size': () => import('./store-size'),
 };
 const OPT_IN = new Set(['load']);
 
