@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import { SQLITE_FILE_NAME } from '../src/server/db/database';
 import { upsertDevice } from '../src/server/db/devices';
-import type { NoncesTable } from '../src/server/db/nonces.table';
+import type { claimNonce } from '../src/server/db/nonces.repository';
 import { openStore, type Store } from '../src/server/db/open-store';
 import { signalRow } from '../src/server/db/signals.repository';
 import { pruneStore } from '../src/server/retention/prune';
@@ -64,7 +64,7 @@ async function bytes(store: Store, dialect: Dialect, file: string): Promise<numb
 async function oneDay(store: Store, deviceIds: string[], dayStart: number): Promise<void> {
   const perDevice = (24 * 60) / BATCH_EVERY_MIN;
   let signals: ReturnType<typeof signalRow>[] = [];
-  let nonces: NoncesTable[] = [];
+  let nonces: Parameters<typeof claimNonce>[1][] = [];
   const flush = async () => {
     if (signals.length) await store.db.insertInto('signals').values(signals).execute();
     if (nonces.length) await store.db.insertInto('nonces').values(nonces).execute();
