@@ -71,7 +71,7 @@ function bulkDownloads(at: number): Signal[] {
 }
 
 async function measure(dialect: Dialect): Promise<BenchResult> {
-  const db = dialect === 'sqlite' ? 'SQLite' : 'PostgreSQL';
+  const dbName = dialect === 'sqlite' ? 'SQLite' : 'PostgreSQL';
   const backend = await startBackend(dialect, {
     env: {
       SESSION_GUARD_ENROLLMENT_RATE_PER_ADDRESS: String(DEVICES * 2),
@@ -170,19 +170,19 @@ async function measure(dialect: Dialect): Promise<BenchResult> {
 
     const figures: Figure[] = [
       {
-        name: `${db}, ${DEVICES} devices, ${(DURATION_MS / 1000).toFixed(0)} s: signals stored ÷ sent`,
+        name: `${dbName}, ${DEVICES} devices, ${(DURATION_MS / 1000).toFixed(0)} s: signals stored ÷ sent`,
         ratio: (accepted.length - lost) / Math.max(1, accepted.length),
         context:
           `sent ${accepted.length} (in ${batches} batches, ${(batches / sendSeconds).toFixed(0)}/s), stored ${accepted.length - lost}, ` +
           `lost ${lost}, duplicated ${dup}; refused ${refused}, retried ${retries}; batch round trip p50 ${p(0.5).toFixed(0)} ms, p99 ${p(0.99).toFixed(0)} ms`,
       },
       {
-        name: `${db}: verdicts delivered on open streams ÷ issued`,
+        name: `${dbName}: verdicts delivered on open streams ÷ issued`,
         ratio: verdictIds.length ? verdictsDelivered / verdictIds.length : null,
         context: `${verdictsDelivered} of ${verdictIds.length} (from ${BULK_DEVICES} bulk-downloading devices); streams closed under load: ${closedEarly}`,
       },
       {
-        name: `${db}: backend RSS with every stream open ÷ before`,
+        name: `${dbName}: backend RSS with every stream open ÷ before`,
         ratio: rssStreams / rssBefore,
         context: `${(rssStreams / MiB).toFixed(0)} MiB vs ${(rssBefore / MiB).toFixed(0)} MiB: ${(perStream / 1024).toFixed(1)} KiB per open stream; peak under load ${(peakRss / MiB).toFixed(0)} MiB`,
       },
