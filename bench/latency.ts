@@ -103,6 +103,11 @@ async function terminate(slack: SlackPage, backend: Backend, seen: Set<string>, 
     50,
   );
   seen.add(verdict.id);
+  // The Slack tab is sent to the explanation page after the clear, possibly after the ack:
+  // the next sign-in waits for it, or that navigation would cut the next one short.
+  await slack.page!.waitForURL((url) => url.href.includes(`terminated.html?verdict=${verdict.id}`), {
+    timeout: 10_000,
+  });
   if (verdict.ack.outcome !== 'executed') throw new Error(`verdict ${verdict.id} was ${verdict.ack.outcome}`);
   const server = serverTimings(backend.output(), verdict.id);
   const { receivedAt, verifiedAt, clearedAt } = verdict.ack.timings;

@@ -21,7 +21,7 @@ import { localCapFrom, type Breach } from './local-cap';
 import type { LocalDb } from './local-db';
 import { LocalEnforcer } from './local-enforcement';
 import { Outbox, backoffDelay, type OutboxSender } from './outbox';
-import { clearSlackCookies } from './slack-session';
+import { clearSlackCookies, listSlackCookies, type SlackCookies } from './slack-session';
 import type { SessionVault } from './session-vault/session-vault';
 import { startSignout } from './slack-signout';
 import { callSlack, readSlackTokens } from './slack-signout-requests';
@@ -82,15 +82,23 @@ export class ActiveGuard {
   }
 
   /** Every Slack cookie in the store, then the vault's `d` (issue #13): a verdict empties both. */
-  private readonly clearSession = async (beforeRemoving?: (sessionCookie: string | null) => Promise<void>) => {
+  private readonly clearSession = async (
+    beforeRemoving?: (sessionCookie: string | null) => Promise<void>,
+    listed?: Promise<SlackCookies>,
+  ) => {
     // The vault's `d` is handed on with the store's, before either is removed; it is read
     // while the cookie store is listed, not before (issue #16: every hop here is latency).
-    const vaultedNow = beforeRemoving ? (this.env.vault?.current() ?? null) : null;
+    const vault = this.env.vault;
+    const vaultedNow = beforeRemoving ? (vault?.current() ?? null) : null;
     vaultedNow?.catch(() => undefined); // awaited below; a failure there fails the clear, as before
-    const store = await clearSlackCookies(
-      beforeRemoving && (async (d) => beforeRemoving(d ?? (await vaultedNow) ?? null)),
-    );
-    const vaulted = (await this.env.vault?.clear()) ?? null;
+    // Once `d` is handed on, the vault empties while the store's cookies are removed.
+    let vaultCleared: Promise<string | null> | undefined;
+    const store = await clearSlackCookies(async (d) => {
+      await beforeRemoving?.(d ?? (await vaultedNow) ?? null);
+      vaultCleared = vault?.clear();
+      vaultCleared?.catch(() => undefined); // awaited below
+    }, listed);
+    const vaulted = (await vaultCleared) ?? null;
     return {
       cleared: store.cleared + (vaulted ? 1 : 0),
       hosts: vaulted && !store.hosts.includes('.slack.com') ? [...store.hosts, '.slack.com'] : store.hosts,
@@ -146,6 +154,7 @@ export class ActiveGuard {
         verdictKey: async () => this.verdictKey,
         deviceId: () => identity.deviceId,
         currentSessionKey: async () => (await this.env.sessionState.get()).sessionKey,
+        listCookies: listSlackCookies,
         clearCookies: this.clearSession,
         signOut: (sessionCookie) =>
           startSignout(

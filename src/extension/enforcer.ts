@@ -13,6 +13,7 @@
 import { verifyWithAny } from '@/src/shared/crypto/verdict-keys';
 import { VerdictPayload, type SignedVerdict, type SlackSignout, type VerdictAck } from '@/src/shared/protocol';
 import type { LocalDb } from './local-db';
+import type { SlackCookies } from './slack-session';
 import type { SignoutRun } from './slack-signout';
 
 /** Clock difference tolerated between backend and device when checking expiry. */
@@ -24,9 +25,15 @@ export interface EnforcerDeps {
   verdictKey: () => Promise<CryptoKey | readonly CryptoKey[]>;
   deviceId: () => string;
   currentSessionKey: () => Promise<string | null>;
-  /** Clears Slack's cookies; `beforeRemoving` gets `d` as read, before anything is removed. */
+  /** Lists what a clear would remove, without removing anything (absent: the clear lists). */
+  listCookies?: () => Promise<SlackCookies>;
+  /**
+   * Clears Slack's cookies (`listed`, when the enforcer listed them ahead); `beforeRemoving`
+   * gets `d` as read, before anything is removed.
+   */
   clearCookies: (
     beforeRemoving?: (sessionCookie: string | null) => Promise<void>,
+    listed?: Promise<SlackCookies>,
   ) => Promise<{ cleared: number; hosts: string[]; sessionCookie?: string | null }>;
   /** Issue #12: ends the session at Slack with the `d` just cleared (absent: not attempted). */
   signOut?: (sessionCookie: string | null) => SignoutRun;
@@ -107,7 +114,10 @@ export async function executeVerdict(
   // Marked before the first await, so a second delivery arriving meanwhile waits its turn.
   inFlight.add(payload.id);
   try {
-    // Independent reads, side by side (issue #16: each is a hop to IndexedDB or storage).
+    // Independent reads, side by side (issue #16: each is a hop to IndexedDB or storage),
+    // the cookies the clear will remove among them; a verdict refused below discards them.
+    const listed = deps.listCookies?.();
+    listed?.catch(() => undefined); // awaited by the clear, if there is one
     const [previous, earlier, sessionKey] = await Promise.all([
       deps.db.get('executed', payload.id),
       deps.unfinished?.get(payload.id) ?? null,
@@ -134,7 +144,7 @@ export async function executeVerdict(
         sessionCookie: d ?? earlier?.sessionCookie ?? null,
         hosts: earlier?.hosts ?? [],
       }) ?? Promise.resolve();
-    const { cleared, hosts: clearedHosts, sessionCookie: taken = null } = await deps.clearCookies(hold);
+    const { cleared, hosts: clearedHosts, sessionCookie: taken = null } = await deps.clearCookies(hold, listed);
     const clearedAt = now();
     const sessionCookie = taken ?? earlier?.sessionCookie ?? null;
     const hosts = [...new Set([...clearedHosts, ...(earlier?.hosts ?? [])])];

@@ -1,10 +1,10 @@
 /**
- * The outbox: every signal and acknowledgement is written to IndexedDB before any send,
- * and deleted only after the backend accepted it, so a service-worker restart, a browser
- * restart or a backend outage loses nothing. Ids make resends harmless: the backend drops
- * duplicates. Sending is the caller's (`sender`); the outbox decides what and when. A
- * signal older than MAX_SIGNAL_AGE_MS (14 days offline) is dropped unsent: the backend
- * would refuse it.
+ * The outbox: every signal and acknowledgement is written to IndexedDB (an urgent one while
+ * it is first sent, everything else before) and deleted only after the backend accepted it,
+ * so a service-worker restart, a browser restart or a backend outage loses nothing. Ids
+ * make resends harmless: the backend drops duplicates. Sending is the caller's (`sender`);
+ * the outbox decides what and when. A signal older than MAX_SIGNAL_AGE_MS (14 days offline)
+ * is dropped unsent: the backend would refuse it.
  */
 import { MAX_SIGNAL_AGE_MS, type Signal, type VerdictAck } from '@/src/shared/protocol';
 import type { LocalDb, OutboxItem } from './local-db';
@@ -82,9 +82,14 @@ export class Outbox {
   }
 
   private async put(item: OutboxItem): Promise<void> {
-    await this.options.db.put('outbox', item);
-    if (item.urgent) void this.flush();
+    const stored = this.options.db.put('outbox', item);
+    // An urgent item is sent from memory while it is written (issue #16: the write and a
+    // read-back were a third of a verdict's signal flush). Nothing can be lost by it: the
+    // send's settle is a later transaction on the same store, which IndexedDB runs after
+    // this write, so an accepted item is deleted and a refused one stays for the retry.
+    if (item.urgent) void this.flush(item);
     else this.later(this.options.flushDelayMs ?? 5_000);
+    await stored;
   }
 
   private later(ms: number): void {
@@ -95,13 +100,17 @@ export class Outbox {
     }, ms);
   }
 
-  /** Sends everything pending; concurrent calls coalesce into one more pass. */
-  flush(): Promise<void> {
+  /**
+   * Sends everything pending; concurrent calls coalesce into one more pass. `fresh`, an item
+   * being written right now, goes first on its own when no pass is running (else the next
+   * pass reads it with the rest).
+   */
+  flush(fresh?: OutboxItem): Promise<void> {
     if (this.flushing) {
       this.again = true;
       return this.flushing;
     }
-    this.flushing = this.drain().finally(() => {
+    this.flushing = this.drain(fresh).finally(() => {
       this.flushing = undefined;
       if (this.again) {
         this.again = false;
@@ -111,10 +120,11 @@ export class Outbox {
     return this.flushing;
   }
 
-  private async drain(): Promise<void> {
+  private async drain(fresh?: OutboxItem): Promise<void> {
     const { db, sender } = this.options;
     for (;;) {
-      const items = await db.getAllFromIndex('outbox', 'createdAt', undefined, MAX_BATCH);
+      const items = fresh ? [fresh] : await db.getAllFromIndex('outbox', 'createdAt', undefined, MAX_BATCH);
+      fresh = undefined;
       if (items.length === 0) return;
       const acks = items.filter((i) => i.kind === 'ack');
       // The documented maximum age (issue #10): the backend refuses older signals, and a

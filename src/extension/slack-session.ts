@@ -7,6 +7,8 @@ import { browser, type Browser } from 'wxt/browser';
 import { hostOf, isSlackFileHost, isSlackHost, SLACK_PAGE_PATTERNS, slackOrigins } from './slack-hosts';
 
 type Cookie = Browser.cookies.Cookie;
+/** What a clear removes, listed ahead of it (issue #16: beside the enforcer's own reads). */
+export type SlackCookies = Cookie[];
 
 function cookieUrl(cookie: Cookie): string {
   const host = cookie.domain.replace(/^\./, '');
@@ -30,7 +32,7 @@ const partitionOf = (c: Cookie): object =>
  * listed while the stores are enumerated, and only stores it did not cover are listed
  * after (incognito, containers): one round trip fewer before a verdict's clear (issue #16).
  */
-async function slackCookies(): Promise<Cookie[]> {
+export async function listSlackCookies(): Promise<SlackCookies> {
   const list = (storeId?: string) =>
     Promise.all(
       ['slack.com', 'slack-files.com'].map((domain) =>
@@ -57,14 +59,16 @@ export interface ClearedCookies {
 }
 
 /**
- * Removes every Slack cookie; resolves when they are gone. Returns how many there were.
+ * Removes every Slack cookie (as `listed`, by default listed now); resolves when they are
+ * gone. Returns how many there were.
  * `beforeRemoving` gets `d` once it is read and before anything is removed, so a worker
  * killed mid-clear has already handed it on (issue #17: enforcer.ts holds it for the sign-out).
  */
 export async function clearSlackCookies(
   beforeRemoving?: (sessionCookie: string | null) => Promise<void>,
+  listed: Promise<SlackCookies> = listSlackCookies(),
 ): Promise<ClearedCookies> {
-  const cookies = await slackCookies();
+  const cookies = await listed;
   const session = cookies.find((c) => c.name === 'd' && c.domain.replace(/^\./, '') === 'slack.com');
   await beforeRemoving?.(session?.value ?? null);
   // The session cookie goes first: the moment it is gone, the session is unusable here.

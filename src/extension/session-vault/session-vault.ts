@@ -148,6 +148,12 @@ export function createSessionVault(events: VaultEvents) {
     await loaded;
     const value = held?.value ?? null;
     held = null;
+    if (value === null && rulesFor === null) {
+      // Nothing held and no rule carries a `d` (the vault is off, or already empty): the
+      // storage tidy-up need not hold up a verdict's clear (issue #16), so it is queued.
+      serial(persist);
+      return null;
+    }
     await new Promise<void>((resolve) =>
       serial(async () => {
         await persist();

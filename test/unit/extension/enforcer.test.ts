@@ -72,6 +72,26 @@ describe('enforcer', () => {
     expect(timings.clearedAt).toBeLessThanOrEqual(timings.ackSentAt);
   });
 
+  it('hands the clear the cookies it listed beside its reads; a refused verdict removes nothing', async () => {
+    const { deps, clearCookies } = await harness();
+    const listing = [{ name: 'd', domain: '.slack.com' }] as never;
+    const listCookies = vi.fn(async () => listing);
+    deps.listCookies = listCookies;
+
+    await executeVerdict(
+      deps,
+      await signedVerdict({ target: { deviceId: 'other-device-abcdefgh', sessionKey: null, userId: null } }),
+      'poll',
+    );
+    expect(listCookies).toHaveBeenCalledTimes(1); // listed, then discarded
+    expect(clearCookies).not.toHaveBeenCalled();
+
+    await executeVerdict(deps, await signedVerdict(), 'websocket');
+    expect(clearCookies).toHaveBeenCalledTimes(1);
+    const [, listed] = clearCookies.mock.calls[0] as unknown as [unknown, Promise<unknown>];
+    expect(await listed).toBe(listing);
+  });
+
   it('does nothing the second time the same verdict arrives, but acknowledges again', async () => {
     const { deps, acks, clearCookies } = await harness();
     const verdict = await signedVerdict();

@@ -1,5 +1,5 @@
 import 'fake-indexeddb/auto';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { MAX_SIGNAL_AGE_MS, type Signal, type VerdictAck } from '@/src/shared/protocol';
 import { openLocalDb, resetLocalDbForTests } from '@/src/extension/local-db';
 import { Outbox, backoffDelay, type OutboxSender, type SendResult } from '@/src/extension/outbox';
@@ -71,6 +71,51 @@ describe('outbox', () => {
 
     expect(sent).toHaveLength(1);
     expect(await outbox.pending()).toBe(0);
+  });
+
+  it('sends an urgent signal while it is written, and keeps it stored when that send fails', async () => {
+    const db = await freshDb();
+    const { sender, sent } = recordingSender(['retry']);
+    const timers = manualTimers();
+    const outbox = new Outbox({ db, sender, schedule: timers.schedule });
+    const waiting = fakeSignal();
+    await outbox.addSignal(waiting, false);
+    const urgent = fakeSignal();
+
+    await outbox.addSignal(urgent, true);
+    await vi.waitFor(() => expect(outbox.failing).toBe(true)); // the send was answered: try later
+
+    // Sent on its own, from memory, ahead of the batched one; refused for now, it stays.
+    expect(sent.map((batch) => batch.map((s) => s.id))).toEqual([[urgent.id]]);
+    expect(await outbox.has(urgent.id)).toBe(true);
+    expect(await outbox.pending()).toBe(2);
+
+    // The next pass (the batching timer) sends both from the store, once each.
+    expect(timers.pending).toHaveLength(1);
+    timers.pending.shift()!();
+    await outbox.flush();
+    expect(
+      sent
+        .slice(1)
+        .flat()
+        .map((s) => s.id)
+        .sort(),
+    ).toEqual([urgent.id, waiting.id].sort());
+    expect(await outbox.pending()).toBe(0);
+  });
+
+  it('deletes an urgent signal accepted before its write finished, and sends it once', async () => {
+    const db = await freshDb();
+    const { sender, sent } = recordingSender();
+    const outbox = new Outbox({ db, sender, schedule: manualTimers().schedule });
+    const urgent = fakeSignal();
+
+    await outbox.addSignal(urgent, true);
+    await outbox.flush();
+    await outbox.flush();
+
+    expect(sent.flat().map((s) => s.id)).toEqual([urgent.id]);
+    expect(await outbox.has(urgent.id)).toBe(false);
   });
 
   it('batches non-urgent signals until the flush timer fires', async () => {
