@@ -86,7 +86,12 @@ function serverTimings(output: string, verdictId: string) {
 
 async function terminate(slack: SlackPage, backend: Backend, seen: Set<string>, downloads: number): Promise<Sample> {
   await slack.signIn();
-  await until('a session cookie', () => slack.sessionCookie(), 20);
+  await until('a session cookie', () => slack.sessionCookie(), 20).catch(async (error: Error) => {
+    // Say what ended it, if anything did: a verdict the bench did not ask for is a finding.
+    const { verdicts } = await backend.api<{ verdicts: any[] }>('/api/verdicts');
+    const unasked = verdicts.filter((v) => !seen.has(v.id)).map((v) => `${v.id}: ${v.reasons.join(', ')}`);
+    throw new Error(`${error.message}; verdicts not from this bench's downloads: ${unasked.join('; ') || 'none'}`);
+  });
   const downloadAt = await slack.downloadFiles(downloads);
   const removedAt = await until(
     'the d cookie removed',
