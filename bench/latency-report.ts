@@ -24,6 +24,8 @@ export interface Sample {
   receivedAt: number;
   /** Signature checked and payload parsed (ack `timings.verifiedAt`). */
   verifiedAt: number;
+  /** Every `d` removed: the session ended there (ack `timings.sessionEndedAt`; older builds lack it). */
+  sessionEndedAt?: number;
   /** Every Slack cookie removed (ack `timings.clearedAt`). */
   clearedAt: number;
   /** The bench saw the `d` cookie gone (polling the browser's cookie store every 5 ms). */
@@ -33,15 +35,16 @@ export interface Sample {
 /**
  * Where the figure starts and ends. The download completed no later than either party
  * learned of it, so the start is the earlier of the bench's download event and the
- * signal's stamp; `d` was gone no later than the bench saw it or the clear returned, so
- * the end is the earlier of those (the poll's delay is measurement, not product).
+ * signal's stamp; `d` was gone no later than the bench saw it or the extension saw its
+ * removal done (`sessionEndedAt`, else the whole clear's `clearedAt`), so the end is the
+ * earlier of those (the poll's delay is measurement, not product).
  */
 export const startOf = (s: Sample) => Math.min(s.downloadAt, s.signalAt);
-export const endOf = (s: Sample) => Math.min(s.removedAt, s.clearedAt);
+export const endOf = (s: Sample) => Math.min(s.removedAt, s.sessionEndedAt ?? s.clearedAt);
 
 type Point = (s: Sample) => number;
 const at =
-  (key: keyof Sample): Point =>
+  (key: Exclude<keyof Sample, 'sessionEndedAt'>): Point =>
   (s) =>
     s[key];
 
@@ -53,7 +56,7 @@ export const STAGES: readonly (readonly [string, Point, Point, string])[] = [
   ['detection', at('storedAt'), at('publishedAt'), 'load state, detect, sign + store verdict, hub publish'],
   ['push', at('publishedAt'), at('receivedAt'), 'WebSocket frame to the service worker, parse'],
   ['verify', at('receivedAt'), at('verifiedAt'), 'ECDSA verify + payload parse in the extension'],
-  ['clear', at('verifiedAt'), endOf, 'replay/target checks, then the cookie removal'],
+  ['clear', at('verifiedAt'), endOf, 'replay/target checks, then the d cookie’s removal'],
 ];
 
 /** Nearest-rank percentile of an ascending list. */

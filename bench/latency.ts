@@ -115,13 +115,14 @@ async function terminate(slack: SlackPage, backend: Backend, seen: Set<string>, 
   });
   if (verdict.ack.outcome !== 'executed') throw new Error(`verdict ${verdict.id} was ${verdict.ack.outcome}`);
   const server = serverTimings(backend.output(), verdict.id);
-  const { receivedAt, verifiedAt, clearedAt } = verdict.ack.timings;
+  const { receivedAt, verifiedAt, sessionEndedAt, clearedAt } = verdict.ack.timings;
   return {
     downloadAt,
     signalAt: triggeringSignalAt(backend.dataDir, verdict.id),
     ...server,
     receivedAt,
     verifiedAt,
+    sessionEndedAt,
     clearedAt,
     removedAt,
   };

@@ -92,17 +92,20 @@ export class ActiveGuard {
     const vaultedNow = beforeRemoving ? (vault?.current() ?? null) : null;
     vaultedNow?.catch(() => undefined); // awaited below; a failure there fails the clear, as before
     // Once `d` is handed on, the vault empties while the store's cookies are removed.
-    let vaultCleared: Promise<string | null> | undefined;
+    let vaultCleared: Promise<{ value: string | null; at: number }> | undefined;
     const store = await clearSlackCookies(async (d) => {
       await beforeRemoving?.(d ?? (await vaultedNow) ?? null);
-      vaultCleared = vault?.clear();
+      vaultCleared = vault?.clear().then((value) => ({ value, at: Date.now() }));
       vaultCleared?.catch(() => undefined); // awaited below
     }, listed);
-    const vaulted = (await vaultCleared) ?? null;
+    const { value: vaulted = null, at: vaultedAt = null } = (await vaultCleared) ?? {};
+    // The session ended here once no `d` was left: in the store, and in the vault if it held one.
+    const ends = [store.sessionRemovedAt, vaulted ? vaultedAt : null].filter((t): t is number => t !== null);
     return {
       cleared: store.cleared + (vaulted ? 1 : 0),
       hosts: vaulted && !store.hosts.includes('.slack.com') ? [...store.hosts, '.slack.com'] : store.hosts,
       sessionCookie: store.sessionCookie ?? vaulted,
+      sessionEndedAt: ends.length > 0 ? Math.max(...ends) : null,
     };
   };
 
@@ -154,8 +157,12 @@ export class ActiveGuard {
         verdictKey: async () => this.verdictKey,
         deviceId: () => identity.deviceId,
         currentSessionKey: async () => (await this.env.sessionState.get()).sessionKey,
-        listCookies: listSlackCookies,
         clearCookies: this.clearSession,
+        prepareClear: () => {
+          const listed = listSlackCookies();
+          listed.catch(() => undefined); // awaited by the clear, if the verdict gets that far
+          return (beforeRemoving) => this.clearSession(beforeRemoving, listed);
+        },
         signOut: (sessionCookie) =>
           startSignout(
             {

@@ -13,7 +13,6 @@
 import { verifyWithAny } from '@/src/shared/crypto/verdict-keys';
 import { VerdictPayload, type SignedVerdict, type SlackSignout, type VerdictAck } from '@/src/shared/protocol';
 import type { LocalDb } from './local-db';
-import type { SlackCookies } from './slack-session';
 import type { SignoutRun } from './slack-signout';
 
 /** Clock difference tolerated between backend and device when checking expiry. */
@@ -25,16 +24,13 @@ export interface EnforcerDeps {
   verdictKey: () => Promise<CryptoKey | readonly CryptoKey[]>;
   deviceId: () => string;
   currentSessionKey: () => Promise<string | null>;
-  /** Lists what a clear would remove, without removing anything (absent: the clear lists). */
-  listCookies?: () => Promise<SlackCookies>;
+  /** Clears Slack's cookies; `beforeRemoving` gets `d` as read, before anything is removed. */
+  clearCookies: ClearCookies;
   /**
-   * Clears Slack's cookies (`listed`, when the enforcer listed them ahead); `beforeRemoving`
-   * gets `d` as read, before anything is removed.
+   * Starts listing what a clear removes, removing nothing, and returns the clear that uses
+   * that listing (absent: `clearCookies` lists when it runs).
    */
-  clearCookies: (
-    beforeRemoving?: (sessionCookie: string | null) => Promise<void>,
-    listed?: Promise<SlackCookies>,
-  ) => Promise<{ cleared: number; hosts: string[]; sessionCookie?: string | null }>;
+  prepareClear?: () => ClearCookies;
   /** Issue #12: ends the session at Slack with the `d` just cleared (absent: not attempted). */
   signOut?: (sessionCookie: string | null) => SignoutRun;
   afterClear: (payload: VerdictPayload, hosts: string[]) => Promise<void>;
@@ -45,6 +41,10 @@ export interface EnforcerDeps {
   /** Terminations cleared but not yet acknowledged (absent: a killed worker's are not resumed). */
   unfinished?: UnfinishedTerminations;
 }
+
+export type ClearCookies = (
+  beforeRemoving?: (sessionCookie: string | null) => Promise<void>,
+) => Promise<{ cleared: number; hosts: string[]; sessionCookie?: string | null; sessionEndedAt?: number | null }>;
 
 export interface UnfinishedTermination {
   /** The `d` the clear took, for the sign-out at Slack; null when there was none. */
@@ -87,6 +87,8 @@ export async function executeVerdict(
     return { outcome: 'rejected', detail: 'malformed payload' };
   }
   const verifiedAt = now();
+  /** Set by the clear: when no `d` was left here (the ack's `sessionEndedAt`). */
+  let sessionEndedAt: number | undefined;
 
   const ack = async (
     outcome: Outcome,
@@ -104,7 +106,13 @@ export async function executeVerdict(
       detail,
       via,
       cookiesCleared,
-      timings: { receivedAt, verifiedAt, clearedAt, ackSentAt: now() },
+      timings: {
+        receivedAt,
+        verifiedAt,
+        ...(sessionEndedAt !== undefined ? { sessionEndedAt } : {}),
+        clearedAt,
+        ackSentAt: now(),
+      },
       ...(slackSignout ? { slackSignout } : {}),
     });
     return { outcome, detail };
@@ -116,8 +124,7 @@ export async function executeVerdict(
   try {
     // Independent reads, side by side (issue #16: each is a hop to IndexedDB or storage),
     // the cookies the clear will remove among them; a verdict refused below discards them.
-    const listed = deps.listCookies?.();
-    listed?.catch(() => undefined); // awaited by the clear, if there is one
+    const clearCookies = deps.prepareClear?.() ?? deps.clearCookies;
     const [previous, earlier, sessionKey] = await Promise.all([
       deps.db.get('executed', payload.id),
       deps.unfinished?.get(payload.id) ?? null,
@@ -144,8 +151,15 @@ export async function executeVerdict(
         sessionCookie: d ?? earlier?.sessionCookie ?? null,
         hosts: earlier?.hosts ?? [],
       }) ?? Promise.resolve();
-    const { cleared, hosts: clearedHosts, sessionCookie: taken = null } = await deps.clearCookies(hold, listed);
+    const {
+      cleared,
+      hosts: clearedHosts,
+      sessionCookie: taken = null,
+      sessionEndedAt: ended = null,
+    } = await clearCookies(hold);
     const clearedAt = now();
+    // Between the checks and the end of the clear, on this function's clock.
+    if (ended !== null) sessionEndedAt = Math.min(clearedAt, Math.max(verifiedAt, ended));
     const sessionCookie = taken ?? earlier?.sessionCookie ?? null;
     const hosts = [...new Set([...clearedHosts, ...(earlier?.hosts ?? [])])];
     await deps.unfinished?.hold(payload.id, { sessionCookie, hosts });

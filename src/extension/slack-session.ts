@@ -48,6 +48,8 @@ export async function listSlackCookies(): Promise<SlackCookies> {
   });
 }
 
+const isSessionCookie = (c: Cookie) => c.name === 'd' && c.domain.replace(/^\./, '') === 'slack.com';
+
 export interface ClearedCookies {
   cleared: number;
   hosts: string[];
@@ -56,6 +58,8 @@ export interface ClearedCookies {
    * memory for that one call, never stored, logged or sent to the backend.
    */
   sessionCookie: string | null;
+  /** When every `d` was gone (the session ended here), or null when there was none. */
+  sessionRemovedAt: number | null;
 }
 
 /**
@@ -69,16 +73,25 @@ export async function clearSlackCookies(
   listed: Promise<SlackCookies> = listSlackCookies(),
 ): Promise<ClearedCookies> {
   const cookies = await listed;
-  const session = cookies.find((c) => c.name === 'd' && c.domain.replace(/^\./, '') === 'slack.com');
+  const session = cookies.find(isSessionCookie);
   await beforeRemoving?.(session?.value ?? null);
   // The session cookie goes first: the moment it is gone, the session is unusable here.
-  cookies.sort((a, b) => Number(b.name === 'd') - Number(a.name === 'd'));
-  await Promise.all(
-    cookies.map((c) =>
-      browser.cookies.remove({ url: cookieUrl(c), name: c.name, storeId: c.storeId, ...partitionOf(c) }),
-    ),
+  cookies.sort((a, b) => Number(isSessionCookie(b)) - Number(isSessionCookie(a)));
+  const removals = cookies.map((c) =>
+    browser.cookies.remove({ url: cookieUrl(c), name: c.name, storeId: c.storeId, ...partitionOf(c) }),
   );
-  return { cleared: cookies.length, hosts: cookies.map((c) => c.domain), sessionCookie: session?.value ?? null };
+  const sessions = removals.filter((_, i) => isSessionCookie(cookies[i]!));
+  let sessionRemovedAt: number | null = null;
+  const sessionGone = Promise.all(sessions).then(() => {
+    if (sessions.length > 0) sessionRemovedAt = Date.now();
+  });
+  await Promise.all([...removals, sessionGone]);
+  return {
+    cleared: cookies.length,
+    hosts: cookies.map((c) => c.domain),
+    sessionCookie: session?.value ?? null,
+    sessionRemovedAt,
+  };
 }
 
 /**

@@ -18,6 +18,13 @@ describe('detection-to-response latency', () => {
     expect(detectionToResponseMs(10_500, 10_000, timings)).toBe(450);
   });
 
+  it('ends at the session’s end when the device reports it, else at the whole clear', () => {
+    const timings = { receivedAt: 1e12, verifiedAt: 1e12 + 5, clearedAt: 1e12 + 30, ackSentAt: 1e12 + 80 };
+
+    expect(detectionToResponseMs(10_500, 10_000, { ...timings, sessionEndedAt: 1e12 + 20 })).toBe(440);
+    expect(detectionToResponseMs(10_500, 10_000, timings)).toBe(450);
+  });
+
   it('never reports a negative latency', () => {
     expect(detectionToResponseMs(10_010, 10_000, { receivedAt: 0, verifiedAt: 0, clearedAt: 0, ackSentAt: 500 })).toBe(
       0,

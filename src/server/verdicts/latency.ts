@@ -6,6 +6,6 @@
 import type { AckTimings } from '../../shared/protocol/verdict';
 
 export function detectionToResponseMs(serverAckReceivedAt: number, detectedAt: number, timings: AckTimings): number {
-  const afterClear = Math.max(0, timings.ackSentAt - timings.clearedAt);
+  const afterClear = Math.max(0, timings.ackSentAt - (timings.sessionEndedAt ?? timings.clearedAt));
   return Math.max(0, serverAckReceivedAt - detectedAt - afterClear);
 }

@@ -46,6 +46,12 @@ export type PollResponse = z.infer<typeof PollResponse>;
 export const AckTimings = z.object({
   receivedAt: Timestamp,
   verifiedAt: Timestamp,
+  /**
+   * The `d` session cookie gone from every cookie store and the vault: the session ended on
+   * this device (issue #16's latency ends here). Absent from older extensions.
+   */
+  sessionEndedAt: Timestamp.optional(),
+  /** Every Slack cookie gone. */
   clearedAt: Timestamp,
   ackSentAt: Timestamp,
 });

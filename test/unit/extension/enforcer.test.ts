@@ -72,24 +72,37 @@ describe('enforcer', () => {
     expect(timings.clearedAt).toBeLessThanOrEqual(timings.ackSentAt);
   });
 
-  it('hands the clear the cookies it listed beside its reads; a refused verdict removes nothing', async () => {
+  it('prepares the clear beside its reads and runs that one; a refused verdict removes nothing', async () => {
     const { deps, clearCookies } = await harness();
-    const listing = [{ name: 'd', domain: '.slack.com' }] as never;
-    const listCookies = vi.fn(async () => listing);
-    deps.listCookies = listCookies;
+    const prepared = vi.fn(async () => ({ cleared: 1, hosts: ['.slack.com'] }));
+    const prepareClear = vi.fn(() => prepared);
+    deps.prepareClear = prepareClear;
 
     await executeVerdict(
       deps,
       await signedVerdict({ target: { deviceId: 'other-device-abcdefgh', sessionKey: null, userId: null } }),
       'poll',
     );
-    expect(listCookies).toHaveBeenCalledTimes(1); // listed, then discarded
+    expect(prepareClear).toHaveBeenCalledTimes(1); // listed, then discarded
+    expect(prepared).not.toHaveBeenCalled();
+
+    const result = await executeVerdict(deps, await signedVerdict(), 'websocket');
+    expect(result.outcome).toBe('executed');
+    expect(prepareClear).toHaveBeenCalledTimes(2);
+    expect(prepared).toHaveBeenCalledTimes(1);
     expect(clearCookies).not.toHaveBeenCalled();
+  });
+
+  it('says when the session ended, between the checks and the end of the clear', async () => {
+    const { deps, acks } = await harness();
+    deps.clearCookies = async () => ({ cleared: 3, hosts: ['.slack.com'], sessionEndedAt: NOW + 5 });
 
     await executeVerdict(deps, await signedVerdict(), 'websocket');
-    expect(clearCookies).toHaveBeenCalledTimes(1);
-    const [, listed] = clearCookies.mock.calls[0] as unknown as [unknown, Promise<unknown>];
-    expect(await listed).toBe(listing);
+
+    const { timings } = acks[0]!;
+    expect(timings.sessionEndedAt).toBe(NOW + 5);
+    expect(timings.verifiedAt).toBeLessThanOrEqual(timings.sessionEndedAt!);
+    expect(timings.sessionEndedAt!).toBeLessThanOrEqual(timings.clearedAt);
   });
 
   it('does nothing the second time the same verdict arrives, but acknowledges again', async () => {

@@ -101,3 +101,41 @@ describe('clearSlackCookies across cookie stores', () => {
     expect(removed).toEqual(['1:d@slack.com']);
   });
 });
+
+describe('clearSlackCookies: when the session ended', () => {
+  beforeEach(() => fakeBrowser.reset());
+
+  it('is when every d was gone, not when the last other cookie went; null without a d', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      const { removed } = installJar(
+        ['0', '1'],
+        [
+          cookie('0', 'd', '.slack.com', 'xoxd-a'),
+          cookie('1', 'd', '.slack.com', 'xoxd-b'),
+          cookie('0', 'b', '.slack.com'),
+        ],
+      );
+      // Every cookie but `d` goes a macrotask later, when the clock says 2,000: the `d`s go
+      // (and their microtasks run) at 1,000.
+      const remove = fakeBrowser.cookies.remove as unknown as (details: { name: string }) => Promise<unknown>;
+      fakeBrowser.cookies.remove = (async (details: { name: string }) => {
+        if (details.name !== 'd') {
+          await new Promise((resolve) => setTimeout(resolve, 5));
+          vi.setSystemTime(2_000);
+        }
+        return remove(details);
+      }) as never;
+      vi.setSystemTime(1_000);
+      const clearing = clearSlackCookies();
+      const result = await clearing;
+      expect(removed).toContain('0:b@slack.com');
+      expect(result.sessionRemovedAt).toBe(1_000);
+
+      installJar(['0'], [cookie('0', 'b', '.slack.com')]);
+      expect((await clearSlackCookies()).sessionRemovedAt).toBeNull();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
