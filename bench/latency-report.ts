@@ -95,7 +95,7 @@ export function printReport(samples: readonly Sample[], target = latencyTarget(I
     )}, p99 ${ms(percentile(polled, 99))}`,
   );
   console.log(
-    'start: the earlier of the bench’s download event and the signal’s stamp; end: the earlier of the cookie poll and the ack’s clearedAt',
+    'start: the earlier of the bench’s download event and the signal’s stamp; end: the earlier of the cookie poll and the ack’s sessionEndedAt (no d left; clearedAt from builds without it)',
   );
   const rows = STAGES.map(([name, from, to, what]) => {
     const values = ascending(samples.map((s) => to(s) - from(s)));
