@@ -2,9 +2,10 @@
  * `npm run bench`: runs every benchmark, or those named (`npm run bench -- ingest growth`),
  * prints one table of their figures, keeps each benchmark's last run in bench/results.json
  * and writes BENCHMARKS.md at the repo root from them (method, machine and time of each
- * run, one table), so a named run updates its own rows only. The load run takes minutes and is
- * opt-in: `npm run bench -- --load` adds it. A benchmark is a module exporting
- * `run(): Promise<BenchResult>` (report.ts); add one by adding an entry below.
+ * run, one table), so a named run updates its own rows only. The load run takes minutes
+ * and is opt-in: `npm run bench -- --load` adds it; `latency-busy` runs only when named.
+ * A benchmark is a module exporting `run(): Promise<BenchResult>` (report.ts); add one by
+ * adding an entry below.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { machine, markdown, table, type BenchResult, type StoredRun } from './report';
@@ -14,12 +15,13 @@ const BENCHES: Record<string, () => Promise<{ run(): Promise<BenchResult> }>> = 
   'extension-bundle': () => import('./extension-bundle'),
   'session-vault': () => import('./session-vault'),
   latency: () => import('./latency'),
+  'latency-busy': () => import('./latency-busy'),
   ingest: () => import('./ingest'),
   growth: () => import('./growth'),
   load: () => import('./load'),
   'store-size': () => import('./store-size'),
 };
-const OPT_IN = new Set(['load']);
+const OPT_IN = new Set(['load', 'latency-busy']);
 
 const started = new Date();
 const argv = process.argv.slice(2);
