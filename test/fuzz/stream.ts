@@ -1,10 +1,10 @@
 /**
  * Fuzzing the WebSocket verdict stream (issue #17) over real sockets against a listening
- * app (inject cannot speak WebSocket), each run
- * opens a stream, waits for the challenge, sends one generated message (garbage text,
- * JSON of the wrong shape, an authentication with a forged signature or an unknown device,
- * binary, a message over the 64 KiB limit) and waits for the server's answer: a close
- * with a 44xx code (or 1009, too big), or a pong. The store must not change.
+ * app (inject cannot speak WebSocket). Each run opens a stream, waits for the challenge,
+ * sends one generated message (garbage text, JSON of the wrong shape, an authentication
+ * with a forged signature or an unknown device, binary, a message over the 64 KiB limit)
+ * and waits for the server's answer: a close with a 44xx code (or 1009, too big), or a
+ * pong. The store must not change.
  */
 import fc from 'fast-check';
 import WebSocket from 'ws';
