@@ -6,11 +6,9 @@
  * `rss()` reads the server's resident memory from /proc.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { openStore } from '../src/server/db/open-store';
-import { startPostgresServer, type PostgresServer } from '../test/integration/server-support/postgres-server';
+import { openBenchStore } from './bench-store';
 
 const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
 
@@ -47,17 +45,10 @@ export function buildServer(): void {
 
 export async function startBackend(dialect: Dialect, options: BackendOptions = {}): Promise<Backend> {
   buildServer();
-  const dataDir = mkdtempSync(join(tmpdir(), 'sg-bench-'));
-  let pg: PostgresServer | null = null;
-  let databaseUrl: string | undefined;
-  if (dialect === 'postgres') {
-    pg = await startPostgresServer();
-    const c = pg.cluster;
-    databaseUrl = `postgres://${c.user}:${c.password}@${c.host}:${c.port}/postgres`;
-  }
-  const store = await openStore({ dataDir, databaseUrl, env: {} });
+  const bench = await openBenchStore(dialect, 'serve');
+  const { store, dataDir, databaseUrl } = bench;
   const enrollmentToken = store.secrets.enrollmentToken;
-  await store.close();
+  await bench.close();
 
   const args = ['bin/session-guard.mjs', 'serve', '--host', '127.0.0.1', '--port', '0', '--data-dir', dataDir];
   const env = {
@@ -110,8 +101,7 @@ export async function startBackend(dialect: Dialect, options: BackendOptions = {
       const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
       await exited;
       clearTimeout(timer);
-      await pg?.stop();
-      rmSync(dataDir, { recursive: true, force: true });
+      await bench.dispose();
     },
   };
 }

@@ -10,10 +10,8 @@
  * its window needs stays near 1.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { openStore, type Store } from '../src/server/db/open-store';
+import type { Store } from '../src/server/db/open-store';
+import { openBenchStore } from './bench-store';
 import { upsertDevice } from '../src/server/db/devices';
 import { signalRow } from '../src/server/db/signals.repository';
 import { runDetection } from '../src/server/detection/engine';
@@ -22,7 +20,6 @@ import { applyPolicy } from '../src/server/policy/policy-store';
 import { createLocalHub } from '../src/server/verdicts/hub';
 import { OrgPolicy } from '../src/shared/policy/org-policy';
 import type { Signal } from '../src/shared/protocol/signals';
-import { startPostgresServer, type PostgresServer } from '../test/integration/server-support/postgres-server';
 import type { BenchResult, Figure } from './report';
 
 const DAY_MS = 86_400_000;
@@ -135,15 +132,8 @@ async function costs(store: Store, devices: Subject[]): Promise<Map<string, numb
 }
 
 async function measure(dialect: 'sqlite' | 'postgres'): Promise<Figure[]> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'sg-bench-growth-'));
-  let pg: PostgresServer | null = null;
-  let databaseUrl: string | undefined;
-  if (dialect === 'postgres') {
-    pg = await startPostgresServer();
-    const c = pg.cluster;
-    databaseUrl = `postgres://${c.user}:${c.password}@${c.host}:${c.port}/postgres`;
-  }
-  const store = await openStore({ dataDir, databaseUrl, env: {} });
+  const bench = await openBenchStore(dialect, 'growth');
+  const { store, dataDir } = bench;
   try {
     const now = Date.now();
     const enableAll = Object.fromEntries(DETECTORS.map((d) => [d.id, { enabled: true }]));
@@ -182,9 +172,7 @@ async function measure(dialect: 'sqlite' | 'postgres'): Promise<Figure[]> {
       return figure;
     });
   } finally {
-    await store.close();
-    await pg?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    await bench.dispose();
   }
 }
 

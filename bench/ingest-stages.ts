@@ -9,10 +9,7 @@
  * round trip) is not counted, and neither is PostgreSQL's own work. `wall` is the whole
  * step's elapsed time a batch, waiting included.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { openStore } from '../src/server/db/open-store';
+import { openBenchStore } from './bench-store';
 import { findDevice, recordSlackIdentity, touchDevice, upsertDevice } from '../src/server/db/devices';
 import { claimNonce } from '../src/server/db/nonces.repository';
 import { insertSignals, signalRow } from '../src/server/db/signals.repository';
@@ -23,7 +20,6 @@ import { parseJson } from '../src/server/http/signed-body';
 import { createLocalHub } from '../src/server/verdicts/hub';
 import { verify } from '../src/shared/crypto/signing';
 import { SignalBatch } from '../src/shared/protocol/signals';
-import { startPostgresServer, type PostgresServer } from '../test/integration/server-support/postgres-server';
 import type { Dialect } from './backend';
 import { makeDevice, mixedSignals, signBatch, type SignedBatch } from './devices';
 
@@ -43,15 +39,8 @@ const DEVICES = 100;
 
 /** Mean CPU milliseconds a batch for each stage over `n` batches (after a warm-up of 200). */
 export async function stageTimes(dialect: Dialect, n = 1_500): Promise<StageTimes> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'sg-bench-stages-'));
-  let pg: PostgresServer | null = null;
-  let databaseUrl: string | undefined;
-  if (dialect === 'postgres') {
-    pg = await startPostgresServer();
-    const c = pg.cluster;
-    databaseUrl = `postgres://${c.user}:${c.password}@${c.host}:${c.port}/postgres`;
-  }
-  const store = await openStore({ dataDir, databaseUrl, env: {} });
+  const bench = await openBenchStore(dialect, 'stages');
+  const { store, dataDir } = bench;
   const hub = createLocalHub();
   try {
     const devices = await Promise.all(Array.from({ length: DEVICES }, () => makeDevice()));
@@ -115,8 +104,6 @@ export async function stageTimes(dialect: Dialect, n = 1_500): Promise<StageTime
     }
     return { verify: sum.verify / n, store: sum.store / n, detect: sum.detect / n, wall: sum.wall / n };
   } finally {
-    await store.close();
-    await pg?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    await bench.dispose();
   }
 }

@@ -19,7 +19,7 @@ import { client, enroll, makeDevice, mixedSignals, pool, signBatch, type Device 
 import type { BenchResult, Figure } from './report';
 
 const DEVICES = Number(process.env.SG_BENCH_LOAD_DEVICES ?? 5_000);
-const DURATION_MS = Number(process.env.SG_BENCH_LOAD_SECONDS ?? 300) * 1000;
+const DURATION_MS = Number(process.env.SG_BENCH_LOAD_SECONDS ?? 150) * 1000;
 const INTERVAL_MS = 60_000;
 const BULK_DEVICES = 20;
 const BULK_FILES = 250; // above the default excessive_downloads limit of 200 files in 600 s

@@ -12,19 +12,18 @@
  * each day standing in for autovacuum, which has the whole day in production.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { SQLITE_FILE_NAME } from '../src/server/db/database';
 import { upsertDevice } from '../src/server/db/devices';
 import type { claimNonce } from '../src/server/db/nonces.repository';
-import { openStore, type Store } from '../src/server/db/open-store';
+import type { Store } from '../src/server/db/open-store';
+import { openBenchStore } from './bench-store';
 import { signalRow } from '../src/server/db/signals.repository';
 import { pruneStore } from '../src/server/retention/prune';
 import { effectiveRetention } from '../src/shared/policy/retention';
 import { OrgPolicy } from '../src/shared/policy/org-policy';
-import { startPostgresServer, type PostgresServer } from '../test/integration/server-support/postgres-server';
 import type { Dialect } from './backend';
 import { mixedSignals } from './devices';
 import type { BenchResult, Figure } from './report';
@@ -84,15 +83,8 @@ async function oneDay(store: Store, deviceIds: string[], dayStart: number): Prom
 }
 
 async function measure(dialect: Dialect): Promise<{ days: Day[]; retentionDays: number }> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'sg-bench-store-'));
-  let pg: PostgresServer | null = null;
-  let databaseUrl: string | undefined;
-  if (dialect === 'postgres') {
-    pg = await startPostgresServer();
-    const c = pg.cluster;
-    databaseUrl = `postgres://${c.user}:${c.password}@${c.host}:${c.port}/postgres`;
-  }
-  const store = await openStore({ dataDir, databaseUrl, env: {} });
+  const bench = await openBenchStore(dialect, 'store');
+  const { store, dataDir } = bench;
   try {
     const policy = OrgPolicy.parse({});
     const retentionDays = effectiveRetention(policy).find((r) => r.kind === 'signals')!.days;
@@ -137,9 +129,7 @@ async function measure(dialect: Dialect): Promise<{ days: Day[]; retentionDays: 
     }
     return { days, retentionDays };
   } finally {
-    await store.close();
-    await pg?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    await bench.dispose();
   }
 }
 
