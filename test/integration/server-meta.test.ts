@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApiToken } from '../../src/server/auth/admin-auth';
 import { createTorExitList } from '../../src/server/tor/exit-list';
+import { connect } from 'node:net';
+import { signedHeaders } from '../fixtures/server/fake-device';
 import { fakeBatch, fakeDownloadBurst } from '../fixtures/server/fake-signals';
 import { createTestApp, type TestApp } from './server-support/test-app';
 
@@ -34,6 +36,28 @@ describe('/openapi.json and /metrics', () => {
     );
     const batch = doc.paths['/v1/signals'].post.requestBody.content['application/json'].schema;
     expect(batch.properties.signals.maxItems).toBe(500);
+  });
+
+  it('counts nothing in flight once a batch whose device hung up before the answer is stored', async () => {
+    const device = await t.enroll();
+    const payload = JSON.stringify(fakeBatch(device.id, fakeDownloadBurst(1, t.clock.now), { sentAt: t.clock.now }));
+    const headers = { ...(await signedHeaders(device, payload)), 'content-length': String(Buffer.byteLength(payload)) };
+    await t.app.listen({ host: '127.0.0.1', port: 0 });
+    const { port } = t.app.server.address() as { port: number };
+    // A browser closing mid-request: the whole batch is sent, the connection gone at once.
+    const socket = connect(port, '127.0.0.1');
+    await new Promise<void>((resolve) => socket.once('connect', resolve));
+    const head = Object.entries(headers)
+      .map(([k, v]) => `${k}: ${v}\r\n`)
+      .join('');
+    socket.write(`POST /v1/signals HTTP/1.1\r\nhost: 127.0.0.1\r\n${head}\r\n${payload}`, () => socket.destroy());
+
+    const token = await createApiToken(t.store.db, 'prometheus', t.clock.now, 'read');
+    const metrics = async () =>
+      (await t.app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${token}` } })).body;
+    // The batch was stored and went through detection, so the count had its chance to move.
+    await expect.poll(metrics, { timeout: 10_000 }).toContain('sg_detection_batches_total{result="ok"} 1');
+    await expect.poll(metrics, { timeout: 10_000 }).toContain('sg_signal_batches_in_flight 0');
   });
 
   it('counts signals, findings and refusals in Prometheus format', async () => {
